@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadCluster } from '../cluster/cluster-spec.ts';
+import type { Report } from '../report/schema.ts';
+import { summaryTable } from '../report/summary-table.ts';
+import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { executeRun } from './execute.ts';
+
+const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));
+export const DEFAULT_TRACE = `${TRACES}default-trace.csv`;
+export const DEFAULT_CLUSTER = `${TRACES}default-cluster.json`;
+
+/** `schedbench demo`: the bundled default trace against every built-in strategy. */
+export function registerDemo(
+  program: Command,
+  registry: StrategyRegistry,
+  defaults: readonly string[],
+): void {
+  program
+    .command('demo')
+    .description('replay the bundled default trace against the default strategies and print the summary')
+    .option('--out <dir>', 'directory for the JSON reports', 'reports')
+    .action(async (flags: { out: string }) => {
+      const cluster = loadCluster(DEFAULT_CLUSTER);
+      const reports: Report[] = [];
+      for (const name of defaults) {
+        const { report } = await executeRun({
+          clusterPath: DEFAULT_CLUSTER,
+          cluster,
+          tracePath: DEFAULT_TRACE,
+          strategy: registry.get(name),
+          onBadRow: 'stop',
+          outDir: flags.out,
+        });
+        reports.push(report);
+      }
+      process.stdout.write(
+        `trace: ${DEFAULT_TRACE}\ncluster: ${DEFAULT_CLUSTER} (${cluster.hosts.length} hosts)\n\n`,
+      );
+      process.stdout.write(`${summaryTable(reports)}\n\nreports in ${flags.out}/\n`);
+    });
+}

@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { builtinRegistry } from '../../strategies/index.ts';
+import { InputError, UsageError } from '../common/errors.ts';
+import { TOOL_VERSION } from '../report/build-report.ts';
+import { registerDemo } from './demo.ts';
+import { registerRun } from './run.ts';
+
+/** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const registry = builtinRegistry();
+  const program = new Command('schedbench')
+    .description(
+      'Replay cloud VM request traces against OpenStack-style scheduler strategies and measure them.',
+    )
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRun(program, registry);
+  registerDemo(program, registry, registry.names());
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? 0
+        : 2;
+    }
+    if (err instanceof InputError || err instanceof UsageError) {
+      process.stderr.write(`schedbench: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`schedbench: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (process.env.SCHEDBENCH_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,121 @@
+import type { Aggregate, AllocationRatios, ClusterSpec } from './cluster-spec.ts';
+
+/**
+ * The state of every compute node, struct-of-arrays, indexed by host number in cluster order.
+ * This is the hot path: strategies read it by index and allocate nothing per host. Field names
+ * follow Nova's HostState so a reader who knows Nova finds their way.
+ */
+export class HostTable {
+  readonly size: number;
+  readonly names: readonly string[];
+  // Static capacity.
+  readonly vcpusTotal: Float64Array;
+  readonly totalUsableRamMb: Float64Array;
+  readonly totalUsableDiskGb: Float64Array;
+  readonly reservedRamMb: Float64Array;
+  readonly reservedDiskMb: Float64Array;
+  readonly cpuAllocationRatio: Float64Array;
+  readonly ramAllocationRatio: Float64Array;
+  readonly diskAllocationRatio: Float64Array;
+  /** Compute service enabled and up (ComputeFilter). */
+  readonly serviceEnabled: Uint8Array;
+  readonly serviceUp: Uint8Array;
+  readonly aggregates: readonly (readonly Aggregate[])[];
+  readonly traits: readonly Readonly<Record<string, unknown>>[];
+  // Usage, changed by claims and releases only (src/cluster/compute-node.ts).
+  readonly freeRamMb: Float64Array;
+  readonly freeDiskMb: Float64Array;
+  readonly vcpusUsed: Float64Array;
+  readonly numInstances: Int32Array;
+  /** Builds in flight; see docs/nova-semantics.md. */
+  readonly numIoOps: Int32Array;
+
+  private readonly byName: Map<string, number>;
+
+  constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
+    const n = spec.hosts.length;
+    this.size = n;
+    this.names = spec.hosts.map((h) => h.name);
+    this.byName = new Map(this.names.map((name, i) => [name, i]));
+    this.vcpusTotal = new Float64Array(n);
+    this.totalUsableRamMb = new Float64Array(n);
+    this.totalUsableDiskGb = new Float64Array(n);
+    this.reservedRamMb = new Float64Array(n);
+    this.reservedDiskMb = new Float64Array(n);
+    this.cpuAllocationRatio = new Float64Array(n);
+    this.ramAllocationRatio = new Float64Array(n);
+    this.diskAllocationRatio = new Float64Array(n);
+    this.serviceEnabled = new Uint8Array(n);
+    this.serviceUp = new Uint8Array(n);
+    this.freeRamMb = new Float64Array(n);
+    this.freeDiskMb = new Float64Array(n);
+    this.vcpusUsed = new Float64Array(n);
+    this.numInstances = new Int32Array(n);
+    this.numIoOps = new Int32Array(n);
+    this.aggregates = spec.hosts.map((h) => h.aggregates);
+    this.traits = spec.hosts.map((h) => h.traits);
+    const ratios = { ...spec.allocationRatios, ...ratioOverrides };
+    spec.hosts.forEach((h, i) => {
+      this.vcpusTotal[i] = h.vcpus;
+      this.totalUsableRamMb[i] = h.memoryMb;
+      this.totalUsableDiskGb[i] = h.diskGb;
+      this.reservedRamMb[i] = spec.reserved.memoryMb;
+      this.reservedDiskMb[i] = spec.reserved.diskGb * 1024;
+      this.cpuAllocationRatio[i] = ratios.cpu;
+      this.ramAllocationRatio[i] = ratios.ram;
+      this.diskAllocationRatio[i] = ratios.disk;
+      this.serviceEnabled[i] = h.enabled ? 1 : 0;
+      this.serviceUp[i] = h.up ? 1 : 0;
+      // Nova: free_ram_mb = memory_mb - memory_mb_used, and memory_mb_used starts at the reservation.
+      this.freeRamMb[i] = h.memoryMb - spec.reserved.memoryMb;
+      this.freeDiskMb[i] = (h.diskGb - spec.reserved.diskGb) * 1024;
+    });
+  }
+
+  /** Host number of a name, or -1. */
+  indexOf(name: string): number {
+    return this.byName.get(name) ?? -1;
+  }
+
+  /** RAM used by instances (excluding the reservation), in MB. */
+  usedRamMb(h: number): number {
+    return this.totalUsableRamMb[h] - this.reservedRamMb[h] - this.freeRamMb[h];
+  }
+
+  /** Disk used by instances (excluding the reservation), in MB. */
+  usedDiskMb(h: number): number {
+    return this.totalUsableDiskGb[h] * 1024 - this.reservedDiskMb[h] - this.freeDiskMb[h];
+  }
+
+  /** Values of one aggregate-metadata key over the host's aggregates (Nova's aggregate_values_from_key). */
+  aggregateValues(h: number, key: string): string[] {
+    const out: string[] = [];
+    for (const a of this.aggregates[h]) {
+      const v = a.metadata[key];
+      if (v !== undefined && !out.includes(v)) out.push(v);
+    }
+    return out;
+  }
+
+  /**
+   * All aggregate metadata of a host, values comma-split and stripped (Nova's
+   * aggregate_metadata_get_by_host). With `onlyWithKey`, only aggregates that have that key count.
+   */
+  aggregateMetadata(h: number, onlyWithKey?: string): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const a of this.aggregates[h]) {
+      if (onlyWithKey !== undefined && !(onlyWithKey in a.metadata)) continue;
+      for (const [k, v] of Object.entries(a.metadata)) {
+        let set = out.get(k);
+        if (!set) out.set(k, (set = new Set()));
+        for (const part of v.split(',')) set.add(pyStrip(part));
+      }
+    }
+    return out;
+  }
+}
+
+// Python's str.strip() with no argument strips whitespace, like String.prototype.trim for ASCII.
+function pyStrip(s: string): string {
+  return s.trim();
+}

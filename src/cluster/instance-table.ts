@@ -1,0 +1,97 @@
+/**
+ * Live instances, struct-of-arrays over reusable slots, so memory follows the live set rather than
+ * the length of the trace.
+ */
+export class InstanceTable {
+  private readonly slotById = new Map<string, number>();
+  private ids: string[] = [];
+  private free: number[] = [];
+  host = new Int32Array(1024);
+  vcpus = new Float64Array(1024);
+  memoryMb = new Float64Array(1024);
+  diskGb = new Float64Array(1024);
+  /** Server group id, or -1. */
+  group = new Int32Array(1024);
+  /** A number unique to this incarnation of the instance, so a stale departure cannot delete a re-created id. */
+  serial = new Float64Array(1024);
+  private nextSerial = 1;
+  /** The multi-instance request a slot belongs to ('' for a single instance). */
+  readonly request: string[] = [];
+  /** Multi-instance requests with live instances, so `delete id` can find `id-*`. */
+  readonly multiRequests = new Map<string, { readonly count: number; live: number }>();
+
+  get liveCount(): number {
+    return this.slotById.size;
+  }
+
+  slotOf(id: string): number {
+    return this.slotById.get(id) ?? -1;
+  }
+
+  idOf(slot: number): string {
+    return this.ids[slot];
+  }
+
+  /** Add a live instance; returns its slot. The caller has checked that `id` is not live. */
+  add(
+    id: string,
+    host: number,
+    vcpus: number,
+    memoryMb: number,
+    diskGb: number,
+    group: number,
+    request: string,
+    requestCount: number,
+  ): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.ids.length;
+      this.ids.push(id);
+      if (slot >= this.host.length) this.grow();
+    } else {
+      this.ids[slot] = id;
+    }
+    this.slotById.set(id, slot);
+    this.host[slot] = host;
+    this.vcpus[slot] = vcpus;
+    this.memoryMb[slot] = memoryMb;
+    this.diskGb[slot] = diskGb;
+    this.group[slot] = group;
+    this.serial[slot] = this.nextSerial++;
+    this.request[slot] = request;
+    if (request !== '') {
+      const r = this.multiRequests.get(request);
+      if (r) r.live++;
+      else this.multiRequests.set(request, { count: requestCount, live: 1 });
+    }
+    return slot;
+  }
+
+  remove(slot: number): void {
+    this.slotById.delete(this.ids[slot]);
+    this.ids[slot] = '';
+    const request = this.request[slot];
+    if (request !== '') {
+      const r = this.multiRequests.get(request)!;
+      if (--r.live === 0) this.multiRequests.delete(request);
+      this.request[slot] = '';
+    }
+    this.serial[slot] = 0;
+    this.free.push(slot);
+  }
+
+  private grow(): void {
+    const n = this.host.length * 2;
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.host = grow(this.host, (k) => new Int32Array(k));
+    this.vcpus = grow(this.vcpus, (k) => new Float64Array(k));
+    this.memoryMb = grow(this.memoryMb, (k) => new Float64Array(k));
+    this.diskGb = grow(this.diskGb, (k) => new Float64Array(k));
+    this.group = grow(this.group, (k) => new Int32Array(k));
+    this.serial = grow(this.serial, (k) => new Float64Array(k));
+  }
+}

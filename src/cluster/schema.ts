@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const count = z.int().nonnegative();
+const ratio = z.number().positive();
+
+// Nova keeps aggregate metadata as strings; numbers and booleans are accepted for convenience.
+const metadataValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const aggregate = z.strictObject({
+  name: z.string().min(1),
+  metadata: z.record(z.string(), metadataValue).default({}),
+});
+
+const hostFields = {
+  vcpus: count,
+  memory_mb: count,
+  disk_gb: count,
+  az: z.string().min(1).optional(),
+  aggregates: z.array(aggregate).default([]),
+  traits: z.record(z.string(), z.json()).default({}),
+  enabled: z.boolean().default(true),
+  up: z.boolean().default(true),
+};
+
+const host = z.strictObject({ name: z.string().min(1), ...hostFields });
+const hostGroup = z.strictObject({ count: z.int().positive(), prefix: z.string(), ...hostFields });
+
+/** The cluster file, as documented in traces/README.md. */
+export const clusterFileSchema = z
+  .strictObject({
+    allocation_ratios: z
+      .strictObject({ cpu: ratio.default(16.0), ram: ratio.default(1.5), disk: ratio.default(1.0) })
+      .default({ cpu: 16.0, ram: 1.5, disk: 1.0 }),
+    reserved: z
+      .strictObject({ memory_mb: count.default(512), disk_gb: count.default(0) })
+      .default({ memory_mb: 512, disk_gb: 0 }),
+    hosts: z.array(host).optional(),
+    groups: z.array(hostGroup).optional(),
+  })
+  .refine((c) => (c.hosts?.length ?? 0) + (c.groups?.length ?? 0) > 0, {
+    message: 'the cluster has no hosts: give "hosts" or "groups"',
+  });
+
+export type ClusterFile = z.output<typeof clusterFileSchema>;

@@ -1,0 +1,28 @@
+/**
+ * An error in a user's input: a file, and where known the line and the field.
+ * The CLI prints `message` as the one line a user sees and exits with code 2.
+ */
+export class InputError extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  readonly reason: string;
+
+  constructor(file: string, line: number | undefined, field: string | undefined, reason: string) {
+    const where = line === undefined ? file : `${file}:${line}`;
+    super(field === undefined ? `${where}: ${reason}` : `${where}: ${field}: ${reason}`);
+    this.name = 'InputError';
+    this.file = file;
+    this.line = line;
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** A usage error on the command line (an unknown strategy, a bad flag value). Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

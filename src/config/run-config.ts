@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { AllocationRatios } from '../cluster/cluster-spec.ts';
+import { InputError, UsageError } from '../common/errors.ts';
+import { formatPath, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
+import type { Strategy } from '../scheduler/strategy.ts';
+
+/** Run options every strategy shares; the rest of a config file belongs to the strategy. */
+export const commonConfigSchema = z.strictObject({
+  seed: z.int().default(0),
+  max_attempts: z.int().positive().default(3),
+  cpu_allocation_ratio: z.number().positive().optional(),
+  ram_allocation_ratio: z.number().positive().optional(),
+  disk_allocation_ratio: z.number().positive().optional(),
+});
+export type CommonConfig = z.output<typeof commonConfigSchema>;
+
+const COMMON_KEYS = new Set(Object.keys(commonConfigSchema.shape));
+
+/** A validated run configuration: shared options plus the strategy's own, with defaults filled in. */
+export interface RunConfig {
+  readonly common: CommonConfig;
+  readonly strategyOptions: unknown;
+  /** The effective configuration as one flat object, as recorded in reports. */
+  readonly effective: Readonly<Record<string, unknown>>;
+}
+
+export function ratioOverrides(c: CommonConfig): Partial<AllocationRatios> {
+  const out: { cpu?: number; ram?: number; disk?: number } = {};
+  if (c.cpu_allocation_ratio !== undefined) out.cpu = c.cpu_allocation_ratio;
+  if (c.ram_allocation_ratio !== undefined) out.ram = c.ram_allocation_ratio;
+  if (c.disk_allocation_ratio !== undefined) out.disk = c.disk_allocation_ratio;
+  return out;
+}
+
+/**
+ * Build a run config from an optional JSON/YAML file and `--set key=value` flags (which win).
+ * Errors name the file and line of a bad key, or the `--set` flag it came from.
+ */
+export function loadRunConfig(
+  strategy: Strategy<unknown>,
+  configPath: string | undefined,
+  sets: Readonly<Record<string, unknown>> = {},
+  seed?: number,
+): RunConfig {
+  const file: StructuredFile | undefined = configPath ? readStructuredFile(configPath) : undefined;
+  const fromFile = file?.value ?? {};
+  if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
+    throw new InputError(configPath!, 1, undefined, 'expected a mapping of option names to values');
+  }
+  const merged: Record<string, unknown> = { ...(fromFile as Record<string, unknown>), ...sets };
+  if (seed !== undefined) merged.seed = seed;
+  const common: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(merged)) (COMMON_KEYS.has(k) ? common : own)[k] = v;
+
+  const fail = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): never => {
+    const path = [...prefix, ...issue.path];
+    const key = String(path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
+    if (key in sets || (key === 'seed' && seed !== undefined)) {
+      throw new UsageError(`--set ${formatPath(path) ?? key}: ${issue.message}`);
+    }
+    if (file)
+      throw new InputError(
+        file.path,
+        file.lineOf(path.length ? path : [key]),
+        formatPath(path),
+        issue.message,
+      );
+    throw new UsageError(`config: ${formatPath(path) ?? ''}: ${issue.message}`);
+  };
+  const c = commonConfigSchema.safeParse(common);
+  if (!c.success) fail(c.error.issues[0], []);
+  const o = strategy.optionsSchema.safeParse(own);
+  if (!o.success) {
+    const issue = o.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0];
+      const msg = `unknown option "${key}" for strategy ${strategy.name}`;
+      if (key in sets) throw new UsageError(`--set ${key}: ${msg}`);
+      throw new InputError(file?.path ?? 'config', file?.lineOf([key]), key, msg);
+    }
+    fail(issue, []);
+  }
+  const commonOut = c.data!;
+  const strategyOptions = o.data!;
+  return {
+    common: commonOut,
+    strategyOptions,
+    effective: { ...commonOut, ...(strategyOptions as Record<string, unknown>) },
+  };
+}
+
+/**
+ * Parse `--set key=value` flags. Values are JSON where they parse as JSON (numbers, true, false,
+ * lists), otherwise strings; a value with commas is a list.
+ */
+export function parseSetFlags(flags: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set ${flag}: expected key=value`);
+    const key = flag.slice(0, eq).trim();
+    const raw = flag.slice(eq + 1).trim();
+    out[key] =
+      raw.includes(',') && !raw.startsWith('[') ? raw.split(',').map((s) => scalar(s.trim())) : scalar(raw);
+  }
+  return out;
+}
+
+function scalar(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,305 @@
+import type { AllocationRatios, ClusterSpec } from '../cluster/cluster-spec.ts';
+import { ClusterState } from '../cluster/cluster-state.ts';
+import type { ServerGroup } from '../cluster/groups.ts';
+import { InputError } from '../common/errors.ts';
+import { SeededRng } from '../common/rng.ts';
+import { type ManagerStats, SchedulerManager, type SchedulingObserver } from '../scheduler/manager.ts';
+import { type RecordCounts, SchedulerRecords } from '../scheduler/records.ts';
+import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { Strategy } from '../scheduler/strategy.ts';
+import { DELETE, type TraceRow } from '../trace/row.ts';
+import type { RowSink, RowSource } from '../trace/source.ts';
+import { DepartureQueue } from './departures.ts';
+import type { ReplayObserver } from './observer.ts';
+
+/** How one replay runs. */
+export interface ReplayConfig {
+  readonly strategy: Strategy<unknown>;
+  /** Already validated against the strategy's schema. */
+  readonly strategyOptions: unknown;
+  readonly seed: number;
+  readonly maxAttempts: number;
+  readonly ratioOverrides?: Partial<AllocationRatios>;
+  /** `stop`: the first bad row ends the replay with its error; `skip`: count it and go on. */
+  readonly onBadRow: 'stop' | 'skip';
+  /** Keep every InstanceAction record and notification (tests, `--actions`); counts are always kept. */
+  readonly keepRecords?: boolean;
+  readonly observers?: readonly ReplayObserver[];
+}
+
+/** Counts of one replay, before any derived metric. */
+export interface ReplayResult {
+  readonly trace: string;
+  rows: number;
+  creates: number;
+  deleteRows: number;
+  /** Deletes of ids that were not live: counted no-ops. */
+  deletesIgnored: number;
+  /** Instances removed, by a delete row or when their duration ran out. */
+  released: number;
+  departures: number;
+  badRowsSkipped: number;
+  /** The first bad-row messages (at most 20), for the report. */
+  readonly badRowSamples: string[];
+  endTime: number;
+  liveAtEnd: number;
+  wallMs: number;
+  readonly manager: ManagerStats;
+  readonly records: RecordCounts;
+}
+
+const MAX_BAD_ROW_SAMPLES = 20;
+
+/**
+ * Replays a trace through the SchedulerManager: advances the trace clock, processes departures due
+ * before each row, turns create rows into RequestSpecs and delete rows into releases.
+ */
+export class Replayer implements RowSink, SchedulingObserver {
+  readonly cluster: ClusterState;
+  readonly records: SchedulerRecords;
+  readonly manager: SchedulerManager;
+  readonly result: ReplayResult;
+  private readonly cfg: ReplayConfig;
+  private readonly observers: readonly ReplayObserver[];
+  private readonly departures = new DepartureQueue();
+  private readonly popped = { slot: 0, serial: 0, due: 0 };
+  private lastTime = Number.NEGATIVE_INFINITY;
+  private seq = 0;
+  private current!: TraceRow;
+
+  constructor(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig) {
+    this.cfg = cfg;
+    this.observers = cfg.observers ?? [];
+    this.cluster = new ClusterState(spec, cfg.ratioOverrides);
+    this.records = new SchedulerRecords(cfg.keepRecords ?? false);
+    const driver = cfg.strategy.create(this.cluster, cfg.strategyOptions);
+    this.manager = new SchedulerManager({
+      driver,
+      cluster: this.cluster,
+      rng: new SeededRng(cfg.seed),
+      records: this.records,
+      maxAttempts: cfg.maxAttempts,
+      observer: this,
+    });
+    this.result = {
+      trace: source.path,
+      rows: 0,
+      creates: 0,
+      deleteRows: 0,
+      deletesIgnored: 0,
+      released: 0,
+      departures: 0,
+      badRowsSkipped: 0,
+      badRowSamples: [],
+      endTime: 0,
+      liveAtEnd: 0,
+      wallMs: 0,
+      manager: this.manager.stats,
+      records: this.records.counts,
+    };
+  }
+
+  // --- RowSink -------------------------------------------------------------------------------
+
+  row(row: TraceRow): void {
+    if (row.time < this.lastTime) {
+      throw new InputError(
+        this.result.trace,
+        row.line,
+        'time',
+        `arrival times must not decrease (${row.time} after ${this.lastTime})`,
+      );
+    }
+    if (row.event === DELETE) {
+      this.advance(row.time);
+      this.result.rows++;
+      this.result.deleteRows++;
+      this.delete(row.id, row.time);
+      return;
+    }
+    // Validate everything before changing any state, so a skipped row leaves no trace.
+    const group = this.groupOf(row);
+    const ids = instanceIds(row.id, row.count);
+    for (const id of ids) {
+      if (this.cluster.instances.slotOf(id) >= 0) {
+        throw new InputError(
+          this.result.trace,
+          row.line,
+          'id',
+          `instance "${id}" is still live (delete it first)`,
+        );
+      }
+    }
+    this.advance(row.time);
+    if (group && !this.cluster.groups.get(group.name)) this.cluster.groups.intern(group.name, group.policy);
+    this.result.rows++;
+    this.result.creates++;
+    const spec: RequestSpec = {
+      requestId: row.id,
+      instanceIds: ids,
+      flavor: { vcpus: row.vcpus, memoryMb: row.memoryMb, diskGb: row.diskGb },
+      time: row.time,
+      availabilityZone: row.az === '' ? undefined : row.az,
+      group: group ? this.cluster.groups.get(group.name) : undefined,
+      extraSpecs: row.extraSpecs,
+      sameHost: this.resolveHint(row.sameHost),
+      differentHost: this.resolveHint(row.differentHost),
+    };
+    this.current = row;
+    this.manager.runInstance({ time: row.time }, spec);
+  }
+
+  badRow(err: InputError): void {
+    if (this.cfg.onBadRow === 'stop') throw err;
+    this.result.badRowsSkipped++;
+    if (this.result.badRowSamples.length < MAX_BAD_ROW_SAMPLES) this.result.badRowSamples.push(err.message);
+  }
+
+  // --- SchedulingObserver --------------------------------------------------------------------
+
+  instanceScheduled(
+    spec: RequestSpec,
+    index: number,
+    host: number,
+    attempts: number,
+    reason: string | undefined,
+  ): void {
+    const seq = ++this.seq;
+    if (host >= 0) {
+      const inst = this.cluster.instances;
+      const slot = inst.slotOf(spec.instanceIds[index]);
+      if (!Number.isNaN(this.current.duration))
+        this.departures.push(spec.time + this.current.duration, slot, inst.serial[slot]);
+    }
+    for (const o of this.observers) o.instanceScheduled?.(seq, spec, index, host, attempts, reason);
+  }
+
+  claimFailed(spec: RequestSpec, index: number, host: number): void {
+    for (const o of this.observers) o.claimFailed?.(spec, index, host);
+  }
+
+  // --- driving -------------------------------------------------------------------------------
+
+  /** Replay the whole source; departures still pending at the end are processed in due order. */
+  async run(source: RowSource): Promise<ReplayResult> {
+    const t0 = performance.now();
+    try {
+      await source.read(this);
+      while (this.departures.size > 0) this.advance(this.departures.peekDue());
+      this.result.endTime = Math.max(this.lastTime, 0);
+      this.result.liveAtEnd = this.cluster.instances.liveCount;
+      this.result.wallMs = performance.now() - t0;
+      for (const o of this.observers) o.finish?.(this.result.endTime);
+    } catch (err) {
+      for (const o of this.observers) o.abort?.();
+      throw err;
+    }
+    return this.result;
+  }
+
+  /** Move the clock to `time`: every departure due at or before it happens first. */
+  private advance(time: number): void {
+    const q = this.departures;
+    while (q.size > 0 && q.peekDue() <= time) {
+      const due = q.peekDue();
+      if (due > this.lastTime) this.tick(due);
+      q.pop(this.popped);
+      const { slot, serial } = this.popped;
+      if (this.cluster.instances.serial[slot] !== serial) continue; // deleted already
+      this.result.departures++;
+      this.release(slot, due);
+    }
+    if (time > this.lastTime) this.tick(time);
+  }
+
+  private tick(time: number): void {
+    this.lastTime = time;
+    for (const o of this.observers) o.clockAdvance?.(time);
+  }
+
+  private delete(id: string, time: number): void {
+    const inst = this.cluster.instances;
+    const slot = inst.slotOf(id);
+    if (slot >= 0) {
+      this.release(slot, time);
+      return;
+    }
+    const request = inst.multiRequests.get(id);
+    if (request === undefined) {
+      this.result.deletesIgnored++;
+      return;
+    }
+    for (const instanceId of instanceIds(id, request.count)) {
+      const s = inst.slotOf(instanceId);
+      if (s >= 0 && inst.request[s] === id) this.release(s, time);
+    }
+  }
+
+  private release(slot: number, time: number): void {
+    const inst = this.cluster.instances;
+    const id = inst.idOf(slot);
+    const host = inst.host[slot];
+    const flavor = { vcpus: inst.vcpus[slot], memoryMb: inst.memoryMb[slot], diskGb: inst.diskGb[slot] };
+    this.cluster.release(slot);
+    this.result.released++;
+    for (const o of this.observers) o.instanceReleased?.(id, host, time, flavor);
+  }
+
+  private groupOf(row: TraceRow): Pick<ServerGroup, 'name' | 'policy'> | undefined {
+    if (row.group === '') return undefined;
+    const existing = this.cluster.groups.get(row.group);
+    if (existing) {
+      if (row.groupPolicy !== '' && row.groupPolicy !== existing.policy) {
+        throw new InputError(
+          this.result.trace,
+          row.line,
+          'group_policy',
+          `group "${row.group}" has policy ${existing.policy}, not ${row.groupPolicy}`,
+        );
+      }
+      return existing;
+    }
+    if (row.groupPolicy === '') {
+      throw new InputError(
+        this.result.trace,
+        row.line,
+        'group_policy',
+        `missing for new group "${row.group}"`,
+      );
+    }
+    return { name: row.group, policy: row.groupPolicy };
+  }
+
+  /** A hint names instances; a request id stands for all its live instances. */
+  private resolveHint(ids: readonly string[] | undefined): readonly string[] | undefined {
+    if (!ids) return undefined;
+    const inst = this.cluster.instances;
+    const out: string[] = [];
+    for (const id of ids) {
+      const request = inst.slotOf(id) >= 0 ? undefined : inst.multiRequests.get(id);
+      if (request === undefined) {
+        out.push(id);
+        continue;
+      }
+      for (const x of instanceIds(id, request.count)) {
+        if (inst.slotOf(x) >= 0) out.push(x);
+      }
+    }
+    return out;
+  }
+}
+
+/** Instance ids of a request: `id` alone, or `id-0` ... `id-(count-1)`. */
+export function instanceIds(id: string, count: number): string[] {
+  if (count === 1) return [id];
+  const ids = new Array<string>(count);
+  for (let k = 0; k < count; k++) ids[k] = `${id}-${k}`;
+  return ids;
+}
+
+/** Replay a trace source against a cluster with one strategy. */
+export async function replay(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig): Promise<Replayer> {
+  const r = new Replayer(spec, source, cfg);
+  await r.run(source);
+  return r;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
+import type { ReplayResult } from '../replay/replayer.ts';
+import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from './schema.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The tool's version, from package.json. */
+export const TOOL_VERSION = pkg.version;
+
+export interface ReportInputs {
+  readonly tracePath: string;
+  readonly clusterPath: string;
+  readonly hosts: number;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly onBadRow: 'stop' | 'skip';
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
+
+/** Turn a replay's counts into the versioned report, validated by the same schema readers use. */
+export async function buildReport(r: ReplayResult, inputs: ReportInputs): Promise<Report> {
+  const m = r.manager;
+  const c = r.records;
+  const cpu = cpus();
+  const report: Report = {
+    schema_version: REPORT_SCHEMA_VERSION,
+    tool: { name: 'schedbench', version: TOOL_VERSION, node: process.version },
+    machine: { platform: platform(), arch: arch(), cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown' },
+    created_at: new Date().toISOString(),
+    inputs: {
+      trace: { path: inputs.tracePath, sha256: await sha256File(inputs.tracePath) },
+      cluster: { path: inputs.clusterPath, sha256: await sha256File(inputs.clusterPath) },
+      hosts: inputs.hosts,
+      strategy: inputs.strategy,
+      seed: inputs.seed,
+      config: { ...inputs.config },
+      on_bad_row: inputs.onBadRow,
+    },
+    placement: {
+      rows: r.rows,
+      requests: m.requests,
+      instances: m.instances,
+      placed: m.placed,
+      no_valid_host: m.noValidHost,
+      no_valid_host_rate: rate(m.noValidHost, m.instances),
+      retries: m.retries,
+      claim_failures: m.claimFailures,
+      scheduling_errors: m.schedulingErrors,
+      delete_rows: r.deleteRows,
+      deletes_ignored: r.deletesIgnored,
+      departures: r.departures,
+      released: r.released,
+      live_at_end: r.liveAtEnd,
+      end_time: r.endTime,
+      bad_rows_skipped: r.badRowsSkipped,
+      bad_row_samples: [...r.badRowSamples],
+    },
+    contract: {
+      instance_action_events: c.eventsStarted,
+      instance_action_success: c.eventsSucceeded,
+      instance_action_error: c.eventsFailed,
+      vm_state_error: c.vmStateErrors,
+      notifications_start: c.notificationsStart,
+      notifications_end: c.notificationsEnd,
+      notifications_error: c.notificationsError,
+    },
+    performance: {
+      decisions: m.decisions,
+      driver_calls: m.driverCalls,
+      driver_ms: m.driverMs,
+      decisions_per_s: rate(m.decisions, m.driverMs / 1000),
+      ns_per_decision: rate(m.driverMs * 1e6, m.decisions),
+      host_evaluations: m.hostEvaluations,
+      host_evaluations_per_s: rate(m.hostEvaluations, m.driverMs / 1000),
+      ns_per_host_evaluation: rate(m.driverMs * 1e6, m.hostEvaluations),
+      wall_ms: r.wallMs,
+      rows_per_s: rate(r.rows, r.wallMs / 1000),
+      peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    },
+  };
+  return reportSchema.parse(report);
+}

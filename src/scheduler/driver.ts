@@ -1,0 +1,35 @@
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { SeededRng } from '../common/rng.ts';
+import type { FilterProperties, RequestSpec } from './request-spec.ts';
+
+/**
+ * What a driver may do while it schedules one request. The manager implements it; the driver never
+ * sees the manager, the replay or the metrics.
+ */
+export interface DriverContext {
+  readonly cluster: ClusterState;
+  /** The replay's seeded random source: the only randomness a driver may use. */
+  readonly rng: SeededRng;
+  /**
+   * Nova's `_provision_resource`: send instance `index` of the request to host `host`, whose compute
+   * node claims the resources. Returns true when the claim succeeded (the host's state is then
+   * consumed); false when it failed, in which case the manager reschedules the instance later.
+   */
+  provision(index: number, host: number): boolean;
+  /** No host for instance `index` (Nova's NoValidHost); the instance goes to ERROR. */
+  noValidHost(index: number, reason: string): void;
+  /** Count host evaluations (one host through the filters or the weighers), for the per-host cost. */
+  countHostEvaluations(n: number): void;
+}
+
+/**
+ * A scheduler driver: Nova's `scheduleRunInstance`. It must settle every instance of the request,
+ * each with exactly one `provision` or `noValidHost` call, in instance order.
+ */
+export interface SchedulerDriver {
+  readonly name: string;
+  scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void;
+}
+
+/** Builds a driver for one replay: every replay gets fresh driver state. */
+export type DriverFactory = (cluster: ClusterState) => SchedulerDriver;

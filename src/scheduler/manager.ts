@@ -1,0 +1,265 @@
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { SeededRng } from '../common/rng.ts';
+import type { DriverContext, SchedulerDriver } from './driver.ts';
+import { MAX_RETRIES, SchedulingError } from './errors.ts';
+import type { SchedulerRecords } from './records.ts';
+import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
+
+/** Nova's request context: here, only the trace clock. */
+export interface RequestContext {
+  readonly time: number;
+}
+
+/** Told each instance's final outcome, in instance order, and every failed claim. */
+export interface SchedulingObserver {
+  /** `host` is -1 when the instance ended in ERROR; `reason` then says why. */
+  instanceScheduled(
+    spec: RequestSpec,
+    index: number,
+    host: number,
+    attempts: number,
+    reason: string | undefined,
+  ): void;
+  claimFailed(spec: RequestSpec, index: number, host: number): void;
+}
+
+export interface ManagerOptions {
+  readonly driver: SchedulerDriver;
+  readonly cluster: ClusterState;
+  readonly rng: SeededRng;
+  readonly records: SchedulerRecords;
+  /** Nova's `[scheduler] max_attempts`: scheduling passes per instance before giving up. */
+  readonly maxAttempts: number;
+  readonly observer?: SchedulingObserver;
+  /** Called with the duration (ms) and instance count of every driver call. */
+  readonly onDriverCall?: (ms: number, instances: number) => void;
+}
+
+/** Counters the manager keeps for the report. */
+export interface ManagerStats {
+  requests: number;
+  instances: number;
+  placed: number;
+  noValidHost: number;
+  /** Reschedule passes after a failed claim. */
+  retries: number;
+  claimFailures: number;
+  /** Instances that ended in ERROR because a filter raised. */
+  schedulingErrors: number;
+  driverCalls: number;
+  /** Milliseconds spent inside driver calls only. */
+  driverMs: number;
+  /** Instance decisions made inside driver calls (first passes and reschedules). */
+  decisions: number;
+  hostEvaluations: number;
+}
+
+const PENDING = 0;
+const PLACED = 1;
+const CLAIM_FAILED = 2;
+const FAILED = 3;
+
+/**
+ * Nova's SchedulerManager.run_instance: wraps every instance in an EventReporter, hands the request
+ * to the driver, provisions each selection on its compute node, reschedules failed claims with the
+ * tried hosts excluded, and sets vm_state ERROR (with a notification) on failure. It knows only the
+ * driver interface.
+ */
+export class SchedulerManager implements DriverContext {
+  readonly cluster: ClusterState;
+  readonly rng: SeededRng;
+  readonly stats: ManagerStats = {
+    requests: 0,
+    instances: 0,
+    placed: 0,
+    noValidHost: 0,
+    retries: 0,
+    claimFailures: 0,
+    schedulingErrors: 0,
+    driverCalls: 0,
+    driverMs: 0,
+    decisions: 0,
+    hostEvaluations: 0,
+  };
+  private readonly opts: ManagerOptions;
+
+  // Per-request state, reused across requests.
+  private spec!: RequestSpec;
+  private state = new Uint8Array(16);
+  private hostOf = new Int32Array(16);
+  private attempts = new Int32Array(16);
+  private tried: number[][] = [];
+  private reasons: (string | undefined)[] = [];
+  /** Maps the index the driver sees to the request's instance index (differs on reschedules). */
+  private passIndex = new Int32Array(16);
+  private passSize = 0;
+  private passSettled = 0;
+  private touched: number[] = [];
+
+  constructor(opts: ManagerOptions) {
+    this.opts = opts;
+    this.cluster = opts.cluster;
+    this.rng = opts.rng;
+  }
+
+  /** Schedule every instance of one request; returns when each is placed or in ERROR. */
+  runInstance(
+    context: RequestContext,
+    spec: RequestSpec,
+    filterProperties: FilterProperties = NO_RETRY,
+  ): void {
+    const { records } = this.opts;
+    const n = spec.instanceIds.length;
+    this.begin(spec, n);
+    this.stats.requests++;
+    this.stats.instances += n;
+    records.notifyStart(spec);
+    for (let k = 0; k < n; k++) records.eventStart(spec.instanceIds[k], context.time);
+
+    for (let k = 0; k < n; k++) this.passIndex[k] = k;
+    this.pass(spec, n, filterProperties);
+
+    // Reschedules: each instance whose claim failed is scheduled again alone, with the hosts it has
+    // tried excluded, until a claim succeeds or it has made max_attempts passes.
+    for (let k = 0; k < n; k++) {
+      while (this.state[k] === CLAIM_FAILED) {
+        if (this.attempts[k] >= this.opts.maxAttempts) {
+          this.state[k] = FAILED;
+          this.reasons[k] = MAX_RETRIES;
+          break;
+        }
+        this.stats.retries++;
+        this.passIndex[0] = k;
+        const single: RequestSpec = { ...spec, instanceIds: [spec.instanceIds[k]] };
+        this.pass(single, 1, { retry: { numAttempts: this.attempts[k], hosts: this.tried[k] } });
+      }
+    }
+
+    for (let k = 0; k < n; k++) {
+      const id = spec.instanceIds[k];
+      const ok = this.state[k] === PLACED;
+      records.eventFinish(id, context.time, ok);
+      if (ok) this.stats.placed++;
+      else {
+        this.stats.noValidHost++;
+        records.setErrorAndNotify(spec, id, this.reasons[k] ?? '');
+      }
+      this.opts.observer?.instanceScheduled(
+        spec,
+        k,
+        ok ? this.hostOf[k] : -1,
+        this.attempts[k],
+        this.reasons[k],
+      );
+    }
+    records.notifyEnd(spec);
+    // Builds complete when the request is done: no io ops are in flight at the next request.
+    const io = this.cluster.hosts.numIoOps;
+    for (const h of this.touched) io[h] = 0;
+    this.touched.length = 0;
+  }
+
+  // --- DriverContext -------------------------------------------------------------------------
+
+  provision(index: number, host: number): boolean {
+    const k = this.settle(index);
+    const spec = this.spec;
+    const n = spec.instanceIds.length;
+    const slot = this.cluster.claim(
+      host,
+      spec.instanceIds[k],
+      spec.flavor,
+      spec.group,
+      n > 1 ? spec.requestId : '',
+      n,
+    );
+    if (slot < 0) {
+      this.state[k] = CLAIM_FAILED;
+      this.tried[k].push(host);
+      this.stats.claimFailures++;
+      this.opts.observer?.claimFailed(spec, k, host);
+      return false;
+    }
+    this.state[k] = PLACED;
+    this.hostOf[k] = host;
+    this.touched.push(host);
+    return true;
+  }
+
+  noValidHost(index: number, reason: string): void {
+    const k = this.settle(index);
+    this.state[k] = FAILED;
+    this.reasons[k] = reason;
+  }
+
+  countHostEvaluations(n: number): void {
+    this.stats.hostEvaluations += n;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private begin(spec: RequestSpec, n: number): void {
+    this.spec = spec;
+    if (this.state.length < n) {
+      const size = Math.max(n, this.state.length * 2);
+      this.state = new Uint8Array(size);
+      this.hostOf = new Int32Array(size);
+      this.attempts = new Int32Array(size);
+      this.passIndex = new Int32Array(size);
+    }
+    for (let k = 0; k < n; k++) {
+      this.state[k] = PENDING;
+      this.hostOf[k] = -1;
+      this.attempts[k] = 0;
+      if (this.tried[k]) this.tried[k].length = 0;
+      else this.tried[k] = [];
+      this.reasons[k] = undefined;
+    }
+  }
+
+  private pass(spec: RequestSpec, size: number, props: FilterProperties): void {
+    const { driver, onDriverCall } = this.opts;
+    this.passSize = size;
+    this.passSettled = 0;
+    this.stats.driverCalls++;
+    const t0 = performance.now();
+    try {
+      driver.scheduleRunInstance(this, spec, props);
+    } catch (err) {
+      if (!(err instanceof SchedulingError)) throw err;
+      // A filter raised: Nova's scheduling call fails, and every instance it had not settled with it.
+      for (let i = this.passSettled; i < size; i++) {
+        const k = this.passIndex[i];
+        this.attempts[k]++;
+        this.state[k] = FAILED;
+        this.reasons[k] = err.message;
+        this.stats.schedulingErrors++;
+      }
+      this.passSettled = size;
+    }
+    const ms = performance.now() - t0;
+    this.stats.driverMs += ms;
+    this.stats.decisions += size;
+    onDriverCall?.(ms, size);
+    if (this.passSettled !== size) {
+      throw new Error(
+        `strategy "${driver.name}" settled ${this.passSettled} of ${size} instance(s) of request "${spec.requestId}": ` +
+          'scheduleRunInstance must call provision() or noValidHost() once per instance, in order',
+      );
+    }
+  }
+
+  /** Check the driver settles instances once each, in order; returns the request's instance index. */
+  private settle(index: number): number {
+    if (index !== this.passSettled || index >= this.passSize) {
+      throw new Error(
+        `strategy "${this.opts.driver.name}" settled instance ${index} of request "${this.spec.requestId}" ` +
+          `out of order (expected ${this.passSettled} of ${this.passSize})`,
+      );
+    }
+    this.passSettled++;
+    const k = this.passIndex[index];
+    this.attempts[k]++;
+    return k;
+  }
+}

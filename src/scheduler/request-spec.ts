@@ -1,0 +1,36 @@
+import type { Flavor } from '../cluster/cluster-state.ts';
+import type { ServerGroup } from '../cluster/groups.ts';
+
+/** Parsed flavor extra specs, in Nova's dict order (first insertion position, last value wins). */
+export interface ExtraSpecs {
+  /** The raw text, a cache key for strategies that precompute per distinct extra specs. */
+  readonly key: string;
+  readonly entries: readonly (readonly [string, string])[];
+}
+
+/**
+ * What one create row asks for (Nova's RequestSpec). One object per request; strategies read it and
+ * never keep it past the request.
+ */
+export interface RequestSpec {
+  readonly requestId: string;
+  /** Instance ids: `[id]` for one instance, `id-0` ... `id-(n-1)` for several. */
+  readonly instanceIds: readonly string[];
+  readonly flavor: Flavor;
+  /** Trace time of the request, in seconds. */
+  readonly time: number;
+  readonly availabilityZone: string | undefined;
+  readonly group: ServerGroup | undefined;
+  readonly extraSpecs: ExtraSpecs | undefined;
+  /** Scheduler hints `same_host` / `different_host`, already resolved to instance ids. */
+  readonly sameHost: readonly string[] | undefined;
+  readonly differentHost: readonly string[] | undefined;
+}
+
+/** Per-scheduling-pass properties (Nova's filter_properties): the retry record of a reschedule. */
+export interface FilterProperties {
+  /** Hosts already tried for this instance, and how many passes were made (RetryFilter). */
+  readonly retry: { readonly numAttempts: number; readonly hosts: readonly number[] } | undefined;
+}
+
+export const NO_RETRY: FilterProperties = Object.freeze({ retry: undefined });

@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { SchedulerDriver } from './driver.ts';
+
+/**
+ * A scheduling strategy as users pick it by name: a description, a zod schema for its options (with
+ * defaults, rejecting unknown keys), and a factory that builds a fresh driver for one replay.
+ */
+export interface Strategy<Options = unknown> {
+  readonly name: string;
+  /** One line, shown by `schedbench strategies`. */
+  readonly description: string;
+  readonly optionsSchema: z.ZodType<Options>;
+  create(cluster: ClusterState, options: Options): SchedulerDriver;
+}
+
+/** A strategy of any options type, as registries hold them (each validates its own options). */
+// biome-ignore lint/suspicious/noExplicitAny: options are validated by each strategy's own schema
+export type AnyStrategy = Strategy<any>;

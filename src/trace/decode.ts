@@ -1,0 +1,174 @@
+import { GROUP_POLICIES, type GroupPolicy } from '../cluster/groups.ts';
+import { InputError } from '../common/errors.ts';
+import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+import { CREATE, DELETE, type TraceRow } from './row.ts';
+
+/** The trace columns schedbench reads; any other column is ignored. */
+export const COLUMNS = [
+  'time',
+  'event',
+  'id',
+  'vcpus',
+  'memory_mb',
+  'disk_gb',
+  'count',
+  'duration',
+  'az',
+  'group',
+  'group_policy',
+  'extra_specs',
+  'same_host',
+  'different_host',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+const REQUIRED: readonly Column[] = ['time', 'id', 'vcpus', 'memory_mb'];
+const MAX_COUNT = 1_000_000;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Column positions from the header row; -1 for an absent optional column. */
+export type ColumnIndex = Record<Column, number>;
+
+export function indexColumns(file: string, header: readonly string[]): ColumnIndex {
+  const index = Object.fromEntries(COLUMNS.map((c) => [c, -1])) as ColumnIndex;
+  header.forEach((name, i) => {
+    const key = name.trim() as Column;
+    if ((COLUMNS as readonly string[]).includes(key)) {
+      if (index[key] !== -1) throw new InputError(file, 1, key, 'column appears twice in the header');
+      index[key] = i;
+    }
+  });
+  for (const c of REQUIRED) {
+    if (index[c] === -1)
+      throw new InputError(file, 1, c, `missing column (the header must have ${REQUIRED.join(', ')})`);
+  }
+  return index;
+}
+
+/**
+ * Decodes CSV records into the reused TraceRow, validating every field; a bad field throws an
+ * InputError naming the file, line and column.
+ */
+export class RowDecoder {
+  private readonly specCache = new Map<string, ExtraSpecs>();
+
+  constructor(
+    private readonly file: string,
+    private readonly cols: ColumnIndex,
+  ) {}
+
+  decode(record: readonly string[], line: number, row: TraceRow): void {
+    const c = this.cols;
+    row.line = line;
+    row.time = this.number(record, c.time, 'time', line, true);
+    const event = this.text(record, c.event).trim();
+    if (event === '' || event === 'create') row.event = CREATE;
+    else if (event === 'delete') row.event = DELETE;
+    else throw new InputError(this.file, line, 'event', `expected create or delete, got "${event}"`);
+    row.id = this.text(record, c.id).trim();
+    if (row.id === '') throw new InputError(this.file, line, 'id', 'missing value');
+    if (row.event === DELETE) return;
+
+    row.vcpus = this.integer(record, c.vcpus, 'vcpus', line, undefined);
+    row.memoryMb = this.integer(record, c.memory_mb, 'memory_mb', line, undefined);
+    row.diskGb = this.integer(record, c.disk_gb, 'disk_gb', line, 0);
+    row.count = this.integer(record, c.count, 'count', line, 1);
+    if (row.count < 1 || row.count > MAX_COUNT) {
+      throw new InputError(
+        this.file,
+        line,
+        'count',
+        `expected an integer from 1 to ${MAX_COUNT}, got ${row.count}`,
+      );
+    }
+    const duration = this.text(record, c.duration).trim();
+    row.duration = duration === '' ? Number.NaN : this.number(record, c.duration, 'duration', line, false);
+    row.az = this.text(record, c.az).trim();
+    row.group = this.text(record, c.group).trim();
+    const policy = this.text(record, c.group_policy).trim();
+    if (policy !== '' && !(GROUP_POLICIES as readonly string[]).includes(policy)) {
+      throw new InputError(
+        this.file,
+        line,
+        'group_policy',
+        `expected one of ${GROUP_POLICIES.join(', ')}, got "${policy}"`,
+      );
+    }
+    if (policy !== '' && row.group === '')
+      throw new InputError(this.file, line, 'group_policy', 'given without a group');
+    row.groupPolicy = policy as GroupPolicy | '';
+    row.extraSpecs = this.extraSpecs(this.text(record, c.extra_specs), line);
+    row.sameHost = idList(this.text(record, c.same_host));
+    row.differentHost = idList(this.text(record, c.different_host));
+  }
+
+  private text(record: readonly string[], i: number): string {
+    return i < 0 || i >= record.length ? '' : record[i];
+  }
+
+  private number(
+    record: readonly string[],
+    i: number,
+    field: string,
+    line: number,
+    anySign: boolean,
+  ): number {
+    const s = this.text(record, i).trim();
+    if (s === '') throw new InputError(this.file, line, field, 'missing value');
+    if (!DECIMAL.test(s)) throw new InputError(this.file, line, field, `expected a number, got "${s}"`);
+    const v = Number(s);
+    if (!Number.isFinite(v))
+      throw new InputError(this.file, line, field, `expected a finite number, got "${s}"`);
+    if (!anySign && v < 0)
+      throw new InputError(this.file, line, field, `expected a non-negative number, got "${s}"`);
+    return v;
+  }
+
+  private integer(
+    record: readonly string[],
+    i: number,
+    field: string,
+    line: number,
+    dflt: number | undefined,
+  ): number {
+    const s = this.text(record, i).trim();
+    if (s === '') {
+      if (dflt === undefined) throw new InputError(this.file, line, field, 'missing value');
+      return dflt;
+    }
+    const v = DECIMAL.test(s) ? Number(s) : Number.NaN;
+    if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) {
+      throw new InputError(this.file, line, field, `expected a non-negative integer, got "${s}"`);
+    }
+    return v;
+  }
+
+  /** `k=v;k2=v2` into Nova's dict order: first position of a key, its last value. */
+  private extraSpecs(raw: string, line: number): ExtraSpecs | undefined {
+    const key = raw.trim();
+    if (key === '') return undefined;
+    const cached = this.specCache.get(key);
+    if (cached) return cached;
+    const map = new Map<string, string>();
+    for (const part of key.split(';')) {
+      if (part.trim() === '') continue;
+      const eq = part.indexOf('=');
+      const k = eq < 0 ? '' : part.slice(0, eq).trim();
+      if (k === '')
+        throw new InputError(this.file, line, 'extra_specs', `expected key=value, got "${part.trim()}"`);
+      map.set(k, part.slice(eq + 1).trim());
+    }
+    const specs: ExtraSpecs = { key, entries: [...map] };
+    if (this.specCache.size >= 4096) this.specCache.clear();
+    this.specCache.set(key, specs);
+    return specs;
+  }
+}
+
+function idList(raw: string): readonly string[] | undefined {
+  const ids = raw
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return ids.length > 0 ? ids : undefined;
+}

@@ -1,0 +1,50 @@
+import type { GroupPolicy } from '../cluster/groups.ts';
+import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+
+export const CREATE = 0;
+export const DELETE = 1;
+
+/**
+ * One decoded trace row. The reader reuses a single object for every row, so a consumer must copy
+ * what it keeps.
+ */
+export interface TraceRow {
+  /** 1-based line number in the file (of the row's last physical line). */
+  line: number;
+  time: number;
+  event: typeof CREATE | typeof DELETE;
+  id: string;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  count: number;
+  /** Seconds the instances live, or NaN when they live until deleted. */
+  duration: number;
+  /** '' when absent. */
+  az: string;
+  group: string;
+  groupPolicy: GroupPolicy | '';
+  extraSpecs: ExtraSpecs | undefined;
+  sameHost: readonly string[] | undefined;
+  differentHost: readonly string[] | undefined;
+}
+
+export function emptyRow(): TraceRow {
+  return {
+    line: 0,
+    time: 0,
+    event: CREATE,
+    id: '',
+    vcpus: 0,
+    memoryMb: 0,
+    diskGb: 0,
+    count: 1,
+    duration: Number.NaN,
+    az: '',
+    group: '',
+    groupPolicy: '',
+    extraSpecs: undefined,
+    sameHost: undefined,
+    differentHost: undefined,
+  };
+}

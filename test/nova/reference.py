@@ -1,0 +1,686 @@
+#!/usr/bin/python3
+"""Reference replayer for schedbench's `filter` strategy that drives REAL Nova code.
+
+    /usr/bin/python3 test/nova/reference.py --cluster C.json --trace T.csv \
+        [--config CFG.json] --placements OUT.csv [--docs-semantics]
+
+Nova 26 (Zed) decides every placement: real HostState objects (kept for the whole replay), the
+real filter classes and HostFilterHandler, the real weighers and HostWeightHandler, the real
+HostManager.get_filtered_hosts / get_weighed_hosts, SchedulerManager._get_sorted_hosts,
+_consume_selected_host and _ensure_sufficient_hosts, and the conductor's
+scheduler_utils.setup_instance_group (server-group policy checks). Only what Zed no longer has is
+written here: the classic RamFilter / CoreFilter / DiskFilter / RetryFilter, the upstream (2023.2)
+NumInstancesWeigher, and the replay itself (clock, deletes, departures, live instances).
+
+Output CSV `seq,id,host,attempts`: one row per instance in scheduling order; host empty when the
+instance went to ERROR (NoValidHost, unsupported group policy, exception in a filter).
+
+By default a multi-instance request is all-or-nothing, as in real Nova (see README.md next to this
+file). `--docs-semantics` switches to the behaviour written in traces/README.md and
+docs/nova-semantics.md (each instance its own NoValidHost, earlier instances of the request kept;
+NumInstancesWeigher with minval 0), for comparing against a schedbench that follows those docs.
+"""
+
+import argparse
+import csv
+import heapq
+import json
+import logging
+import os
+import random
+import sys
+import types
+import warnings
+from decimal import Decimal
+
+warnings.filterwarnings('ignore')
+logging.disable(logging.CRITICAL)
+
+from oslo_config import cfg  # noqa: E402
+
+import nova.conf  # noqa: E402
+from nova import context as nova_context  # noqa: E402
+from nova import exception  # noqa: E402
+from nova import objects  # noqa: E402
+
+objects.register_all()
+
+from nova.scheduler import filters as nova_filters  # noqa: E402
+from nova.scheduler import host_manager as nova_host_manager  # noqa: E402
+from nova.scheduler import manager as nova_manager  # noqa: E402
+from nova.scheduler import utils as scheduler_utils  # noqa: E402
+from nova.scheduler import weights as nova_weights  # noqa: E402
+from nova.scheduler.weights import affinity as w_affinity  # noqa: E402
+from nova.scheduler.weights import cpu as w_cpu  # noqa: E402
+from nova.scheduler.weights import disk as w_disk  # noqa: E402
+from nova.scheduler.weights import io_ops as w_io_ops  # noqa: E402
+from nova.scheduler.weights import ram as w_ram  # noqa: E402
+
+CONF = nova.conf.CONF
+logging.disable(logging.CRITICAL)  # again: importing nova may have touched logging
+
+SchedulerManager = nova_manager.SchedulerManager
+HostManager = nova_host_manager.HostManager
+HostState = nova_host_manager.HostState
+
+# NumInstancesWeigher's option is not in Zed (it came with 2023.2 "Bobcat"): register it.
+if 'num_instances_weight_multiplier' not in CONF.filter_scheduler:
+    CONF.register_opt(cfg.FloatOpt('num_instances_weight_multiplier', default=0.0),
+                      group='filter_scheduler')
+
+
+# --------------------------------------------------------------------------------------------
+# What Zed no longer has: classic filters (Stein code, trimmed of logging) and NumInstancesWeigher
+# --------------------------------------------------------------------------------------------
+
+class RetryFilter(nova_filters.BaseHostFilter):
+    """Classic RetryFilter: drop hosts already tried for this instance."""
+    RUN_ON_REBUILD = False
+
+    def host_passes(self, host_state, spec_obj):
+        retry = spec_obj.retry
+        if not retry:
+            return True
+        host = [host_state.host, host_state.nodename]
+        hosts = [[cn.host, cn.hypervisor_hostname] for cn in retry.hosts]
+        return host not in hosts
+
+
+class RamFilter(nova_filters.BaseHostFilter):
+    """Classic RamFilter with the host's ram_allocation_ratio."""
+    RUN_ON_REBUILD = False
+
+    def host_passes(self, host_state, spec_obj):
+        requested_ram = spec_obj.memory_mb
+        free_ram_mb = host_state.free_ram_mb
+        total_usable_ram_mb = host_state.total_usable_ram_mb
+        # Do not allow an instance to overcommit against itself.
+        if not total_usable_ram_mb >= requested_ram:
+            return False
+        memory_mb_limit = total_usable_ram_mb * host_state.ram_allocation_ratio
+        used_ram_mb = total_usable_ram_mb - free_ram_mb
+        usable_ram = memory_mb_limit - used_ram_mb
+        if not usable_ram >= requested_ram:
+            return False
+        host_state.limits['memory_mb'] = memory_mb_limit
+        return True
+
+
+class CoreFilter(nova_filters.BaseHostFilter):
+    """Classic CoreFilter with the host's cpu_allocation_ratio."""
+    RUN_ON_REBUILD = False
+
+    def host_passes(self, host_state, spec_obj):
+        if not host_state.vcpus_total:
+            # Fail safe
+            return True
+        instance_vcpus = spec_obj.vcpus
+        vcpus_total = host_state.vcpus_total * host_state.cpu_allocation_ratio
+        if vcpus_total > 0:
+            host_state.limits['vcpu'] = vcpus_total
+            # Do not allow an instance to overcommit against itself.
+            if instance_vcpus > host_state.vcpus_total:
+                return False
+        free_vcpus = vcpus_total - host_state.vcpus_used
+        if free_vcpus < instance_vcpus:
+            return False
+        return True
+
+
+class DiskFilter(nova_filters.BaseHostFilter):
+    """Classic DiskFilter with the host's disk_allocation_ratio."""
+    RUN_ON_REBUILD = False
+
+    def host_passes(self, host_state, spec_obj):
+        requested_disk = (1024 * (spec_obj.root_gb + spec_obj.ephemeral_gb) +
+                          spec_obj.swap)
+        free_disk_mb = host_state.free_disk_mb
+        total_usable_disk_mb = host_state.total_usable_disk_gb * 1024
+        # Do not allow an instance to overcommit against itself.
+        if total_usable_disk_mb < requested_disk:
+            return False
+        disk_mb_limit = total_usable_disk_mb * host_state.disk_allocation_ratio
+        used_disk_mb = total_usable_disk_mb - free_disk_mb
+        usable_disk_mb = disk_mb_limit - used_disk_mb
+        if not usable_disk_mb >= requested_disk:
+            return False
+        host_state.limits['disk_gb'] = disk_mb_limit / 1024
+        return True
+
+
+class NumInstancesWeigher(nova_weights.BaseHostWeigher):
+    """Upstream nova/scheduler/weights/num_instances.py (2023.2): NO minval."""
+
+    def weight_multiplier(self, host_state):
+        return scheduler_utils.get_weight_multiplier(
+            host_state, 'num_instances_weight_multiplier',
+            CONF.filter_scheduler.num_instances_weight_multiplier)
+
+    def _weigh_object(self, host_state, weight_properties):
+        return host_state.num_instances
+
+
+class NumInstancesWeigherMinval0(NumInstancesWeigher):
+    """docs/nova-semantics.md's variant (minval 0), used with --docs-semantics."""
+    minval = 0
+
+
+CLASSIC_FILTERS = {c.__name__: c for c in (RetryFilter, RamFilter, CoreFilter, DiskFilter)}
+
+# Full class paths, as [filter_scheduler] weight_classes holds them (validate_weigher compares
+# against these).
+WEIGHER_PATHS = {
+    'RAMWeigher': ('nova.scheduler.weights.ram.RAMWeigher', w_ram.RAMWeigher),
+    'CPUWeigher': ('nova.scheduler.weights.cpu.CPUWeigher', w_cpu.CPUWeigher),
+    'DiskWeigher': ('nova.scheduler.weights.disk.DiskWeigher', w_disk.DiskWeigher),
+    'IoOpsWeigher': ('nova.scheduler.weights.io_ops.IoOpsWeigher', w_io_ops.IoOpsWeigher),
+    'ServerGroupSoftAffinityWeigher': (
+        'nova.scheduler.weights.affinity.ServerGroupSoftAffinityWeigher',
+        w_affinity.ServerGroupSoftAffinityWeigher),
+    'ServerGroupSoftAntiAffinityWeigher': (
+        'nova.scheduler.weights.affinity.ServerGroupSoftAntiAffinityWeigher',
+        w_affinity.ServerGroupSoftAntiAffinityWeigher),
+    'NumInstancesWeigher': ('nova.scheduler.weights.num_instances.NumInstancesWeigher',
+                            NumInstancesWeigher),
+}
+
+
+class _ServiceGroupAPI(object):
+    """Stands in for nova.servicegroup.API in the ComputeFilter: a host is up iff the cluster
+    file says so (the flag rides in the host's service dict)."""
+
+    def service_is_up(self, service):
+        return service['up']
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_CONFIG = {
+    'seed': 0,
+    'max_attempts': 3,
+    'filters': ['RetryFilter', 'AvailabilityZoneFilter', 'ComputeFilter', 'RamFilter',
+                'CoreFilter', 'DiskFilter', 'AggregateInstanceExtraSpecsFilter',
+                'ServerGroupAntiAffinityFilter', 'ServerGroupAffinityFilter'],
+    'weighers': ['RAMWeigher'],
+    'host_subset_size': 1,
+    'ram_weight_multiplier': 1.0,
+    'cpu_weight_multiplier': 1.0,
+    'disk_weight_multiplier': 1.0,
+    'io_ops_weight_multiplier': -1.0,
+    'num_instances_weight_multiplier': 0.0,
+    'soft_affinity_weight_multiplier': 1.0,
+    'soft_anti_affinity_weight_multiplier': 1.0,
+    'max_instances_per_host': 50,
+    'max_io_ops_per_host': 8,
+    'cpu_allocation_ratio': None,
+    'ram_allocation_ratio': None,
+    'disk_allocation_ratio': None,
+}
+
+
+def load_structured(path):
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    if path.lower().endswith(('.yaml', '.yml')):
+        import yaml  # optional dependency
+        return yaml.safe_load(text)
+    return json.loads(text)
+
+
+def js_string(v):
+    """String(v) as JavaScript does it (schedbench turns numeric/boolean metadata into strings)."""
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return 'NaN'
+        if v in (float('inf'), float('-inf')):
+            return 'Infinity' if v > 0 else '-Infinity'
+        if v.is_integer() and abs(v) < 1e21:
+            return str(int(v))
+        if 1e-7 <= abs(v) < 1e21:
+            return format(Decimal(repr(v)), 'f')
+        mant, _, exp = repr(v).partition('e')
+        sign = '-' if exp.startswith('-') else '+'
+        return '%se%s%s' % (mant, sign, exp.lstrip('+-').lstrip('0') or '0')
+    return str(v)
+
+
+def expand_hosts(cluster):
+    """Host dicts in cluster order: the order of the "hosts" / "groups" keys, then list order."""
+    out = []
+    for key in cluster:
+        if key == 'hosts':
+            for h in cluster['hosts'] or []:
+                out.append((h['name'], h))
+        elif key == 'groups':
+            for g in cluster['groups'] or []:
+                width = max(4, len(str(g['count'])))
+                for k in range(1, g['count'] + 1):
+                    out.append((g['prefix'] + str(k).zfill(width), g))
+    return out
+
+
+def parse_extra_specs(text):
+    specs = {}
+    if not text:
+        return specs
+    for part in text.split(';'):
+        if part == '':
+            continue
+        key, _, value = part.partition('=')
+        specs[key] = value  # dict: first position, last value wins
+    return specs
+
+
+def parse_ids(text):
+    if not text:
+        return []
+    return [t.strip() for t in text.split(';') if t.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# The replay
+# --------------------------------------------------------------------------------------------
+
+class Live(object):
+    __slots__ = ('iid', 'seq', 'host', 'vcpus', 'memory_mb', 'disk_gb', 'group')
+
+    def __init__(self, iid, seq, host, vcpus, memory_mb, disk_gb, group):
+        self.iid, self.seq, self.host = iid, seq, host
+        self.vcpus, self.memory_mb, self.disk_gb, self.group = vcpus, memory_mb, disk_gb, group
+
+
+class Group(object):
+    def __init__(self, name, policy):
+        self.name = name
+        self.policy = policy
+        self.members = {}  # live instance id -> None, in joining order
+
+
+class Replay(object):
+    def __init__(self, cluster, config, docs_semantics):
+        self.docs_semantics = docs_semantics
+        self.ctx = nova_context.get_admin_context()
+        self._configure(config)
+        self._build_hosts(cluster, config)
+        self._build_host_manager(config)
+        self.live = {}            # instance id -> Live
+        self.request_members = {}  # request id -> [instance ids] (multi-instance requests)
+        self.groups = {}          # name -> Group
+        self.departures = []      # heap of (due, seq, instance id)
+        self.next_seq = 0         # creation order of live instances
+        self.rows = []            # (id, host or '', attempts)
+        self.current_group = None  # what InstanceGroup.get_by_instance_uuid returns
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def _configure(self, config):
+        fs = 'filter_scheduler'
+        for key in ('host_subset_size', 'max_instances_per_host', 'max_io_ops_per_host',
+                    'ram_weight_multiplier', 'cpu_weight_multiplier', 'disk_weight_multiplier',
+                    'io_ops_weight_multiplier', 'num_instances_weight_multiplier',
+                    'soft_affinity_weight_multiplier',
+                    'soft_anti_affinity_weight_multiplier'):
+            CONF.set_override(key, config[key], group=fs)
+        CONF.set_override('max_attempts', config['max_attempts'], group='scheduler')
+        CONF.set_override('enabled_filters', list(config['filters']), group=fs)
+        CONF.set_override('weight_classes',
+                          [WEIGHER_PATHS[w][0] for w in config['weighers']], group=fs)
+        for key in ('cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio'):
+            if config[key] is not None:
+                CONF.set_override(key, config[key])
+        random.seed(config['seed'])
+
+    def _build_hosts(self, cluster, config):
+        ratios = {'cpu': 16.0, 'ram': 1.5, 'disk': 1.0}
+        ratios.update(cluster.get('allocation_ratios') or {})
+        for r in ('cpu', 'ram', 'disk'):
+            if config[r + '_allocation_ratio'] is not None:
+                ratios[r] = config[r + '_allocation_ratio']
+        reserved = {'memory_mb': 512, 'disk_gb': 0}
+        reserved.update(cluster.get('reserved') or {})
+
+        self.hosts = []
+        self.by_name = {}
+        agg_id = 0
+        for name, h in expand_hosts(cluster):
+            hs = HostState(name, name, None)
+            hs.total_usable_ram_mb = h['memory_mb']
+            hs.free_ram_mb = h['memory_mb'] - reserved['memory_mb']
+            hs.total_usable_disk_gb = h['disk_gb']
+            hs.free_disk_mb = (h['disk_gb'] - reserved['disk_gb']) * 1024
+            hs.disk_mb_used = reserved['disk_gb'] * 1024
+            hs.vcpus_total = h['vcpus']
+            hs.vcpus_used = 0
+            hs.num_instances = 0
+            hs.num_io_ops = 0
+            hs.cpu_allocation_ratio = ratios['cpu']
+            hs.ram_allocation_ratio = ratios['ram']
+            hs.disk_allocation_ratio = ratios['disk']
+            hs.stats = h.get('traits') or {}
+            aggregates = []
+            if h.get('az') is not None:
+                agg_id += 1
+                aggregates.append(objects.Aggregate(
+                    id=agg_id, name='az:' + h['az'], hosts=[name],
+                    metadata={'availability_zone': h['az']}))
+            for a in h.get('aggregates') or []:
+                agg_id += 1
+                aggregates.append(objects.Aggregate(
+                    id=agg_id, name=a['name'], hosts=[name],
+                    metadata={k: js_string(v) for k, v in (a.get('metadata') or {}).items()}))
+            hs.update(service={'host': name, 'disabled': not h.get('enabled', True),
+                               'up': h.get('up', True)},
+                      aggregates=aggregates, inst_dict={})
+            self.hosts.append(hs)
+            self.by_name[name] = hs
+
+    def _build_host_manager(self, config):
+        # A HostManager without __init__ (that one reads the DB): the real get_filtered_hosts /
+        # get_weighed_hosts / _choose_host_filters run on it.
+        hm = HostManager.__new__(HostManager)
+        hm.filter_handler = nova_filters.HostFilterHandler()
+        hm.filter_cls_map = {cls.__name__: cls for cls in nova_filters.all_filters()}
+        hm.filter_cls_map.update(CLASSIC_FILTERS)
+        hm.filter_obj_map = {}
+        hm.enabled_filters = hm._choose_host_filters(list(config['filters']))
+        for f in hm.enabled_filters:
+            if hasattr(f, 'servicegroup_api'):
+                f.servicegroup_api = _ServiceGroupAPI()
+        hm.weight_handler = nova_weights.HostWeightHandler()
+        weighers = []
+        for w in config['weighers']:
+            cls = WEIGHER_PATHS[w][1]
+            if cls is NumInstancesWeigher and self.docs_semantics:
+                cls = NumInstancesWeigherMinval0
+            weighers.append(cls())
+        hm.weighers = weighers
+        self.sched = SchedulerManager.__new__(SchedulerManager)
+        self.sched.host_manager = hm
+
+        # The conductor's setup_instance_group() looks the group up in the DB: answer from the
+        # replay's own records instead.
+        replay = self
+
+        def get_by_instance_uuid(cls, context, instance_uuid):
+            if replay.current_group is None:
+                raise exception.InstanceGroupNotFound(group_uuid=instance_uuid)
+            return replay.current_group
+
+        def get_hosts(group_self, exclude=None):
+            return list(group_self.hosts)
+
+        objects.InstanceGroup.get_by_instance_uuid = classmethod(get_by_instance_uuid)
+        objects.InstanceGroup.get_hosts = get_hosts
+
+    # -- state changes outside Nova's consume_from_request ---------------------------------
+
+    def _unconsume(self, hs, iid, vcpus, memory_mb, disk_gb):
+        hs.free_ram_mb += memory_mb
+        hs.free_disk_mb += 1024 * disk_gb
+        hs.vcpus_used -= vcpus
+        hs.num_instances -= 1
+        hs.instances.pop(iid, None)
+
+    def _free(self, iid):
+        inst = self.live.pop(iid)
+        self._unconsume(self.by_name[inst.host], iid, inst.vcpus, inst.memory_mb, inst.disk_gb)
+        if inst.group is not None:
+            inst.group.members.pop(iid, None)
+
+    def _run_departures(self, until):
+        while self.departures and (until is None or self.departures[0][0] <= until):
+            _, seq, iid = heapq.heappop(self.departures)
+            inst = self.live.get(iid)
+            if inst is not None and inst.seq == seq:
+                self._free(iid)
+
+    def _delete(self, rid):
+        targets = []
+        if rid in self.live:
+            targets.append(rid)
+        for iid in self.request_members.get(rid, ()):
+            if iid in self.live and iid not in targets:
+                targets.append(iid)
+        for iid in targets:
+            self._free(iid)
+
+    def _resolve_hint(self, tokens):
+        out = []
+        for t in tokens:
+            found = []
+            if t in self.live:
+                found.append(t)
+            for iid in self.request_members.get(t, ()):
+                if iid in self.live and iid not in found:
+                    found.append(iid)
+            # Nova keeps a hinted uuid as given: an id that is not live matches no host.
+            out.extend(found if found else [t])
+        return out
+
+    # -- one create row --------------------------------------------------------------------
+
+    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now):
+        flavor = objects.Flavor(**flavor_args)
+        instance_group = None
+        if group is not None:
+            members = list(group.members) + [i for i in ids if i not in group.members]
+            hosts = []
+            for m in group.members:
+                h = self.live[m].host
+                if h not in hosts:
+                    hosts.append(h)
+            for iid, hs in placed_now:
+                if hs.host not in hosts:
+                    hosts.append(hs.host)
+            instance_group = objects.InstanceGroup(
+                name=group.name, policy=group.policy, policies=[group.policy],
+                members=members, hosts=hosts, rules={})
+        spec = objects.RequestSpec(
+            flavor=flavor, num_instances=len(ids), availability_zone=az,
+            instance_group=instance_group, scheduler_hints=hints,
+            ignore_hosts=None, force_hosts=None, force_nodes=None,
+            requested_destination=None, retry=None, pci_requests=None,
+            numa_topology=None, project_id='schedbench', user_id='schedbench',
+            is_bfv=False)
+        spec.instance_uuid = ids[0]
+        return spec, instance_group
+
+    def _claim_ok(self, hs):
+        """The compute node's claim against the limits the classic filters handed over. It reads
+        the state the filters read, so for this strategy it never fails (retry plumbing only)."""
+        lim = hs.limits
+        if 'memory_mb' in lim and hs.total_usable_ram_mb - hs.free_ram_mb > lim['memory_mb']:
+            return False
+        if 'vcpu' in lim and hs.vcpus_used > lim['vcpu']:
+            return False
+        if 'disk_gb' in lim and (hs.total_usable_disk_gb * 1024 - hs.free_disk_mb >
+                                 lim['disk_gb'] * 1024):
+            return False
+        return True
+
+    def create(self, row):
+        rid = row['id']
+        count = int(row.get('count') or 1)
+        ids = [rid] if count == 1 else ['%s-%d' % (rid, i) for i in range(count)]
+        vcpus = int(row['vcpus'])
+        memory_mb = int(row['memory_mb'])
+        disk_gb = int(row.get('disk_gb') or 0)
+        flavor_args = dict(vcpus=vcpus, memory_mb=memory_mb, root_gb=disk_gb, ephemeral_gb=0,
+                           swap=0, extra_specs=parse_extra_specs(row.get('extra_specs')))
+        az = row.get('az') or None
+        group = None
+        if row.get('group'):
+            group = self.groups.get(row['group'])
+            if group is None:
+                group = self.groups[row['group']] = Group(row['group'], row['group_policy'])
+        hints = {}
+        for hint in ('same_host', 'different_host'):
+            tokens = parse_ids(row.get(hint))
+            if tokens:
+                hints[hint] = self._resolve_hint(tokens)
+        duration = row.get('duration')
+        due = float(row['time']) + float(duration) if duration not in (None, '') else None
+        if count > 1:
+            self.request_members.setdefault(rid, [])
+            for iid in ids:
+                if iid not in self.request_members[rid]:
+                    self.request_members[rid].append(iid)
+
+        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [])
+        self.current_group = instance_group
+        selected = []      # (iid, HostState) chosen by the scheduler, in instance order
+        failed = False     # whole request failed (real-Nova semantics)
+        try:
+            # Conductor: server-group details and policy checks (UnsupportedPolicyException).
+            try:
+                scheduler_utils.setup_instance_group(self.ctx, spec)
+            except exception.UnsupportedPolicyException:
+                if not self.docs_semantics:
+                    raise  # the docs let soft policies through without their weigher
+            # SchedulerManager._schedule / _legacy_find_hosts, instance by instance.
+            hosts = list(self.hosts)
+            for num, iid in enumerate(ids):
+                spec.instance_uuid = iid
+                spec.obj_reset_changes(['instance_uuid'])
+                hosts = self.sched._get_sorted_hosts(spec, hosts, num)
+                if not hosts:
+                    break
+                chosen = hosts[0]
+                selected.append((iid, chosen))
+                self.sched._consume_selected_host(chosen, spec, instance_uuid=iid)
+            if not self.docs_semantics:
+                self.sched._ensure_sufficient_hosts(
+                    self.ctx, [h for _, h in selected], len(ids))
+        except Exception as e:  # NoValidHost, UnsupportedPolicyException, errors in filters
+            if not isinstance(e, (exception.NovaException, ValueError, IndexError)):
+                raise
+            if not self.docs_semantics:
+                failed = True
+        if failed:
+            for iid, hs in selected:
+                self._unconsume(hs, iid, vcpus, memory_mb, disk_gb)
+            selected = []
+
+        # Build on the compute nodes: claims, then classic reschedules of failed claims.
+        result = {}
+        attempts = {iid: 1 for iid in ids}
+        placed_now = []
+        for iid, hs in selected:
+            tried = []
+            while True:
+                if self._claim_ok(hs):
+                    result[iid] = hs
+                    placed_now.append((iid, hs))
+                    break
+                self._unconsume(hs, iid, vcpus, memory_mb, disk_gb)
+                tried.append(hs.host)
+                if attempts[iid] >= CONF.scheduler.max_attempts:
+                    break  # MaxRetriesExceeded
+                attempts[iid] += 1
+                rspec, rgroup = self._make_spec([iid], flavor_args, az, group, hints,
+                                                placed_now)
+                rspec.retry = objects.SchedulerRetries(
+                    num_attempts=attempts[iid],
+                    hosts=objects.ComputeNodeList(objects=[
+                        objects.ComputeNode(host=h, hypervisor_hostname=h) for h in tried]))
+                self.current_group = rgroup
+                try:
+                    scheduler_utils.setup_instance_group(self.ctx, rspec)
+                    cand = self.sched._get_sorted_hosts(rspec, list(self.hosts), 0)
+                except (exception.NovaException, ValueError, IndexError):
+                    cand = []
+                if not cand:
+                    break
+                hs = cand[0]
+                self.sched._consume_selected_host(hs, rspec, instance_uuid=iid)
+
+        # Every build of the request completes: no I/O operation left in flight.
+        for hs in self.hosts:
+            hs.num_io_ops = 0
+
+        for iid in ids:
+            hs = result.get(iid)
+            self.rows.append((iid, hs.host if hs is not None else '', attempts[iid]))
+            if hs is None:
+                continue
+            # The build completed: the scheduler learns of the instance on its host (Nova's
+            # _consume_selected_host only records it there when the request has a group).
+            if iid not in hs.instances:
+                hs.instances[iid] = objects.Instance(uuid=iid)
+            self.next_seq += 1
+            self.live[iid] = Live(iid, self.next_seq, hs.host, vcpus, memory_mb, disk_gb, group)
+            if group is not None:
+                group.members[iid] = None
+            if due is not None:
+                heapq.heappush(self.departures, (due, self.next_seq, iid))
+        self.current_group = None
+
+    def run(self, rows):
+        for row in rows:
+            self._run_departures(float(row['time']))
+            event = (row.get('event') or 'create').strip()
+            if event == 'delete':
+                self._delete(row['id'])
+            else:
+                self.create(row)
+        self._run_departures(None)
+
+
+def read_trace(path):
+    with open(path, newline='', encoding='utf-8') as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader)]
+        for rec in reader:
+            if not rec or all(not c.strip() for c in rec):
+                continue
+            yield {header[i]: rec[i] for i in range(min(len(header), len(rec)))}
+
+
+def load_config(path):
+    config = dict(DEFAULT_CONFIG)
+    if path:
+        user = load_structured(path) or {}
+        unknown = set(user) - set(DEFAULT_CONFIG)
+        if unknown:
+            sys.exit('%s: unknown config keys: %s' % (path, ', '.join(sorted(unknown))))
+        config.update(user)
+    for key in ('filters', 'weighers'):
+        if isinstance(config[key], str):
+            config[key] = [s.strip() for s in config[key].split(',') if s.strip()]
+    return config
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--cluster', required=True)
+    ap.add_argument('--trace', required=True)
+    ap.add_argument('--config')
+    ap.add_argument('--placements', required=True)
+    ap.add_argument('--docs-semantics', action='store_true',
+                    help='follow traces/README.md + docs/nova-semantics.md where they differ '
+                         'from real Nova (per-instance failures in a multi-instance request, '
+                         'NumInstancesWeigher minval 0)')
+    args = ap.parse_args(argv)
+
+    cluster = load_structured(args.cluster)
+    config = load_config(args.config)
+    replay = Replay(cluster, config, args.docs_semantics)
+    replay.run(read_trace(args.trace))
+
+    tmp = args.placements + '.tmp'
+    with open(tmp, 'w', newline='', encoding='utf-8') as f:
+        w = csv.writer(f, lineterminator='\n')
+        w.writerow(['seq', 'id', 'host', 'attempts'])
+        for seq, (iid, host, attempts) in enumerate(replay.rows, 1):
+            w.writerow([seq, iid, host, attempts])
+    os.replace(tmp, args.placements)
+
+
+if __name__ == '__main__':
+    main()
