@@ -107,7 +107,10 @@ export class HostTable {
       if (onlyWithKey !== undefined && !(onlyWithKey in a.metadata)) continue;
       for (const [k, v] of Object.entries(a.metadata)) {
         let set = out.get(k);
-        if (!set) out.set(k, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          out.set(k, set);
+        }
         for (const part of v.split(',')) set.add(pyStrip(part));
       }
     }

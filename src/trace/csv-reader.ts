@@ -4,7 +4,7 @@ import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../common/errors.ts';
 import { describeFsError } from '../common/structured-file.ts';
 import { indexColumns, RowDecoder } from './decode.ts';
-import { emptyRow, type TraceRow } from './row.ts';
+import { emptyRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
 
 /**

@@ -26,7 +26,10 @@ export function availabilityZoneFilter({ cluster }: PluginInit): HostFilter {
       const az = req.spec.availabilityZone;
       if (!az) return false;
       let pass = byZone.get(az);
-      if (!pass) byZone.set(az, (pass = compute(az)));
+      if (!pass) {
+        pass = compute(az);
+        byZone.set(az, pass);
+      }
       current = pass;
       return true;
     },
