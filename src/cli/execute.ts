@@ -42,6 +42,7 @@ export async function executeRun(
     strategyOptions: config.strategyOptions,
     seed: config.common.seed,
     maxAttempts: config.common.max_attempts,
+    multiCreate: config.common.multi_create,
     ratioOverrides: ratioOverrides(config.common),
     onBadRow: req.onBadRow,
     observers,

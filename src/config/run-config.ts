@@ -8,6 +8,7 @@ import type { Strategy } from '../scheduler/strategy.ts';
 export const commonConfigSchema = z.strictObject({
   seed: z.int().default(0),
   max_attempts: z.int().positive().default(3),
+  multi_create: z.enum(['each', 'all-or-nothing']).default('each'),
   cpu_allocation_ratio: z.number().positive().optional(),
   ram_allocation_ratio: z.number().positive().optional(),
   disk_allocation_ratio: z.number().positive().optional(),

@@ -19,6 +19,7 @@ export interface ReplayConfig {
   readonly strategyOptions: unknown;
   readonly seed: number;
   readonly maxAttempts: number;
+  readonly multiCreate?: 'each' | 'all-or-nothing';
   readonly ratioOverrides?: Partial<AllocationRatios>;
   /** `stop`: the first bad row ends the replay with its error; `skip`: count it and go on. */
   readonly onBadRow: 'stop' | 'skip';
@@ -79,6 +80,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       rng: new SeededRng(cfg.seed),
       records: this.records,
       maxAttempts: cfg.maxAttempts,
+      multiCreate: cfg.multiCreate,
       observer: this,
     });
     this.result = {
@@ -220,15 +222,13 @@ export class Replayer implements RowSink, SchedulingObserver {
   private delete(id: string, time: number): void {
     const inst = this.cluster.instances;
     const slot = inst.slotOf(id);
-    if (slot >= 0) {
-      this.release(slot, time);
-      return;
-    }
     const request = inst.multiRequests.get(id);
-    if (request === undefined) {
+    if (slot < 0 && request === undefined) {
       this.result.deletesIgnored++;
       return;
     }
+    if (slot >= 0) this.release(slot, time);
+    if (request === undefined) return;
     for (const instanceId of instanceIds(id, request.count)) {
       const s = inst.slotOf(instanceId);
       if (s >= 0 && inst.request[s] === id) this.release(s, time);
@@ -270,19 +270,17 @@ export class Replayer implements RowSink, SchedulingObserver {
     return { name: row.group, policy: row.groupPolicy };
   }
 
-  /** A hint names instances; a request id stands for all its live instances. */
+  /** A hint names instances; a request id stands for all its live instances too. */
   private resolveHint(ids: readonly string[] | undefined): readonly string[] | undefined {
     if (!ids) return undefined;
     const inst = this.cluster.instances;
     const out: string[] = [];
     for (const id of ids) {
-      const request = inst.slotOf(id) >= 0 ? undefined : inst.multiRequests.get(id);
-      if (request === undefined) {
-        out.push(id);
-        continue;
-      }
+      out.push(id);
+      const request = inst.multiRequests.get(id);
+      if (request === undefined) continue;
       for (const x of instanceIds(id, request.count)) {
-        if (inst.slotOf(x) >= 0) out.push(x);
+        if (inst.slotOf(x) >= 0 && inst.request[inst.slotOf(x)] === id) out.push(x);
       }
     }
     return out;

@@ -1,7 +1,7 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { SeededRng } from '../common/rng.ts';
 import type { DriverContext, SchedulerDriver } from './driver.ts';
-import { MAX_RETRIES, SchedulingError } from './errors.ts';
+import { MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
 
@@ -30,6 +30,12 @@ export interface ManagerOptions {
   readonly records: SchedulerRecords;
   /** Nova's `[scheduler] max_attempts`: scheduling passes per instance before giving up. */
   readonly maxAttempts: number;
+  /**
+   * `each` (default): every instance of a multi-instance request succeeds or fails on its own, as
+   * the issue's contract and Nova's old per-instance loop have it. `all-or-nothing`: as Nova 26's
+   * `_ensure_sufficient_hosts`, one failure fails the whole request and frees what it placed.
+   */
+  readonly multiCreate?: 'each' | 'all-or-nothing';
   readonly observer?: SchedulingObserver;
   /** Called with the duration (ms) and instance count of every driver call. */
   readonly onDriverCall?: (ms: number, instances: number) => void;
@@ -87,6 +93,7 @@ export class SchedulerManager implements DriverContext {
   private spec!: RequestSpec;
   private state = new Uint8Array(16);
   private hostOf = new Int32Array(16);
+  private slotOf = new Int32Array(16);
   private attempts = new Int32Array(16);
   private tried: number[][] = [];
   private reasons: (string | undefined)[] = [];
@@ -135,6 +142,8 @@ export class SchedulerManager implements DriverContext {
       }
     }
 
+    if (this.opts.multiCreate === 'all-or-nothing' && n > 1) this.allOrNothing(n);
+
     for (let k = 0; k < n; k++) {
       const id = spec.instanceIds[k];
       const ok = this.state[k] === PLACED;
@@ -182,6 +191,7 @@ export class SchedulerManager implements DriverContext {
     }
     this.state[k] = PLACED;
     this.hostOf[k] = host;
+    this.slotOf[k] = slot;
     this.touched.push(host);
     return true;
   }
@@ -204,6 +214,7 @@ export class SchedulerManager implements DriverContext {
       const size = Math.max(n, this.state.length * 2);
       this.state = new Uint8Array(size);
       this.hostOf = new Int32Array(size);
+      this.slotOf = new Int32Array(size);
       this.attempts = new Int32Array(size);
       this.passIndex = new Int32Array(size);
     }
@@ -227,10 +238,12 @@ export class SchedulerManager implements DriverContext {
       driver.scheduleRunInstance(this, spec, props);
     } catch (err) {
       if (!(err instanceof SchedulingError)) throw err;
-      // A filter raised: Nova's scheduling call fails, and every instance it had not settled with it.
-      for (let i = this.passSettled; i < size; i++) {
+      // A filter raised: Nova's scheduling call fails as a whole. What this pass placed is freed and
+      // every instance of the pass goes to ERROR.
+      for (let i = 0; i < size; i++) {
         const k = this.passIndex[i];
-        this.attempts[k]++;
+        if (i >= this.passSettled) this.attempts[k]++;
+        else if (this.state[k] === PLACED) this.unplace(k);
         this.state[k] = FAILED;
         this.reasons[k] = err.message;
         this.stats.schedulingErrors++;
@@ -246,6 +259,24 @@ export class SchedulerManager implements DriverContext {
         `strategy "${driver.name}" settled ${this.passSettled} of ${size} instance(s) of request "${spec.requestId}": ` +
           'scheduleRunInstance must call provision() or noValidHost() once per instance, in order',
       );
+    }
+  }
+
+  /** Free an instance placed earlier in this request (its claim is undone on the host). */
+  private unplace(k: number): void {
+    this.cluster.release(this.slotOf[k]);
+    this.hostOf[k] = -1;
+  }
+
+  /** Nova 26's `_ensure_sufficient_hosts`: one failed instance fails the request. */
+  private allOrNothing(n: number): void {
+    let failed = -1;
+    for (let k = 0; k < n && failed < 0; k++) if (this.state[k] !== PLACED) failed = k;
+    if (failed < 0) return;
+    for (let k = 0; k < n; k++) {
+      if (this.state[k] === PLACED) this.unplace(k);
+      this.state[k] = FAILED;
+      this.reasons[k] ??= this.reasons[failed] ?? NO_VALID_HOST;
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILTERS, WEIGHERS } from './registry.ts';
 
 /** Nova's default `enabled_filters` for this tool (the classic resource filters included). */
 export const DEFAULT_FILTERS = [
@@ -17,23 +18,41 @@ export const DEFAULT_WEIGHERS = ['RAMWeigher'] as const;
 
 const multiplier = (d: number) => z.number().default(d);
 
+/** A name that must be registered (checked when the config is read, so the error names the key). */
+function known(kind: string, registry: ReadonlyMap<string, unknown>) {
+  return z
+    .string()
+    .min(1)
+    .refine((name) => registry.has(name), {
+      error: (issue) =>
+        `unknown ${kind} "${String(issue.input)}" (known: ${[...registry.keys()].join(', ')})`,
+    });
+}
+
 /**
  * Options of the `filter` strategy, named as Nova's `[filter_scheduler]` options, with Nova's
  * defaults. Unknown keys are rejected: a misspelt option would otherwise silently do nothing.
  */
 export const filterOptionsSchema = z.strictObject({
-  filters: z.array(z.string().min(1)).default([...DEFAULT_FILTERS]),
-  weighers: z.array(z.string().min(1)).default([...DEFAULT_WEIGHERS]),
+  filters: z.array(known('filter', FILTERS)).default([...DEFAULT_FILTERS]),
+  weighers: z.array(known('weigher', WEIGHERS)).default([...DEFAULT_WEIGHERS]),
   host_subset_size: z.int().positive().default(1),
   ram_weight_multiplier: multiplier(1.0),
   cpu_weight_multiplier: multiplier(1.0),
   disk_weight_multiplier: multiplier(1.0),
   io_ops_weight_multiplier: multiplier(-1.0),
   num_instances_weight_multiplier: multiplier(0.0),
-  soft_affinity_weight_multiplier: multiplier(1.0),
-  soft_anti_affinity_weight_multiplier: multiplier(1.0),
+  // Nova's option definitions refuse negative soft-affinity multipliers (min=0.0).
+  soft_affinity_weight_multiplier: z.number().min(0).default(1.0),
+  soft_anti_affinity_weight_multiplier: z.number().min(0).default(1.0),
   max_instances_per_host: z.int().positive().default(50),
   max_io_ops_per_host: z.int().positive().default(8),
+  /**
+   * Nova's conductor check (`scheduler_utils._get_group_details`): a server group whose policy's
+   * filter or weigher is not configured fails with UnsupportedPolicyException. Off by default: the
+   * scheduler contract this tool models places such requests, ignoring the unconfigured policy.
+   */
+  group_policy_check: z.boolean().default(false),
 });
 
 export type FilterOptions = z.output<typeof filterOptionsSchema>;

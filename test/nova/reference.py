@@ -2,7 +2,7 @@
 """Reference replayer for schedbench's `filter` strategy that drives REAL Nova code.
 
     /usr/bin/python3 test/nova/reference.py --cluster C.json --trace T.csv \
-        [--config CFG.json] --placements OUT.csv [--docs-semantics]
+        [--config CFG.json] --placements OUT.csv
 
 Nova 26 (Zed) decides every placement: real HostState objects (kept for the whole replay), the
 real filter classes and HostFilterHandler, the real weighers and HostWeightHandler, the real
@@ -15,10 +15,11 @@ NumInstancesWeigher, and the replay itself (clock, deletes, departures, live ins
 Output CSV `seq,id,host,attempts`: one row per instance in scheduling order; host empty when the
 instance went to ERROR (NoValidHost, unsupported group policy, exception in a filter).
 
-By default a multi-instance request is all-or-nothing, as in real Nova (see README.md next to this
-file). `--docs-semantics` switches to the behaviour written in traces/README.md and
-docs/nova-semantics.md (each instance its own NoValidHost, earlier instances of the request kept;
-NumInstancesWeigher with minval 0), for comparing against a schedbench that follows those docs.
+Two config keys (shared with schedbench) choose between Nova 26's behaviour and the contract the
+project models (see docs/nova-semantics.md): `multi_create` ('each', the default: every instance of a
+multi-instance request is its own NoValidHost and earlier ones stay placed; 'all-or-nothing': Nova
+26's `_ensure_sufficient_hosts`) and `group_policy_check` (default false; true runs the conductor's
+UnsupportedPolicyException check). An exception inside a filter always fails the whole request.
 """
 
 import argparse
@@ -29,7 +30,6 @@ import logging
 import os
 import random
 import sys
-import types
 import warnings
 from decimal import Decimal
 
@@ -160,11 +160,6 @@ class NumInstancesWeigher(nova_weights.BaseHostWeigher):
         return host_state.num_instances
 
 
-class NumInstancesWeigherMinval0(NumInstancesWeigher):
-    """docs/nova-semantics.md's variant (minval 0), used with --docs-semantics."""
-    minval = 0
-
-
 CLASSIC_FILTERS = {c.__name__: c for c in (RetryFilter, RamFilter, CoreFilter, DiskFilter)}
 
 # Full class paths, as [filter_scheduler] weight_classes holds them (validate_weigher compares
@@ -214,6 +209,8 @@ DEFAULT_CONFIG = {
     'soft_anti_affinity_weight_multiplier': 1.0,
     'max_instances_per_host': 50,
     'max_io_ops_per_host': 8,
+    'multi_create': 'each',
+    'group_policy_check': False,
     'cpu_allocation_ratio': None,
     'ram_allocation_ratio': None,
     'disk_allocation_ratio': None,
@@ -303,8 +300,9 @@ class Group(object):
 
 
 class Replay(object):
-    def __init__(self, cluster, config, docs_semantics):
-        self.docs_semantics = docs_semantics
+    def __init__(self, cluster, config):
+        self.all_or_nothing = config['multi_create'] == 'all-or-nothing'
+        self.policy_check = bool(config['group_policy_check'])
         self.ctx = nova_context.get_admin_context()
         self._configure(config)
         self._build_hosts(cluster, config)
@@ -395,10 +393,7 @@ class Replay(object):
         hm.weight_handler = nova_weights.HostWeightHandler()
         weighers = []
         for w in config['weighers']:
-            cls = WEIGHER_PATHS[w][1]
-            if cls is NumInstancesWeigher and self.docs_semantics:
-                cls = NumInstancesWeigherMinval0
-            weighers.append(cls())
+            weighers.append(WEIGHER_PATHS[w][1]())
         hm.weighers = weighers
         self.sched = SchedulerManager.__new__(SchedulerManager)
         self.sched.host_manager = hm
@@ -465,11 +460,14 @@ class Replay(object):
 
     # -- one create row --------------------------------------------------------------------
 
-    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now):
+    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now, request_ids):
+        """A RequestSpec for `ids`. Group members: the live ones plus every instance of the
+        request (Nova's API adds them to the group before scheduling); group hosts: the hosts of
+        live members and of instances of this request already built (retries)."""
         flavor = objects.Flavor(**flavor_args)
         instance_group = None
         if group is not None:
-            members = list(group.members) + [i for i in ids if i not in group.members]
+            members = list(group.members) + [i for i in request_ids if i not in group.members]
             hosts = []
             for m in group.members:
                 h = self.live[m].host
@@ -532,7 +530,7 @@ class Replay(object):
                 if iid not in self.request_members[rid]:
                     self.request_members[rid].append(iid)
 
-        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [])
+        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [], ids)
         self.current_group = instance_group
         selected = []      # (iid, HostState) chosen by the scheduler, in instance order
         failed = False     # whole request failed (real-Nova semantics)
@@ -541,8 +539,8 @@ class Replay(object):
             try:
                 scheduler_utils.setup_instance_group(self.ctx, spec)
             except exception.UnsupportedPolicyException:
-                if not self.docs_semantics:
-                    raise  # the docs let soft policies through without their weigher
+                if self.policy_check:
+                    raise  # otherwise the unconfigured policy is simply not applied
             # SchedulerManager._schedule / _legacy_find_hosts, instance by instance.
             hosts = list(self.hosts)
             for num, iid in enumerate(ids):
@@ -554,14 +552,13 @@ class Replay(object):
                 chosen = hosts[0]
                 selected.append((iid, chosen))
                 self.sched._consume_selected_host(chosen, spec, instance_uuid=iid)
-            if not self.docs_semantics:
+            if self.all_or_nothing:
                 self.sched._ensure_sufficient_hosts(
                     self.ctx, [h for _, h in selected], len(ids))
         except Exception as e:  # NoValidHost, UnsupportedPolicyException, errors in filters
             if not isinstance(e, (exception.NovaException, ValueError, IndexError)):
                 raise
-            if not self.docs_semantics:
-                failed = True
+            failed = True
         if failed:
             for iid, hs in selected:
                 self._unconsume(hs, iid, vcpus, memory_mb, disk_gb)
@@ -584,7 +581,7 @@ class Replay(object):
                     break  # MaxRetriesExceeded
                 attempts[iid] += 1
                 rspec, rgroup = self._make_spec([iid], flavor_args, az, group, hints,
-                                                placed_now)
+                                                placed_now, ids)
                 rspec.retry = objects.SchedulerRetries(
                     num_attempts=attempts[iid],
                     hosts=objects.ComputeNodeList(objects=[
@@ -662,15 +659,11 @@ def main(argv=None):
     ap.add_argument('--trace', required=True)
     ap.add_argument('--config')
     ap.add_argument('--placements', required=True)
-    ap.add_argument('--docs-semantics', action='store_true',
-                    help='follow traces/README.md + docs/nova-semantics.md where they differ '
-                         'from real Nova (per-instance failures in a multi-instance request, '
-                         'NumInstancesWeigher minval 0)')
     args = ap.parse_args(argv)
 
     cluster = load_structured(args.cluster)
     config = load_config(args.config)
-    replay = Replay(cluster, config, args.docs_semantics)
+    replay = Replay(cluster, config)
     replay.run(read_trace(args.trace))
 
     tmp = args.placements + '.tmp'

@@ -1,12 +1,15 @@
 import { weightMultipliers } from '../multiplier.ts';
 import type { HostWeigher, PluginInit } from '../types.ts';
 
-/** NumInstancesWeigher (upstream Nova after Zed): instances on the host; multiplier 0.0 by default. */
+/**
+ * NumInstancesWeigher (upstream Nova 2023.2, not in Zed): instances on the host; multiplier 0.0 by
+ * default. Upstream sets no minval, so the list minimum is the low end of the normalisation.
+ */
 export function numInstancesWeigher({ cluster, options }: PluginInit): HostWeigher {
   const { numInstances } = cluster.hosts;
   return {
     name: 'NumInstancesWeigher',
-    minval: 0,
+    minval: undefined,
     maxval: undefined,
     multipliers: weightMultipliers(
       cluster.hosts,
