@@ -1,4 +1,5 @@
 import type { ClusterState } from '../src/cluster/cluster-state.ts';
+import { stableSortDesc } from '../src/common/stable-sort.ts';
 import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
 import { NO_VALID_HOST } from '../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
@@ -24,8 +25,9 @@ export class FilterScheduler implements SchedulerDriver {
   private readonly scratch: Int32Array;
   private readonly perm: Int32Array;
   private readonly weights: Float64Array;
-  private readonly byWeightDesc: (a: number, b: number) => number;
   private readonly req: FilterRequest;
+  /** Policies whose filter or weigher is missing, when `group_policy_check` is on. */
+  private readonly unsupportedPolicies = new Map<string, string>();
 
   constructor(cluster: ClusterState, options: FilterOptions) {
     const n = cluster.hosts.size;
@@ -46,9 +48,6 @@ export class FilterScheduler implements SchedulerDriver {
     this.scratch = new Int32Array(n);
     this.perm = new Int32Array(n);
     this.weights = new Float64Array(n);
-    const w = this.weights;
-    // Descending weight; equal weights keep input order (Python's stable sorted(reverse=True)).
-    this.byWeightDesc = (a, b) => (w[a] < w[b] ? 1 : w[a] > w[b] ? -1 : a - b);
     this.req = {
       spec: undefined as never,
       index: 0,
@@ -56,6 +55,22 @@ export class FilterScheduler implements SchedulerDriver {
       retryHosts: undefined,
       group: new GroupView(n),
     };
+    if (options.group_policy_check) {
+      const needs: [string, string, readonly string[]][] = [
+        ['affinity', 'ServerGroupAffinityFilter', options.filters],
+        ['anti-affinity', 'ServerGroupAntiAffinityFilter', options.filters],
+        ['soft-affinity', 'ServerGroupSoftAffinityWeigher', options.weighers],
+        ['soft-anti-affinity', 'ServerGroupSoftAntiAffinityWeigher', options.weighers],
+      ];
+      for (const [policy, plugin, configured] of needs) {
+        if (!configured.includes(plugin)) {
+          this.unsupportedPolicies.set(
+            policy,
+            `ServerGroup policy is not supported: ${plugin} not configured`,
+          );
+        }
+      }
+    }
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
@@ -65,6 +80,11 @@ export class FilterScheduler implements SchedulerDriver {
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
     const n = spec.instanceIds.length;
+    const unsupported = spec.group ? this.unsupportedPolicies.get(spec.group.policy) : undefined;
+    if (unsupported) {
+      for (let k = 0; k < n; k++) ctx.noValidHost(k, unsupported);
+      return;
+    }
     for (let k = 0; k < n; k++) {
       req.index = k;
       req.instanceId = spec.instanceIds[k];
@@ -97,7 +117,8 @@ export class FilterScheduler implements SchedulerDriver {
     }
     const perm = this.perm;
     for (let i = 0; i < len; i++) perm[i] = i;
-    perm.subarray(0, len).sort(this.byWeightDesc);
+    // Descending weight; equal weights keep input order (Python's stable sorted(reverse=True)).
+    stableSortDesc(perm, len, weights, this.scratch);
     const r = subset > 1 ? ctx.rng.int(subset) : 0;
     const scratch = this.scratch;
     scratch[0] = list[perm[r]];

@@ -14,13 +14,18 @@ export function filterHosts(
   for (const f of filters) {
     if (req.index > 0 && f.runOncePerRequest) continue;
     if (!f.appliesTo(req)) continue;
-    let kept = 0;
-    for (let i = 0; i < len; i++) {
-      const h = list[i];
-      if (f.hostPasses(h, req)) list[kept++] = h;
-    }
-    len = kept;
+    len = f.filterAll ? f.filterAll(list, len, req) : keepPassing(f, list, len, req);
     if (len === 0) break;
   }
   return len;
+}
+
+/** The reference loop: Nova's `filter_all`, one `hostPasses` call per host. */
+export function keepPassing(f: HostFilter, list: Int32Array, len: number, req: FilterRequest): number {
+  let kept = 0;
+  for (let i = 0; i < len; i++) {
+    const h = list[i];
+    if (f.hostPasses(h, req)) list[kept++] = h;
+  }
+  return kept;
 }

@@ -33,6 +33,13 @@ export interface HostFilter {
   appliesTo(req: FilterRequest): boolean;
   /** Nova's `host_passes`. May throw SchedulingError where Nova's filter would raise. */
   hostPasses(host: number, req: FilterRequest): boolean;
+  /**
+   * Optional fast path for the hottest filters: keep, in order, the hosts of `list[0..len)` that
+   * pass, compacting in place, and return how many. Must give exactly what `hostPasses` gives
+   * (test/strategies/filter/fast-path.test.ts checks it); it exists so the loop is specialised to
+   * one predicate instead of calling through the interface per host.
+   */
+  filterAll?(list: Int32Array, len: number, req: FilterRequest): number;
 }
 
 /**

@@ -9,5 +9,14 @@ export function coreFilter({ cluster }: PluginInit): HostFilter {
     runOncePerRequest: false,
     appliesTo: () => true,
     hostPasses: (h, req: FilterRequest) => cpuFits(t, h, req.spec.flavor.vcpus),
+    filterAll(list, len, req: FilterRequest) {
+      const requested = req.spec.flavor.vcpus;
+      let kept = 0;
+      for (let i = 0; i < len; i++) {
+        const h = list[i];
+        if (cpuFits(t, h, requested)) list[kept++] = h;
+      }
+      return kept;
+    },
   };
 }

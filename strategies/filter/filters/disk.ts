@@ -9,5 +9,14 @@ export function diskFilter({ cluster }: PluginInit): HostFilter {
     runOncePerRequest: false,
     appliesTo: () => true,
     hostPasses: (h, req: FilterRequest) => diskFits(t, h, req.spec.flavor.diskGb),
+    filterAll(list, len, req: FilterRequest) {
+      const requested = req.spec.flavor.diskGb;
+      let kept = 0;
+      for (let i = 0; i < len; i++) {
+        const h = list[i];
+        if (diskFits(t, h, requested)) list[kept++] = h;
+      }
+      return kept;
+    },
   };
 }

@@ -9,5 +9,14 @@ export function ramFilter({ cluster }: PluginInit): HostFilter {
     runOncePerRequest: false,
     appliesTo: () => true,
     hostPasses: (h, req: FilterRequest) => ramFits(t, h, req.spec.flavor.memoryMb),
+    filterAll(list, len, req: FilterRequest) {
+      const requested = req.spec.flavor.memoryMb;
+      let kept = 0;
+      for (let i = 0; i < len; i++) {
+        const h = list[i];
+        if (ramFits(t, h, requested)) list[kept++] = h;
+      }
+      return kept;
+    },
   };
 }
