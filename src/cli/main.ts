@@ -3,6 +3,7 @@ import { builtinRegistry } from '../../strategies/index.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
 import { registerDemo } from './demo.ts';
+import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
 
 /** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error. */
@@ -17,6 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
+  registerGenerate(program);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;

@@ -1,0 +1,61 @@
+import type { ClusterSpec } from '../cluster/cluster-spec.ts';
+import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
+import { buildReport } from '../report/build-report.ts';
+import { PlacementsWriter } from '../report/placements-writer.ts';
+import type { Report } from '../report/schema.ts';
+import type { Strategy } from '../scheduler/strategy.ts';
+import { CsvTraceSource } from '../trace/csv-reader.ts';
+import type { RowSource } from '../trace/source.ts';
+import type { ReplayObserver } from './observer.ts';
+import { replay } from './replayer.ts';
+
+/** Everything one replay needs: the unit of work of `run`, `demo` and the worker pool. */
+export interface ReplayTask {
+  readonly clusterPath: string;
+  readonly cluster: ClusterSpec;
+  readonly tracePath: string;
+  /** Where rows come from; defaults to streaming `tracePath` through csv-parse. */
+  readonly source?: RowSource;
+  readonly strategy: Strategy<unknown>;
+  readonly configPath?: string;
+  /** `--set` values (win over the config file). */
+  readonly sets?: Readonly<Record<string, unknown>>;
+  /** Overrides the config's seed. */
+  readonly seed?: number;
+  readonly onBadRow: 'stop' | 'skip';
+  readonly placementsPath?: string;
+  readonly observers?: readonly ReplayObserver[];
+}
+
+/** Run one replay and return its validated report (nothing is written but `placementsPath`). */
+export async function runReplayTask(task: ReplayTask): Promise<Report> {
+  const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed);
+  const observers: ReplayObserver[] = [...(task.observers ?? [])];
+  if (task.placementsPath)
+    observers.push(
+      new PlacementsWriter(
+        task.placementsPath,
+        task.cluster.hosts.map((h) => h.name),
+      ),
+    );
+  const source = task.source ?? new CsvTraceSource(task.tracePath);
+  const r = await replay(task.cluster, source, {
+    strategy: task.strategy,
+    strategyOptions: config.strategyOptions,
+    seed: config.common.seed,
+    maxAttempts: config.common.max_attempts,
+    multiCreate: config.common.multi_create,
+    ratioOverrides: ratioOverrides(config.common),
+    onBadRow: task.onBadRow,
+    observers,
+  });
+  return buildReport(r.result, {
+    tracePath: task.tracePath,
+    clusterPath: task.clusterPath,
+    hosts: task.cluster.hosts.length,
+    strategy: task.strategy.name,
+    seed: config.common.seed,
+    config: config.effective,
+    onBadRow: task.onBadRow,
+  });
+}
