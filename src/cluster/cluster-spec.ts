@@ -1,4 +1,5 @@
 import { InputError } from '../common/errors.ts';
+import { PyFloat } from '../common/py-float.ts';
 import { parseStructured, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
 import { type ClusterFile, clusterFileSchema } from './schema.ts';
 
@@ -42,7 +43,7 @@ export function loadCluster(path: string): ClusterSpec {
 
 /** Build a ClusterSpec from an already-parsed object (tests, generators). */
 export function clusterFromObject(value: unknown, label = '<cluster>'): ClusterSpec {
-  const file: StructuredFile = { path: label, value, lineOf: () => undefined };
+  const file: StructuredFile = { path: label, value, lineOf: () => undefined, sourceOf: () => undefined };
   return clusterFromFile(file, parseStructured(file, clusterFileSchema));
 }
 
@@ -66,13 +67,15 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
   for (const key of Object.keys(file.value as object)) {
     if (key === 'hosts') {
       parsed.hosts?.forEach((h, i) => {
-        add(toHostSpec(h.name, h), ['hosts', i]);
+        add(toHostSpec(h.name, h, pythonTraits(file, ['hosts', i, 'traits'], h.traits)), ['hosts', i]);
       });
     } else if (key === 'groups') {
       parsed.groups?.forEach((g, gi) => {
         const width = Math.max(4, String(g.count).length);
-        for (let k = 1; k <= g.count; k++)
-          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g), ['groups', gi]);
+        const traits = pythonTraits(file, ['groups', gi, 'traits'], g.traits);
+        for (let k = 1; k <= g.count; k++) {
+          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g, traits), ['groups', gi]);
+        }
       });
     }
   }
@@ -85,7 +88,27 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
 
 type HostFields = NonNullable<ClusterFile['hosts']>[number];
 
-function toHostSpec(name: string, h: Omit<HostFields, 'name'>): HostSpec {
+/**
+ * Trait values as Nova's `json.loads` holds them: numbers written with a fraction or an exponent
+ * become PyFloat, so the ComputeCapabilitiesFilter compares `2.0` as Python's str() prints it.
+ */
+function pythonTraits(
+  file: StructuredFile,
+  at: (string | number)[],
+  traits: Record<string, unknown>,
+): Record<string, unknown> {
+  const convert = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === 'number') return /[.eE]/.test(file.sourceOf(path) ?? '') ? new PyFloat(v) : v;
+    if (Array.isArray(v)) return v.map((x, i) => convert(x, [...path, i]));
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x, [...path, k])]));
+    }
+    return v;
+  };
+  return convert(traits, at) as Record<string, unknown>;
+}
+
+function toHostSpec(name: string, h: Omit<HostFields, 'name'>, traits: Record<string, unknown>): HostSpec {
   const aggregates: Aggregate[] = [];
   if (h.az !== undefined) aggregates.push({ name: `az:${h.az}`, metadata: { availability_zone: h.az } });
   for (const a of h.aggregates) aggregates.push({ name: a.name, metadata: a.metadata });
@@ -95,7 +118,7 @@ function toHostSpec(name: string, h: Omit<HostFields, 'name'>): HostSpec {
     memoryMb: h.memory_mb,
     diskGb: h.disk_gb,
     aggregates,
-    traits: h.traits as Record<string, unknown>,
+    traits,
     enabled: h.enabled,
     up: h.up,
   };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
 
@@ -8,6 +8,8 @@ export interface StructuredFile {
   readonly path: string;
   readonly value: unknown;
   lineOf(path: readonly PropertyKey[]): number | undefined;
+  /** The source text of the scalar at `path` (`2.0` for a float written so), if the file has one. */
+  sourceOf(path: readonly PropertyKey[]): string | undefined;
 }
 
 /** Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). */
@@ -25,22 +27,31 @@ export function readStructuredFile(path: string): StructuredFile {
     const line = lineCounter.linePos(e.pos[0]).line;
     throw new InputError(path, line, undefined, `not valid JSON or YAML: ${e.message.split('\n')[0]}`);
   }
+  // The deepest node on the path that exists, and whether the whole path was found.
+  const walk = (p: readonly PropertyKey[]): [unknown, boolean] => {
+    let node: unknown = doc.contents;
+    for (const key of p) {
+      const child =
+        isNode(node) && 'get' in node
+          ? (node as { get(k: unknown, keep: true): unknown }).get(key, true)
+          : undefined;
+      if (!isNode(child)) return [node, false];
+      node = child;
+    }
+    return [node, true];
+  };
   return {
     path,
     value: doc.toJS({ maxAliasCount: 1000 }),
     lineOf(p) {
-      // Walk down to the deepest node that exists, so a missing key points at its parent.
-      let node: unknown = doc.contents;
-      for (const key of p) {
-        const child =
-          isNode(node) && 'get' in node
-            ? (node as { get(k: unknown, keep: true): unknown }).get(key, true)
-            : undefined;
-        if (!isNode(child)) break;
-        node = child;
-      }
+      // A missing key points at its parent.
+      const [node] = walk(p);
       const range = isNode(node) ? node.range : undefined;
       return range ? lineCounter.linePos(range[0]).line : undefined;
+    },
+    sourceOf(p) {
+      const [node, found] = walk(p);
+      return found && isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
     },
   };
 }

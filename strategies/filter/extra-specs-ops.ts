@@ -1,5 +1,5 @@
 // Nova's nova/scheduler/filters/extra_specs_ops.py: match a host value against an extra-spec requirement.
-import { pyFloat } from '../../src/common/py-float.ts';
+import { pyCompare, pyFloat } from '../../src/common/py-float.ts';
 import { SchedulingError } from '../../src/scheduler/errors.ts';
 
 function f(s: string): number {
@@ -18,10 +18,10 @@ const OPS: Record<string, (x: string, y: string) => boolean> = {
   '<=': (x, y) => f(x) <= f(y),
   's==': (x, y) => x === y,
   's!=': (x, y) => x !== y,
-  's<': (x, y) => x < y,
-  's<=': (x, y) => x <= y,
-  's>': (x, y) => x > y,
-  's>=': (x, y) => x >= y,
+  's<': (x, y) => pyCompare(x, y) < 0,
+  's<=': (x, y) => pyCompare(x, y) <= 0,
+  's>': (x, y) => pyCompare(x, y) > 0,
+  's>=': (x, y) => pyCompare(x, y) >= 0,
 };
 
 /** Python's `str.split()` with no separator: runs of whitespace, no empty words. */

@@ -62,7 +62,8 @@ const READERS: Record<string, Reader> = {
   aggregates: opaque,
   instances: opaque,
   service: opaque,
-  stats: opaque,
+  // getattr(host_state, 'stats') is the stats dict itself, so `capabilities:stats:gpus` walks into it.
+  stats: (t, h) => t.traits[h] as Record<string, unknown>,
   _lock_name: opaque,
   _locked_consume_from_request: opaque,
   _update_from_compute_node: opaque,

@@ -66,6 +66,7 @@ export async function replayLines(
     strategyOptions: strategy.optionsSchema.parse(cfg.options ?? {}),
     seed: cfg.seed ?? 0,
     maxAttempts: cfg.maxAttempts ?? 3,
+    multiCreate: cfg.multiCreate,
     onBadRow: cfg.onBadRow ?? 'stop',
     keepRecords: cfg.keepRecords ?? true,
     observers: [log, ...(cfg.observers ?? [])],

@@ -1,5 +1,5 @@
 import type { HostTable } from '../../../src/cluster/host-table.ts';
-import { pyStr } from '../../../src/common/py-float.ts';
+import { PyFloat, pyStr } from '../../../src/common/py-float.ts';
 import type { ExtraSpecs } from '../../../src/scheduler/request-spec.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
 import {
@@ -76,7 +76,7 @@ function getCapability(t: HostTable, h: number, scope: readonly string[]): Capab
     if (cap === HOST) {
       const attr = readHostAttribute(t, h, name);
       cap = attr !== null ? attr : (t.traits[h][name] ?? null);
-    } else if (cap !== null && typeof cap === 'object' && !Array.isArray(cap)) {
+    } else if (cap !== null && typeof cap === 'object' && !Array.isArray(cap) && !(cap instanceof PyFloat)) {
       const obj = cap as Record<string, unknown>;
       cap = Object.hasOwn(obj, name) ? (obj[name] ?? null) : null;
     } else {
