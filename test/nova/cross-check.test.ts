@@ -12,6 +12,7 @@ import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
 import { filterStrategy } from '../../strategies/filter.ts';
+import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const HERE = import.meta.dirname;
@@ -94,31 +95,8 @@ describe('hand-worked fixtures (test/nova/fixtures)', () => {
   });
 });
 
-const ALL_FILTERS = [
-  'RetryFilter',
-  'AvailabilityZoneFilter',
-  'ComputeFilter',
-  'RamFilter',
-  'CoreFilter',
-  'DiskFilter',
-  'AggregateInstanceExtraSpecsFilter',
-  'ComputeCapabilitiesFilter',
-  'ServerGroupAntiAffinityFilter',
-  'ServerGroupAffinityFilter',
-  'SameHostFilter',
-  'DifferentHostFilter',
-  'NumInstancesFilter',
-  'IoOpsFilter',
-];
-const ALL_WEIGHERS = [
-  'RAMWeigher',
-  'CPUWeigher',
-  'DiskWeigher',
-  'IoOpsWeigher',
-  'NumInstancesWeigher',
-  'ServerGroupSoftAffinityWeigher',
-  'ServerGroupSoftAntiAffinityWeigher',
-];
+const ALL_FILTERS = [...FILTERS.keys()];
+const ALL_WEIGHERS = [...WEIGHERS.keys()];
 
 /** Generated cases: every config runs on its own seed, cluster and trace. */
 const CASES: { name: string; seed: number; hosts: number; rows: number; config: Record<string, unknown> }[] =

@@ -9,6 +9,8 @@ export function coreFilter({ cluster }: PluginInit): HostFilter {
     runOncePerRequest: false,
     appliesTo: () => true,
     hostPasses: (h, req: FilterRequest) => cpuFits(t, h, req.spec.flavor.vcpus),
+    // Written out here rather than shared with the other resource filters, so V8 specialises the
+    // loop to this one predicate instead of calling through a polymorphic site per host.
     filterAll(list, len, req: FilterRequest) {
       const requested = req.spec.flavor.vcpus;
       let kept = 0;

@@ -9,6 +9,8 @@ export function ramFilter({ cluster }: PluginInit): HostFilter {
     runOncePerRequest: false,
     appliesTo: () => true,
     hostPasses: (h, req: FilterRequest) => ramFits(t, h, req.spec.flavor.memoryMb),
+    // Written out here rather than shared with the other resource filters, so V8 specialises the
+    // loop to this one predicate instead of calling through a polymorphic site per host.
     filterAll(list, len, req: FilterRequest) {
       const requested = req.spec.flavor.memoryMb;
       let kept = 0;
