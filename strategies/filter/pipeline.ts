@@ -15,7 +15,8 @@ export interface HostSelection {
    * Choose a host for instance `req.index` among the `len` (at least 1) survivors in `list[0..len)`,
    * which are in cluster order for the first instance of a request. It may reorder `list[0..len)`:
    * that order is the next instance's input. `more` is true when another instance of the request
-   * follows. Returns the chosen host number. Allocation-free: runs once per instance.
+   * follows. Returns the chosen host number, or -1 when the selection accepts none of them
+   * (NoValidHost for this instance). Allocation-free: runs once per instance.
    */
   select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext, more: boolean): number;
 }
@@ -63,7 +64,9 @@ export class FilterPipeline implements SchedulerDriver {
         ctx.noValidHost(k, NO_VALID_HOST);
         continue;
       }
-      ctx.provision(k, this.selection.select(list, len, req, ctx, k < n - 1));
+      const host = this.selection.select(list, len, req, ctx, k < n - 1);
+      if (host < 0) ctx.noValidHost(k, NO_VALID_HOST);
+      else ctx.provision(k, host);
     }
   }
 }
