@@ -1,9 +1,14 @@
 // chance: a uniform draw among up, enabled hosts of the requested AZ not yet tried, with no look at
 // free resources. Its cost shows as claim failures and retries.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCluster } from '../../src/cluster/cluster-spec.ts';
+import { runReplayTask } from '../../src/replay/task.ts';
 import { MAX_RETRIES, NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 import { chanceStrategy } from '../../strategies/chance.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';
+import { tempDir, traceFile } from '../helpers/replay.ts';
 import { choiceCounts, HEADER, run } from './support.ts';
 
 describe('chance on a cluster where nothing fits', () => {
@@ -121,5 +126,37 @@ describe('chance honours zone, service state and hard group rules', () => {
     });
     // P(no pair shares a host in 40) = 2^-40: in practice some do.
     expect(pairs(nova.hosts).filter(Boolean).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the report shows the cost of chance', () => {
+  it('claim_failures and retries in the JSON report', async () => {
+    // Same cluster and trace as "nothing fits" above, through the real report builder.
+    const dir = tempDir();
+    const clusterPath = join(dir, 'cluster.json');
+    writeFileSync(
+      clusterPath,
+      JSON.stringify({
+        allocation_ratios: { cpu: 1, ram: 1, disk: 1 },
+        reserved: { memory_mb: 0, disk_gb: 0 },
+        groups: [{ count: 3, prefix: 'h', vcpus: 8, memory_mb: 8192, disk_gb: 100 }],
+      }),
+    );
+    const tracePath = traceFile(['time,id,vcpus,memory_mb', '0,a,1,16384', '1,b,1,16384'], dir);
+    const report = await runReplayTask({
+      clusterPath,
+      cluster: loadCluster(clusterPath),
+      tracePath,
+      strategy: chanceStrategy,
+      onBadRow: 'stop',
+    });
+    // max_attempts defaults to 3: per instance 3 failed claims and 2 retries.
+    expect(report.placement).toMatchObject({
+      instances: 2,
+      placed: 0,
+      no_valid_host: 2,
+      claim_failures: 6,
+      retries: 4,
+    });
   });
 });
