@@ -3,7 +3,8 @@ import type { HostTable } from '../../src/cluster/host-table.ts';
 /**
  * One host of the host table as an object, for the simple per-host plugin form. A single view is
  * re-pointed at each host (`index`), so nothing is allocated per host, but every field is a getter
- * call: about 1.5x slower than reading the typed arrays (see README, "Write your own strategy").
+ * call and every host a function call: scoring costs 1.5-2x the typed-array form's
+ * (bench/plugin-forms.bench.ts).
  */
 export class HostView {
   /** The host number (cluster order). */

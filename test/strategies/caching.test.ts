@@ -84,11 +84,19 @@ describe('caching goes stale', () => {
   });
 
   it('with one worker refreshed on every call it decides exactly as filter', async () => {
-    for (const seed of [41, 42]) {
+    // The second case overrides the allocation ratios: the cache's table must carry them too.
+    for (const [seed, ratioOverrides] of [
+      [41, undefined],
+      [42, { cpu: 2, ram: 1 }],
+    ] as const) {
       const { spec, lines } = generated(seed);
       const options = { refresh_interval: 0, workers: 1, host_subset_size: 2 };
-      const cached = await run(cachingStrategy, spec, lines, { seed, options });
-      const filter = await run(filterStrategy, spec, lines, { seed, options: { host_subset_size: 2 } });
+      const cached = await run(cachingStrategy, spec, lines, { seed, options, ratioOverrides });
+      const filter = await run(filterStrategy, spec, lines, {
+        seed,
+        options: { host_subset_size: 2 },
+        ratioOverrides,
+      });
       expect(cached.log.outcomes).toEqual(filter.log.outcomes);
       expect(cached.r.result.manager.claimFailures).toBe(0);
     }

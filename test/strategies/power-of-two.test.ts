@@ -1,10 +1,11 @@
 // power-of-two: per instance, d hosts sampled uniformly without replacement among the feasible ones,
 // the better by the fit score wins (worst-fit by default: most capacity left).
 import { describe, expect, it } from 'vitest';
+import { FILTERS } from '../../strategies/filter/registry.ts';
 import { powerOfTwoStrategy } from '../../strategies/power-of-two.ts';
 import { worstFitStrategy } from '../../strategies/worst-fit.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';
-import { choiceCounts, run } from './support.ts';
+import { choiceCounts, generated, run } from './support.ts';
 
 // 8192, 16384, 32768 MB: with a 0-vCPU, 0-disk flavor the score ranks by RAM left: h3 > h2 > h1.
 const spec = () => simpleCluster([{ memory_mb: 8192 }, { memory_mb: 16384 }, { memory_mb: 32768 }]);
@@ -53,6 +54,24 @@ describe('power-of-two', () => {
     const p2 = await run(powerOfTwoStrategy, spec(), lines, { options: { d: 3 } });
     const wf = await run(worstFitStrategy, spec(), lines);
     expect(p2.hosts).toEqual(wf.hosts);
+  });
+
+  it('sampling every host checks the filters one host at a time exactly as the scan does', async () => {
+    // Generated traces: AZs, extra specs, hard and soft groups, hints, multi-instance requests and
+    // deletes. With d at least the host count every feasible host is sampled, so the per-host checks
+    // (filters run once per request keep their first instance's state) must find exactly the hosts
+    // the filter scan keeps, and the best of them is worst-fit's choice.
+    const every = { filters: [...FILTERS.keys()], max_instances_per_host: 6, max_io_ops_per_host: 2 };
+    for (const [seed, options] of [
+      [51, {}],
+      [52, every],
+    ] as const) {
+      const { spec: s, lines } = generated(seed, 30, 1200);
+      const p2 = await run(powerOfTwoStrategy, s, lines, { seed, options: { d: 30, ...options } });
+      const wf = await run(worstFitStrategy, s, lines, { seed, options });
+      expect(p2.log.outcomes).toEqual(wf.log.outcomes);
+      expect(p2.log.outcomes.filter((o) => o.host === '').length).toBeGreaterThan(0);
+    }
   });
 
   it('costs about d host evaluations per instance when most hosts are feasible, whatever the cluster size', async () => {

@@ -15,7 +15,12 @@ export async function run(
   strategy: AnyStrategy,
   spec: ClusterSpec,
   lines: readonly string[],
-  opts: { options?: Record<string, unknown>; seed?: number; maxAttempts?: number } = {},
+  opts: {
+    options?: Record<string, unknown>;
+    seed?: number;
+    maxAttempts?: number;
+    ratioOverrides?: { cpu?: number; ram?: number; disk?: number };
+  } = {},
 ) {
   const { r, log } = await replayLines(spec, lines, { strategy, ...opts });
   return { hosts: log.hosts(), log, r };
