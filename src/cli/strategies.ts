@@ -39,6 +39,15 @@ export function describeOptions(strategy: AnyStrategy): OptionInfo[] {
   }));
 }
 
+/** The options schema as JSON Schema; a schema zod cannot convert lists no options. */
+function jsonSchemaOf(strategy: AnyStrategy): JsonSchema {
+  try {
+    return z.toJSONSchema(strategy.optionsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  } catch {
+    return {};
+  }
+}
+
 function typeOf(p: JsonSchema): string {
   if (p.enum) return p.enum.map(String).join(' | ');
   if (p.type === 'array') return p.items?.type === 'string' ? 'list' : `list of ${typeOf(p.items ?? {})}`;
@@ -98,7 +107,7 @@ export function registerStrategies(program: Command, registry: StrategyRegistry)
         const out = strategies.map((s) => ({
           name: s.name,
           description: s.description,
-          options: z.toJSONSchema(s.optionsSchema, { io: 'input', unrepresentable: 'any' }),
+          options: jsonSchemaOf(s),
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
