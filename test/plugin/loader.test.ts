@@ -94,6 +94,42 @@ describe('strategies written in full', () => {
   });
 });
 
+describe('a plugin outside this repository', () => {
+  // No package.json with "type": "module" above a temp dir: the file's module format is ambiguous,
+  // and it needs no import from schedbench. First host that fits, in cluster order.
+  const PLAIN = `export default {
+  name: 'plain-first-fit',
+  description: 'first host that fits, no imports',
+  create: () => ({
+    name: 'plain-first-fit',
+    scheduleRunInstance(ctx, spec) {
+      for (let k = 0; k < spec.instanceIds.length; k++) {
+        let h = 0;
+        while (h < ctx.cluster.hosts.size && !ctx.cluster.fits(h, spec.flavor)) h++;
+        if (h === ctx.cluster.hosts.size) ctx.noValidHost(k, 'No valid host was found.');
+        else ctx.provision(k, h);
+      }
+    },
+  }),
+};
+`;
+
+  it.each(['plain.ts', 'plain.js'])('%s loads and runs', (file) => {
+    // 4 vCPUs each: a, b fill h1 (8); c, d, e go to h2 (16).
+    const dir = workDir();
+    writeFileSync(join(dir, file), PLAIN);
+    const res = cli([...RUN, '--strategy', `./${file}`, '--placements', 'p.csv'], dir);
+    expect(res.stderr).toBe('');
+    expect(readFileSync(join(dir, 'p.csv'), 'utf8').trim().split('\n').slice(1)).toEqual([
+      '1,a,h1,1',
+      '2,b,h1,1',
+      '3,c,h2,1',
+      '4,d,h2,1',
+      '5,e,h2,1',
+    ]);
+  });
+});
+
 describe('filters and weighers from a file, named in the filter strategy’s lists', () => {
   it('--plugin adds them; the config names them like built-in ones', () => {
     // OddHostFilter keeps h1 and h3; MostInstancesWeigher stacks (raw: instance count).
