@@ -5,6 +5,7 @@ import { TOOL_VERSION } from '../report/build-report.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
+import { registerStrategies } from './strategies.ts';
 
 /** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
+  registerStrategies(program, registry);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;

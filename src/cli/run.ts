@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { loadPluginFile, resolveStrategy } from '../../strategies/plugin/loader.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { parseSetFlags } from '../config/run-config.ts';
 import { summaryTable } from '../report/summary-table.ts';
@@ -16,6 +17,7 @@ interface RunFlags {
   placements?: string;
   onBadRow: 'stop' | 'skip';
   set: string[];
+  plugin: string[];
   quiet?: boolean;
 }
 
@@ -25,7 +27,8 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
     .description('replay a trace against a cluster with one strategy and write its report')
     .requiredOption('--cluster <file>', 'cluster file (JSON or YAML)')
     .requiredOption('--trace <file>', 'trace CSV')
-    .option('--strategy <name>', 'strategy name', 'filter')
+    .option('--strategy <name|file>', 'strategy name, or a .ts/.js file exporting one', 'filter')
+    .option('--plugin <file>', 'load filters, weighers or strategies from a file (repeatable)', collect, [])
     .option('--config <file>', 'run config (JSON or YAML)')
     .option('--seed <n>', 'seed of the random source (overrides the config)', intOption('--seed'))
     .option('--out <dir>', 'directory for the JSON report', 'reports')
@@ -38,7 +41,8 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
     .option('--set <key=value>', 'set a config option (repeatable; wins over --config)', collect, [])
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
-      const strategy = registry.get(flags.strategy);
+      for (const file of flags.plugin) await loadPluginFile(file, registry);
+      const strategy = await resolveStrategy(flags.strategy, registry);
       const cluster = loadCluster(flags.cluster);
       const { report, reportPath } = await executeRun({
         clusterPath: flags.cluster,

@@ -34,25 +34,42 @@ function known(kind: string, registry: ReadonlyMap<string, unknown>) {
  * defaults. Unknown keys are rejected: a misspelt option would otherwise silently do nothing.
  */
 export const filterOptionsSchema = z.strictObject({
-  filters: z.array(known('filter', FILTERS)).default([...DEFAULT_FILTERS]),
-  weighers: z.array(known('weigher', WEIGHERS)).default([...DEFAULT_WEIGHERS]),
-  host_subset_size: z.int().positive().default(1),
-  ram_weight_multiplier: multiplier(1.0),
-  cpu_weight_multiplier: multiplier(1.0),
-  disk_weight_multiplier: multiplier(1.0),
-  io_ops_weight_multiplier: multiplier(-1.0),
-  num_instances_weight_multiplier: multiplier(0.0),
+  filters: z
+    .array(known('filter', FILTERS))
+    .default([...DEFAULT_FILTERS])
+    .describe("Nova's enabled_filters, applied in this order"),
+  weighers: z
+    .array(known('weigher', WEIGHERS))
+    .default([...DEFAULT_WEIGHERS])
+    .describe("Nova's weight_classes"),
+  host_subset_size: z.int().positive().default(1).describe('pick uniformly among this many best hosts'),
+  ram_weight_multiplier: multiplier(1.0).describe('RAMWeigher: positive spreads, negative stacks'),
+  cpu_weight_multiplier: multiplier(1.0).describe('CPUWeigher multiplier'),
+  disk_weight_multiplier: multiplier(1.0).describe('DiskWeigher multiplier'),
+  io_ops_weight_multiplier: multiplier(-1.0).describe('IoOpsWeigher multiplier'),
+  num_instances_weight_multiplier: multiplier(0.0).describe('NumInstancesWeigher multiplier'),
   // Nova's option definitions refuse negative soft-affinity multipliers (min=0.0).
-  soft_affinity_weight_multiplier: z.number().min(0).default(1.0),
-  soft_anti_affinity_weight_multiplier: z.number().min(0).default(1.0),
-  max_instances_per_host: z.int().positive().default(50),
-  max_io_ops_per_host: z.int().positive().default(8),
+  soft_affinity_weight_multiplier: z
+    .number()
+    .min(0)
+    .default(1.0)
+    .describe('ServerGroupSoftAffinityWeigher multiplier'),
+  soft_anti_affinity_weight_multiplier: z
+    .number()
+    .min(0)
+    .default(1.0)
+    .describe('ServerGroupSoftAntiAffinityWeigher multiplier'),
+  max_instances_per_host: z.int().positive().default(50).describe('NumInstancesFilter limit'),
+  max_io_ops_per_host: z.int().positive().default(8).describe('IoOpsFilter limit'),
   /**
    * Nova's conductor check (`scheduler_utils._get_group_details`): a server group whose policy's
    * filter or weigher is not configured fails with UnsupportedPolicyException. Off by default: the
    * scheduler contract this tool models places such requests, ignoring the unconfigured policy.
    */
-  group_policy_check: z.boolean().default(false),
+  group_policy_check: z
+    .boolean()
+    .default(false)
+    .describe("fail a group whose policy's filter or weigher is not configured, as Nova's conductor does"),
 });
 
 export type FilterOptions = z.output<typeof filterOptionsSchema>;

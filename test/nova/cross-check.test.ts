@@ -11,8 +11,8 @@ import { replay } from '../../src/replay/replayer.ts';
 import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
 import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
+import { filterStrategy } from '../../strategies/filter.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const HERE = import.meta.dirname;

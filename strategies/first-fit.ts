@@ -1,0 +1,20 @@
+import type { Strategy } from '../src/scheduler/strategy.ts';
+import {
+  type ConstraintOptions,
+  constraintFilters,
+  constraintOptionsSchema,
+} from './baseline/constraints.ts';
+import { firstSelection } from './baseline/selections.ts';
+import { FilterPipeline } from './filter/pipeline.ts';
+
+/**
+ * First-fit: the first host in cluster order that passes the hard constraints (resource fit, AZ,
+ * enabled and up, server-group affinity rules). Packs the front of the cluster.
+ */
+export const firstFitStrategy: Strategy<ConstraintOptions> = {
+  name: 'first-fit',
+  description: 'first feasible host in cluster order (packs the front of the cluster)',
+  optionsSchema: constraintOptionsSchema,
+  create: (cluster, options) =>
+    new FilterPipeline('first-fit', cluster, constraintFilters(cluster, options), firstSelection),
+};

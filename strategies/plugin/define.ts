@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { ClusterState } from '../../src/cluster/cluster-state.ts';
+import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { Strategy } from '../../src/scheduler/strategy.ts';
+import type { ConstraintOptions } from '../baseline/constraints.ts';
+import { defineScoreStrategy } from '../baseline/score-strategy.ts';
+import type { FilterRequest, PluginInit } from '../filter/types.ts';
+import { HostView } from './host-view.ts';
+
+/**
+ * A strategy written in full: `create` returns your own SchedulerDriver, reading the host table's
+ * typed arrays through `ctx.cluster.hosts`. Without `optionsSchema` it takes no options.
+ */
+export function defineStrategy<O = Record<string, never>>(
+  strategy: Omit<Strategy<O>, 'optionsSchema'> & { readonly optionsSchema?: z.ZodType<O> },
+): Strategy<O> {
+  return {
+    ...strategy,
+    optionsSchema: strategy.optionsSchema ?? (z.strictObject({}) as unknown as z.ZodType<O>),
+  };
+}
+
+/** The simple per-host form of a score strategy. */
+export interface HostScoreDefinition<S extends z.ZodObject> {
+  readonly name: string;
+  readonly description: string;
+  readonly options?: S;
+  /**
+   * The score of one feasible host for the request; the highest wins, ties go to cluster order, and
+   * -Infinity (or NaN) rejects the host. `host` is one reused view: read it, do not keep it.
+   */
+  score(host: HostView, spec: RequestSpec, options: z.output<S> & ConstraintOptions): number;
+}
+
+/**
+ * A score strategy from a per-host function over a HostView: the simple form. Decides exactly as the
+ * same score written with `defineScoreStrategy` over the typed arrays, but costs a function call and
+ * getter calls per host.
+ */
+export function defineHostScoreStrategy<S extends z.ZodObject = z.ZodObject<Record<string, never>>>(
+  def: HostScoreDefinition<S>,
+): Strategy<z.output<S> & ConstraintOptions> {
+  return defineScoreStrategy<S>({
+    name: def.name,
+    description: def.description,
+    options: def.options,
+    scorer(cluster: ClusterState, options) {
+      const view = new HostView(cluster.hosts);
+      return (list, len, req, scores) => {
+        for (let i = 0; i < len; i++) {
+          view.index = list[i];
+          scores[i] = def.score(view, req.spec, options);
+        }
+      };
+    },
+  });
+}
+
+/** A filter for the `filter` strategy (and every strategy taking a `filters` list), loaded by name. */
+export interface FilterPlugin {
+  readonly kind: 'filter';
+  /** The name used in `filters` (like Nova's class names: letters, digits, underscores). */
+  readonly name: string;
+  /** Nova's `run_filter_once_per_request`: skipped for the second and later instances of a request. */
+  readonly runOncePerRequest?: boolean;
+  /** Called once per replay; returns Nova's `host_passes` as a predicate over a host number. */
+  create(init: PluginInit): (host: number, req: FilterRequest) => boolean;
+}
+
+/** A weigher for the `filter` and `weighted` strategies, loaded by name. */
+export interface WeigherPlugin {
+  readonly kind: 'weigher';
+  readonly name: string;
+  /** Clamp raw values before normalisation (Nova's minval / maxval); unset: the list's min / max. */
+  readonly minval?: number;
+  readonly maxval?: number;
+  /** The weight multiplier (default 1.0). */
+  readonly multiplier?: number;
+  /** Called once per replay; returns the raw weight of a host number. */
+  create(init: PluginInit): (host: number, req: FilterRequest) => number;
+}
+
+export function defineFilter(def: Omit<FilterPlugin, 'kind'>): FilterPlugin {
+  return { kind: 'filter', ...def };
+}
+
+export function defineWeigher(def: Omit<WeigherPlugin, 'kind'>): WeigherPlugin {
+  return { kind: 'weigher', ...def };
+}

@@ -1,0 +1,24 @@
+// The plugin API: what a strategy, filter or weigher file imports (`from 'schedbench/plugin'`).
+// README "Write your own strategy" shows it in use; docs/strategies.md describes every form.
+export { z } from 'zod';
+export type { ClusterState, Flavor } from '../../src/cluster/cluster-state.ts';
+export type { HostTable } from '../../src/cluster/host-table.ts';
+export type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+export { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
+export type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+export type { Strategy } from '../../src/scheduler/strategy.ts';
+export { type ConstraintOptions, constraintFilters } from '../baseline/constraints.ts';
+export { FitScorer } from '../baseline/fit-score.ts';
+export { defineScoreStrategy } from '../baseline/score-strategy.ts';
+export type { Scorer } from '../baseline/selections.ts';
+export { FilterPipeline, type HostSelection } from '../filter/pipeline.ts';
+export type { FilterRequest, HostFilter, HostWeigher, PluginInit } from '../filter/types.ts';
+export {
+  defineFilter,
+  defineHostScoreStrategy,
+  defineStrategy,
+  defineWeigher,
+  type FilterPlugin,
+  type WeigherPlugin,
+} from './define.ts';
+export { HostView } from './host-view.ts';

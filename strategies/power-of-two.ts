@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { ClusterState } from '../src/cluster/cluster-state.ts';
+import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
+import { NO_VALID_HOST } from '../src/scheduler/errors.ts';
+import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
+import type { Strategy } from '../src/scheduler/strategy.ts';
+import { constraintFilters, constraintOptionsShape } from './baseline/constraints.ts';
+import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
+import { HostCheck } from './baseline/host-check.ts';
+import { GroupView } from './filter/group-view.ts';
+import type { FilterRequest } from './filter/types.ts';
+
+export const powerOfTwoOptionsSchema = z.strictObject({
+  d: z.int().positive().default(2).describe('feasible hosts sampled per instance'),
+  pick: z
+    .enum(['worst-fit', 'best-fit'])
+    .default('worst-fit')
+    .describe('which sampled host wins: most capacity left (least loaded) or least'),
+  score: fitScoreOption,
+  ...constraintOptionsShape,
+});
+export type PowerOfTwoOptions = z.output<typeof powerOfTwoOptionsSchema>;
+
+/**
+ * Power of d choices (Sparrow-style): per instance, sample `d` distinct hosts uniformly among those
+ * passing the hard constraints and take the better by the fit score (FitScorer; ties to the lower
+ * host number). Hosts are drawn by a partial Fisher–Yates shuffle and checked one by one, so when
+ * most hosts are feasible an instance costs about `d` host evaluations, whatever the cluster size.
+ */
+export class PowerOfTwoScheduler implements SchedulerDriver {
+  readonly name = 'power-of-two';
+  private readonly check: HostCheck;
+  private readonly fit: FitScorer;
+  private readonly sign: number;
+  private readonly d: number;
+  /** A permutation of the hosts; each draw shuffles a prefix of it (any permutation works). */
+  private readonly order: Int32Array;
+  private readonly sample: Int32Array;
+  private readonly req: FilterRequest;
+
+  constructor(cluster: ClusterState, options: PowerOfTwoOptions) {
+    const n = cluster.hosts.size;
+    this.check = new HostCheck(constraintFilters(cluster, options));
+    this.fit = new FitScorer(cluster.hosts, options.score);
+    this.sign = options.pick === 'worst-fit' ? 1 : -1;
+    this.d = options.d;
+    this.order = new Int32Array(n);
+    for (let h = 0; h < n; h++) this.order[h] = h;
+    this.sample = new Int32Array(Math.min(options.d, n));
+    this.req = {
+      spec: undefined as never,
+      index: 0,
+      instanceId: '',
+      retryHosts: undefined,
+      group: new GroupView(n),
+    };
+  }
+
+  scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
+    const { req, order, sample, check } = this;
+    const n = order.length;
+    req.spec = spec;
+    req.retryHosts = props.retry?.hosts;
+    for (let k = 0; k < spec.instanceIds.length; k++) {
+      req.index = k;
+      req.instanceId = spec.instanceIds[k];
+      req.group.refresh(spec.group);
+      check.prepare(req);
+      let found = 0;
+      let seen = 0;
+      while (seen < n && found < this.d) {
+        const j = seen + ctx.rng.int(n - seen);
+        const h = order[j];
+        order[j] = order[seen];
+        order[seen] = h;
+        seen++;
+        if (check.passes(h, req)) sample[found++] = h;
+      }
+      ctx.countHostEvaluations(seen);
+      if (found === 0) {
+        ctx.noValidHost(k, NO_VALID_HOST);
+        continue;
+      }
+      ctx.provision(k, this.better(found, spec));
+    }
+  }
+
+  private better(found: number, spec: RequestSpec): number {
+    const { sample, fit, sign } = this;
+    let best = sample[0];
+    let bestScore = sign * fit.score(best, spec.flavor);
+    for (let i = 1; i < found; i++) {
+      const h = sample[i];
+      const s = sign * fit.score(h, spec.flavor);
+      if (s > bestScore || (s === bestScore && h < best)) {
+        best = h;
+        bestScore = s;
+      }
+    }
+    return best;
+  }
+}
+
+export const powerOfTwoStrategy: Strategy<PowerOfTwoOptions> = {
+  name: 'power-of-two',
+  description: 'sample d random feasible hosts, take the better (constant-time, Sparrow-style)',
+  optionsSchema: powerOfTwoOptionsSchema,
+  create: (cluster, options) => new PowerOfTwoScheduler(cluster, options),
+};

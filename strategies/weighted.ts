@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { DriverContext } from '../src/scheduler/driver.ts';
+import type { Strategy } from '../src/scheduler/strategy.ts';
+import { filterOptionsSchema } from './filter/options.ts';
+import type { HostSelection } from './filter/pipeline.ts';
+import type { FilterRequest } from './filter/types.ts';
+import type { WeightHandler } from './filter/weight-handler.ts';
+import { FilterScheduler } from './filter.ts';
+
+/** The `filter` strategy's options without host_subset_size: every survivor can be drawn. */
+export const weightedOptionsSchema = filterOptionsSchema.omit({ host_subset_size: true });
+export type WeightedOptions = z.output<typeof weightedOptionsSchema>;
+
+/**
+ * Stochastic selection after Cinder's StochasticHostWeightHandler. With w_i the weight the `filter`
+ * strategy computes for survivor i (per weigher normalised, times its multiplier, summed) and
+ * s = min(0, min_j w_j), survivor i is drawn with probability
+ *     p_i = (w_i − s) / Σ_j (w_j − s)
+ * (uniformly when every w_i − s is 0). The draw: u = rng.float() × Σ, the first survivor in list
+ * order whose running sum exceeds u. A single survivor is taken without a draw.
+ */
+export class StochasticSelection implements HostSelection {
+  private readonly weights: Float64Array;
+
+  constructor(
+    private readonly weightHandler: WeightHandler,
+    hostCount: number,
+  ) {
+    this.weights = new Float64Array(hostCount);
+  }
+
+  select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext): number {
+    if (len === 1) return list[0];
+    const w = this.weights;
+    this.weightHandler.weigh(list, len, req, w);
+    let shift = 0;
+    for (let i = 0; i < len; i++) if (w[i] < shift) shift = w[i];
+    let total = 0;
+    for (let i = 0; i < len; i++) total += w[i] - shift;
+    if (!(total > 0)) return list[ctx.rng.int(len)];
+    const u = ctx.rng.float() * total;
+    let acc = 0;
+    let lastPositive = 0;
+    for (let i = 0; i < len; i++) {
+      const x = w[i] - shift;
+      if (x <= 0) continue;
+      acc += x;
+      lastPositive = i;
+      if (acc > u) return list[i];
+    }
+    // Only when u rounded up to the total: the last host with a share.
+    return list[lastPositive];
+  }
+}
+
+/**
+ * `weighted`: the `filter` strategy's filters and weighers, then a host drawn with probability
+ * proportional to its shifted weight (StochasticSelection), seeded.
+ */
+export const weightedStrategy: Strategy<WeightedOptions> = {
+  name: 'weighted',
+  description: 'filters and weighers as filter, then a random host, probability proportional to its weight',
+  optionsSchema: weightedOptionsSchema,
+  create: (cluster, options) =>
+    new FilterScheduler(
+      cluster,
+      { ...options, host_subset_size: 1 },
+      (handler) => new StochasticSelection(handler, cluster.hosts.size),
+      'weighted',
+    ),
+};
