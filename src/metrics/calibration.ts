@@ -1,20 +1,19 @@
 /** How fast this machine runs a fixed piece of hot-path-like work, right now. */
 export interface Calibration {
-  /** Median over the samples of host evaluations per second of the calibration loop. */
+  /** Host evaluations per second of the calibration loop, from the median sample. */
   readonly ops_per_s: number;
   readonly samples: number;
-  /** Slowest sample's time over the fastest's: how steady the machine was. */
+  /** The 90th-percentile sample time over the 10th: how steady the machine was (1 = perfectly). */
   readonly spread: number;
 }
 
 const HOSTS = 4096;
-const ROUNDS = 800;
+/** Rounds per sample: about 60 µs here, far shorter than a scheduler time slice. */
+const ROUNDS = 8;
 
 /**
  * The calibration loop: the shape of a filter-and-weigh pass (compact the hosts whose free value
- * passes a threshold, then find the best survivor) over typed arrays, with a fixed amount of work.
- * Timing figures divided by its speed measured in the same run are comparable across machines and
- * across load on one machine (docs/check.md).
+ * passes a threshold, then find the best survivor) over typed arrays, a fixed amount of work.
  */
 function workload(free: Float64Array, list: Int32Array): number {
   let sink = 0;
@@ -39,15 +38,16 @@ function workload(free: Float64Array, list: Int32Array): number {
 let sinkHole = 0;
 
 /**
- * Time the calibration loop `samples` times (after one warm-up run, the first time); returns
- * milliseconds per run. Take samples before and after a replay and summarise them together, so a
- * change of load during the replay shows in both.
+ * Time the calibration loop `samples` times (after a warm-up); returns milliseconds per sample.
+ * Samples are short on purpose: on a shared machine another process takes the core for whole
+ * time slices, which spoils a few short samples but nearly every long one, so the median of many
+ * short samples is the machine's undisturbed speed (docs/check.md shows the numbers).
  */
 export function calibrationSamples(samples: number): number[] {
   const free = new Float64Array(HOSTS);
   for (let h = 0; h < HOSTS; h++) free[h] = (h * 2654435761) % 1000;
   const list = new Int32Array(HOSTS);
-  sinkHole += workload(free, list);
+  for (let i = 0; i < 20; i++) sinkHole += workload(free, list);
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
@@ -57,16 +57,17 @@ export function calibrationSamples(samples: number): number[] {
   return times;
 }
 
-/** The median speed over sample times (ms per calibration run). */
+/** The speed at the median sample time (ms per sample), and the p90/p10 spread. */
 export function summariseCalibration(times: readonly number[]): Calibration {
   if (times.length === 0) throw new Error('calibration: no samples');
   const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return {
     ops_per_s: (HOSTS * ROUNDS) / (median / 1000),
     samples: sorted.length,
-    spread: sorted[sorted.length - 1] / sorted[0],
+    spread: Math.max(1, at(0.9) / at(0.1)),
   };
 }
 

@@ -27,7 +27,7 @@ export interface ReplayTask {
   /** Metric sampling options (window width). */
   readonly metrics?: Partial<MetricsOptions>;
   /**
-   * Calibration-loop runs before and after the replay (each; docs/check.md). Default 3; 0 skips
+   * Calibration-loop runs before and after the replay (each; docs/check.md). Default 150 (about 10 ms); 0 skips
    * the calibration and the report's `performance.calibration` is null.
    */
   readonly calibrationSamples?: number;
@@ -56,7 +56,7 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
         task.cluster.hosts.map((h) => h.name),
       ),
     );
-  const samples = task.calibrationSamples ?? 3;
+  const samples = task.calibrationSamples ?? 150;
   const calibration = samples > 0 ? calibrationSamples(samples) : [];
   const r = await replay(task.cluster, source, {
     strategy: task.strategy,

@@ -24,7 +24,7 @@ export async function scenarioReports(sets: readonly Record<string, unknown>[]):
         strategy: filterStrategy,
         sets: s,
         onBadRow: 'stop',
-        calibrationSamples: 1,
+        calibrationSamples: 5,
       }),
     );
   }
