@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
-import { replayMatrix } from './replay-matrix.ts';
+import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -46,6 +46,15 @@ process.stdout.write(`${table(await benchHostScans(settings.sizes, settings.time
 process.stdout.write('Trace row decoding (bundled trace)\n');
 process.stdout.write(
   `${table(await benchDecoding(`${ROOT}traces/default-trace.csv`, settings.timeMs), true)}\n\n`,
+);
+const overhead = await metricsOverhead(
+  `${ROOT}traces/default-cluster.json`,
+  `${ROOT}traces/default-trace.csv`,
+  settings.timeMs * 4,
+);
+process.stdout.write(
+  `Metrics overhead (bundled trace, filter, medians of ${overhead.samples}+ alternating runs): ` +
+    `${overhead.bareMs.toFixed(1)} ms without, ${overhead.measuredMs.toFixed(1)} ms with (×${overhead.ratio.toFixed(3)})\n\n`,
 );
 const { reports, outputs } = await replayMatrix(
   `${ROOT}traces/default-cluster.json`,

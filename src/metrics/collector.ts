@@ -173,6 +173,7 @@ export class MetricsCollector implements ReplayObserver {
       this.placed++;
       s.add('placed', k, 1);
       this.usage.change(host, spec.flavor, 1);
+      this.frag.touch(host);
     } else {
       this.nvh++;
       s.add('nvh', k, 1);
@@ -184,6 +185,7 @@ export class MetricsCollector implements ReplayObserver {
 
   instanceReleased(_id: string, host: number, _time: number, flavor: Flavor): void {
     this.usage.change(host, flavor, -1);
+    this.frag.touch(host);
   }
 
   driverCall(ms: number): void {
@@ -215,11 +217,24 @@ export class MetricsCollector implements ReplayObserver {
   private start(time: number): WindowSeries<Field> {
     this.series = new WindowSeries<Field>(time, RULES, {
       fixedWidth: this.opts.windowSeconds,
-      baseWidth: this.opts.baseWindowSeconds,
+      baseWidth: this.initialWidth(time),
       maxWindows: this.opts.maxWindows,
     });
     this.prev = time;
     return this.series;
+  }
+
+  /**
+   * The adaptive width to start from. Doubling from the base width would end, at the latest, at
+   * the smallest base · 2^k that fits the rows' span (known from the shape scan) into maxWindows;
+   * starting there gives the same windows without measuring thousands of soon-merged ones.
+   */
+  private initialWidth(origin: number): number {
+    const { baseWindowSeconds: base, maxWindows } = this.opts;
+    let w = base;
+    const last = this.shapes.lastTime;
+    if (Number.isFinite(last)) while (Math.floor((last - origin) / w) >= maxWindows) w *= 2;
+    return w;
   }
 
   /** The current state held over [prev, time): integrate it, and sample every window ending in it. */

@@ -12,10 +12,14 @@ import type { UsageTracker } from './usage.ts';
  * the trace's instances with shape m, and "fits" the compute node's claim check (the classic
  * RamFilter, CoreFilter and DiskFilter limits). So F_r is the expected share of free r that a
  * request drawn from the trace's own shape mix could not use where it lies. 0 when nothing is free.
- * Costs O(hosts × shapes); it runs once per window.
  */
 export class FragmentationMeter {
   private readonly flavors: Flavor[];
+  /** P_h per host, valid unless the host is dirty. */
+  private readonly noFit: Float64Array;
+  private readonly dirty: Uint8Array;
+  private readonly dirtyList: Int32Array;
+  private dirtyCount = 0;
 
   constructor(
     private readonly cluster: ClusterState,
@@ -27,12 +31,36 @@ export class FragmentationMeter {
       memoryMb: shapes.memoryMb[m],
       diskGb: shapes.diskGb[m],
     }));
+    const n = usage.hosts;
+    this.noFit = new Float64Array(n);
+    this.dirty = new Uint8Array(n);
+    this.dirtyList = new Int32Array(n);
+    for (let h = 0; h < n; h++) this.touch(h);
   }
 
-  /** Write F_cpu, F_ram, F_disk for the cluster's current state into `out[0..3)`. */
+  /** Host `h`'s usage changed: its P_h is recomputed at the next measurement. */
+  touch(h: number): void {
+    if (this.dirty[h] === 1) return;
+    this.dirty[h] = 1;
+    this.dirtyList[this.dirtyCount++] = h;
+  }
+
+  /**
+   * Write F_cpu, F_ram, F_disk for the cluster's current state into `out[0..3)`. P_h is recomputed
+   * only for hosts whose usage changed since the last measurement, so a measurement costs
+   * O(hosts + changed hosts × shapes).
+   */
   measure(out: Float64Array): void {
-    const { usage, cluster, flavors } = this;
+    const { usage, cluster, flavors, noFit } = this;
     const share = this.shapes.share;
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const h = this.dirtyList[i];
+      this.dirty[h] = 0;
+      let p = 0;
+      for (let m = 0; m < flavors.length; m++) if (!cluster.fits(h, flavors[m])) p += share[m];
+      noFit[h] = p;
+    }
+    this.dirtyCount = 0;
     const n = usage.hosts;
     let numCpu = 0;
     let numRam = 0;
@@ -48,12 +76,10 @@ export class FragmentationMeter {
       denCpu += freeCpu;
       denRam += freeRam;
       denDisk += freeDisk;
-      if (freeCpu === 0 && freeRam === 0 && freeDisk === 0) continue;
-      let noFit = 0;
-      for (let m = 0; m < flavors.length; m++) if (!cluster.fits(h, flavors[m])) noFit += share[m];
-      numCpu += freeCpu * noFit;
-      numRam += freeRam * noFit;
-      numDisk += freeDisk * noFit;
+      const p = noFit[h];
+      numCpu += freeCpu * p;
+      numRam += freeRam * p;
+      numDisk += freeDisk * p;
     }
     out[0] = denCpu > 0 ? numCpu / denCpu : 0;
     out[1] = denRam > 0 ? numRam / denRam : 0;

@@ -16,11 +16,22 @@ export interface ShapeDistribution {
   readonly instances: Float64Array;
   /** `instances[i] / Σ instances`: the probability p_m of shape m. */
   readonly share: Float64Array;
+  /** Trace times of the first and last rows read (NaN without rows): the span before departures. */
+  readonly firstTime: number;
+  readonly lastTime: number;
 }
 
 /** Counts create rows' instances per shape; feed it rows, then call `build()`. */
 export class ShapeCounter {
   private readonly counts = new Map<string, { vcpus: number; memoryMb: number; diskGb: number; n: number }>();
+  private firstTime = Number.NaN;
+  private lastTime = Number.NaN;
+
+  /** A row at trace time `t` was read (any event). */
+  seen(t: number): void {
+    if (Number.isNaN(this.firstTime)) this.firstTime = t;
+    this.lastTime = t;
+  }
 
   add(vcpus: number, memoryMb: number, diskGb: number, instances: number): void {
     const key = `${vcpus}|${memoryMb}|${diskGb}`;
@@ -41,6 +52,8 @@ export class ShapeCounter {
       diskGb: new Float64Array(size),
       instances: new Float64Array(size),
       share: new Float64Array(size),
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
     };
     let total = 0;
     for (const s of all) total += s.n;
@@ -63,6 +76,7 @@ export async function scanShapes(source: RowSource): Promise<ShapeDistribution> 
   const counter = new ShapeCounter();
   await source.read({
     row(row: TraceRow) {
+      counter.seen(row.time);
       if (row.event === CREATE) counter.add(row.vcpus, row.memoryMb, row.diskGb, row.count);
     },
     badRow(_err: InputError) {},

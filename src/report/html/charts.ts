@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from '../schema.ts';
 
 /** One plot of the HTML report. */
@@ -142,8 +141,12 @@ export function buildCharts(reports: readonly Report[], labels: readonly string[
   ];
 }
 
-/** Render a chart to a standalone SVG string, in Node, with no browser and no network. */
+/**
+ * Render a chart to a standalone SVG string, in Node, with no browser and no network. Vega is
+ * loaded on first use (about 50 MB), so a replay runs without it in memory.
+ */
 export async function renderSvg(chart: Chart): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(chart.spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
