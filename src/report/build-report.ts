@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import type { Calibration } from '../metrics/calibration.ts';
-import type { MetricsSummary } from '../metrics/collector.ts';
+import type { MetricsSummary } from '../metrics/summary.ts';
 import type { ReplayResult } from '../replay/replayer.ts';
 import { contractMismatches } from './contract.ts';
 import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from './schema.ts';

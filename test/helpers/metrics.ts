@@ -1,6 +1,7 @@
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { MetricsCollector, type MetricsOptions, type MetricsSummary } from '../../src/metrics/collector.ts';
+import { MetricsCollector, type MetricsOptions } from '../../src/metrics/collector.ts';
 import { scanShapes } from '../../src/metrics/shapes.ts';
+import type { MetricsSummary } from '../../src/metrics/summary.ts';
 import type { ReplayConfig, Replayer } from '../../src/replay/replayer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { type OutcomeLog, replayLines, traceFile } from './replay.ts';
