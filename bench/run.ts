@@ -1,11 +1,82 @@
-// `npm run bench`: every bench/*.bench.ts, in name order. Each exports `run()`.
-import { readdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+// `npm run bench [-- --quick] [-- --out DIR]`: tinybench microbenchmarks of the hot path and a
+// replay matrix of every strategy over the bundled trace. Timings are medians; compare figures
+// only within one run (the machine is shared).
+import { parseArgs } from 'node:util';
+import { formatTable, summaryTable } from '../src/report/summary-table.ts';
+import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
+import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 
-const dir = new URL('./', import.meta.url);
-for (const file of readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .sort()) {
-  const mod = (await import(pathToFileURL(new URL(file, dir).pathname).href)) as { run(): Promise<void> };
-  await mod.run();
+const ROOT = new URL('../', import.meta.url).pathname;
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench' } },
+});
+const quick = values.quick ?? false;
+const settings = quick
+  ? { sizes: [1000], timeMs: 100, seeds: [0] }
+  : { sizes: [1000, 10_000], timeMs: 500, seeds: [0, 1, 2] };
+
+const num = (x: number, digits = 3) =>
+  x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(digits);
+function table(results: readonly MicroResult[], perRow = false): string {
+  return formatTable(
+    [
+      'benchmark',
+      'hosts',
+      perRow ? 'median µs/row' : 'median µs',
+      perRow ? 'rows/s' : 'ns/host',
+      'samples',
+      '±rme %',
+    ],
+    results.map((r) => [
+      r.name,
+      r.hosts === null ? '-' : r.hosts.toLocaleString('en-US'),
+      num(r.medianUs),
+      perRow ? num(r.opsPerS) : r.nsPerHost === null ? '-' : num(r.nsPerHost),
+      String(r.samples),
+      r.rme.toFixed(1),
+    ]),
+  );
+}
+
+process.stdout.write(`schedbench bench${quick ? ' (quick)' : ''}: Node ${process.version}\n\n`);
+process.stdout.write(
+  'Hot path: each filter and weigher over every host of a half-full cluster, and whole decisions\n',
+);
+process.stdout.write(`${table(await benchHostScans(settings.sizes, settings.timeMs))}\n\n`);
+process.stdout.write('Trace row decoding (bundled trace)\n');
+process.stdout.write(
+  `${table(await benchDecoding(`${ROOT}traces/default-trace.csv`, settings.timeMs), true)}\n\n`,
+);
+const overhead = await metricsOverhead(
+  `${ROOT}traces/default-cluster.json`,
+  `${ROOT}traces/default-trace.csv`,
+  settings.timeMs * 4,
+);
+process.stdout.write(
+  `Metrics overhead (bundled trace, filter, medians of ${overhead.samples}+ alternating runs): ` +
+    `${overhead.bareMs.toFixed(1)} ms without, ${overhead.measuredMs.toFixed(1)} ms with (×${overhead.ratio.toFixed(3)})\n\n`,
+);
+const { reports, outputs } = await replayMatrix(
+  `${ROOT}traces/default-cluster.json`,
+  `${ROOT}traces/default-trace.csv`,
+  settings.seeds,
+  values.out ?? 'reports/bench',
+);
+process.stdout.write(
+  `Replay matrix: every strategy × seeds ${settings.seeds.join(', ')} over the bundled trace\n`,
+);
+process.stdout.write(
+  `${summaryTable(reports)}\n\nreports: ${values.out}/ (${Object.values(outputs).join(', ')})\n`,
+);
+
+// Strategy and plugin-form benchmarks: every bench/*.bench.ts, in name order; each exports `run()`.
+if (!quick) {
+  const { readdirSync } = await import('node:fs');
+  const dir = new URL('./', import.meta.url);
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()) {
+    const mod = (await import(new URL(file, dir).href)) as { run(): Promise<void> };
+    await mod.run();
+  }
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
+import { writeReportOutputs } from '../report/write-outputs.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { executeRun } from './execute.ts';
 
@@ -19,7 +20,11 @@ export function registerDemo(
   program
     .command('demo')
     .description('replay the bundled default trace against the default strategies and print the summary')
-    .option('--out <dir>', 'directory for the JSON reports', 'reports')
+    .option(
+      '--out <dir>',
+      'directory for the reports (JSON per strategy, summary.md, timeseries.csv, report.html)',
+      'reports',
+    )
     .action(async (flags: { out: string }) => {
       const cluster = loadCluster(DEFAULT_CLUSTER);
       const reports: Report[] = [];
@@ -34,9 +39,12 @@ export function registerDemo(
         });
         reports.push(report);
       }
+      const outputs = await writeReportOutputs(flags.out, reports);
       process.stdout.write(
         `trace: ${DEFAULT_TRACE}\ncluster: ${DEFAULT_CLUSTER} (${cluster.hosts.length} hosts)\n\n`,
       );
-      process.stdout.write(`${summaryTable(reports)}\n\nreports in ${flags.out}/\n`);
+      process.stdout.write(
+        `${summaryTable(reports)}\n\nreports in ${flags.out}/ (summary: ${outputs.markdown}, plots: ${outputs.html})\n`,
+      );
     });
 }

@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../../strategies/index.ts';
-import { InputError, UsageError } from '../common/errors.ts';
+import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
+import { registerCheck } from './check.ts';
+import { registerCompare } from './compare.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
+import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerStrategies } from './strategies.ts';
 
@@ -21,6 +24,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
   registerStrategies(program, registry);
+  registerCompare(program);
+  registerCheck(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
@@ -29,6 +35,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
         ? 0
         : 2;
+    }
+    if (err instanceof ExitStatus) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      return err.code;
     }
     if (err instanceof InputError || err instanceof UsageError) {
       process.stderr.write(`schedbench: ${err.message}\n`);

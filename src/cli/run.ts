@@ -3,6 +3,7 @@ import { loadPluginFile, resolveStrategy } from '../../strategies/plugin/loader.
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { parseSetFlags } from '../config/run-config.ts';
 import { summaryTable } from '../report/summary-table.ts';
+import { writeReportOutputs } from '../report/write-outputs.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { executeRun } from './execute.ts';
 import { intOption } from './options.ts';
@@ -56,6 +57,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         outDir: flags.out,
         placementsPath: flags.placements,
       });
+      await writeReportOutputs(flags.out, [report]);
       if (!flags.quiet) {
         process.stdout.write(`${summaryTable([report])}\n`);
         process.stdout.write(

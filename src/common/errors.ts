@@ -26,3 +26,17 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A command finished and wants a non-zero exit code without an error message of its own (1: a
+ * failed check). The CLI prints `message`, if any, and exits with `code`.
+ */
+export class ExitStatus extends Error {
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
+    super(message);
+    this.name = 'ExitStatus';
+  }
+}

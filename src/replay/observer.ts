@@ -1,4 +1,4 @@
-import type { Flavor } from '../cluster/cluster-state.ts';
+import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 
 /**
@@ -6,6 +6,8 @@ import type { RequestSpec } from '../scheduler/request-spec.ts';
  * every hook is optional.
  */
 export interface ReplayObserver {
+  /** The replay is about to read its first row; `cluster` is its live state, to read, never to change. */
+  begin?(cluster: ClusterState): void;
   /** An instance's final outcome. `host` is -1 for ERROR (NoValidHost); `seq` counts from 1. */
   instanceScheduled?(
     seq: number,
@@ -19,6 +21,11 @@ export interface ReplayObserver {
   claimFailed?(spec: RequestSpec, index: number, host: number): void;
   /** An instance left its host (a delete row or its duration ran out). */
   instanceReleased?(id: string, host: number, time: number, flavor: Flavor): void;
+  /**
+   * One driver call (a scheduling pass over `instances` instances) took `ms` milliseconds, timed
+   * around the driver call only. Called on the hot path: keep it cheap.
+   */
+  driverCall?(ms: number, instances: number): void;
   /** Trace time is about to advance to `time` (before the departures and the row at that time). */
   clockAdvance?(time: number): void;
   /** The replay finished at trace time `time`; flush and close. */

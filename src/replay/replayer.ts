@@ -82,6 +82,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       maxAttempts: cfg.maxAttempts,
       multiCreate: cfg.multiCreate,
       observer: this,
+      onDriverCall: driverCallHook(this.observers),
     });
     this.result = {
       trace: source.path,
@@ -186,6 +187,7 @@ export class Replayer implements RowSink, SchedulingObserver {
   async run(source: RowSource): Promise<ReplayResult> {
     const t0 = performance.now();
     try {
+      for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
       while (this.departures.size > 0) this.advance(this.departures.peekDue());
       this.result.endTime = Math.max(this.lastTime, 0);
@@ -285,6 +287,16 @@ export class Replayer implements RowSink, SchedulingObserver {
     }
     return out;
   }
+}
+
+/** The manager's `onDriverCall`, only when some observer wants it (no call on the hot path otherwise). */
+function driverCallHook(observers: readonly ReplayObserver[]): ((ms: number, n: number) => void) | undefined {
+  const hooked = observers.filter((o) => o.driverCall);
+  if (hooked.length === 0) return undefined;
+  if (hooked.length === 1) return (ms, n) => hooked[0].driverCall!(ms, n);
+  return (ms, n) => {
+    for (const o of hooked) o.driverCall!(ms, n);
+  };
 }
 
 /** Instance ids of a request: `id` alone, or `id-0` ... `id-(count-1)`. */

@@ -1,5 +1,8 @@
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
+import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
+import { MetricsCollector, type MetricsOptions } from '../metrics/collector.ts';
+import { type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
 import { buildReport } from '../report/build-report.ts';
 import { PlacementsWriter } from '../report/placements-writer.ts';
 import type { Report } from '../report/schema.ts';
@@ -14,8 +17,20 @@ export interface ReplayTask {
   readonly clusterPath: string;
   readonly cluster: ClusterSpec;
   readonly tracePath: string;
-  /** Where rows come from; defaults to streaming `tracePath` through csv-parse. */
+  /**
+   * Where rows come from; defaults to streaming `tracePath` through csv-parse. Read twice (once
+   * for the shape distribution) unless `shapes` is given.
+   */
   readonly source?: RowSource;
+  /** The trace's request-shape distribution, if already known (it is one per trace, not per replay). */
+  readonly shapes?: ShapeDistribution;
+  /** Metric sampling options (window width). */
+  readonly metrics?: Partial<MetricsOptions>;
+  /**
+   * Calibration-loop runs before and after the replay (each; docs/check.md). Default 150 (about 10 ms); 0 skips
+   * the calibration and the report's `performance.calibration` is null.
+   */
+  readonly calibrationSamples?: number;
   readonly strategy: Strategy<unknown>;
   readonly configPath?: string;
   /** `--set` values (win over the config file). */
@@ -30,7 +45,10 @@ export interface ReplayTask {
 /** Run one replay and return its validated report (nothing is written but `placementsPath`). */
 export async function runReplayTask(task: ReplayTask): Promise<Report> {
   const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed);
-  const observers: ReplayObserver[] = [...(task.observers ?? [])];
+  const source = task.source ?? new CsvTraceSource(task.tracePath);
+  const shapes = task.shapes ?? (await scanShapes(source));
+  const metrics = new MetricsCollector(shapes, task.metrics);
+  const observers: ReplayObserver[] = [metrics, ...(task.observers ?? [])];
   if (task.placementsPath)
     observers.push(
       new PlacementsWriter(
@@ -38,7 +56,8 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
         task.cluster.hosts.map((h) => h.name),
       ),
     );
-  const source = task.source ?? new CsvTraceSource(task.tracePath);
+  const samples = task.calibrationSamples ?? 150;
+  const calibration = samples > 0 ? calibrationSamples(samples) : [];
   const r = await replay(task.cluster, source, {
     strategy: task.strategy,
     strategyOptions: config.strategyOptions,
@@ -49,13 +68,21 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
     onBadRow: task.onBadRow,
     observers,
   });
-  return buildReport(r.result, {
-    tracePath: task.tracePath,
-    clusterPath: task.clusterPath,
-    hosts: task.cluster.hosts.length,
-    strategy: task.strategy.name,
-    seed: config.common.seed,
-    config: config.effective,
-    onBadRow: task.onBadRow,
-  });
+  return buildReport(
+    r.result,
+    {
+      tracePath: task.tracePath,
+      clusterPath: task.clusterPath,
+      hosts: task.cluster.hosts.length,
+      strategy: task.strategy.name,
+      seed: config.common.seed,
+      config: config.effective,
+      onBadRow: task.onBadRow,
+    },
+    {
+      metrics: metrics.summary(),
+      calibration:
+        samples > 0 ? summariseCalibration([...calibration, ...calibrationSamples(samples)]) : null,
+    },
+  );
 }

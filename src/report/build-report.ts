@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
+import type { Calibration } from '../metrics/calibration.ts';
+import type { MetricsSummary } from '../metrics/summary.ts';
 import type { ReplayResult } from '../replay/replayer.ts';
+import { contractMismatches } from './contract.ts';
 import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from './schema.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -30,8 +33,19 @@ export async function sha256File(path: string): Promise<string> {
 
 const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
 
+/** What the replay's observers measured, beside the replay's own counts. */
+export interface ReportMeasurements {
+  readonly metrics: MetricsSummary;
+  readonly calibration: Calibration | null;
+}
+
 /** Turn a replay's counts into the versioned report, validated by the same schema readers use. */
-export async function buildReport(r: ReplayResult, inputs: ReportInputs): Promise<Report> {
+export async function buildReport(
+  r: ReplayResult,
+  inputs: ReportInputs,
+  measured: ReportMeasurements,
+): Promise<Report> {
+  const { metrics, calibration } = measured;
   const m = r.manager;
   const c = r.records;
   const cpu = cpus();
@@ -67,7 +81,11 @@ export async function buildReport(r: ReplayResult, inputs: ReportInputs): Promis
       end_time: r.endTime,
       bad_rows_skipped: r.badRowsSkipped,
       bad_row_samples: [...r.badRowSamples],
+      first_no_valid_host_time: metrics.outcomes.first_no_valid_host_time,
+      by_flavor: metrics.outcomes.by_flavor,
     },
+    groups: metrics.groups,
+    quality: metrics.quality,
     contract: {
       instance_action_events: c.eventsStarted,
       instance_action_success: c.eventsSucceeded,
@@ -76,6 +94,10 @@ export async function buildReport(r: ReplayResult, inputs: ReportInputs): Promis
       notifications_start: c.notificationsStart,
       notifications_end: c.notificationsEnd,
       notifications_error: c.notificationsError,
+      mismatches: contractMismatches(r, {
+        placed: metrics.outcomes.placed,
+        noValidHost: metrics.outcomes.no_valid_host,
+      }),
     },
     performance: {
       decisions: m.decisions,
@@ -89,7 +111,10 @@ export async function buildReport(r: ReplayResult, inputs: ReportInputs): Promis
       wall_ms: r.wallMs,
       rows_per_s: rate(r.rows, r.wallMs / 1000),
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      latency_us: metrics.latency,
+      calibration,
     },
+    series: metrics.series,
   };
   return reportSchema.parse(report);
 }

@@ -4,6 +4,31 @@ import { z } from 'zod';
 export const REPORT_SCHEMA_VERSION = 1;
 
 const fileRef = z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const count = z.int().nonnegative();
+const share = z.number().min(0).max(1);
+const perResource = <T extends z.ZodType>(t: T) => z.object({ cpu: t, ram: t, disk: t });
+const policy = z.object({ placements: count, violations: count });
+const softPolicy = z.object({ placements: count, satisfied: count, satisfaction_rate: share.nullable() });
+const nullableShare = share.nullable();
+
+/** One window of the time series (docs/metrics.md, "Time series"). */
+export const windowSchema = z.object({
+  start: z.number(),
+  end: z.number(),
+  covered: z.number().nonnegative(),
+  instances: count,
+  placed: count,
+  no_valid_host: count,
+  no_valid_host_cum: count,
+  no_valid_host_rate: nullableShare,
+  util_cpu: z.number().nonnegative().nullable(),
+  util_ram: z.number().nonnegative().nullable(),
+  util_disk: z.number().nonnegative().nullable(),
+  active_hosts: z.number().nonnegative().nullable(),
+  fragmentation_cpu: nullableShare,
+  fragmentation_ram: nullableShare,
+  fragmentation_disk: nullableShare,
+});
 
 /** The JSON report of one replay (strategy × trace × config × seed). */
 export const reportSchema = z.object({
@@ -38,6 +63,38 @@ export const reportSchema = z.object({
     end_time: z.number(),
     bad_rows_skipped: z.int().nonnegative(),
     bad_row_samples: z.array(z.string()),
+    /** Trace time of the first instance that ended in NoValidHost; null when none did. */
+    first_no_valid_host_time: z.number().nullable(),
+    by_flavor: z.array(
+      z.object({
+        vcpus: count,
+        memory_mb: count,
+        disk_gb: count,
+        instances: count,
+        placed: count,
+        no_valid_host: count,
+        no_valid_host_rate: share,
+      }),
+    ),
+  }),
+  /** Server-group policies: hard violations (0 when honoured) and soft satisfaction. */
+  groups: z.object({
+    affinity: policy,
+    anti_affinity: policy,
+    soft_affinity: softPolicy,
+    soft_anti_affinity: softPolicy,
+  }),
+  /** Placement quality, time-weighted over [first row, end] (docs/metrics.md). */
+  quality: z.object({
+    span_s: z.number().nonnegative(),
+    schedulable_hosts: count,
+    utilisation: perResource(z.number().nonnegative()),
+    active_utilisation: perResource(z.number().nonnegative().nullable()),
+    active_hosts: z.object({ mean: z.number().nonnegative(), max: count }),
+    balance_cv: perResource(z.number().nonnegative().nullable()),
+    fragmentation: perResource(share),
+    /** Distinct request shapes in the trace (the fragmentation's workload). */
+    shapes: count,
   }),
   contract: z.object({
     instance_action_events: z.int().nonnegative(),
@@ -47,6 +104,8 @@ export const reportSchema = z.object({
     notifications_start: z.int().nonnegative(),
     notifications_end: z.int().nonnegative(),
     notifications_error: z.int().nonnegative(),
+    /** The contract identities that do not hold (docs/metrics.md, "Contract"); empty when all do. */
+    mismatches: z.array(z.string()),
   }),
   performance: z.object({
     decisions: z.int().nonnegative(),
@@ -60,6 +119,28 @@ export const reportSchema = z.object({
     wall_ms: z.number().nonnegative(),
     rows_per_s: z.number().nonnegative(),
     peak_rss_mb: z.number().nonnegative(),
+    /** One value per driver call, from an HDR histogram (3 significant digits), in microseconds. */
+    latency_us: z.object({
+      count,
+      mean: z.number().nonnegative(),
+      p50: z.number().nonnegative(),
+      p90: z.number().nonnegative(),
+      p99: z.number().nonnegative(),
+      max: z.number().nonnegative(),
+      percentiles: z.array(
+        z.object({ percentile: z.number().min(0).max(100), us: z.number().nonnegative() }),
+      ),
+    }),
+    /** The calibration loop measured in the same run (docs/check.md); null when not measured. */
+    calibration: z
+      .object({ ops_per_s: z.number().positive(), samples: z.int().positive(), spread: z.number().min(1) })
+      .nullable(),
+  }),
+  /** Per-window time series over trace time (docs/metrics.md, "Time series"). */
+  series: z.object({
+    origin: z.number(),
+    window_s: z.number().positive(),
+    windows: z.array(windowSchema),
   }),
 });
 

@@ -118,7 +118,8 @@ describe('end to end: deletes, durations, groups and AZs', () => {
         dir,
       ).code,
     ).toBe(0);
-    const before = readFileSync(join(dir, 'out/filter.json'), 'utf8');
+    const OUTPUTS = ['filter.json', 'report.html', 'summary.md', 'timeseries.csv'];
+    const before = OUTPUTS.map((f) => readFileSync(join(dir, 'out', f), 'utf8'));
     const placements = readFileSync(join(dir, 'p.csv'), 'utf8');
     writeFileSync(join(dir, 'trace.csv'), `${[...TRACE, '11,create,w2,1,1,1,1,,,,'].join('\n')}\n`);
     const res = cli(
@@ -127,9 +128,10 @@ describe('end to end: deletes, durations, groups and AZs', () => {
     );
     expect(res.code).toBe(2);
     expect(res.stderr).toBe('schedbench: trace.csv:11: id: instance "w2" is still live (delete it first)\n');
-    expect(readFileSync(join(dir, 'out/filter.json'), 'utf8')).toBe(before);
+    expect(OUTPUTS.map((f) => readFileSync(join(dir, 'out', f), 'utf8'))).toEqual(before);
     expect(readFileSync(join(dir, 'p.csv'), 'utf8')).toBe(placements);
-    expect(readdirSync(join(dir, 'out'))).toEqual(['filter.json']);
+    // No temp file left behind either.
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(OUTPUTS);
   });
 
   it.each([

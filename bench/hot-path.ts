@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { Bench, type Task } from 'tinybench';
+import { SeededRng } from '../src/common/rng.ts';
+import type { DriverContext } from '../src/scheduler/driver.ts';
+import { NO_RETRY } from '../src/scheduler/request-spec.ts';
+import { CsvTraceSource } from '../src/trace/csv-reader.ts';
+import { indexColumns, RowDecoder } from '../src/trace/decode.ts';
+import { emptyRow } from '../src/trace/row.ts';
+import { filterHosts } from '../strategies/filter/filter-handler.ts';
+import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../strategies/filter/options.ts';
+import { FILTERS, WEIGHERS } from '../strategies/filter/registry.ts';
+import { WeightHandler } from '../strategies/filter/weight-handler.ts';
+import { FilterScheduler } from '../strategies/filter.ts';
+import { benchRequest, halfFullCluster } from './fixture.ts';
+
+/** One microbenchmark's result: the median time per operation, and per host where it is per host. */
+export interface MicroResult {
+  readonly name: string;
+  readonly hosts: number | null;
+  /** Median time of one operation, in µs. */
+  readonly medianUs: number;
+  /** Median ns per host evaluated (null when the operation is not a host scan). */
+  readonly nsPerHost: number | null;
+  /** Operations per second at the median. */
+  readonly opsPerS: number;
+  readonly samples: number;
+  /** Relative margin of error of the mean, in %. */
+  readonly rme: number;
+}
+
+function result(task: Task, hosts: number | null, perOp = 1): MicroResult {
+  const r = task.result;
+  if (r.state !== 'completed') throw new Error(`benchmark ${task.name}: ${r.state}`);
+  const medianUs = (r.latency.p50 * 1000) / perOp;
+  return {
+    name: task.name,
+    hosts,
+    medianUs,
+    nsPerHost: hosts === null ? null : (medianUs * 1000) / hosts,
+    opsPerS: 1e6 / medianUs,
+    samples: r.latency.samplesCount,
+    rme: r.latency.rme,
+  };
+}
+
+/**
+ * Each filter and each weigher alone over every host of a half-full cluster, and the full
+ * filter + weigh + select decision (the `filter` strategy with every filter and weigher enabled,
+ * and with the defaults), at each cluster size.
+ */
+export async function benchHostScans(sizes: readonly number[], timeMs: number): Promise<MicroResult[]> {
+  const out: MicroResult[] = [];
+  for (const n of sizes) {
+    const cluster = halfFullCluster(n);
+    const req = benchRequest(cluster);
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const list = new Int32Array(n);
+    const weights = new Float64Array(n);
+    const bench = new Bench({ time: timeMs, warmup: true });
+    // Every plugin enabled with a non-zero multiplier, each given a request of the group policy it acts on.
+    const everything: FilterOptions = {
+      ...DEFAULT_FILTER_OPTIONS,
+      filters: [...FILTERS.keys()],
+      weighers: [...WEIGHERS.keys()],
+      num_instances_weight_multiplier: 1,
+    };
+    for (const [name, make] of FILTERS) {
+      const f = make({ cluster, options: everything });
+      const r = name === 'ServerGroupAffinityFilter' ? benchRequest(cluster, 'affinity') : req;
+      bench.add(`filter ${name}`, () => {
+        list.set(all);
+        filterHosts([f], list, n, r);
+      });
+    }
+    for (const [name, make] of WEIGHERS) {
+      const handler = new WeightHandler([make({ cluster, options: everything })], n);
+      const policy = name.includes('SoftAffinity')
+        ? 'soft-affinity'
+        : name.includes('SoftAntiAffinity')
+          ? 'soft-anti-affinity'
+          : undefined;
+      const r = policy ? benchRequest(cluster, policy) : req;
+      bench.add(`weigher ${name}`, () => {
+        handler.weigh(all, n, r, weights);
+      });
+    }
+    const ctx: DriverContext = {
+      cluster,
+      rng: new SeededRng(1),
+      // Decide without claiming, so every iteration makes the same decision on the same state.
+      provision: () => true,
+      noValidHost: () => {},
+      countHostEvaluations: () => {},
+    };
+    const plain = {
+      ...req.spec,
+      availabilityZone: undefined,
+      extraSpecs: undefined,
+      sameHost: undefined,
+      differentHost: undefined,
+      group: undefined,
+    };
+    const defaults = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
+    bench.add('decision (default filters, RAMWeigher)', () =>
+      defaults.scheduleRunInstance(ctx, plain, NO_RETRY),
+    );
+    const full = new FilterScheduler(cluster, everything);
+    bench.add('decision (every filter and weigher)', () => full.scheduleRunInstance(ctx, req.spec, NO_RETRY));
+    await bench.run();
+    for (const task of bench.tasks) out.push(result(task, n));
+  }
+  return out;
+}
+
+/** Trace row decoding (the decoder alone, over pre-split records) and the whole CSV read. */
+export async function benchDecoding(tracePath: string, timeMs: number): Promise<MicroResult[]> {
+  const records = parse(readFileSync(tracePath), { bom: true, skip_empty_lines: true }) as string[][];
+  const [header, ...rows] = records;
+  const decoder = new RowDecoder(tracePath, indexColumns(tracePath, header));
+  const row = emptyRow();
+  const source = new CsvTraceSource(tracePath);
+  const sink = { row: () => {}, badRow: () => {} };
+  const bench = new Bench({ time: timeMs, warmup: true });
+  bench.add(`decode ${rows.length} rows (RowDecoder)`, () => {
+    for (let i = 0; i < rows.length; i++) decoder.decode(rows[i], i + 2, row);
+  });
+  bench.add(`read ${rows.length} rows (csv-parse + decode)`, async () => {
+    await source.read(sink);
+  });
+  await bench.run();
+  // Report per row: a row is the operation users count.
+  return bench.tasks.map((t) => result(t, null, rows.length));
+}

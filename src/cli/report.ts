@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { readReports } from '../report/read-report.ts';
+import { writeReportOutputs } from '../report/write-outputs.ts';
+
+/** `schedbench report REPORT... --out DIR`: summary.md, timeseries.csv and report.html from JSON reports. */
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'write summary.md, timeseries.csv and report.html for some JSON reports (e.g. runs made separately)',
+    )
+    .argument('<reports...>', 'report files or directories of reports')
+    .option('--out <dir>', 'output directory', 'reports')
+    .action(async (args: string[], flags: { out: string }) => {
+      const reports = readReports(args).map((l) => l.report);
+      const out = await writeReportOutputs(flags.out, reports);
+      process.stdout.write(`${Object.values(out).join('\n')}\n`);
+    });
+}

@@ -1,0 +1,309 @@
+import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
+import type { ReplayObserver } from '../replay/observer.ts';
+import type { RequestSpec } from '../scheduler/request-spec.ts';
+import { FragmentationMeter } from './fragmentation.ts';
+import { GroupOutcomes } from './groups.ts';
+import { LatencyRecorder } from './latency.ts';
+import { FlavorOutcomes } from './outcomes.ts';
+import type { ShapeDistribution } from './shapes.ts';
+import type { MetricsSummary, PerResource, SoftPolicySummary, WindowPoint } from './summary.ts';
+import { UsageTracker } from './usage.ts';
+import { WindowSeries } from './windows.ts';
+
+/** How the metrics sample trace time. */
+export interface MetricsOptions {
+  /** A fixed window width in trace seconds. Default: adaptive (see WindowSeries). */
+  readonly windowSeconds?: number;
+  /** Adaptive windows: the smallest width tried, in trace seconds. */
+  readonly baseWindowSeconds: number;
+  /** Adaptive windows: at most this many (even). */
+  readonly maxWindows: number;
+}
+
+export const DEFAULT_METRICS_OPTIONS: MetricsOptions = { baseWindowSeconds: 1, maxWindows: 256 };
+
+const RULES = {
+  covered: 'sum',
+  instances: 'sum',
+  placed: 'sum',
+  nvh: 'sum',
+  ucpu: 'sum',
+  uram: 'sum',
+  udisk: 'sum',
+  active: 'sum',
+  fcpu: 'last',
+  fram: 'last',
+  fdisk: 'last',
+} as const;
+type Field = keyof typeof RULES;
+const INTEGRALS: readonly Field[] = ['covered', 'ucpu', 'uram', 'udisk', 'active'];
+
+/**
+ * The replay's metrics, as one observer: it sees placements, releases, clock ticks and driver-call
+ * timings, never decides anything, and between events does O(1) work (fragmentation and a resync
+ * of running sums happen once per window).
+ */
+export class MetricsCollector implements ReplayObserver {
+  private readonly opts: MetricsOptions;
+  private readonly shapes: ShapeDistribution;
+  private usage!: UsageTracker;
+  private frag!: FragmentationMeter;
+  private series: WindowSeries<Field> | undefined;
+  private readonly flavors = new FlavorOutcomes();
+  private readonly groups = new GroupOutcomes();
+  private readonly latency = new LatencyRecorder();
+  private placed = 0;
+  private nvh = 0;
+  private firstNvh: number | null = null;
+  /** Trace time the current state has held since. */
+  private prev = 0;
+  private readonly values = new Float64Array(INTEGRALS.length);
+  private readonly fragNow = new Float64Array(3);
+  // Whole-span time integrals.
+  private span = 0;
+  private readonly utilInt = new Float64Array(3);
+  private readonly activeUtilInt = new Float64Array(3);
+  private activeTime = 0;
+  private activeInt = 0;
+  private activeMax = 0;
+  private readonly cvInt = new Float64Array(3);
+  private readonly cvTime = new Float64Array(3);
+  private result: MetricsSummary | undefined;
+
+  constructor(shapes: ShapeDistribution, opts: Partial<MetricsOptions> = {}) {
+    this.shapes = shapes;
+    this.opts = { ...DEFAULT_METRICS_OPTIONS, ...opts };
+  }
+
+  // --- ReplayObserver ------------------------------------------------------------------------
+
+  begin(cluster: ClusterState): void {
+    this.usage = new UsageTracker(cluster);
+    this.frag = new FragmentationMeter(cluster, this.usage, this.shapes);
+  }
+
+  clockAdvance(time: number): void {
+    if (!this.series) {
+      this.start(time);
+      return;
+    }
+    this.holdUntil(time);
+  }
+
+  instanceScheduled(
+    _seq: number,
+    spec: RequestSpec,
+    index: number,
+    host: number,
+    _attempts: number,
+    _reason: string | undefined,
+  ): void {
+    const s = this.series ?? this.start(spec.time);
+    const k = s.index(spec.time);
+    s.add('instances', k, 1);
+    const ok = host >= 0;
+    if (ok) {
+      this.placed++;
+      s.add('placed', k, 1);
+      this.usage.change(host, spec.flavor, 1);
+      this.frag.touch(host);
+    } else {
+      this.nvh++;
+      s.add('nvh', k, 1);
+      if (this.firstNvh === null) this.firstNvh = spec.time;
+    }
+    this.flavors.add(spec.flavor, ok);
+    this.groups.scheduled(spec, index, host);
+  }
+
+  instanceReleased(_id: string, host: number, _time: number, flavor: Flavor): void {
+    this.usage.change(host, flavor, -1);
+    this.frag.touch(host);
+  }
+
+  driverCall(ms: number): void {
+    this.latency.record(ms);
+  }
+
+  finish(time: number): void {
+    // The last clock tick is the replay's end (`time` is clamped at 0 by the replayer).
+    const s = this.series ?? this.start(time);
+    const end = this.prev;
+    const u = this.usage;
+    this.frag.measure(this.fragNow);
+    const last = s.index(end);
+    s.set('fcpu', last, this.fragNow[0]);
+    s.set('fram', last, this.fragNow[1]);
+    s.set('fdisk', last, this.fragNow[2]);
+    this.activeMax = Math.max(this.activeMax, u.active);
+    this.result = this.summarise(s, end);
+  }
+
+  /** The metrics of the finished replay. */
+  summary(): MetricsSummary {
+    if (!this.result) throw new Error('metrics: the replay has not finished');
+    return this.result;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private start(time: number): WindowSeries<Field> {
+    this.series = new WindowSeries<Field>(time, RULES, {
+      fixedWidth: this.opts.windowSeconds,
+      baseWidth: this.initialWidth(time),
+      maxWindows: this.opts.maxWindows,
+    });
+    this.prev = time;
+    return this.series;
+  }
+
+  /**
+   * The adaptive width to start from. Doubling from the base width would end, at the latest, at
+   * the smallest base · 2^k that fits the rows' span (known from the shape scan) into maxWindows;
+   * starting there gives the same windows without measuring thousands of soon-merged ones.
+   */
+  private initialWidth(origin: number): number {
+    const { baseWindowSeconds: base, maxWindows } = this.opts;
+    let w = base;
+    const last = this.shapes.lastTime;
+    if (Number.isFinite(last)) while (Math.floor((last - origin) / w) >= maxWindows) w *= 2;
+    return w;
+  }
+
+  /** The current state held over [prev, time): integrate it, and sample every window ending in it. */
+  private holdUntil(time: number): void {
+    const s = this.series!;
+    const a = this.prev;
+    if (!(time > a)) return;
+    const u = this.usage;
+    const dt = time - a;
+    const v = this.values;
+    v[0] = 1;
+    for (let r = 0; r < 3; r++) v[1 + r] = u.utilisation(r);
+    v[4] = u.active;
+    s.integrate(INTEGRALS, v, a, time);
+
+    this.span += dt;
+    this.activeInt += u.active * dt;
+    if (u.active > this.activeMax) this.activeMax = u.active;
+    if (u.active > 0) this.activeTime += dt;
+    for (let r = 0; r < 3; r++) {
+      this.utilInt[r] += v[1 + r] * dt;
+      if (u.active > 0) this.activeUtilInt[r] += u.activeUtilisation(r) * dt;
+      const cv = u.cv(r);
+      if (!Number.isNaN(cv)) {
+        this.cvInt[r] += cv * dt;
+        this.cvTime[r] += dt;
+      }
+    }
+
+    // Windows whose end lies in (a, time] end while this state holds: sample them with it.
+    const kEnd = Math.floor((time - s.origin) / s.width);
+    const kFrom = Math.floor((a - s.origin) / s.width);
+    if (kEnd > kFrom) {
+      this.frag.measure(this.fragNow);
+      for (let k = kFrom; k < kEnd; k++) {
+        s.set('fcpu', k, this.fragNow[0]);
+        s.set('fram', k, this.fragNow[1]);
+        s.set('fdisk', k, this.fragNow[2]);
+      }
+      u.resync();
+    }
+    this.prev = time;
+  }
+
+  private summarise(s: WindowSeries<Field>, end: number): MetricsSummary {
+    const u = this.usage;
+    const span = this.span;
+    // A replay whose events all share one instant has no duration: report its final state.
+    const timeMean = (integral: number, time: number, now: number) => (time > 0 ? integral / time : now);
+    const per = <T>(f: (r: number) => T): PerResource<T> => ({ cpu: f(0), ram: f(1), disk: f(2) });
+    const windows: WindowPoint[] = [];
+    let cum = 0;
+    let fragDt = 0;
+    const fragInt = [0, 0, 0];
+    // A window that starts at the very end holds only the last instant's events; drop it if empty.
+    let count = s.count;
+    while (count > 1 && s.get('covered', count - 1) === 0 && s.get('instances', count - 1) === 0) count--;
+    for (let k = 0; k < count; k++) {
+      const covered = s.get('covered', k);
+      const instances = s.get('instances', k);
+      const nvh = s.get('nvh', k);
+      cum += nvh;
+      const mean = (f: Field) => (covered > 0 ? s.get(f, k) / covered : null);
+      const sample = (f: Field) => {
+        const x = s.get(f, k);
+        return Number.isNaN(x) ? null : x;
+      };
+      const fr = [sample('fcpu'), sample('fram'), sample('fdisk')];
+      if (fr[0] !== null && covered > 0) {
+        fragDt += covered;
+        for (let r = 0; r < 3; r++) fragInt[r] += covered * fr[r]!;
+      }
+      windows.push({
+        start: s.start(k),
+        end: Math.min(s.end(k), Math.max(end, s.start(k))),
+        covered,
+        instances,
+        placed: s.get('placed', k),
+        no_valid_host: nvh,
+        no_valid_host_cum: cum,
+        no_valid_host_rate: instances > 0 ? nvh / instances : null,
+        util_cpu: mean('ucpu'),
+        util_ram: mean('uram'),
+        util_disk: mean('udisk'),
+        active_hosts: mean('active'),
+        fragmentation_cpu: fr[0],
+        fragmentation_ram: fr[1],
+        fragmentation_disk: fr[2],
+      });
+    }
+    return {
+      outcomes: {
+        placed: this.placed,
+        no_valid_host: this.nvh,
+        first_no_valid_host_time: this.firstNvh,
+        by_flavor: this.flavors.list(),
+      },
+      groups: {
+        affinity: { placements: this.groups.affinity.placements, violations: this.groups.affinity.count },
+        anti_affinity: {
+          placements: this.groups.antiAffinity.placements,
+          violations: this.groups.antiAffinity.count,
+        },
+        soft_affinity: soft(this.groups.softAffinity),
+        soft_anti_affinity: soft(this.groups.softAntiAffinity),
+      },
+      quality: {
+        span_s: span,
+        schedulable_hosts: u.schedulable,
+        utilisation: per((r) => timeMean(this.utilInt[r], span, u.utilisation(r))),
+        active_utilisation: per((r) =>
+          this.activeTime > 0
+            ? this.activeUtilInt[r] / this.activeTime
+            : span === 0 && u.active > 0
+              ? u.activeUtilisation(r)
+              : null,
+        ),
+        active_hosts: { mean: timeMean(this.activeInt, span, u.active), max: this.activeMax },
+        balance_cv: per((r) => {
+          if (this.cvTime[r] > 0) return this.cvInt[r] / this.cvTime[r];
+          const now = u.cv(r);
+          return span === 0 && !Number.isNaN(now) ? now : null;
+        }),
+        fragmentation: per((r) => (fragDt > 0 ? fragInt[r] / fragDt : this.fragNow[r])),
+        shapes: this.shapes.size,
+      },
+      latency: this.latency.summary(),
+      series: { origin: s.origin, window_s: s.width, windows },
+    };
+  }
+}
+
+function soft(p: { placements: number; count: number }): SoftPolicySummary {
+  return {
+    placements: p.placements,
+    satisfied: p.count,
+    satisfaction_rate: p.placements > 0 ? p.count / p.placements : null,
+  };
+}

@@ -1,0 +1,85 @@
+import type { InputError } from '../common/errors.ts';
+import { CREATE, type TraceRow } from '../trace/row.ts';
+import type { RowSource } from '../trace/source.ts';
+
+/**
+ * The trace's own request-shape distribution: every distinct flavor (vcpus, memory_mb, disk_gb) of
+ * its create rows, weighted by instances (a row's `count`). Fragmentation is measured against it
+ * (docs/metrics.md). Columnar, sorted by weight descending, then by vcpus, memory and disk.
+ */
+export interface ShapeDistribution {
+  readonly size: number;
+  readonly vcpus: Float64Array;
+  readonly memoryMb: Float64Array;
+  readonly diskGb: Float64Array;
+  /** Instances of each shape in the trace. */
+  readonly instances: Float64Array;
+  /** `instances[i] / Σ instances`: the probability p_m of shape m. */
+  readonly share: Float64Array;
+  /** Trace times of the first and last rows read (NaN without rows): the span before departures. */
+  readonly firstTime: number;
+  readonly lastTime: number;
+}
+
+/** Counts create rows' instances per shape; feed it rows, then call `build()`. */
+export class ShapeCounter {
+  private readonly counts = new Map<string, { vcpus: number; memoryMb: number; diskGb: number; n: number }>();
+  private firstTime = Number.NaN;
+  private lastTime = Number.NaN;
+
+  /** A row at trace time `t` was read (any event). */
+  seen(t: number): void {
+    if (Number.isNaN(this.firstTime)) this.firstTime = t;
+    this.lastTime = t;
+  }
+
+  add(vcpus: number, memoryMb: number, diskGb: number, instances: number): void {
+    const key = `${vcpus}|${memoryMb}|${diskGb}`;
+    const c = this.counts.get(key);
+    if (c) c.n += instances;
+    else this.counts.set(key, { vcpus, memoryMb, diskGb, n: instances });
+  }
+
+  build(): ShapeDistribution {
+    const all = [...this.counts.values()].sort(
+      (a, b) => b.n - a.n || a.vcpus - b.vcpus || a.memoryMb - b.memoryMb || a.diskGb - b.diskGb,
+    );
+    const size = all.length;
+    const d = {
+      size,
+      vcpus: new Float64Array(size),
+      memoryMb: new Float64Array(size),
+      diskGb: new Float64Array(size),
+      instances: new Float64Array(size),
+      share: new Float64Array(size),
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+    };
+    let total = 0;
+    for (const s of all) total += s.n;
+    all.forEach((s, i) => {
+      d.vcpus[i] = s.vcpus;
+      d.memoryMb[i] = s.memoryMb;
+      d.diskGb[i] = s.diskGb;
+      d.instances[i] = s.n;
+      d.share[i] = s.n / total;
+    });
+    return d;
+  }
+}
+
+/**
+ * Read a trace once for its shape distribution. Rows that do not decode are skipped here: the
+ * replay itself reports them (or stops at them) as its `--on-bad-row` says.
+ */
+export async function scanShapes(source: RowSource): Promise<ShapeDistribution> {
+  const counter = new ShapeCounter();
+  await source.read({
+    row(row: TraceRow) {
+      counter.seen(row.time);
+      if (row.event === CREATE) counter.add(row.vcpus, row.memoryMb, row.diskGb, row.count);
+    },
+    badRow(_err: InputError) {},
+  });
+  return counter.build();
+}

@@ -1,0 +1,82 @@
+import { formatMetric } from './format.ts';
+import { reportLabels } from './labels.ts';
+import { type MetricDef, metricByName } from './metric-catalog.ts';
+import type { Report } from './schema.ts';
+
+/** The columns of the summary, by metric name (docs/metrics.md defines each). */
+export const SUMMARY_METRICS = [
+  'instances',
+  'placed',
+  'novalidhost_rate',
+  'first_novalidhost_time',
+  'util_cpu',
+  'util_ram',
+  'active_hosts_mean',
+  'balance_cv_ram',
+  'fragmentation_ram',
+  'anti_affinity_violations',
+  'soft_affinity_satisfaction',
+  'decisions_per_s',
+  'latency_p99_us',
+] as const;
+
+/** Escape a Markdown table cell. */
+export function mdCell(s: string): string {
+  return s.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+/** A Markdown table. */
+export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The inputs every report of a set shares, or each report's when they differ. */
+export function inputsLines(reports: readonly Report[]): string[] {
+  const traces = [
+    ...new Set(reports.map((r) => `${r.inputs.trace.path} (sha256 ${r.inputs.trace.sha256.slice(0, 12)})`)),
+  ];
+  const clusters = [
+    ...new Set(
+      reports.map(
+        (r) =>
+          `${r.inputs.cluster.path} (${r.inputs.hosts} hosts, sha256 ${r.inputs.cluster.sha256.slice(0, 12)})`,
+      ),
+    ),
+  ];
+  const tools = [...new Set(reports.map((r) => `schedbench ${r.tool.version}, Node ${r.tool.node}`))];
+  const machines = [
+    ...new Set(
+      reports.map(
+        (r) => `${r.machine.cpu_model} × ${r.machine.cpus} (${r.machine.platform}/${r.machine.arch})`,
+      ),
+    ),
+  ];
+  return [
+    `- trace: ${traces.join('; ')}`,
+    `- cluster: ${clusters.join('; ')}`,
+    `- tool: ${tools.join('; ')}`,
+    `- machine: ${machines.join('; ')}`,
+  ];
+}
+
+/** `summary.md`: one row per report, the headline metrics as columns. */
+export function summaryMarkdown(reports: readonly Report[]): string {
+  const defs = SUMMARY_METRICS.map((n) => metricByName(n) as MetricDef);
+  const labels = reportLabels(reports);
+  const rows = reports.map((r, i) => [
+    labels[i],
+    String(r.inputs.seed),
+    ...defs.map((d) => formatMetric(d, d.value(r))),
+  ]);
+  return [
+    '# schedbench summary',
+    '',
+    ...inputsLines(reports),
+    '',
+    mdTable(['strategy', 'seed', ...defs.map((d) => d.name)], rows),
+    '',
+    'Metrics are defined in docs/metrics.md; shares are time-weighted over the replay.',
+    '',
+  ].join('\n');
+}

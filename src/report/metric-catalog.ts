@@ -1,0 +1,253 @@
+import type { Report } from './schema.ts';
+
+/**
+ * How a metric moves with the machine's speed: `throughput` (per second: scales with speed),
+ * `duration` (µs: scales inversely), or `none` (a count or share: independent of it).
+ */
+export type TimingKind = 'throughput' | 'duration' | 'none';
+
+/** A scalar every report has, by the name `compare` and `check` use (docs/metrics.md). */
+export interface MetricDef {
+  readonly name: string;
+  readonly description: string;
+  /** Which way is better, for the reader of a comparison ('none': neither, e.g. balance). */
+  readonly better: 'higher' | 'lower' | 'none';
+  readonly timing: TimingKind;
+  /** How to print it: an integer, a share (as %), or a number with a few significant digits. */
+  readonly format: 'int' | 'share' | 'number';
+  /** The value, or null where it does not apply (e.g. no soft-affinity group in the trace). */
+  value(r: Report): number | null;
+}
+
+const m = (
+  name: string,
+  description: string,
+  better: MetricDef['better'],
+  format: MetricDef['format'],
+  value: (r: Report) => number | null,
+  timing: TimingKind = 'none',
+): MetricDef => ({ name, description, better, format, value, timing });
+
+/** Every metric, in the order tables list them. */
+export const METRICS: readonly MetricDef[] = [
+  m('requests', 'create requests', 'none', 'int', (r) => r.placement.requests),
+  m('instances', 'instances requested', 'none', 'int', (r) => r.placement.instances),
+  m('placed', 'instances placed', 'higher', 'int', (r) => r.placement.placed),
+  m('novalidhost', 'instances that ended in NoValidHost', 'lower', 'int', (r) => r.placement.no_valid_host),
+  m('novalidhost_rate', 'NoValidHost / instances', 'lower', 'share', (r) => r.placement.no_valid_host_rate),
+  m(
+    'first_novalidhost_time',
+    'trace time of the first NoValidHost (s)',
+    'higher',
+    'number',
+    (r) => r.placement.first_no_valid_host_time,
+  ),
+  m('retries', 'reschedules after a failed claim', 'lower', 'int', (r) => r.placement.retries),
+  m('claim_failures', 'claims refused by a compute node', 'lower', 'int', (r) => r.placement.claim_failures),
+  m(
+    'scheduling_errors',
+    'instances failed by a raising filter',
+    'lower',
+    'int',
+    (r) => r.placement.scheduling_errors,
+  ),
+  m(
+    'contract_mismatches',
+    'contract identities that do not hold',
+    'lower',
+    'int',
+    (r) => r.contract.mismatches.length,
+  ),
+  m(
+    'affinity_violations',
+    'affinity placements away from the group',
+    'lower',
+    'int',
+    (r) => r.groups.affinity.violations,
+  ),
+  m(
+    'anti_affinity_violations',
+    'anti-affinity placements next to a member',
+    'lower',
+    'int',
+    (r) => r.groups.anti_affinity.violations,
+  ),
+  m(
+    'soft_affinity_satisfaction',
+    'soft-affinity placements that honour the policy',
+    'higher',
+    'share',
+    (r) => r.groups.soft_affinity.satisfaction_rate,
+  ),
+  m(
+    'soft_anti_affinity_satisfaction',
+    'soft-anti-affinity placements that honour the policy',
+    'higher',
+    'share',
+    (r) => r.groups.soft_anti_affinity.satisfaction_rate,
+  ),
+  m(
+    'util_cpu',
+    'time-weighted vCPU utilisation, whole cluster',
+    'higher',
+    'share',
+    (r) => r.quality.utilisation.cpu,
+  ),
+  m(
+    'util_ram',
+    'time-weighted RAM utilisation, whole cluster',
+    'higher',
+    'share',
+    (r) => r.quality.utilisation.ram,
+  ),
+  m(
+    'util_disk',
+    'time-weighted disk utilisation, whole cluster',
+    'higher',
+    'share',
+    (r) => r.quality.utilisation.disk,
+  ),
+  m(
+    'active_util_cpu',
+    'time-weighted vCPU utilisation of active hosts',
+    'higher',
+    'share',
+    (r) => r.quality.active_utilisation.cpu,
+  ),
+  m(
+    'active_util_ram',
+    'time-weighted RAM utilisation of active hosts',
+    'higher',
+    'share',
+    (r) => r.quality.active_utilisation.ram,
+  ),
+  m(
+    'active_util_disk',
+    'time-weighted disk utilisation of active hosts',
+    'higher',
+    'share',
+    (r) => r.quality.active_utilisation.disk,
+  ),
+  m(
+    'active_hosts_mean',
+    'time-weighted hosts holding an instance',
+    'lower',
+    'number',
+    (r) => r.quality.active_hosts.mean,
+  ),
+  m('active_hosts_max', 'most hosts holding an instance', 'lower', 'int', (r) => r.quality.active_hosts.max),
+  m('balance_cv_cpu', 'CV of per-host vCPU utilisation', 'none', 'number', (r) => r.quality.balance_cv.cpu),
+  m('balance_cv_ram', 'CV of per-host RAM utilisation', 'none', 'number', (r) => r.quality.balance_cv.ram),
+  m('balance_cv_disk', 'CV of per-host disk utilisation', 'none', 'number', (r) => r.quality.balance_cv.disk),
+  m(
+    'fragmentation_cpu',
+    'free vCPUs the trace’s shapes cannot use',
+    'lower',
+    'share',
+    (r) => r.quality.fragmentation.cpu,
+  ),
+  m(
+    'fragmentation_ram',
+    'free RAM the trace’s shapes cannot use',
+    'lower',
+    'share',
+    (r) => r.quality.fragmentation.ram,
+  ),
+  m(
+    'fragmentation_disk',
+    'free disk the trace’s shapes cannot use',
+    'lower',
+    'share',
+    (r) => r.quality.fragmentation.disk,
+  ),
+  m(
+    'decisions_per_s',
+    'instance decisions per second inside the driver',
+    'higher',
+    'number',
+    (r) => r.performance.decisions_per_s,
+    'throughput',
+  ),
+  m(
+    'host_evaluations_per_s',
+    'host evaluations per second inside the driver',
+    'higher',
+    'number',
+    (r) => r.performance.host_evaluations_per_s,
+    'throughput',
+  ),
+  m(
+    'latency_p50_us',
+    'driver-call latency, median (µs)',
+    'lower',
+    'number',
+    (r) => r.performance.latency_us.p50,
+    'duration',
+  ),
+  m(
+    'latency_p90_us',
+    'driver-call latency, p90 (µs)',
+    'lower',
+    'number',
+    (r) => r.performance.latency_us.p90,
+    'duration',
+  ),
+  m(
+    'latency_p99_us',
+    'driver-call latency, p99 (µs)',
+    'lower',
+    'number',
+    (r) => r.performance.latency_us.p99,
+    'duration',
+  ),
+  m(
+    'latency_max_us',
+    'driver-call latency, max (µs)',
+    'lower',
+    'number',
+    (r) => r.performance.latency_us.max,
+    'duration',
+  ),
+  m(
+    'rows_per_s',
+    'trace rows per second, end to end',
+    'higher',
+    'number',
+    (r) => r.performance.rows_per_s,
+    'throughput',
+  ),
+  m(
+    'peak_rss_mb',
+    'peak resident memory of the process (MB)',
+    'lower',
+    'number',
+    (r) => r.performance.peak_rss_mb,
+  ),
+  m(
+    'calibration_ops_per_s',
+    'speed of the calibration loop in the same run',
+    'none',
+    'number',
+    (r) => r.performance.calibration?.ops_per_s ?? null,
+  ),
+];
+
+const BY_NAME = new Map(METRICS.map((d) => [d.name, d]));
+
+/** Every metric name. */
+export const METRIC_NAMES: readonly string[] = METRICS.map((d) => d.name);
+
+export function metricByName(name: string): MetricDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * A timing metric relative to the machine's speed in the same run: throughput divided by the
+ * calibration speed, duration multiplied by it. Null for a non-timing metric or without calibration.
+ */
+export function normalisedValue(def: MetricDef, r: Report): number | null {
+  const v = def.value(r);
+  const cal = r.performance.calibration?.ops_per_s;
+  if (v === null || def.timing === 'none' || cal === undefined) return null;
+  return def.timing === 'throughput' ? v / cal : v * cal;
+}

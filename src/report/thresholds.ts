@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { InputError } from '../common/errors.ts';
+import { parseStructured, readStructuredFile } from '../common/structured-file.ts';
+import { METRIC_NAMES, metricByName } from './metric-catalog.ts';
+
+export type BoundOp = '<=' | '<' | '>=' | '>' | '==';
+
+/**
+ * One bound on a metric: absolute (`<= 0.02`) or relative to a baseline report, as
+ * `limit = factor · baseline + offset` (`>= 0.9 * baseline`: factor 0.9; `<= baseline + 1%`:
+ * factor 1.01; `<= baseline + 3`: offset 3).
+ */
+export type Bound =
+  | { readonly text: string; readonly op: BoundOp; readonly kind: 'absolute'; readonly value: number }
+  | {
+      readonly text: string;
+      readonly op: BoundOp;
+      readonly kind: 'relative';
+      readonly factor: number;
+      readonly offset: number;
+    };
+
+const NUM = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
+const OP = '(<=|>=|==|<|>)';
+const ABSOLUTE = new RegExp(String.raw`^${OP}\s*(${NUM})\s*(%?)$`);
+const SCALED = new RegExp(
+  String.raw`^${OP}\s*(?:(${NUM})\s*\*\s*baseline|baseline\s*\*\s*(${NUM})|baseline)$`,
+);
+const SHIFTED = new RegExp(String.raw`^${OP}\s*baseline\s*([+-])\s*(${NUM})\s*(%?)$`);
+
+/** Parse a bound's text; undefined when it is not one. */
+export function parseBound(text: string): Bound | undefined {
+  const s = text.trim();
+  let m = ABSOLUTE.exec(s);
+  if (m) return { text: s, op: m[1] as BoundOp, kind: 'absolute', value: Number(m[2]) / (m[3] ? 100 : 1) };
+  m = SCALED.exec(s);
+  if (m)
+    return { text: s, op: m[1] as BoundOp, kind: 'relative', factor: Number(m[2] ?? m[3] ?? 1), offset: 0 };
+  m = SHIFTED.exec(s);
+  if (m) {
+    const x = Number(m[3]) * (m[2] === '-' ? -1 : 1);
+    return m[4]
+      ? { text: s, op: m[1] as BoundOp, kind: 'relative', factor: 1 + x / 100, offset: 0 }
+      : { text: s, op: m[1] as BoundOp, kind: 'relative', factor: 1, offset: x };
+  }
+  return undefined;
+}
+
+/** Does `value OP limit` hold? */
+export function holds(op: BoundOp, value: number, limit: number): boolean {
+  switch (op) {
+    case '<=':
+      return value <= limit;
+    case '<':
+      return value < limit;
+    case '>=':
+      return value >= limit;
+    case '>':
+      return value > limit;
+    case '==':
+      return value === limit;
+  }
+}
+
+const BOUND_HELP = 'a bound such as "<= 0.02", "<= 2%", ">= 0.9 * baseline" or "<= baseline + 1%"';
+
+/** One bound (a string) or a list of them. */
+const boundsSchema = z.unknown().transform((input, ctx) => {
+  const list = Array.isArray(input) ? input : [input];
+  if (list.length === 0)
+    ctx.addIssue({ code: 'custom', message: `expected ${BOUND_HELP}, got an empty list` });
+  const out: Bound[] = [];
+  list.forEach((text, i) => {
+    const b = typeof text === 'string' ? parseBound(text) : undefined;
+    if (b) out.push(b);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: Array.isArray(input) ? [i] : [],
+        message: `expected ${BOUND_HELP}, got ${typeof text === 'string' ? `"${text}"` : JSON.stringify(text)}`,
+      });
+  });
+  return out;
+});
+
+const metricBounds = z
+  .record(z.string(), boundsSchema)
+  .superRefine((bounds, ctx) => {
+    for (const name of Object.keys(bounds)) {
+      if (!metricByName(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `unknown metric "${name}" (known: ${METRIC_NAMES.join(', ')})`,
+        });
+    }
+  })
+  .transform((bounds) =>
+    Object.entries(bounds).map(([metric, b]) => ({ metric, bounds: Array.isArray(b) ? b : [b] })),
+  );
+
+/**
+ * A thresholds file: per strategy (`'*'`: every strategy), per metric, one bound or a list. Timing
+ * metrics' relative bounds are scaled by the calibration loop's speed in each run unless
+ * `timing.normalise` is false (docs/check.md).
+ */
+export const thresholdsSchema = z.strictObject({
+  strategies: z.record(z.string(), metricBounds),
+  timing: z.strictObject({ normalise: z.boolean().default(true) }).default({ normalise: true }),
+});
+
+export type Thresholds = z.output<typeof thresholdsSchema>;
+
+export interface LoadedThresholds {
+  readonly path: string;
+  readonly thresholds: Thresholds;
+  /** Line of a metric's entry, for error messages. */
+  lineOf(strategy: string, metric: string): number | undefined;
+}
+
+/** Read and validate a thresholds file (JSON or YAML); errors name the file, line and field. */
+export function loadThresholds(path: string): LoadedThresholds {
+  const file = readStructuredFile(path);
+  // A misspelt top-level key is named as such (zod would first report the missing "strategies").
+  const v = file.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const unknown = Object.keys(v).find((k) => !(k in thresholdsSchema.shape));
+    if (unknown !== undefined)
+      throw new InputError(
+        path,
+        file.lineOf([unknown]),
+        unknown,
+        'unknown key (expected strategies, timing)',
+      );
+  }
+  const thresholds = parseStructured(file, thresholdsSchema);
+  return { path, thresholds, lineOf: (s, m) => file.lineOf(['strategies', s, m]) };
+}

@@ -1,0 +1,33 @@
+import { stringify } from 'csv-stringify/sync';
+import { reportLabels } from './labels.ts';
+import type { Report } from './schema.ts';
+
+const COLUMNS = [
+  'start',
+  'end',
+  'covered',
+  'instances',
+  'placed',
+  'no_valid_host',
+  'no_valid_host_cum',
+  'no_valid_host_rate',
+  'util_cpu',
+  'util_ram',
+  'util_disk',
+  'active_hosts',
+  'fragmentation_cpu',
+  'fragmentation_ram',
+  'fragmentation_disk',
+] as const;
+
+/** `timeseries.csv`: one row per report and window; empty cells where a value does not apply. */
+export function timeSeriesCsv(reports: readonly Report[]): string {
+  const labels = reportLabels(reports);
+  const rows: (string | number)[][] = [];
+  reports.forEach((r, i) => {
+    r.series.windows.forEach((w, k) => {
+      rows.push([labels[i], r.inputs.strategy, r.inputs.seed, k, ...COLUMNS.map((c) => w[c] ?? '')]);
+    });
+  });
+  return stringify(rows, { header: true, columns: ['label', 'strategy', 'seed', 'window', ...COLUMNS] });
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { htmlReport } from './html/page.ts';
+import { summaryMarkdown } from './markdown.ts';
+import type { Report } from './schema.ts';
+import { timeSeriesCsv } from './timeseries-csv.ts';
+
+/** Paths of the files `writeReportOutputs` wrote. */
+export interface ReportOutputs {
+  readonly markdown: string;
+  readonly csv: string;
+  readonly html: string;
+}
+
+/**
+ * Write the set-level outputs of some reports into `dir`: `summary.md` (one row per report),
+ * `timeseries.csv` (one row per report and window) and `report.html` (self-contained, with plots).
+ * Everything is rendered first and then each file is written atomically (temp file + rename), so
+ * an interrupted run leaves the previous files or the new ones, never half of one.
+ */
+export async function writeReportOutputs(dir: string, reports: readonly Report[]): Promise<ReportOutputs> {
+  const md = summaryMarkdown(reports);
+  const csv = timeSeriesCsv(reports);
+  const html = await htmlReport(reports);
+  const out = {
+    markdown: join(dir, 'summary.md'),
+    csv: join(dir, 'timeseries.csv'),
+    html: join(dir, 'report.html'),
+  };
+  writeFileAtomic(out.markdown, md);
+  writeFileAtomic(out.csv, csv);
+  writeFileAtomic(out.html, html);
+  return out;
+}

@@ -1,0 +1,221 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkReports, formatResult, median } from '../../src/report/check.ts';
+import type { Report } from '../../src/report/schema.ts';
+import { loadThresholds, parseBound } from '../../src/report/thresholds.ts';
+import { tempDir } from '../helpers/replay.ts';
+import { scenarioReports, withChanges, writeReports } from '../helpers/reports.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function thresholdsFile(text: string, name = 'thresholds.yaml'): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Fixture reports: the e2e scenario's real report (10 instances, 1 NoValidHost) with timing set. */
+let base: Report;
+const timed = (decisions: number, p50: number, cal: number) =>
+  withChanges(base, (r) => {
+    r.performance.decisions_per_s = decisions;
+    r.performance.latency_us.p50 = p50;
+    r.performance.calibration = { ops_per_s: cal, samples: 10, spread: 1.1 };
+  });
+
+beforeAll(async () => {
+  [base] = await scenarioReports([{}]);
+});
+
+describe('bounds', () => {
+  it('parses absolute and relative bounds', () => {
+    expect(parseBound('<= 0.02')).toMatchObject({ op: '<=', kind: 'absolute', value: 0.02 });
+    expect(parseBound('<= 2%')).toMatchObject({ kind: 'absolute', value: 0.02 });
+    expect(parseBound('>= 0.9 * baseline')).toMatchObject({
+      op: '>=',
+      kind: 'relative',
+      factor: 0.9,
+      offset: 0,
+    });
+    expect(parseBound('>= baseline*0.9')).toMatchObject({ factor: 0.9 });
+    expect(parseBound('<= baseline + 1%')).toMatchObject({ kind: 'relative', factor: 1.01, offset: 0 });
+    expect(parseBound('<= baseline - 2.5')).toMatchObject({ kind: 'relative', factor: 1, offset: -2.5 });
+    expect(parseBound('== baseline')).toMatchObject({ op: '==', factor: 1, offset: 0 });
+    for (const bad of ['0.02', '<= lots', '=< 1', '<= 2 * base', '<= baseline + ', '>= 1e'])
+      expect(parseBound(bad), bad).toBeUndefined();
+  });
+
+  it('takes the median over a strategy’s reports', () => {
+    expect(median([1, 5, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('checkReports', () => {
+  it('checks absolute bounds on the median of several runs', () => {
+    const t = loadThresholds(
+      thresholdsFile(
+        "strategies:\n  '*':\n    contract_mismatches: '<= 0'\n  filter:\n    novalidhost_rate: '<= 5%'\n",
+      ),
+    );
+    const results = checkReports(t, [base, base, base], []);
+    // The scenario's NoValidHost rate is 1/10 = 0.1 > 0.05: violated; the contract holds.
+    expect(results.map((r) => [r.metric, r.value, r.holds])).toEqual([
+      ['contract_mismatches', 0, true],
+      ['novalidhost_rate', 0.1, false],
+    ]);
+    expect(formatResult(results[1])).toBe('filter: novalidhost_rate <= 5%: value 0.1');
+  });
+
+  it('scales a timing baseline by the calibration speeds before comparing', () => {
+    const t = loadThresholds(
+      thresholdsFile(
+        "strategies:\n  filter:\n    decisions_per_s: '>= 0.9 * baseline'\n    latency_p50_us: '<= baseline + 10%'\n",
+      ),
+    );
+    // Baseline machine: calibration 4e8 ops/s, 1000 decisions/s, median latency 10 µs.
+    // This run: calibration 2e8 (a machine half as fast), 600 decisions/s, 19 µs.
+    // decisions_per_s: baseline scaled 1000 · 2e8/4e8 = 500, limit 0.9 · 500 = 450; 600 >= 450 holds.
+    // latency_p50_us: baseline scaled 10 · 4e8/2e8 = 20, limit 1.1 · 20 = 22; 19 <= 22 holds.
+    const ok = checkReports(t, [timed(600, 19, 2e8)], [timed(1000, 10, 4e8)]);
+    expect(ok.map((r) => [r.metric, r.holds])).toEqual([
+      ['decisions_per_s', true],
+      ['latency_p50_us', true],
+    ]);
+    expect(ok[0].limit).toBeCloseTo(450, 9);
+    expect(ok[1].limit).toBeCloseTo(22, 9);
+    // Without normalisation the raw baseline counts: limits 900 and 11, both violated.
+    const raw = loadThresholds(
+      thresholdsFile(
+        "strategies:\n  filter:\n    decisions_per_s: '>= 0.9 * baseline'\n    latency_p50_us: '<= baseline + 10%'\ntiming:\n  normalise: false\n",
+      ),
+    );
+    const bad = checkReports(raw, [timed(600, 19, 2e8)], [timed(1000, 10, 4e8)]);
+    expect(bad.map((r) => [r.limit, r.holds])).toEqual([
+      [900, false],
+      [11, false],
+    ]);
+  });
+
+  it('does not scale a placement metric, and says n/a where a metric has no value', () => {
+    const t = loadThresholds(
+      thresholdsFile(
+        "strategies:\n  filter:\n    active_hosts_mean: '<= baseline + 1%'\n    soft_affinity_satisfaction: '>= 0.5'\n",
+      ),
+    );
+    const worse = withChanges(base, (r) => {
+      r.quality.active_hosts.mean = base.quality.active_hosts.mean * 1.02;
+    });
+    const [hosts, soft] = checkReports(t, [timed(1, 1, 2e8), worse, worse], [timed(1, 1, 4e8)]);
+    // Median of (m, 1.02m, 1.02m) is 1.02m > 1.01m: violated, whatever the calibration says.
+    expect(hosts.holds).toBe(false);
+    expect(hosts.limit).toBeCloseTo(base.quality.active_hosts.mean * 1.01, 12);
+    // The scenario has no soft-affinity group.
+    expect([soft.value, soft.holds]).toEqual([null, null]);
+  });
+});
+
+describe('schedbench check (exit codes)', () => {
+  let good: string;
+  let worse: string;
+  let baseline: string;
+  beforeAll(() => {
+    [good, worse, baseline] = writeReports(
+      [
+        timed(900, 10, 4e8),
+        withChanges(timed(900, 10, 4e8), (r) => {
+          r.placement.no_valid_host_rate = 0.3;
+          r.groups.anti_affinity.violations = 2;
+        }),
+        timed(1000, 10, 4e8),
+      ],
+      ['good', 'worse', 'baseline'],
+    );
+  });
+  const THRESHOLDS = [
+    'strategies:',
+    '  filter:',
+    "    novalidhost_rate: '<= baseline + 5%'",
+    "    anti_affinity_violations: '<= 0'",
+    "    decisions_per_s: '>= 0.8 * baseline'",
+    '',
+  ].join('\n');
+
+  it('exits 0 when every bound holds', () => {
+    const res = cli(['check', '--thresholds', thresholdsFile(THRESHOLDS), '--baseline', baseline, good]);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toBe('check: all 3 bound(s) over 1 report(s) of filter hold\n');
+    expect(res.code).toBe(0);
+  });
+
+  it('exits 1 with one line per violated bound', () => {
+    const res = cli(['check', '--thresholds', thresholdsFile(THRESHOLDS), '--baseline', baseline, worse]);
+    expect(res.code).toBe(1);
+    // 0.3 against 0.1 · 1.05 = 0.105; 2 violations against 0.
+    expect(res.stdout.split('\n').filter(Boolean)).toEqual([
+      'filter: novalidhost_rate <= baseline + 5%: value 0.3 (limit 0.105: baseline 0.1)',
+      'filter: anti_affinity_violations <= 0: value 2',
+    ]);
+    expect(res.stderr).toBe('check: 2 of 3 bound(s) over 1 report(s) of filter violated\n');
+  });
+
+  it.each([
+    [
+      'an unknown metric',
+      "strategies:\n  filter:\n    nvh_rate: '<= 0.1'\n",
+      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.nvh_rate: unknown metric "nvh_rate" \(known: requests, /,
+    ],
+    [
+      'a malformed bound',
+      "strategies:\n  filter:\n    novalidhost_rate: 'at most 2%'\n",
+      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.novalidhost_rate: expected a bound such as "<= 0\.02".*got "at most 2%"\n$/,
+    ],
+    [
+      'a wrong type',
+      'strategies:\n  filter:\n    novalidhost_rate: 0.02\n',
+      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.novalidhost_rate: /,
+    ],
+    [
+      'an unknown top-level key',
+      'strategy: {}\n',
+      /^schedbench: .*thresholds\.yaml:1: strategy: unknown key \(expected strategies, timing\)\n$/,
+    ],
+    [
+      'a bad bound in a list',
+      "strategies:\n  filter:\n    novalidhost_rate: ['<= 0.1', '>> 0']\n",
+      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.novalidhost_rate\[1\]: expected a bound such as .*got ">> 0"\n$/,
+    ],
+    ['not YAML at all', 'strategies: [\n', /^schedbench: .*thresholds\.yaml:\d+: not valid JSON or YAML/],
+  ])('exits 2 on a thresholds file with %s', (_what, text, message) => {
+    const res = cli(['check', '--thresholds', thresholdsFile(text), '--baseline', baseline, good]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 when a relative bound has no baseline, or a report is missing or invalid', () => {
+    const t = thresholdsFile(THRESHOLDS);
+    const noBase = cli(['check', '--thresholds', t, good]);
+    expect(noBase.code).toBe(2);
+    expect(noBase.stderr).toMatch(
+      /thresholds\.yaml:3: strategies\.filter\.novalidhost_rate: "<= baseline \+ 5%" is relative to a baseline, but no --baseline report is for strategy filter\n$/,
+    );
+    const missing = cli(['check', '--thresholds', t, '--baseline', baseline, join(tempDir(), 'gone.json')]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/gone\.json: no such file\n$/)]);
+    const [invalid] = writeReports([
+      withChanges(base, (r) => {
+        (r as { schema_version: number }).schema_version = 99;
+      }),
+    ]);
+    const bad = cli(['check', '--thresholds', t, '--baseline', baseline, invalid]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/report-0\.json:\d+: schema_version: /);
+  });
+});
