@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../../strategies/index.ts';
-import { InputError, UsageError } from '../common/errors.ts';
+import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
+import { registerCapacity } from './capacity.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
 
-/** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error. */
+/** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error, 130 interrupted. */
 export async function main(argv: readonly string[]): Promise<number> {
   const registry = builtinRegistry();
   const program = new Command('schedbench')
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
+  registerCapacity(program, registry);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
@@ -27,6 +29,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
         ? 0
         : 2;
+    }
+    if (err instanceof ExitStatus) {
+      if (err.message) process.stderr.write(`schedbench: ${err.message}\n`);
+      return err.code;
     }
     if (err instanceof InputError || err instanceof UsageError) {
       process.stderr.write(`schedbench: ${err.message}\n`);

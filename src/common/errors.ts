@@ -26,3 +26,17 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A command that has already reported what went wrong and ends with a given exit code (1 failed
+ * cells, 130 interrupted, ...). `message`, when given, is printed as the one error line.
+ */
+export class ExitStatus extends Error {
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
+    super(message);
+    this.name = 'ExitStatus';
+  }
+}
