@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
@@ -40,6 +42,8 @@ export interface PoolOptions {
 }
 
 const WORKER = new URL('./worker.ts', import.meta.url).href;
+/** tsx's loader by absolute URL: `--import tsx` would be resolved from the user's working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /**
  * A piscina pool of worker threads, each importing the TypeScript sources through tsx. A worker
@@ -50,29 +54,48 @@ const WORKER = new URL('./worker.ts', import.meta.url).href;
 export class PoolExecutor implements CellExecutor {
   readonly concurrency: number;
   private readonly pool: Piscina<CellTask, CellResult>;
+  private broken: string | undefined;
+  /** Tasks in flight, to fail at once if the pool can no longer start workers. */
+  private readonly waiting = new Set<(message: string) => void>();
 
   constructor(o: PoolOptions = {}) {
     this.concurrency = Math.max(1, o.workers ?? availableParallelism());
     const workerData: WorkerData = { plugins: [...(o.plugins ?? [])] };
     this.pool = new Piscina({
       filename: WORKER,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', TSX],
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData,
       resourceLimits: o.maxHeapMb ? { maxOldGenerationSizeMb: o.maxHeapMb } : undefined,
     });
-    // Errors of idle workers would otherwise be unhandled 'error' events; the task paths report theirs.
-    this.pool.on('error', () => {});
+    this.pool.on('error', (err: Error) => this.workerError(err));
   }
 
   async run(task: CellTask): Promise<CellResult> {
+    if (this.broken) return failed(this.broken);
+    const ran = this.pool.run(task).catch((err: Error) => failed(`worker died: ${err.message}`));
+    let release: (message: string) => void = () => {};
+    const broke = new Promise<CellResult>((resolve) => {
+      release = (message) => resolve(failed(message));
+    });
+    this.waiting.add(release);
     try {
-      return await this.pool.run(task);
-    } catch (err) {
-      return { ok: false, error: { kind: 'worker', message: `worker died: ${(err as Error).message}` } };
+      return await Promise.race([ran, broke]);
+    } finally {
+      this.waiting.delete(release);
     }
+  }
+
+  /**
+   * A worker died with no task of ours (while starting, or idle). Piscina replaces such a worker
+   * only if it had started; when none is left, queued tasks would wait forever: fail them now.
+   */
+  private workerError(err: Error): void {
+    if (this.pool.threads.length > 0 || this.broken) return;
+    this.broken = `no worker could start: ${err.message}`;
+    for (const release of this.waiting) release(this.broken);
   }
 
   destroy(): Promise<void> {
@@ -82,4 +105,8 @@ export class PoolExecutor implements CellExecutor {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+function failed(message: string): CellResult {
+  return { ok: false, error: { kind: 'worker', message } };
 }
