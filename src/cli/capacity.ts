@@ -12,8 +12,9 @@ import type { Dispatcher } from '../pool/dispatcher.ts';
 import { type PreparedTrace, prepareTraces, type SharingMode } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { collect, collectList, progressIntervalOption, workersOption } from './matrix-options.ts';
 import { intOption } from './options.ts';
-import { collect, collectList, progressIntervalOption, startSession, workersOption } from './pool-flags.ts';
+import { startSession } from './session.ts';
 
 interface CapacityFlags {
   cluster: string;

@@ -7,8 +7,8 @@ import { exitStatus, runSummary } from '../pool/run-summary.ts';
 import { prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
-import { startSession } from './pool-flags.ts';
 import type { RunFlags } from './run.ts';
+import { startSession } from './session.ts';
 
 /**
  * Run the cells of `schedbench run`: one cell in this thread, several on the worker pool. For a
@@ -56,6 +56,9 @@ export async function runCells(o: {
     await session.close();
   }
   const status = exitStatus(outcomes);
+  if (process.env.SCHEDBENCH_DEBUG) {
+    for (const x of outcomes) if (x.error?.stack) process.stderr.write(`${x.cell.name}: ${x.error.stack}\n`);
+  }
   if (!matrix)
     return { outcomes, status: status.code === 130 ? { code: 130, message: 'interrupted' } : status };
 

@@ -5,7 +5,13 @@ import { expandMatrix } from '../pool/cells.ts';
 import type { SharingMode } from '../pool/shared-traces.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
-import { collect, collectInts, collectList, progressIntervalOption, workersOption } from './pool-flags.ts';
+import {
+  collect,
+  collectInts,
+  collectList,
+  progressIntervalOption,
+  workersOption,
+} from './matrix-options.ts';
 import { runCells } from './run-cells.ts';
 
 export interface RunFlags {
