@@ -31,24 +31,31 @@ export interface ReplayTask {
 export async function runReplayTask(task: ReplayTask): Promise<Report> {
   const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed);
   const observers: ReplayObserver[] = [...(task.observers ?? [])];
-  if (task.placementsPath)
-    observers.push(
-      new PlacementsWriter(
+  const placements = task.placementsPath
+    ? new PlacementsWriter(
         task.placementsPath,
         task.cluster.hosts.map((h) => h.name),
-      ),
-    );
+      )
+    : undefined;
+  if (placements) observers.push(placements);
   const source = task.source ?? new CsvTraceSource(task.tracePath);
-  const r = await replay(task.cluster, source, {
-    strategy: task.strategy,
-    strategyOptions: config.strategyOptions,
-    seed: config.common.seed,
-    maxAttempts: config.common.max_attempts,
-    multiCreate: config.common.multi_create,
-    ratioOverrides: ratioOverrides(config.common),
-    onBadRow: task.onBadRow,
-    observers,
-  });
+  let r: Awaited<ReturnType<typeof replay>>;
+  try {
+    r = await replay(task.cluster, source, {
+      strategy: task.strategy,
+      strategyOptions: config.strategyOptions,
+      seed: config.common.seed,
+      maxAttempts: config.common.max_attempts,
+      multiCreate: config.common.multi_create,
+      ratioOverrides: ratioOverrides(config.common),
+      onBadRow: task.onBadRow,
+      observers,
+    });
+  } catch (err) {
+    // A strategy that throws while it is created fails before the replay could abort its observers.
+    placements?.abort();
+    throw err;
+  }
   return buildReport(r.result, {
     tracePath: task.tracePath,
     clusterPath: task.clusterPath,

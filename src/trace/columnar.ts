@@ -58,6 +58,8 @@ export interface BadRowColumns {
   readonly reason: Uint32Array;
 }
 
+const YIELD_MASK = (1 << 16) - 1;
+
 /** Bytes the columns take per stored row, the id arena and symbols aside. */
 export const FIXED_BYTES_PER_ROW = 4 + 8 + 1 + 4 + 4 * 4 + 8 + 4 + 4 + 1 + 4 * 3;
 
@@ -118,6 +120,8 @@ export class ColumnarTraceSource implements RowSource {
     const bad = t.bad;
     let b = 0;
     for (let i = 0; i < t.rows; i++) {
+      // Let the event loop turn now and then (progress, SIGINT) when this runs on the main thread.
+      if ((i & YIELD_MASK) === YIELD_MASK) await new Promise((resolve) => setImmediate(resolve));
       while (b < bad.count && bad.at[b] === i) sink.badRow(this.badRowError(b++));
       row.line = t.line[i];
       row.time = t.time[i];

@@ -86,7 +86,7 @@ describe('the matrix on the worker pool', () => {
         {
           spec: {
             traces: [g.trace],
-            strategies: ['filter', 'throwing'],
+            strategies: ['filter', 'throwing', 'broken'],
             configs: [],
             setFlags: [],
             sweepFlags: ['host_subset_size=1|0'],
@@ -114,6 +114,10 @@ describe('the matrix on the worker pool', () => {
       message: 'plugin exploded on request 50',
     });
     expect(byName['throwing__host_subset_size=0'].status).toBe('failed');
+    expect(byName['broken__host_subset_size=1'].error).toMatchObject({
+      kind: 'internal',
+      message: 'plugin broken at create',
+    });
     // Only the finished cell left files: its report and placements; no temp files of the others.
     expect(Object.keys(filesIn(dir))).toEqual([
       'filter__host_subset_size=1.json',
@@ -122,11 +126,13 @@ describe('the matrix on the worker pool', () => {
     expect(exitStatus(outcomes)).toEqual({ code: 1 });
     const summary = runSummary(outcomes, [], 2);
     expect(summary.status).toBe('failed');
-    expect(summary.counts).toEqual({ cells: 4, ok: 1, failed: 3, cancelled: 0 });
+    expect(summary.counts).toEqual({ cells: 6, ok: 1, failed: 5, cancelled: 0 });
     expect(summary.cells.filter((c) => c.status === 'failed').map((c) => [c.name, c.error?.kind])).toEqual([
       ['filter__host_subset_size=0', 'usage'],
       ['throwing__host_subset_size=1', 'internal'],
       ['throwing__host_subset_size=0', 'usage'],
+      ['broken__host_subset_size=1', 'internal'],
+      ['broken__host_subset_size=0', 'usage'],
     ]);
   });
 
