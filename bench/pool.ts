@@ -2,8 +2,8 @@
 // workers, and what sharing the parsed trace saves over every task parsing the CSV itself.
 // Every figure is a median over REPS runs made in this process, configurations interleaved so
 // that drift on a shared machine hits them alike. Usage: tsx bench/pool.ts [rows] [hosts] [reps]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
 import { expandMatrix } from '../src/pool/cells.ts';
@@ -42,13 +42,34 @@ const cells = expandMatrix(
   registry,
 );
 
+/** CPU time (ms) every process on the machine has used so far, from /proc/stat (0 where there is none). */
+function machineCpuMs(): number {
+  try {
+    const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
+    // user nice system idle iowait irq softirq steal, in clock ticks (USER_HZ = 100 on Linux).
+    const t = cpu.trim().split(/\s+/).slice(1, 9).map(Number);
+    return (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+interface Timing {
+  readonly wall: number;
+  /** CPU time of this process, all its threads. */
+  readonly cpu: number;
+  /** CPU time other processes used meanwhile: the machine is shared. */
+  readonly others: number;
+}
+
 /**
  * One whole matrix run as `schedbench run` does it: prepare the trace, start the pool, run every
- * cell. Returns wall time and the CPU time of the process (all its threads) in milliseconds.
+ * cell. Returns its wall time and CPU times in milliseconds.
  */
-async function matrix(workers: number, sharing: SharingMode): Promise<{ wall: number; cpu: number }> {
+async function matrix(workers: number, sharing: SharingMode): Promise<Timing> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = machineCpuMs();
   const traces = await prepareTraces(new Map([[tracePath, cells.length]]), {
     mode: sharing,
     onBadRow: 'stop',
@@ -64,7 +85,8 @@ async function matrix(workers: number, sharing: SharingMode): Promise<{ wall: nu
     await executor.close();
   }
   const c = process.cpuUsage(c0);
-  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+  const cpu = (c.user + c.system) / 1000;
+  return { wall: performance.now() - t0, cpu, others: Math.max(0, machineCpuMs() - m0 - cpu) };
 }
 
 async function readAll(source: RowSource): Promise<number> {
@@ -89,9 +111,11 @@ const times = { w1: [] as number[], w2: [] as number[], w2stream: [] as number[]
 // CPU time over wall time: how many cores the run kept busy (2.0 at best here); a low figure with
 // 2 workers means other processes took the cores, not that the pool serialised.
 const cores = { w1: [] as number[], w2: [] as number[], w2stream: [] as number[] };
-const record = (k: keyof typeof times, r: { wall: number; cpu: number }) => {
+const busyElsewhere: number[] = [];
+const record = (k: keyof typeof times, r: Timing) => {
   times[k].push(r.wall);
   cores[k].push(r.cpu / r.wall);
+  busyElsewhere.push(r.others / r.wall);
 };
 const parse = { once: [] as number[], csvRead: [] as number[], columnarRead: [] as number[] };
 for (let r = 0; r < reps; r++) {
@@ -105,7 +129,11 @@ for (let r = 0; r < reps; r++) {
   parse.columnarRead.push(await readAll(new ColumnarTraceSource(shared)));
   process.stdout.write(
     `  rep ${r + 1}/${reps}: 1 worker ${sec(times.w1[r])}, 2 workers ${sec(times.w2[r])}, ` +
-      `2 streaming ${sec(times.w2stream[r])}; load average ${loadavg()[0].toFixed(2)}\n`,
+      `2 streaming ${sec(times.w2stream[r])}; other processes kept ` +
+      `${busyElsewhere
+        .slice(-3)
+        .map((x) => x.toFixed(2))
+        .join('/')} cores busy\n`,
   );
 }
 const shared = await parseColumnar(tracePath, 'stop');
@@ -127,6 +155,7 @@ const lines = [
   `parse once into shared columns (main thread): ${sec(m.parseOnce)}`,
   `rows read per task: CSV stream ${sec(m.csvRead)}, shared columns ${sec(m.columnarRead)} ` +
     `(${(m.csvRead / m.columnarRead).toFixed(1)}x faster)`,
+  `other processes kept ${median(busyElsewhere).toFixed(2)} cores busy (median over all runs)`,
   `shared form: ${(sharedBytes / 1024 ** 2).toFixed(1)} MB, ${(sharedBytes / shared.rows).toFixed(1)} bytes/row ` +
     `(CSV: ${(csvBytes / shared.rows).toFixed(1)} bytes/row)`,
 ];

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
@@ -41,9 +39,8 @@ export interface PoolOptions {
   readonly maxHeapMb?: number;
 }
 
-const WORKER = new URL('./worker.ts', import.meta.url).href;
-/** tsx's loader by absolute URL: `--import tsx` would be resolved from the user's working directory. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** Plain JavaScript that registers tsx in the thread, then imports worker.ts (see there). */
+const WORKER = new URL('./worker-entry.mjs', import.meta.url).href;
 
 /**
  * A piscina pool of worker threads, each importing the TypeScript sources through tsx. A worker
@@ -63,7 +60,8 @@ export class PoolExecutor implements CellExecutor {
     const workerData: WorkerData = { plugins: [...(o.plugins ?? [])] };
     this.pool = new Piscina({
       filename: WORKER,
-      execArgv: ['--import', TSX],
+      // The workers load TypeScript through tsx on their own; they need none of this process's flags.
+      execArgv: [],
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
       idleTimeout: Number.POSITIVE_INFINITY,

@@ -12,14 +12,9 @@ export interface WorkerData {
 
 let registry: Promise<StrategyRegistry> | undefined;
 
-/**
- * The built-in strategies plus the plugins, loaded once per worker. Under Node 20, `--import tsx`
- * gives a worker thread tsx's require hook only (which is how piscina loads this file), not its
- * ESM hooks, so a dynamic import of a .ts plugin needs tsx's ESM API registered first.
- */
+/** The built-in strategies plus the plugins (TypeScript too: worker-entry.mjs registered tsx), once per worker. */
 async function loadRegistry(plugins: readonly string[]): Promise<StrategyRegistry> {
   const r = builtinRegistry();
-  if (plugins.length > 0) (await import('tsx/esm/api')).register();
   for (const url of plugins) {
     const mod = (await import(url)) as { default?: AnyStrategy | AnyStrategy[] };
     const list = Array.isArray(mod.default) ? mod.default : mod.default ? [mod.default] : [];
