@@ -70,13 +70,14 @@ async function matrix(workers: number, sharing: SharingMode): Promise<Timing> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const m0 = machineCpuMs();
-  const traces = await prepareTraces(new Map([[tracePath, cells.length]]), {
-    mode: sharing,
-    onBadRow: 'stop',
-  });
+  // As `run` does: the workers start while the main thread parses the trace.
   const executor = new PoolExecutor({ workers });
   const dispatcher = new Dispatcher(executor);
   try {
+    const traces = await prepareTraces(new Map([[tracePath, cells.length]]), {
+      mode: sharing,
+      onBadRow: 'stop',
+    });
     const outcomes = await runMatrix({ cells, clusterPath, cluster, onBadRow: 'stop', traces, dispatcher });
     const failed = outcomes.filter((x) => x.status !== 'ok');
     if (failed.length > 0) throw new Error(`${failed.length} cells failed: ${failed[0].error?.message}`);

@@ -85,12 +85,7 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
       const cluster = loadCluster(flags.cluster);
-      // Every probe reads the trace: share it unless told not to.
-      const traces = await prepareTraces(new Map([[flags.trace, Number.POSITIVE_INFINITY]]), {
-        mode: flags.shareTraces,
-        onBadRow: flags.onBadRow,
-      });
-      const trace = traces.get(flags.trace)!;
+      // The workers start while this thread parses the trace (every probe reads it: shared).
       const session = startSession({
         registry,
         inline: false,
@@ -102,6 +97,11 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
       const width = Math.max(1, Math.floor(flags.workers / strategies.length));
       let results: StrategyCapacity[];
       try {
+        const traces = await prepareTraces(new Map([[flags.trace, Number.POSITIVE_INFINITY]]), {
+          mode: flags.shareTraces,
+          onBadRow: flags.onBadRow,
+        });
+        const trace = traces.get(flags.trace)!;
         results = await Promise.all(
           strategies.map(async (strategy, i): Promise<StrategyCapacity> => {
             const probe = poolProbe(session.dispatcher, {

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
-import { prepareTraces } from '../pool/shared-traces.ts';
+import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import type { RunFlags } from './run.ts';
@@ -24,15 +24,11 @@ export async function runCells(o: {
   const matrix = cells.length > 1;
   const uses = new Map<string, number>();
   for (const c of cells) uses.set(c.tracePath, (uses.get(c.tracePath) ?? 0) + 1);
-  const traces = await prepareTraces(uses, { mode: flags.shareTraces, onBadRow: flags.onBadRow });
   const workers = Math.min(flags.workers, cells.length);
   const log = (s: string) => {
     if (!flags.quiet) process.stderr.write(`${s}\n`);
   };
-  if (matrix) {
-    for (const t of traces.values()) log(`trace ${t.path}: ${t.note}`);
-    log(`running ${cells.length} cells on ${workers} worker${workers === 1 ? '' : 's'}`);
-  }
+  // The workers start (about half a second each, in parallel) while this thread parses the traces.
   const session = startSession({
     registry: o.registry,
     inline: !matrix,
@@ -41,7 +37,13 @@ export async function runCells(o: {
     progressIntervalS: flags.progressInterval,
   });
   let outcomes: CellOutcome[];
+  let traces: Map<string, PreparedTrace>;
   try {
+    traces = await prepareTraces(uses, { mode: flags.shareTraces, onBadRow: flags.onBadRow });
+    if (matrix) {
+      for (const t of traces.values()) log(`trace ${t.path}: ${t.note}`);
+      log(`running ${cells.length} cells on ${workers} worker${workers === 1 ? '' : 's'}`);
+    }
     outcomes = await runMatrix({
       cells,
       clusterPath: flags.cluster,

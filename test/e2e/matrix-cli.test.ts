@@ -65,7 +65,7 @@ describe('schedbench run: a matrix', () => {
     expect(res.stdout.split('\n')[0]).toMatch(/^cell\s+status\s+instances\s+placed/);
     for (const n of names) expect(res.stdout).toMatch(new RegExp(`${n}\\s+ok\\s`));
     expect(res.stdout).not.toMatch(/progress|trace .*parsed/);
-    expect(res.stderr).toMatch(/^trace .*: parsed once and shared \(3,000 rows, /);
+    expect(res.stderr).toMatch(/^trace .*: parsed once and shared \(3,000 rows, /m);
     expect(res.stderr).toContain('running 4 cells on 2 workers');
     expect(res.stderr).toMatch(/^progress: 100% \| rows 12,000\/12,000 \| tasks 4\/4 \| elapsed /m);
   });
