@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../../strategies/index.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
+import { registerCapacity } from './capacity.ts';
 import { registerCheck } from './check.ts';
 import { registerCompare } from './compare.ts';
 import { registerDemo } from './demo.ts';
@@ -10,7 +11,7 @@ import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerStrategies } from './strategies.ts';
 
-/** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error. */
+/** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error, 130 interrupted. */
 export async function main(argv: readonly string[]): Promise<number> {
   const registry = builtinRegistry();
   const program = new Command('schedbench')
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompare(program);
   registerCheck(program);
   registerReport(program);
+  registerCapacity(program, registry);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
@@ -37,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         : 2;
     }
     if (err instanceof ExitStatus) {
-      if (err.message) process.stderr.write(`${err.message}\n`);
+      if (err.message) process.stderr.write(`schedbench: ${err.message}\n`);
       return err.code;
     }
     if (err instanceof InputError || err instanceof UsageError) {

@@ -1,77 +1,137 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadPluginFile, resolveStrategy } from '../../strategies/plugin/loader.ts';
+import {
+  droppedInStrategyFiles,
+  isStrategyPath,
+  loadPluginFile,
+  resolveStrategy,
+} from '../../strategies/plugin/loader.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
-import { parseSetFlags } from '../config/run-config.ts';
+import { ExitStatus } from '../common/errors.ts';
+import { expandMatrix } from '../pool/cells.ts';
+import type { SharingMode } from '../pool/shared-traces.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
-import { executeRun } from './execute.ts';
-import { intOption } from './options.ts';
+import {
+  collect,
+  collectInts,
+  collectList,
+  progressIntervalOption,
+  workersOption,
+} from './matrix-options.ts';
+import { runCells } from './run-cells.ts';
 
-interface RunFlags {
+export interface RunFlags {
   cluster: string;
-  trace: string;
-  strategy: string;
-  config?: string;
-  seed?: number;
+  trace: string[];
+  strategy?: string[];
+  config?: string[];
+  seed?: number[];
   out: string;
   placements?: string;
   onBadRow: 'stop' | 'skip';
   set: string[];
   plugin: string[];
+  sweep: string[];
+  workers: number;
+  shareTraces: SharingMode;
+  progressInterval: number;
   quiet?: boolean;
 }
 
 export function registerRun(program: Command, registry: StrategyRegistry): void {
   program
     .command('run')
-    .description('replay a trace against a cluster with one strategy and write its report')
+    .description(
+      'replay traces against a cluster; several strategies, configs, swept values, traces or seeds run as a matrix on worker threads',
+    )
     .requiredOption('--cluster <file>', 'cluster file (JSON or YAML)')
-    .requiredOption('--trace <file>', 'trace CSV')
-    .option('--strategy <name|file>', 'strategy name, or a .ts/.js file exporting one', 'filter')
+    .requiredOption('--trace <file>', 'trace CSV (repeatable)', collect)
+    .option(
+      '--strategy <names>',
+      'strategy names or .ts/.js files exporting one, comma-separated or repeated (default: filter)',
+      collectList,
+    )
     .option('--plugin <file>', 'load filters, weighers or strategies from a file (repeatable)', collect, [])
-    .option('--config <file>', 'run config (JSON or YAML)')
-    .option('--seed <n>', 'seed of the random source (overrides the config)', intOption('--seed'))
-    .option('--out <dir>', 'directory for the JSON report', 'reports')
-    .option('--placements <file>', 'write one CSV row per instance: seq,id,host,attempts')
+    .option('--config <file>', 'run config, JSON or YAML (repeatable: one cell each)', collect)
+    .option(
+      '--seed <n>',
+      'seed of the random source, overrides the config (comma-separated or repeated)',
+      collectInts('--seed'),
+    )
+    .option('--out <dir>', 'directory for the JSON reports (and run.json for a matrix)', 'reports')
+    .option(
+      '--placements <file>',
+      'write one CSV row per instance: seq,id,host,attempts (per cell in a matrix)',
+    )
     .addOption(
       new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
         .choices(['stop', 'skip'])
         .default('stop'),
     )
-    .option('--set <key=value>', 'set a config option (repeatable; wins over --config)', collect, [])
+    .option(
+      '--set <key=value>',
+      'set a config option (repeatable; wins over --config). A comma list sweeps an option that is not a list',
+      collect,
+      [],
+    )
+    .option('--sweep <key=v1|v2>', 'sweep a config option over |-separated values (repeatable)', collect, [])
+    .addOption(workersOption())
+    .addOption(
+      new Option('--share-traces <mode>', 'parse a trace once and share it with the workers')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
+    .addOption(progressIntervalOption())
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
-      for (const file of flags.plugin) await loadPluginFile(file, registry);
-      const strategy = await resolveStrategy(flags.strategy, registry);
+      // Plugins and strategy files load here, and again in every worker (by the same paths).
+      const plugins: string[] = [];
+      for (const file of flags.plugin) {
+        await loadPluginFile(file, registry);
+        plugins.push(resolve(file));
+      }
+      const strategies: string[] = [];
+      for (const value of flags.strategy && flags.strategy.length > 0 ? flags.strategy : ['filter']) {
+        const file = registry.has(value)
+          ? undefined
+          : isStrategyPath(value)
+            ? value
+            : droppedInStrategyFiles(registry).get(value);
+        strategies.push((await resolveStrategy(value, registry)).name);
+        if (file !== undefined) plugins.push(resolve(file));
+      }
       const cluster = loadCluster(flags.cluster);
-      const { report, reportPath } = await executeRun({
-        clusterPath: flags.cluster,
-        cluster,
-        tracePath: flags.trace,
-        strategy,
-        configPath: flags.config,
-        sets: parseSetFlags(flags.set),
-        seed: flags.seed,
-        onBadRow: flags.onBadRow,
-        outDir: flags.out,
-        placementsPath: flags.placements,
-      });
-      await writeReportOutputs(flags.out, [report]);
-      if (!flags.quiet) {
-        process.stdout.write(`${summaryTable([report])}\n`);
-        process.stdout.write(
-          `report: ${reportPath}${flags.placements ? `\nplacements: ${flags.placements}` : ''}\n`,
-        );
-        if (report.placement.bad_rows_skipped > 0) {
+      const cells = expandMatrix(
+        {
+          traces: flags.trace,
+          strategies,
+          configs: flags.config ?? [],
+          setFlags: flags.set,
+          sweepFlags: flags.sweep,
+          seeds: flags.seed ?? [],
+        },
+        registry,
+      );
+      const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
+      const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
+      if (reports.length > 0) await writeReportOutputs(flags.out, reports);
+      if (cells.length === 1) {
+        const { report, reportPath } = outcomes[0];
+        if (!report) throw new ExitStatus(status.code, status.message);
+        if (!flags.quiet) {
+          process.stdout.write(`${summaryTable([report])}\n`);
           process.stdout.write(
-            `skipped ${report.placement.bad_rows_skipped} bad row(s); first: ${report.placement.bad_row_samples[0]}\n`,
+            `report: ${reportPath}${flags.placements ? `\nplacements: ${flags.placements}` : ''}\n`,
           );
+          if (report.placement.bad_rows_skipped > 0) {
+            process.stdout.write(
+              `skipped ${report.placement.bad_rows_skipped} bad row(s); first: ${report.placement.bad_row_samples[0]}\n`,
+            );
+          }
         }
       }
+      if (status.code !== 0) throw new ExitStatus(status.code, status.message);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -28,8 +28,8 @@ export class UsageError extends Error {
 }
 
 /**
- * A command finished and wants a non-zero exit code without an error message of its own (1: a
- * failed check). The CLI prints `message`, if any, and exits with `code`.
+ * A command that has already reported what went wrong and ends with a given exit code (1: a failed
+ * check or failed cells, 130: interrupted). `message`, when given, is printed as the one error line.
  */
 export class ExitStatus extends Error {
   constructor(

@@ -48,7 +48,10 @@ export function loadRunConfig(
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
     throw new InputError(configPath!, 1, undefined, 'expected a mapping of option names to values');
   }
-  const merged: Record<string, unknown> = { ...(fromFile as Record<string, unknown>), ...sets };
+  const merged: Record<string, unknown> = {
+    ...(fromFile as Record<string, unknown>),
+    ...listValues(strategy, sets),
+  };
   if (seed !== undefined) merged.seed = seed;
   const common: Record<string, unknown> = {};
   const own: Record<string, unknown> = {};
@@ -114,4 +117,21 @@ function scalar(s: string): unknown {
   } catch {
     return s;
   }
+}
+
+/**
+ * A `--set` (or swept) value for an option whose default is a list is a list: `weighers=RAMWeigher`
+ * means `[RAMWeigher]`, and `filters=A,B` was already split by parseSetFlags.
+ */
+function listValues(
+  strategy: Strategy<unknown>,
+  sets: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const defaults = strategy.optionsSchema.safeParse({});
+  const d = (defaults.success ? defaults.data : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...sets };
+  for (const [k, v] of Object.entries(sets)) {
+    if (Array.isArray(d[k]) && typeof v === 'string') out[k] = v.split(',').map((x) => x.trim());
+  }
+  return out;
 }

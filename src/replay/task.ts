@@ -49,25 +49,32 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
   const shapes = task.shapes ?? (await scanShapes(source));
   const metrics = new MetricsCollector(shapes, task.metrics);
   const observers: ReplayObserver[] = [metrics, ...(task.observers ?? [])];
-  if (task.placementsPath)
-    observers.push(
-      new PlacementsWriter(
+  const placements = task.placementsPath
+    ? new PlacementsWriter(
         task.placementsPath,
         task.cluster.hosts.map((h) => h.name),
-      ),
-    );
+      )
+    : undefined;
+  if (placements) observers.push(placements);
   const samples = task.calibrationSamples ?? 150;
   const calibration = samples > 0 ? calibrationSamples(samples) : [];
-  const r = await replay(task.cluster, source, {
-    strategy: task.strategy,
-    strategyOptions: config.strategyOptions,
-    seed: config.common.seed,
-    maxAttempts: config.common.max_attempts,
-    multiCreate: config.common.multi_create,
-    ratioOverrides: ratioOverrides(config.common),
-    onBadRow: task.onBadRow,
-    observers,
-  });
+  let r: Awaited<ReturnType<typeof replay>>;
+  try {
+    r = await replay(task.cluster, source, {
+      strategy: task.strategy,
+      strategyOptions: config.strategyOptions,
+      seed: config.common.seed,
+      maxAttempts: config.common.max_attempts,
+      multiCreate: config.common.multi_create,
+      ratioOverrides: ratioOverrides(config.common),
+      onBadRow: task.onBadRow,
+      observers,
+    });
+  } catch (err) {
+    // A strategy that throws while it is created fails before the replay could abort its observers.
+    placements?.abort();
+    throw err;
+  }
   return buildReport(
     r.result,
     {

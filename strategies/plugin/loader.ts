@@ -249,3 +249,15 @@ export async function resolveStrategy(
   }
   return addStrategy(strategy, registry, file);
 }
+
+/**
+ * Load a file given to `--plugin` or named by `--strategy` again in another thread (the worker pool):
+ * a plugin file (default export: strategies, filters, weighers) or a strategy file (`export default`
+ * or `export const strategy`). `file` may be a path or a file: URL.
+ */
+export async function loadFileInWorker(file: string, registry: StrategyRegistry): Promise<void> {
+  const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+  const mod = await importFile(path);
+  if (mod.default === undefined && mod.strategy !== undefined) await loadStrategyFile(path, registry);
+  else await loadPluginFile(path, registry);
+}

@@ -49,6 +49,11 @@ describe('run config', () => {
     );
   });
 
+  it('a single name given to a list option is a list of one', () => {
+    const c = loadRunConfig(filterStrategy, undefined, parseSetFlags(['weighers=CPUWeigher']));
+    expect(c.strategyOptions).toMatchObject({ weighers: ['CPUWeigher'] });
+  });
+
   it('names the --set flag of a bad value', () => {
     expect(() => loadRunConfig(filterStrategy, undefined, parseSetFlags(['max_attempts=0']))).toThrow(
       /^--set max_attempts: Too small/,

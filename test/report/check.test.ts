@@ -162,7 +162,7 @@ describe('schedbench check (exit codes)', () => {
       'filter: novalidhost_rate <= baseline + 5%: value 0.3 (limit 0.105: baseline 0.1)',
       'filter: anti_affinity_violations <= 0: value 2',
     ]);
-    expect(res.stderr).toBe('check: 2 of 3 bound(s) over 1 report(s) of filter violated\n');
+    expect(res.stderr).toBe('schedbench: check: 2 of 3 bound(s) over 1 report(s) of filter violated\n');
   });
 
   it.each([

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import { ExitStatus, UsageError } from '../common/errors.ts';
+import { configPoints } from '../config/sweep.ts';
+import { type Probe, searchCapacity } from '../pool/capacity.ts';
+import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.ts';
+import type { CellError } from '../pool/cell-task.ts';
+import type { CellSpec } from '../pool/cells.ts';
+import type { Dispatcher } from '../pool/dispatcher.ts';
+import { type PreparedTrace, prepareTraces, type SharingMode } from '../pool/shared-traces.ts';
+import { formatTable } from '../report/summary-table.ts';
+import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { collect, collectList, progressIntervalOption, workersOption } from './matrix-options.ts';
+import { intOption } from './options.ts';
+import { startSession } from './session.ts';
+
+interface CapacityFlags {
+  cluster: string;
+  trace: string;
+  strategy?: string[];
+  config?: string;
+  seed?: number;
+  set: string[];
+  target: number;
+  onBadRow: 'stop' | 'skip';
+  workers: number;
+  shareTraces: SharingMode;
+  progressInterval: number;
+  out: string;
+  quiet?: boolean;
+}
+
+/** A probe whose task failed: the search of that strategy stops with the task's error. */
+class ProbeFailed extends Error {
+  constructor(readonly error: CellError) {
+    super(error.message);
+  }
+}
+
+export function registerCapacity(program: Command, registry: StrategyRegistry): void {
+  program
+    .command('capacity')
+    .description(
+      'find, per strategy, the fewest hosts (taken in cluster order) that place the whole trace within a NoValidHost rate',
+    )
+    .requiredOption('--cluster <file>', 'cluster file (JSON or YAML)')
+    .requiredOption('--trace <file>', 'trace CSV')
+    .option(
+      '--strategy <names>',
+      'strategy names, comma-separated or repeated (default: filter)',
+      collectList,
+    )
+    .option('--config <file>', 'run config (JSON or YAML)')
+    .option('--seed <n>', 'seed of the random source (overrides the config)', intOption('--seed'))
+    .option('--set <key=value>', 'set a config option (repeatable; wins over --config)', collect, [])
+    .addOption(
+      new Option('--target <rate>', 'the NoValidHost rate a cluster may have and still count as big enough')
+        .argParser((v) => {
+          const r = Number(v);
+          if (v.trim() === '' || !(r >= 0 && r <= 1))
+            throw new InvalidArgumentError(`--target expects a rate from 0 to 1, got "${v}"`);
+          return r;
+        })
+        .default(0),
+    )
+    .addOption(
+      new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
+        .choices(['stop', 'skip'])
+        .default('stop'),
+    )
+    .addOption(workersOption())
+    .addOption(
+      new Option('--share-traces <mode>', 'parse the trace once and share it with the workers')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
+    .addOption(progressIntervalOption())
+    .option('--out <dir>', 'directory for capacity.json', 'reports')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (flags: CapacityFlags) => {
+      const strategies = flags.strategy && flags.strategy.length > 0 ? flags.strategy : ['filter'];
+      const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
+      if (points.some((p) => p.length !== 1))
+        throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
+      const cluster = loadCluster(flags.cluster);
+      // The workers start while this thread parses the trace (every probe reads it: shared).
+      const session = startSession({
+        registry,
+        inline: false,
+        workers: flags.workers,
+        quiet: flags.quiet ?? false,
+        progressIntervalS: flags.progressInterval,
+      });
+      // Strategies search side by side; each round of one probes its share of the workers.
+      const width = Math.max(1, Math.floor(flags.workers / strategies.length));
+      let results: StrategyCapacity[];
+      try {
+        const traces = await prepareTraces(new Map([[flags.trace, Number.POSITIVE_INFINITY]]), {
+          mode: flags.shareTraces,
+          onBadRow: flags.onBadRow,
+        });
+        const trace = traces.get(flags.trace)!;
+        results = await Promise.all(
+          strategies.map(async (strategy, i): Promise<StrategyCapacity> => {
+            const probe = poolProbe(session.dispatcher, {
+              strategy,
+              sets: points[i][0].sets,
+              flags,
+              cluster,
+              trace,
+            });
+            try {
+              return { strategy, result: await searchCapacity(cluster.hosts.length, width, probe) };
+            } catch (err) {
+              if (err instanceof ProbeFailed) return { strategy, error: err.error };
+              throw err;
+            }
+          }),
+        );
+      } finally {
+        await session.close();
+      }
+      const report = capacityReport(
+        {
+          trace: flags.trace,
+          cluster: flags.cluster,
+          totalHosts: cluster.hosts.length,
+          target: flags.target,
+        },
+        results,
+      );
+      if (session.interrupted()) throw new ExitStatus(130, 'interrupted: no capacity.json written');
+      const path = join(flags.out, 'capacity.json');
+      writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+      if (!flags.quiet)
+        process.stdout.write(`${capacityTable(results, cluster.hosts.length)}\n\nreport: ${path}\n`);
+      const failed = results.filter((r) => r.error);
+      if (failed.length === 0) return;
+      const first = failed[0].error!;
+      if (failed.length === results.length && failed.every((f) => f.error!.message === first.message)) {
+        throw new ExitStatus(first.kind === 'input' || first.kind === 'usage' ? 2 : 1, first.message);
+      }
+      for (const f of failed) process.stderr.write(`schedbench: ${f.strategy}: ${f.error!.message}\n`);
+      throw new ExitStatus(1);
+    });
+}
+
+/** A probe on the pool: the trace replayed on the first `hosts` hosts, passing within the target. */
+function poolProbe(
+  dispatcher: Dispatcher,
+  o: {
+    strategy: string;
+    sets: Readonly<Record<string, unknown>>;
+    flags: CapacityFlags;
+    cluster: ClusterSpec;
+    trace: PreparedTrace;
+  },
+): (hosts: number) => Promise<Probe> {
+  return async (hosts) => {
+    const cell: CellSpec = {
+      index: hosts,
+      name: `${o.strategy}@${hosts}`,
+      tracePath: o.flags.trace,
+      strategy: o.strategy,
+      configPath: o.flags.config,
+      sets: o.sets,
+      seed: o.flags.seed,
+      coords: { strategy: o.strategy, hosts },
+    };
+    const result = await dispatcher.submit(
+      {
+        cell,
+        clusterPath: o.flags.cluster,
+        cluster: { ...o.cluster, hosts: o.cluster.hosts.slice(0, hosts) },
+        trace: o.trace.shared,
+        onBadRow: o.flags.onBadRow,
+        placementsPath: undefined,
+      },
+      o.trace.rows,
+    );
+    if (!result.ok) throw new ProbeFailed(result.error);
+    const p = result.report.placement;
+    return {
+      hosts,
+      passed: p.no_valid_host_rate <= o.flags.target,
+      noValidHostRate: p.no_valid_host_rate,
+      noValidHost: p.no_valid_host,
+      instances: p.instances,
+    };
+  };
+}
+
+const pct = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(2)}%`);
+
+function capacityTable(results: readonly StrategyCapacity[], total: number): string {
+  return formatTable(
+    ['strategy', 'hosts', 'of', 'NVH rate', 'NVH rate at hosts-1', 'probes', 'note'],
+    results.map(({ strategy, result, error }) => {
+      if (!result) return [strategy, '-', String(total), '-', '-', '-', `failed: ${error!.message}`];
+      const at = (n: number | null) => result.probes.find((p) => p.hosts === n);
+      const note =
+        result.hosts === null
+          ? 'does not fit on every host'
+          : result.nonMonotone
+            ? 'not monotone: a larger cluster failed (see capacity.json)'
+            : '';
+      return [
+        strategy,
+        result.hosts === null ? '-' : String(result.hosts),
+        String(total),
+        pct(at(result.hosts ?? total)?.noValidHostRate),
+        result.hosts === null || result.hosts === 0 ? '-' : pct(at(result.hosts - 1)?.noValidHostRate),
+        String(result.probes.length),
+        note,
+      ];
+    }),
+  );
+}

@@ -1,0 +1,52 @@
+// Flags shared by `run` and `capacity`: repeatable lists, worker count, progress interval.
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError, Option } from 'commander';
+import { intOption } from './options.ts';
+
+/** A repeatable flag: every value, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** A repeatable flag whose values may also be comma lists (`--strategy a,b --strategy c`). */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
+}
+
+/** Like collectList, for integers (`--seed 1,2,3`). */
+export function collectInts(flag: string) {
+  const parse = intOption(flag);
+  return (value: string, previous: number[] = []): number[] => [
+    ...previous,
+    ...value.split(',').map((s) => parse(s.trim())),
+  ];
+}
+
+export function workersOption(): Option {
+  return new Option('--workers <n>', 'worker threads (default: the number of cores)')
+    .argParser((v) => {
+      const n = intOption('--workers')(v);
+      if (n < 1) throw new InvalidArgumentError(`--workers expects at least 1, got ${n}`);
+      return n;
+    })
+    .default(availableParallelism(), 'the number of cores');
+}
+
+export function progressIntervalOption(): Option {
+  return new Option(
+    '--progress-interval <s>',
+    'seconds between plain progress lines when stderr is no terminal',
+  )
+    .argParser((v) => {
+      const s = Number(v);
+      if (!(s > 0)) throw new InvalidArgumentError(`--progress-interval expects seconds > 0, got "${v}"`);
+      return s;
+    })
+    .default(10);
+}

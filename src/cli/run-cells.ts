@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { ClusterSpec } from '../cluster/cluster-spec.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import type { CellSpec } from '../pool/cells.ts';
+import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
+import { exitStatus, runSummary } from '../pool/run-summary.ts';
+import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
+import { formatTable } from '../report/summary-table.ts';
+import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import type { RunFlags } from './run.ts';
+import { startSession } from './session.ts';
+
+/**
+ * Run the cells of `schedbench run`: one cell in this thread, several on the worker pool. For a
+ * matrix, also write `run.json`, print one table row per cell and one line per failed cell.
+ */
+export async function runCells(o: {
+  flags: RunFlags;
+  cluster: ClusterSpec;
+  cells: readonly CellSpec[];
+  registry: StrategyRegistry;
+  /** Plugin and strategy files loaded in this thread, for the workers. */
+  plugins: readonly string[];
+}): Promise<{ outcomes: CellOutcome[]; status: { code: number; message?: string } }> {
+  const { flags, cells } = o;
+  const matrix = cells.length > 1;
+  const uses = new Map<string, number>();
+  for (const c of cells) uses.set(c.tracePath, (uses.get(c.tracePath) ?? 0) + 1);
+  const workers = Math.min(flags.workers, cells.length);
+  const log = (s: string) => {
+    if (!flags.quiet) process.stderr.write(`${s}\n`);
+  };
+  // The workers start (about half a second each, in parallel) while this thread parses the traces.
+  const session = startSession({
+    registry: o.registry,
+    plugins: o.plugins,
+    inline: !matrix,
+    workers,
+    quiet: flags.quiet ?? false,
+    progressIntervalS: flags.progressInterval,
+  });
+  let outcomes: CellOutcome[];
+  let traces: Map<string, PreparedTrace>;
+  try {
+    traces = await prepareTraces(uses, { mode: flags.shareTraces, onBadRow: flags.onBadRow });
+    if (matrix) {
+      for (const t of traces.values()) log(`trace ${t.path}: ${t.note}`);
+      log(`running ${cells.length} cells on ${workers} worker${workers === 1 ? '' : 's'}`);
+    }
+    outcomes = await runMatrix({
+      cells,
+      clusterPath: flags.cluster,
+      cluster: o.cluster,
+      onBadRow: flags.onBadRow,
+      traces,
+      dispatcher: session.dispatcher,
+      outDir: flags.out,
+      placements: flags.placements,
+    });
+  } finally {
+    await session.close();
+  }
+  const status = exitStatus(outcomes);
+  if (process.env.SCHEDBENCH_DEBUG) {
+    for (const x of outcomes) if (x.error?.stack) process.stderr.write(`${x.cell.name}: ${x.error.stack}\n`);
+  }
+  if (!matrix)
+    return { outcomes, status: status.code === 130 ? { code: 130, message: 'interrupted' } : status };
+
+  const summaryPath = join(flags.out, 'run.json');
+  writeFileAtomic(
+    summaryPath,
+    `${JSON.stringify(runSummary(outcomes, [...traces.values()], workers), null, 2)}\n`,
+  );
+  if (!flags.quiet)
+    process.stdout.write(`${matrixTable(outcomes)}\n\nreports in ${flags.out}/, summary ${summaryPath}\n`);
+  const failed = outcomes.filter((x) => x.status === 'failed');
+  const ok = outcomes.filter((x) => x.status === 'ok').length;
+  if (status.code === 130) {
+    return {
+      outcomes,
+      status: {
+        code: 130,
+        message: `interrupted: ${ok} of ${cells.length} cells finished (see ${summaryPath})`,
+      },
+    };
+  }
+  if (status.code === 1) {
+    for (const f of failed)
+      process.stderr.write(`schedbench: cell ${f.cell.name} failed: ${f.error!.message}\n`);
+    return {
+      outcomes,
+      status: { code: 1, message: `${failed.length} of ${cells.length} cells failed (see ${summaryPath})` },
+    };
+  }
+  return { outcomes, status };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** One row per cell: its outcome and headline placement figures. */
+function matrixTable(outcomes: readonly CellOutcome[]): string {
+  return formatTable(
+    ['cell', 'status', 'instances', 'placed', 'NoValidHost', 'NVH rate', 'wall s'],
+    outcomes.map(({ cell, status, report: r }) =>
+      r
+        ? [
+            cell.name,
+            status,
+            int(r.placement.instances),
+            int(r.placement.placed),
+            int(r.placement.no_valid_host),
+            `${(100 * r.placement.no_valid_host_rate).toFixed(2)}%`,
+            (r.performance.wall_ms / 1000).toFixed(2),
+          ]
+        : [cell.name, status, '-', '-', '-', '-', '-'],
+    ),
+  );
+}

@@ -1,0 +1,79 @@
+import type { ClusterSpec } from '../cluster/cluster-spec.ts';
+import { InputError, UsageError } from '../common/errors.ts';
+import { scanShapes } from '../metrics/shapes.ts';
+import { runReplayTask } from '../replay/task.ts';
+import type { Report } from '../report/schema.ts';
+import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';
+import { CsvTraceSource } from '../trace/csv-reader.ts';
+import type { CellSpec } from './cells.ts';
+import { CancelledError, MeteredSource, type TaskMeter } from './metered-source.ts';
+
+/**
+ * Everything a worker needs for one replay, as plain data: it crosses to the worker by structured
+ * clone, and the shared trace's columns and the meter words are SharedArrayBuffers (not copied).
+ */
+export interface CellTask {
+  readonly cell: CellSpec;
+  readonly clusterPath: string;
+  /** The cluster (for a capacity probe, the first hosts of it). */
+  readonly cluster: ClusterSpec;
+  /** The trace parsed once, or undefined to stream `cell.tracePath` through csv-parse. */
+  readonly trace: ColumnarTraceData | undefined;
+  readonly onBadRow: 'stop' | 'skip';
+  readonly placementsPath: string | undefined;
+  readonly meter: TaskMeter;
+}
+
+/** Why a cell failed: `input`/`usage` are the user's to fix, `worker` means its thread died. */
+export type CellErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'worker';
+
+export interface CellError {
+  readonly kind: CellErrorKind;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export type CellResult =
+  | { readonly ok: true; readonly report: Report }
+  | { readonly ok: false; readonly error: CellError };
+
+/** Turn anything a replay threw into plain data that survives the trip back from a worker. */
+export function cellError(err: unknown): CellError {
+  if (err instanceof InputError) return { kind: 'input', message: err.message };
+  if (err instanceof UsageError) return { kind: 'usage', message: err.message };
+  if (err instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled' };
+  const e = err as Error;
+  return { kind: 'internal', message: e?.message ?? String(err), stack: e?.stack };
+}
+
+/**
+ * One replay, as a worker runs it (and as tests run it in-process): look the strategy up, read the
+ * rows from the shared columns or the file, replay, and return the report or the error. It never
+ * throws, so one bad cell cannot take others down.
+ */
+export async function runCellTask(task: CellTask, registry: StrategyRegistry): Promise<CellResult> {
+  const { cell } = task;
+  try {
+    const inner = task.trace ? new ColumnarTraceSource(task.trace) : new CsvTraceSource(cell.tracePath);
+    // The request-shape distribution (for fragmentation) is read from the unmetered source, so it
+    // counts neither as progress nor against cancellation; a shared trace reads it in milliseconds.
+    const shapes = await scanShapes(inner);
+    const report = await runReplayTask({
+      shapes,
+      clusterPath: task.clusterPath,
+      cluster: task.cluster,
+      tracePath: cell.tracePath,
+      source: new MeteredSource(inner, task.meter),
+      strategy: registry.get(cell.strategy),
+      configPath: cell.configPath,
+      sets: cell.sets,
+      seed: cell.seed,
+      onBadRow: task.onBadRow,
+      placementsPath: task.placementsPath,
+    });
+    return { ok: true, report };
+  } catch (err) {
+    return { ok: false, error: cellError(err) };
+  }
+}

@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
+import type { WorkerData } from './worker.ts';
+
+/** Runs cell tasks. `run` never rejects: a failure of any kind comes back as a failed result. */
+export interface CellExecutor {
+  /** Tasks it runs at once. */
+  readonly concurrency: number;
+  run(task: CellTask): Promise<CellResult>;
+  /** Stop now: tasks still running end as failed (`worker` kind). */
+  destroy(): Promise<void>;
+  /** Release the threads once every task has finished. */
+  close(): Promise<void>;
+}
+
+/** Runs tasks in this thread, one at a time: single-cell runs and tests of the worker logic. */
+export class InlineExecutor implements CellExecutor {
+  readonly concurrency = 1;
+
+  constructor(private readonly registry: StrategyRegistry) {}
+
+  run(task: CellTask): Promise<CellResult> {
+    return runCellTask(task, this.registry);
+  }
+
+  async destroy(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+export interface PoolOptions {
+  /** Worker threads; default: the machine's available parallelism. */
+  readonly workers?: number;
+  /** Strategy modules each worker registers besides the built-ins (see worker.ts). */
+  readonly plugins?: readonly string[];
+  /** Heap limit of each worker, in MB (a worker over it dies and is replaced). */
+  readonly maxHeapMb?: number;
+}
+
+/** Plain JavaScript that registers tsx in the thread, then imports worker.ts (see there). */
+const WORKER = new URL('./worker-entry.mjs', import.meta.url).href;
+
+/**
+ * A piscina pool of worker threads, each importing the TypeScript sources through tsx. A worker
+ * that dies (process.exit in a plugin, out of memory) fails the task it was running, and piscina
+ * starts a new one in its place for the next task; the task is not retried: a crash that comes
+ * from the cell's inputs would only happen again.
+ */
+export class PoolExecutor implements CellExecutor {
+  readonly concurrency: number;
+  private readonly pool: Piscina<CellTask, CellResult>;
+  private broken: string | undefined;
+  /** Tasks in flight, to fail at once if the pool can no longer start workers. */
+  private readonly waiting = new Set<(message: string) => void>();
+
+  constructor(o: PoolOptions = {}) {
+    this.concurrency = Math.max(1, o.workers ?? availableParallelism());
+    const workerData: WorkerData = { plugins: [...(o.plugins ?? [])] };
+    this.pool = new Piscina({
+      filename: WORKER,
+      // The workers load TypeScript through tsx on their own; they need none of this process's flags.
+      execArgv: [],
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+      resourceLimits: o.maxHeapMb ? { maxOldGenerationSizeMb: o.maxHeapMb } : undefined,
+    });
+    this.pool.on('error', (err: Error) => this.workerError(err));
+  }
+
+  async run(task: CellTask): Promise<CellResult> {
+    if (this.broken) return failed(this.broken);
+    const ran = this.pool.run(task).catch((err: Error) => failed(`worker died: ${err.message}`));
+    let release: (message: string) => void = () => {};
+    const broke = new Promise<CellResult>((resolve) => {
+      release = (message) => resolve(failed(message));
+    });
+    this.waiting.add(release);
+    try {
+      return await Promise.race([ran, broke]);
+    } finally {
+      this.waiting.delete(release);
+    }
+  }
+
+  /**
+   * A worker died with no task of ours (while starting, or idle). Piscina replaces such a worker
+   * only if it had started; when none is left, queued tasks would wait forever: fail them now.
+   */
+  private workerError(err: Error): void {
+    if (this.pool.threads.length > 0 || this.broken) return;
+    this.broken = `no worker could start: ${err.message}`;
+    for (const release of this.waiting) release(this.broken);
+  }
+
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function failed(message: string): CellResult {
+  return { ok: false, error: { kind: 'worker', message } };
+}

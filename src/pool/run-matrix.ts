@@ -1,0 +1,89 @@
+import { extname, join } from 'node:path';
+import type { ClusterSpec } from '../cluster/cluster-spec.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
+import type { Report } from '../report/schema.ts';
+import { type CellError, cellError } from './cell-task.ts';
+import type { CellSpec } from './cells.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { PreparedTrace } from './shared-traces.ts';
+
+export type CellStatus = 'ok' | 'failed' | 'cancelled';
+
+/** How one cell ended, and where its outputs are. */
+export interface CellOutcome {
+  readonly cell: CellSpec;
+  readonly status: CellStatus;
+  readonly report?: Report;
+  readonly reportPath?: string;
+  readonly placementsPath?: string;
+  readonly error?: CellError;
+}
+
+export interface MatrixRunOptions {
+  readonly cells: readonly CellSpec[];
+  readonly clusterPath: string;
+  readonly cluster: ClusterSpec;
+  readonly onBadRow: 'stop' | 'skip';
+  /** Every cell's trace, shared or streamed (see prepareTraces). */
+  readonly traces: ReadonlyMap<string, PreparedTrace>;
+  readonly dispatcher: Dispatcher;
+  /** Where each cell's report goes as `<cell name>.json`, written the moment the cell finishes. */
+  readonly outDir?: string;
+  /** `--placements FILE`: with several cells, each writes FILE with `.<cell name>` before the extension. */
+  readonly placements?: string;
+  /** Told of each cell as it finishes (in finishing order). */
+  readonly onCellDone?: (o: CellOutcome) => void;
+}
+
+/** The placements file of a cell: the path itself for a single cell. */
+export function cellPlacementsPath(template: string, cell: CellSpec, cells: number): string {
+  if (cells === 1) return template;
+  const ext = extname(template);
+  return `${template.slice(0, template.length - ext.length)}.${cell.name}${ext}`;
+}
+
+/**
+ * Run every cell of the matrix as an independent task and write each report (temp file and
+ * rename) as soon as its task finishes, so an interrupted run keeps what it finished. A failed
+ * cell is recorded with its error and the others go on. Outcomes come back in matrix order.
+ */
+export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
+  const done = o.cells.map(async (cell): Promise<CellOutcome> => {
+    const trace = o.traces.get(cell.tracePath);
+    if (!trace) throw new Error(`trace ${cell.tracePath} was not prepared`);
+    const placementsPath = o.placements ? cellPlacementsPath(o.placements, cell, o.cells.length) : undefined;
+    const result = await o.dispatcher.submit(
+      {
+        cell,
+        clusterPath: o.clusterPath,
+        cluster: o.cluster,
+        trace: trace.shared,
+        onBadRow: o.onBadRow,
+        placementsPath,
+      },
+      trace.rows,
+    );
+    let outcome: CellOutcome;
+    if (result.ok) {
+      outcome = { cell, status: 'ok', report: result.report, placementsPath };
+      if (o.outDir) {
+        const reportPath = join(o.outDir, `${cell.name}.json`);
+        try {
+          writeFileAtomic(reportPath, `${JSON.stringify(result.report, null, 2)}\n`);
+          outcome = { ...outcome, reportPath };
+        } catch (err) {
+          outcome = { cell, status: 'failed', error: cellError(err) };
+        }
+      }
+    } else {
+      outcome = {
+        cell,
+        status: result.error.kind === 'cancelled' ? 'cancelled' : 'failed',
+        error: result.error,
+      };
+    }
+    o.onCellDone?.(outcome);
+    return outcome;
+  });
+  return Promise.all(done);
+}

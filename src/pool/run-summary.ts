@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { CellOutcome } from './run-matrix.ts';
+import type { PreparedTrace } from './shared-traces.ts';
+
+const cellErrorSchema = z.object({
+  kind: z.enum(['input', 'usage', 'cancelled', 'internal', 'worker']),
+  message: z.string(),
+});
+
+/** `run.json`: what a matrix run did, cell by cell; the place to look for failed cells. */
+export const runSummarySchema = z.object({
+  schema_version: z.literal(1),
+  status: z.enum(['ok', 'failed', 'interrupted']),
+  workers: z.int().positive(),
+  counts: z.object({ cells: z.int(), ok: z.int(), failed: z.int(), cancelled: z.int() }),
+  traces: z.array(z.object({ path: z.string(), rows: z.int(), shared: z.boolean(), note: z.string() })),
+  cells: z.array(
+    z.object({
+      index: z.int(),
+      name: z.string(),
+      status: z.enum(['ok', 'failed', 'cancelled']),
+      strategy: z.string(),
+      trace: z.string(),
+      config: z.string().nullable(),
+      seed: z.int().nullable(),
+      sets: z.record(z.string(), z.unknown()),
+      coords: z.record(z.string(), z.unknown()),
+      report: z.string().nullable(),
+      placements: z.string().nullable(),
+      error: cellErrorSchema.nullable(),
+    }),
+  ),
+});
+export type RunSummary = z.output<typeof runSummarySchema>;
+
+/** The run summary of a matrix run's outcomes. */
+export function runSummary(
+  outcomes: readonly CellOutcome[],
+  traces: readonly PreparedTrace[],
+  workers: number,
+): RunSummary {
+  const count = (s: CellOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const cancelled = count('cancelled');
+  const failed = count('failed');
+  return runSummarySchema.parse({
+    schema_version: 1,
+    status: cancelled > 0 ? 'interrupted' : failed > 0 ? 'failed' : 'ok',
+    workers,
+    counts: { cells: outcomes.length, ok: count('ok'), failed, cancelled },
+    traces: traces.map((t) => ({ path: t.path, rows: t.rows, shared: t.shared !== undefined, note: t.note })),
+    cells: outcomes.map(({ cell, status, reportPath, placementsPath, error }) => ({
+      index: cell.index,
+      name: cell.name,
+      status,
+      strategy: cell.strategy,
+      trace: cell.tracePath,
+      config: cell.configPath ?? null,
+      seed: cell.seed ?? null,
+      sets: cell.sets,
+      coords: cell.coords,
+      report: reportPath ?? null,
+      placements: status === 'ok' ? (placementsPath ?? null) : null,
+      error: error ? { kind: error.kind, message: error.message } : null,
+    })),
+  });
+}
+
+/**
+ * The exit code of a run, and the one message to print when every cell failed the same way:
+ * 0 all cells done; 130 interrupted; when every cell failed with one and the same error, the code
+ * that error has alone (2 bad input or usage, 3 internal), so a bad trace or flag reads the same
+ * in a matrix as in a single run; otherwise 1 (some cells failed: see run.json).
+ */
+export function exitStatus(outcomes: readonly CellOutcome[]): { code: number; message?: string } {
+  if (outcomes.some((o) => o.status === 'cancelled')) return { code: 130 };
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length === 0) return { code: 0 };
+  const first = failed[0].error!;
+  const same = failed.length === outcomes.length && failed.every((o) => o.error!.message === first.message);
+  if (same && (first.kind === 'input' || first.kind === 'usage')) return { code: 2, message: first.message };
+  if (same && first.kind === 'internal') return { code: 3, message: `internal error: ${first.message}` };
+  return { code: 1 };
+}
