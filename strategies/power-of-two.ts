@@ -7,7 +7,7 @@ import type { Strategy } from '../src/scheduler/strategy.ts';
 import { constraintFilters, constraintOptionsShape } from './baseline/constraints.ts';
 import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
 import { HostCheck } from './baseline/host-check.ts';
-import { GroupView } from './filter/group-view.ts';
+import { reusableFilterRequest } from './filter/filter-request.ts';
 import type { FilterRequest } from './filter/types.ts';
 
 export const powerOfTwoOptionsSchema = z.strictObject({
@@ -47,13 +47,7 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
     this.order = new Int32Array(n);
     for (let h = 0; h < n; h++) this.order[h] = h;
     this.sample = new Int32Array(Math.min(options.d, n));
-    this.req = {
-      spec: undefined as never,
-      index: 0,
-      instanceId: '',
-      retryHosts: undefined,
-      group: new GroupView(n),
-    };
+    this.req = reusableFilterRequest(n);
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {

@@ -3,7 +3,7 @@ import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.
 import { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { filterHosts } from './filter-handler.ts';
-import { GroupView } from './group-view.ts';
+import { reusableFilterRequest } from './filter-request.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
@@ -38,13 +38,7 @@ export class FilterPipeline implements SchedulerDriver {
   ) {
     const n = cluster.hosts.size;
     this.list = new Int32Array(n);
-    this.req = {
-      spec: undefined as never,
-      index: 0,
-      instanceId: '',
-      retryHosts: undefined,
-      group: new GroupView(n),
-    };
+    this.req = reusableFilterRequest(n);
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {

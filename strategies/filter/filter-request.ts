@@ -1,0 +1,13 @@
+import { GroupView } from './group-view.ts';
+import type { FilterRequest } from './types.ts';
+
+/** A FilterRequest to reuse for every instance a driver schedules (filled in per instance). */
+export function reusableFilterRequest(hostCount: number): FilterRequest {
+  return {
+    spec: undefined as never,
+    index: 0,
+    instanceId: '',
+    retryHosts: undefined,
+    group: new GroupView(hostCount),
+  };
+}
