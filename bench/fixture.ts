@@ -2,6 +2,7 @@ import { clusterFromObject } from '../src/cluster/cluster-spec.ts';
 import { ClusterState } from '../src/cluster/cluster-state.ts';
 import { GROUP_POLICIES, type GroupPolicy } from '../src/cluster/groups.ts';
 import { SeededRng } from '../src/common/rng.ts';
+import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { RequestSpec } from '../src/scheduler/request-spec.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster } from '../src/trace/generate.ts';
 import { GroupView } from '../strategies/filter/group-view.ts';
@@ -62,4 +63,18 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
   const group = new GroupView(cluster.hosts.size);
   group.refresh(spec.group);
   return { spec, index: 0, instanceId: 'bench', retryHosts: [0, 1, 2], group };
+}
+
+/**
+ * A driver context that decides without claiming, so every benchmark iteration makes the same
+ * decision on the same host state.
+ */
+export function dryRunContext(cluster: ClusterState): DriverContext {
+  return {
+    cluster,
+    rng: new SeededRng(1),
+    provision: () => true,
+    noValidHost: () => {},
+    countHostEvaluations: () => {},
+  };
 }

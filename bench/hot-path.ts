@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { Bench, type Task } from 'tinybench';
-import { SeededRng } from '../src/common/rng.ts';
-import type { DriverContext } from '../src/scheduler/driver.ts';
 import { NO_RETRY } from '../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 import { indexColumns, RowDecoder } from '../src/trace/decode.ts';
@@ -12,7 +10,7 @@ import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../strategies/filter
 import { FILTERS, WEIGHERS } from '../strategies/filter/registry.ts';
 import { WeightHandler } from '../strategies/filter/weight-handler.ts';
 import { FilterScheduler } from '../strategies/filter.ts';
-import { benchRequest, halfFullCluster } from './fixture.ts';
+import { benchRequest, dryRunContext, halfFullCluster } from './fixture.ts';
 
 /** One microbenchmark's result: the median time per operation, and per host where it is per host. */
 export interface MicroResult {
@@ -85,14 +83,7 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
         handler.weigh(all, n, r, weights);
       });
     }
-    const ctx: DriverContext = {
-      cluster,
-      rng: new SeededRng(1),
-      // Decide without claiming, so every iteration makes the same decision on the same state.
-      provision: () => true,
-      noValidHost: () => {},
-      countHostEvaluations: () => {},
-    };
+    const ctx = dryRunContext(cluster);
     const plain = {
       ...req.spec,
       availabilityZone: undefined,

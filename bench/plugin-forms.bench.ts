@@ -2,18 +2,18 @@
 // typed-array scorer against the per-host HostView function. One driver call schedules one instance
 // on a 1000-host cluster whose state never changes (provision accepts and consumes nothing); a
 // first-fit driver with the same three resource filters and no scoring gives the shared part.
+
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import fast from '../examples/cpu-headroom.ts';
 import simple from '../examples/cpu-headroom-simple.ts';
 import { clusterFromObject } from '../src/cluster/cluster-spec.ts';
 import { ClusterState } from '../src/cluster/cluster-state.ts';
-import { SeededRng } from '../src/common/rng.ts';
 import { formatTable } from '../src/report/summary-table.ts';
-import type { DriverContext } from '../src/scheduler/driver.ts';
 import { NO_RETRY, type RequestSpec } from '../src/scheduler/request-spec.ts';
 import type { AnyStrategy } from '../src/scheduler/strategy.ts';
 import { firstFitStrategy } from '../strategies/first-fit.ts';
+import { dryRunContext } from './fixture.ts';
 
 const HOSTS = 1000;
 
@@ -23,13 +23,7 @@ export async function run(): Promise<void> {
       groups: [{ count: HOSTS, prefix: 'h', vcpus: 64, memory_mb: 262144, disk_gb: 4000 }],
     }),
   );
-  const ctx: DriverContext = {
-    cluster,
-    rng: new SeededRng(1),
-    provision: () => true,
-    noValidHost: () => {},
-    countHostEvaluations: () => {},
-  };
+  const ctx = dryRunContext(cluster);
   const spec: RequestSpec = {
     requestId: 'r',
     instanceIds: ['r'],
