@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitStatus, InputError } from '../common/errors.ts';
-import { checkReports, formatResult, uncoveredReports } from '../report/check.ts';
+import { checkReports, formatResult, printable, uncoveredReports } from '../report/check.ts';
 import { readReports } from '../report/read-report.ts';
 import { loadThresholds } from '../report/thresholds.ts';
 
@@ -42,13 +42,13 @@ export function registerCheck(program: Command): void {
           undefined,
           undefined,
           results.length === 0
-            ? `no bound applies to the reports (of strategies: ${[...new Set(reports.map((l) => l.report.inputs.strategy))].join(', ')})`
+            ? `no bound applies to the reports (of strategies: ${[...new Set(reports.map((l) => printable(l.report.inputs.strategy)))].join(', ')})`
             : `none of the ${results.length} bound(s) could be evaluated: every metric is n/a in these reports (see --verbose)`,
         );
       const uncovered = uncoveredReports(reports, results);
       for (const u of uncovered)
         process.stderr.write(
-          `schedbench: warning: no bound covers the ${u.paths.length} report(s) of strategy ${u.strategy} (${u.paths.join(', ')}); give it a key in ${thresholds.path} or use '*'\n`,
+          `schedbench: warning: no bound covers the ${u.paths.length} report(s) of strategy ${printable(u.strategy)} (${u.paths.map(printable).join(', ')}); give it a key in ${thresholds.path} or use '*'\n`,
         );
       const violated = results.filter((r) => r.holds === false);
       for (const r of flags.verbose ? results : violated) {
@@ -59,11 +59,11 @@ export function registerCheck(program: Command): void {
       }
       const checked = new Set(results.map((r) => r.strategy));
       const covered = reports.filter((l) => checked.has(l.report.inputs.strategy)).length;
-      const summary = `${results.length - notApplicable} bound(s) over ${covered} report(s) of ${[...checked].join(', ')}`;
+      const summary = `${results.length - notApplicable} bound(s) over ${covered} report(s) of ${[...checked].map(printable).join(', ')}`;
       const notes = [
         notApplicable > 0 ? `${notApplicable} more n/a` : '',
         uncovered.length > 0
-          ? `${reports.length - covered} report(s) of ${uncovered.map((u) => u.strategy).join(', ')} not covered`
+          ? `${reports.length - covered} report(s) of ${uncovered.map((u) => printable(u.strategy)).join(', ')} not covered`
           : '',
       ].filter(Boolean);
       const tail = notes.length > 0 ? ` (${notes.join('; ')})` : '';

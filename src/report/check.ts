@@ -71,8 +71,8 @@ function refuseUnmatchedKeys(t: LoadedThresholds, present: ReadonlySet<string>):
     t.path,
     t.lineOf(key, first ?? ''),
     `strategies.${key}`,
-    `no report is of strategy "${key}" (the reports are of: ${[...present].join(', ')})${
-      others.length > 0 ? `; no report either for ${others.map((o) => `"${o}"`).join(', ')}` : ''
+    `no report is of strategy "${printable(key)}" (the reports are of: ${[...present].map(printable).join(', ')})${
+      others.length > 0 ? `; no report either for ${others.map((o) => `"${printable(o)}"`).join(', ')}` : ''
     }`,
   );
 }
@@ -196,10 +196,18 @@ export function checkReports(
   return results;
 }
 
+/**
+ * A name from a report as one printable line: control characters (a newline that would forge a
+ * second result line, terminal escapes) are shown as `\xNN`.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** One line for a bound's result: `filter: novalidhost_rate <= 0.02: value 0.031 (limit 0.02)`. */
 export function formatResult(r: BoundResult): string {
   const value = r.value === null ? 'n/a' : fmt(r.value);
   const limit =
     r.limit === null || r.bound.kind === 'absolute' ? '' : ` (limit ${fmt(r.limit)}: ${r.detail})`;
-  return `${r.strategy}: ${r.metric} ${r.bound.text}: value ${value}${limit}`;
+  return `${printable(r.strategy)}: ${r.metric} ${r.bound.text}: value ${value}${limit}`;
 }

@@ -306,6 +306,24 @@ describe('schedbench check cannot pass by mistake', () => {
   });
 });
 
+describe('schedbench check output stays one line per result', () => {
+  it('shows control characters of a strategy name as \\xNN: no forged line, no terminal escape', () => {
+    const [path] = writeReports([
+      withChanges(base, (r) => {
+        r.inputs.strategy = 'evil\u001b[31m\nfilter: all good';
+      }),
+    ]);
+    const t = thresholdsFile("strategies:\n  '*':\n    novalidhost_rate: '<= 5%'\n");
+    const res = cli(['check', '--thresholds', t, path]);
+    expect(res.code).toBe(1);
+    // The scenario's NoValidHost rate is 0.1 > 0.05.
+    expect(res.stdout).toBe('evil\\x1b[31m\\x0afilter: all good: novalidhost_rate <= 5%: value 0.1\n');
+    expect(res.stderr).toBe(
+      'schedbench: check: 1 of 1 bound(s) over 1 report(s) of evil\\x1b[31m\\x0afilter: all good violated\n',
+    );
+  });
+});
+
 describe('schedbench check --baseline of other inputs', () => {
   const RELATIVE = "strategies:\n  filter:\n    novalidhost_rate: '<= baseline + 5%'\n";
   const OTHER = 'ab'.repeat(32);
