@@ -88,25 +88,23 @@ function refuseOtherInputs(
   runs: readonly LoadedReport[],
   baseRuns: readonly LoadedReport[],
 ) {
-  for (const [field, what] of [
-    ['trace', 'trace'],
-    ['cluster', 'cluster'],
-  ] as const) {
+  for (const field of ['trace', 'cluster'] as const) {
     const here = new Set(runs.map((l) => l.report.inputs[field].sha256));
     const there = new Set(baseRuns.map((l) => l.report.inputs[field].sha256));
     const b = baseRuns.find((l) => !here.has(l.report.inputs[field].sha256));
     const r = runs.find((l) => !there.has(l.report.inputs[field].sha256));
     if (!b && !r) continue;
-    // Name a baseline and a report whose inputs differ.
+    // Name a baseline and a report whose inputs differ (b differs from every report, r from
+    // every baseline).
     const base = b ?? baseRuns[0];
     const run = r ?? runs.find((l) => l.report.inputs[field].sha256 !== base.report.inputs[field].sha256)!;
     const ref = (l: LoadedReport) =>
-      `${l.report.inputs[field].path} sha256 ${short(l.report.inputs[field].sha256)}`;
+      `${printable(l.report.inputs[field].path)} sha256 ${short(l.report.inputs[field].sha256)}`;
     throw new InputError(
       base.path,
       undefined,
       `inputs.${field}.sha256`,
-      `the baseline for strategy ${strategy} used another ${what} (${ref(base)}) than report ${run.path} (${ref(run)}); a relative bound needs a baseline of the same ${what}`,
+      `the baseline for strategy ${printable(strategy)} used another ${field} (${ref(base)}) than report ${run.path} (${ref(run)}); a relative bound needs a baseline of the same ${field}`,
     );
   }
 }
