@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ExitStatus } from '../common/errors.ts';
-import { checkReports, formatResult } from '../report/check.ts';
+import { ExitStatus, InputError } from '../common/errors.ts';
+import { checkReports, formatResult, printable, uncoveredReports } from '../report/check.ts';
 import { readReports } from '../report/read-report.ts';
 import { loadThresholds } from '../report/thresholds.ts';
 
@@ -12,7 +12,9 @@ interface CheckFlags {
 
 /**
  * `schedbench check --thresholds T REPORT... [--baseline B...]`: exit 0 when every bound holds, 1
- * with one line per violated bound, 2 on bad input (docs/check.md).
+ * with one line per violated bound, 2 on bad input: a thresholds key that names no report's
+ * strategy, a baseline of another trace or cluster, or no bound that could be evaluated at all
+ * (docs/check.md). Reports no bound covers are named in a warning on stderr.
  */
 export function registerCheck(program: Command): void {
   program
@@ -29,9 +31,25 @@ export function registerCheck(program: Command): void {
     .option('--verbose', 'print every bound with its value, not only the violated ones')
     .action((args: string[], flags: CheckFlags) => {
       const thresholds = loadThresholds(flags.thresholds);
-      const reports = readReports(args).map((l) => l.report);
-      const baselines = readReports(flags.baseline).map((l) => l.report);
+      const reports = readReports(args);
+      const baselines = readReports(flags.baseline);
       const results = checkReports(thresholds, reports, baselines);
+      const notApplicable = results.filter((r) => r.holds === null).length;
+      // Zero bounds evaluated is never a pass: the gate would hold whatever the reports say.
+      if (results.length === notApplicable)
+        throw new InputError(
+          thresholds.path,
+          undefined,
+          undefined,
+          results.length === 0
+            ? `no bound applies to the reports (of strategies: ${[...new Set(reports.map((l) => printable(l.report.inputs.strategy)))].join(', ')})`
+            : `none of the ${results.length} bound(s) could be evaluated: every metric is n/a in these reports (see --verbose)`,
+        );
+      const uncovered = uncoveredReports(reports, results);
+      for (const u of uncovered)
+        process.stderr.write(
+          `schedbench: warning: no bound covers the ${u.paths.length} report(s) of strategy ${printable(u.strategy)} (${u.paths.map(printable).join(', ')}); give it a key in ${thresholds.path} or use '*'\n`,
+        );
       const violated = results.filter((r) => r.holds === false);
       for (const r of flags.verbose ? results : violated) {
         const mark = r.holds === null ? 'n/a' : r.holds ? 'ok' : 'VIOLATED';
@@ -39,10 +57,19 @@ export function registerCheck(program: Command): void {
           flags.verbose ? `${mark.padEnd(8)} ${formatResult(r)}\n` : `${formatResult(r)}\n`,
         );
       }
-      const strategies = [...new Set(results.map((r) => r.strategy))].join(', ');
-      const summary = `${results.length} bound(s) over ${reports.length} report(s) of ${strategies || 'no strategy'}`;
-      if (violated.length > 0) throw new ExitStatus(1, `check: ${violated.length} of ${summary} violated`);
-      process.stdout.write(`check: all ${summary} hold\n`);
+      const checked = new Set(results.map((r) => r.strategy));
+      const covered = reports.filter((l) => checked.has(l.report.inputs.strategy)).length;
+      const summary = `${results.length - notApplicable} bound(s) over ${covered} report(s) of ${[...checked].map(printable).join(', ')}`;
+      const notes = [
+        notApplicable > 0 ? `${notApplicable} more n/a` : '',
+        uncovered.length > 0
+          ? `${reports.length - covered} report(s) of ${uncovered.map((u) => printable(u.strategy)).join(', ')} not covered`
+          : '',
+      ].filter(Boolean);
+      const tail = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+      if (violated.length > 0)
+        throw new ExitStatus(1, `check: ${violated.length} of ${summary} violated${tail}`);
+      process.stdout.write(`check: all ${summary} hold${tail}\n`);
     });
 }
 

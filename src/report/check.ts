@@ -1,6 +1,7 @@
 import { InputError } from '../common/errors.ts';
 import { sig } from './format.ts';
 import { type MetricDef, metricByName } from './metric-catalog.ts';
+import type { LoadedReport } from './read-report.ts';
 import type { Report } from './schema.ts';
 import { type Bound, holds, type LoadedThresholds } from './thresholds.ts';
 
@@ -30,14 +31,82 @@ function medianOf(reports: readonly Report[], f: (r: Report) => number | null | 
   return xs.length > 0 ? median(xs) : null;
 }
 
-function byStrategy(reports: readonly Report[]): Map<string, Report[]> {
-  const out = new Map<string, Report[]>();
-  for (const r of reports) {
-    const list = out.get(r.inputs.strategy) ?? [];
-    list.push(r);
-    out.set(r.inputs.strategy, list);
+function byStrategy(reports: readonly LoadedReport[]): Map<string, LoadedReport[]> {
+  const out = new Map<string, LoadedReport[]>();
+  for (const l of reports) {
+    const list = out.get(l.report.inputs.strategy) ?? [];
+    list.push(l);
+    out.set(l.report.inputs.strategy, list);
   }
   return out;
+}
+
+/** Reports of a strategy no bound covers. */
+export interface Uncovered {
+  readonly strategy: string;
+  readonly paths: readonly string[];
+}
+
+/** The strategies of some reports that no bound covers (no `'*'` bound, none of their own). */
+export function uncoveredReports(
+  reports: readonly LoadedReport[],
+  results: readonly BoundResult[],
+): Uncovered[] {
+  const checked = new Set(results.map((r) => r.strategy));
+  return [...byStrategy(reports)]
+    .filter(([strategy]) => !checked.has(strategy))
+    .map(([strategy, runs]) => ({ strategy, paths: runs.map((l) => l.path) }));
+}
+
+/**
+ * A thresholds key that names no strategy of the reports is a mistake (a typo such as `fitler`,
+ * or the wrong reports): its bounds would silently check nothing.
+ */
+function refuseUnmatchedKeys(t: LoadedThresholds, present: ReadonlySet<string>): void {
+  const unmatched = Object.keys(t.thresholds.strategies).filter((k) => k !== '*' && !present.has(k));
+  if (unmatched.length === 0) return;
+  const [key, ...others] = unmatched;
+  const first = t.thresholds.strategies[key][0]?.metric;
+  throw new InputError(
+    t.path,
+    t.lineOf(key, first ?? ''),
+    `strategies.${key}`,
+    `no report is of strategy "${printable(key)}" (the reports are of: ${[...present].map(printable).join(', ')})${
+      others.length > 0 ? `; no report either for ${others.map((o) => `"${printable(o)}"`).join(', ')}` : ''
+    }`,
+  );
+}
+
+const short = (sha: string) => sha.slice(0, 12);
+
+/**
+ * A relative bound compares like with like: the baseline reports of a strategy must replay the
+ * same trace on the same cluster (by content, sha256) as its reports, or the limit is meaningless.
+ */
+function refuseOtherInputs(
+  strategy: string,
+  runs: readonly LoadedReport[],
+  baseRuns: readonly LoadedReport[],
+) {
+  for (const field of ['trace', 'cluster'] as const) {
+    const here = new Set(runs.map((l) => l.report.inputs[field].sha256));
+    const there = new Set(baseRuns.map((l) => l.report.inputs[field].sha256));
+    const b = baseRuns.find((l) => !here.has(l.report.inputs[field].sha256));
+    const r = runs.find((l) => !there.has(l.report.inputs[field].sha256));
+    if (!b && !r) continue;
+    // Name a baseline and a report whose inputs differ (b differs from every report, r from
+    // every baseline).
+    const base = b ?? baseRuns[0];
+    const run = r ?? runs.find((l) => l.report.inputs[field].sha256 !== base.report.inputs[field].sha256)!;
+    const ref = (l: LoadedReport) =>
+      `${printable(l.report.inputs[field].path)} sha256 ${short(l.report.inputs[field].sha256)}`;
+    throw new InputError(
+      base.path,
+      undefined,
+      `inputs.${field}.sha256`,
+      `the baseline for strategy ${printable(strategy)} used another ${field} (${ref(base)}) than report ${run.path} (${ref(run)}); a relative bound needs a baseline of the same ${field}`,
+    );
+  }
 }
 
 const fmt = (x: number) => sig(x, 5);
@@ -50,14 +119,19 @@ const fmt = (x: number) => sig(x, 5);
  */
 export function checkReports(
   t: LoadedThresholds,
-  reports: readonly Report[],
-  baselines: readonly Report[],
+  loaded: readonly LoadedReport[],
+  baselines: readonly LoadedReport[],
 ): BoundResult[] {
   const results: BoundResult[] = [];
   const base = byStrategy(baselines);
   const { strategies, timing } = t.thresholds;
-  for (const [strategy, runs] of byStrategy(reports)) {
-    const entries = [...(strategies['*'] ?? []), ...(strategies[strategy] ?? [])];
+  const groups = byStrategy(loaded);
+  refuseUnmatchedKeys(t, new Set(groups.keys()));
+  const own = (k: string) => (Object.hasOwn(strategies, k) ? strategies[k] : []);
+  for (const [strategy, group] of groups) {
+    const runs = group.map((l) => l.report);
+    const entries = [...own('*'), ...own(strategy)];
+    let inputsChecked = false;
     for (const { metric, bounds } of entries) {
       const def = metricByName(metric) as MetricDef;
       const value = medianOf(runs, (r) => def.value(r));
@@ -74,9 +148,9 @@ export function checkReports(
           });
           continue;
         }
-        const baseRuns = base.get(strategy);
-        if (!baseRuns) {
-          const owner = strategies[strategy]?.some((e) => e.metric === metric) ? strategy : '*';
+        const baseGroup = base.get(strategy);
+        if (!baseGroup) {
+          const owner = own(strategy).some((e) => e.metric === metric) ? strategy : '*';
           throw new InputError(
             t.path,
             t.lineOf(owner, metric),
@@ -84,6 +158,9 @@ export function checkReports(
             `"${bound.text}" is relative to a baseline, but no --baseline report is for strategy ${strategy}`,
           );
         }
+        if (!inputsChecked) refuseOtherInputs(strategy, group, baseGroup);
+        inputsChecked = true;
+        const baseRuns = baseGroup.map((l) => l.report);
         const baseValue = medianOf(baseRuns, (r) => def.value(r));
         if (baseValue === null || value === null) {
           results.push({
@@ -117,10 +194,18 @@ export function checkReports(
   return results;
 }
 
+/**
+ * A name from a report as one printable line: control characters (a newline that would forge a
+ * second result line, terminal escapes) are shown as `\xNN`.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** One line for a bound's result: `filter: novalidhost_rate <= 0.02: value 0.031 (limit 0.02)`. */
 export function formatResult(r: BoundResult): string {
   const value = r.value === null ? 'n/a' : fmt(r.value);
   const limit =
     r.limit === null || r.bound.kind === 'absolute' ? '' : ` (limit ${fmt(r.limit)}: ${r.detail})`;
-  return `${r.strategy}: ${r.metric} ${r.bound.text}: value ${value}${limit}`;
+  return `${printable(r.strategy)}: ${r.metric} ${r.bound.text}: value ${value}${limit}`;
 }

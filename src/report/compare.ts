@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { formatMetric, sig } from './format.ts';
 import { reportLabels } from './labels.ts';
-import { mdTable } from './markdown.ts';
+import { mdTable, mdText } from './markdown.ts';
 import { METRICS, type MetricDef } from './metric-catalog.ts';
 import type { LoadedReport } from './read-report.ts';
 import type { Report } from './schema.ts';
@@ -117,11 +117,11 @@ export function compareMarkdown(
   const notes = comparabilityNotes(sides);
   const seeds = sides.some((s) => s.reports.length > 1);
   return [
-    `## schedbench compare: ${sides.map((s) => s.label).join(' vs ')}`,
+    `## schedbench compare: ${sides.map((s) => mdText(s.label)).join(' vs ')}`,
     '',
     mdTable(header, rows),
     '',
-    `Δ and Δ% are each side minus **${base.label}**${
+    `Δ and Δ% are each side minus **${mdText(base.label)}**${
       seeds
         ? `; with several reports a side shows mean ± the 95% confidence half-width (Student's t, n−1 df), and * marks a difference where Welch's two-sided t-test gives p < ${opts.alpha}`
         : '; with one report per side there is no variance to test (give several seeds per side for confidence intervals and significance)'

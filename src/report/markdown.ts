@@ -20,14 +20,33 @@ export const SUMMARY_METRICS = [
   'latency_p99_us',
 ] as const;
 
-/** Escape a Markdown table cell. */
-export function mdCell(s: string): string {
-  return s.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll('\n', ' ');
+const MD_ESCAPES = new Map([
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['\\', '\\\\'],
+  ['|', '\\|'],
+  ['`', '\\`'],
+  ['[', '\\['],
+  [']', '\\]'],
+]);
+
+/**
+ * A string as literal Markdown text on one line, in running text or a table cell. Control
+ * characters (newlines, terminal escapes) become spaces; `&`, `>` and a `<` that could open a tag
+ * or an autolink become entities (`p<0.05` stays as it is); `\`, `|`, backticks, `[`, `]` are
+ * backslash-escaped, so no cell break, code span or link. Every user-controlled
+ * string (labels, paths, names from a report) goes through this before it reaches Markdown.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/[&>\\|`[\]]|<(?=[A-Za-z/!?])/g, (c) => MD_ESCAPES.get(c) ?? c);
 }
 
-/** A Markdown table. */
+/** A Markdown table; every cell is escaped as literal text (mdText). */
 export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.map(mdText).join(' | ')} |`;
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
@@ -52,6 +71,7 @@ export function inputsLines(reports: readonly Report[]): string[] {
       ),
     ),
   ];
+  // Plain text: summaryMarkdown escapes it for Markdown, the HTML page for HTML.
   return [
     `- trace: ${traces.join('; ')}`,
     `- cluster: ${clusters.join('; ')}`,
@@ -72,7 +92,7 @@ export function summaryMarkdown(reports: readonly Report[]): string {
   return [
     '# schedbench summary',
     '',
-    ...inputsLines(reports),
+    ...inputsLines(reports).map(mdText),
     '',
     mdTable(['strategy', 'seed', ...defs.map((d) => d.name)], rows),
     '',

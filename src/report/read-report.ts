@@ -1,7 +1,14 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { InputError } from '../common/errors.ts';
-import { describeFsError, parseStructured, readStructuredFile } from '../common/structured-file.ts';
+import {
+  describeFsError,
+  parseStructured,
+  readStructuredFile,
+  type StructuredFile,
+} from '../common/structured-file.ts';
+import { capacityReportSchema } from '../pool/capacity-report.ts';
+import { runSummarySchema } from '../pool/run-summary.ts';
 import { type Report, reportSchema } from './schema.ts';
 
 /** A report and the file it came from. */
@@ -12,31 +19,101 @@ export interface LoadedReport {
 
 /** Read one JSON report and validate it with the report schema; errors name file, line and field. */
 export function readReport(path: string): Report {
-  return parseStructured(readStructuredFile(path), reportSchema);
+  return parseReport(readStructuredFile(path));
 }
 
+/** What a JSON file that `run` or `capacity` writes is, when it is not a report. */
+type OtherOutput = 'a matrix run summary (run.json)' | 'a capacity report (capacity.json)';
+
+const OUTPUT_NAMES: Readonly<Record<string, OtherOutput>> = {
+  'run.json': 'a matrix run summary (run.json)',
+  'capacity.json': 'a capacity report (capacity.json)',
+};
+
 /**
- * The report files an argument names: the file itself, or every `*.json` directly inside a
- * directory, in name order (an empty directory is an error).
+ * Is this file another output of `run`/`capacity` rather than a report? A report always has
+ * `tool` and `inputs`; run.json and capacity.json have neither, and are told apart by their own
+ * schema (or by their file name, for one written by another schedbench version).
  */
-export function reportFiles(arg: string): string[] {
-  let isDir: boolean;
+function otherOutput(file: StructuredFile): OtherOutput | undefined {
+  const v = file.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  if (Object.hasOwn(v, 'tool') || Object.hasOwn(v, 'inputs')) return undefined;
+  if (runSummarySchema.safeParse(v).success) return 'a matrix run summary (run.json)';
+  if (capacityReportSchema.safeParse(v).success) return 'a capacity report (capacity.json)';
+  const name = basename(file.path);
+  return Object.hasOwn(OUTPUT_NAMES, name) ? OUTPUT_NAMES[name] : undefined;
+}
+
+function parseReport(file: StructuredFile): Report {
+  const other = otherOutput(file);
+  if (other !== undefined)
+    throw new InputError(
+      file.path,
+      undefined,
+      undefined,
+      `this is ${other}, not a report: give the reports, or the folder that holds them`,
+    );
+  return parseStructured(file, reportSchema);
+}
+
+function isDirectory(arg: string): boolean {
   try {
-    isDir = statSync(arg).isDirectory();
+    return statSync(arg).isDirectory();
   } catch (err) {
     throw new InputError(arg, undefined, undefined, describeFsError(err));
   }
-  if (!isDir) return [arg];
-  const files = readdirSync(arg)
-    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-    .sort()
-    .map((f) => join(arg, f));
-  if (files.length === 0)
-    throw new InputError(arg, undefined, undefined, 'no *.json report in this directory');
-  return files;
 }
 
-/** Read every report the arguments name (files or directories). */
+/**
+ * The reports a directory holds: every `*.json` directly inside it, in name order, except the
+ * other JSON outputs of `run` and `capacity` (run.json, capacity.json). Other files (summary.md,
+ * timeseries.csv, report.html, placements) are not `*.json` and not read. A directory without a
+ * report is an error: a gate over nothing must not pass.
+ */
+function readDirectory(dir: string): LoadedReport[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const names = entries
+    .filter((e) => !e.isDirectory() && e.name.endsWith('.json') && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const skipped: string[] = [];
+  const out: LoadedReport[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const file = readStructuredFile(path);
+    if (otherOutput(file) !== undefined) skipped.push(name);
+    else out.push({ path, report: parseStructured(file, reportSchema) });
+  }
+  if (out.length === 0) {
+    const what =
+      skipped.length > 0
+        ? `only ${skipped.join(', ')}, which ${skipped.length === 1 ? 'is not a report' : 'are not reports'}`
+        : 'no *.json file';
+    const subdirs = entries.some((e) => e.isDirectory()) ? '; subfolders are not read, name them' : '';
+    throw new InputError(dir, undefined, undefined, `no report in this directory (${what}${subdirs})`);
+  }
+  return out;
+}
+
+/**
+ * Read every report the arguments name: a file is read as a report; a directory gives the reports
+ * directly inside it. A file named twice (directly or through its directory) is read once, so it
+ * does not count twice in a median.
+ */
 export function readReports(args: readonly string[]): LoadedReport[] {
-  return args.flatMap(reportFiles).map((path) => ({ path, report: readReport(path) }));
+  const seen = new Set<string>();
+  const out: LoadedReport[] = [];
+  for (const arg of args) {
+    const loaded = isDirectory(arg)
+      ? readDirectory(arg)
+      : [{ path: arg, report: parseReport(readStructuredFile(arg)) }];
+    for (const l of loaded) {
+      const key = resolve(l.path);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(l);
+    }
+  }
+  return out;
 }

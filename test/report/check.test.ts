@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkReports, formatResult, median } from '../../src/report/check.ts';
+import type { LoadedReport } from '../../src/report/read-report.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { loadThresholds, parseBound } from '../../src/report/thresholds.ts';
 import { tempDir } from '../helpers/replay.ts';
@@ -19,6 +20,10 @@ function thresholdsFile(text: string, name = 'thresholds.yaml'): string {
   writeFileSync(path, text);
   return path;
 }
+
+/** Reports as `check` reads them, each with a made-up file name. */
+const loaded = (...reports: Report[]): LoadedReport[] =>
+  reports.map((report, i) => ({ path: `r${i}.json`, report }));
 
 /** Fixture reports: the e2e scenario's real report (10 instances, 1 NoValidHost) with timing set. */
 let base: Report;
@@ -64,7 +69,7 @@ describe('checkReports', () => {
         "strategies:\n  '*':\n    contract_mismatches: '<= 0'\n  filter:\n    novalidhost_rate: '<= 5%'\n",
       ),
     );
-    const results = checkReports(t, [base, base, base], []);
+    const results = checkReports(t, loaded(base, base, base), []);
     // The scenario's NoValidHost rate is 1/10 = 0.1 > 0.05: violated; the contract holds.
     expect(results.map((r) => [r.metric, r.value, r.holds])).toEqual([
       ['contract_mismatches', 0, true],
@@ -83,7 +88,7 @@ describe('checkReports', () => {
     // This run: calibration 2e8 (a machine half as fast), 600 decisions/s, 19 µs.
     // decisions_per_s: baseline scaled 1000 · 2e8/4e8 = 500, limit 0.9 · 500 = 450; 600 >= 450 holds.
     // latency_p50_us: baseline scaled 10 · 4e8/2e8 = 20, limit 1.1 · 20 = 22; 19 <= 22 holds.
-    const ok = checkReports(t, [timed(600, 19, 2e8)], [timed(1000, 10, 4e8)]);
+    const ok = checkReports(t, loaded(timed(600, 19, 2e8)), loaded(timed(1000, 10, 4e8)));
     expect(ok.map((r) => [r.metric, r.holds])).toEqual([
       ['decisions_per_s', true],
       ['latency_p50_us', true],
@@ -96,7 +101,7 @@ describe('checkReports', () => {
         "strategies:\n  filter:\n    decisions_per_s: '>= 0.9 * baseline'\n    latency_p50_us: '<= baseline + 10%'\ntiming:\n  normalise: false\n",
       ),
     );
-    const bad = checkReports(raw, [timed(600, 19, 2e8)], [timed(1000, 10, 4e8)]);
+    const bad = checkReports(raw, loaded(timed(600, 19, 2e8)), loaded(timed(1000, 10, 4e8)));
     expect(bad.map((r) => [r.limit, r.holds])).toEqual([
       [900, false],
       [11, false],
@@ -112,7 +117,7 @@ describe('checkReports', () => {
     const worse = withChanges(base, (r) => {
       r.quality.active_hosts.mean = base.quality.active_hosts.mean * 1.02;
     });
-    const [hosts, soft] = checkReports(t, [timed(1, 1, 2e8), worse, worse], [timed(1, 1, 4e8)]);
+    const [hosts, soft] = checkReports(t, loaded(timed(1, 1, 2e8), worse, worse), loaded(timed(1, 1, 4e8)));
     // Median of (m, 1.02m, 1.02m) is 1.02m > 1.01m: violated, whatever the calibration says.
     expect(hosts.holds).toBe(false);
     expect(hosts.limit).toBeCloseTo(base.quality.active_hosts.mean * 1.01, 12);
@@ -217,5 +222,147 @@ describe('schedbench check (exit codes)', () => {
     const bad = cli(['check', '--thresholds', t, '--baseline', baseline, invalid]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/report-0\.json:\d+: schema_version: /);
+  });
+});
+
+describe('schedbench check cannot pass by mistake', () => {
+  let good: string;
+  let weighted: string;
+  beforeAll(() => {
+    [good, weighted] = writeReports(
+      [
+        base,
+        withChanges(base, (r) => {
+          r.inputs.strategy = 'weighted';
+        }),
+      ],
+      ['filter', 'weighted'],
+    );
+  });
+  const run = (text: string, ...reports: string[]) =>
+    cli(['check', '--thresholds', thresholdsFile(text), ...reports]);
+
+  it('a key naming no report’s strategy (a typo) is exit 2 naming it and the strategies present', () => {
+    const typo = run("strategies:\n  fitler:\n    novalidhost_rate: '<= 5%'\n", good, weighted);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toMatch(
+      /^schedbench: \S+thresholds\.yaml:3: strategies\.fitler: no report is of strategy "fitler" \(the reports are of: filter, weighted\)\n$/,
+    );
+    // With a good key beside it, the good one is not checked alone: still exit 2, nothing passes.
+    const both = run(
+      "strategies:\n  filter:\n    contract_mismatches: '<= 0'\n  wieghted:\n    novalidhost_rate: '<= 5%'\n  fitler: {}\n",
+      good,
+      weighted,
+    );
+    expect([both.code, both.stdout]).toEqual([2, '']);
+    expect(both.stderr).toMatch(
+      /thresholds\.yaml:5: strategies\.wieghted: no report is of strategy "wieghted" \(the reports are of: filter, weighted\); no report either for "fitler"\n$/,
+    );
+  });
+
+  it('warns about reports no bound covers, and says so in the summary', () => {
+    const t = thresholdsFile("strategies:\n  filter:\n    contract_mismatches: '<= 0'\n");
+    const res = cli(['check', '--thresholds', t, good, weighted]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe(
+      `schedbench: warning: no bound covers the 1 report(s) of strategy weighted (${weighted}); give it a key in ${t} or use '*'\n`,
+    );
+    expect(res.stdout).toBe(
+      'check: all 1 bound(s) over 1 report(s) of filter hold (1 report(s) of weighted not covered)\n',
+    );
+    // '*' covers every strategy: no warning.
+    const star = run("strategies:\n  '*':\n    contract_mismatches: '<= 0'\n", good, weighted);
+    expect([star.code, star.stderr, star.stdout]).toEqual([
+      0,
+      '',
+      'check: all 2 bound(s) over 2 report(s) of filter, weighted hold\n',
+    ]);
+  });
+
+  it('zero bounds, or only bounds without a value, is exit 2, never a pass', () => {
+    for (const text of ['strategies: {}\n', 'strategies:\n  filter: {}\n']) {
+      const res = run(text, good);
+      expect([res.code, res.stdout]).toEqual([2, '']);
+      expect(res.stderr).toMatch(
+        /^schedbench: \S+thresholds\.yaml: no bound applies to the reports \(of strategies: filter\)\n$/,
+      );
+    }
+    // The scenario has no soft-affinity group: the metric has no value (n/a).
+    const na = run("strategies:\n  filter:\n    soft_affinity_satisfaction: '>= 0.5'\n", good);
+    expect([na.code, na.stdout]).toEqual([2, '']);
+    expect(na.stderr).toMatch(
+      /thresholds\.yaml: none of the 1 bound\(s\) could be evaluated: every metric is n\/a in these reports \(see --verbose\)\n$/,
+    );
+    // Beside a bound that holds, an n/a one is counted apart.
+    const some = run(
+      "strategies:\n  filter:\n    soft_affinity_satisfaction: '>= 0.5'\n    contract_mismatches: '<= 0'\n",
+      good,
+    );
+    expect([some.code, some.stderr, some.stdout]).toEqual([
+      0,
+      '',
+      'check: all 1 bound(s) over 1 report(s) of filter hold (1 more n/a)\n',
+    ]);
+  });
+});
+
+describe('schedbench check output stays one line per result', () => {
+  it('shows control characters of a strategy name as \\xNN: no forged line, no terminal escape', () => {
+    const [path] = writeReports([
+      withChanges(base, (r) => {
+        r.inputs.strategy = 'evil\u001b[31m\nfilter: all good';
+      }),
+    ]);
+    const t = thresholdsFile("strategies:\n  '*':\n    novalidhost_rate: '<= 5%'\n");
+    const res = cli(['check', '--thresholds', t, path]);
+    expect(res.code).toBe(1);
+    // The scenario's NoValidHost rate is 0.1 > 0.05.
+    expect(res.stdout).toBe('evil\\x1b[31m\\x0afilter: all good: novalidhost_rate <= 5%: value 0.1\n');
+    expect(res.stderr).toBe(
+      'schedbench: check: 1 of 1 bound(s) over 1 report(s) of evil\\x1b[31m\\x0afilter: all good violated\n',
+    );
+  });
+});
+
+describe('schedbench check --baseline of other inputs', () => {
+  const RELATIVE = "strategies:\n  filter:\n    novalidhost_rate: '<= baseline + 5%'\n";
+  const OTHER = 'ab'.repeat(32);
+
+  it.each([
+    ['trace', 'other-trace.csv'],
+    ['cluster', 'other-cluster.json'],
+  ] as const)('refuses a baseline of another %s, naming both files and both inputs', (field, path) => {
+    const [report, baseline] = writeReports(
+      [
+        base,
+        withChanges(base, (r) => {
+          r.inputs[field] = { path, sha256: OTHER };
+        }),
+      ],
+      ['filter', 'baseline-filter'],
+    );
+    const res = cli(['check', '--thresholds', thresholdsFile(RELATIVE), '--baseline', baseline, report]);
+    expect([res.code, res.stdout]).toEqual([2, '']);
+    const mine = base.inputs[field];
+    expect(res.stderr).toBe(
+      `schedbench: ${baseline}: inputs.${field}.sha256: the baseline for strategy filter used another ${field} (${path} sha256 abababababab) than report ${report} (${mine.path} sha256 ${mine.sha256.slice(0, 12)}); a relative bound needs a baseline of the same ${field}\n`,
+    );
+  });
+
+  it('refuses a baseline set that mixes in another trace, and ignores one no bound uses', () => {
+    const other = withChanges(base, (r) => {
+      r.inputs.trace = { path: 'other.csv', sha256: OTHER };
+    });
+    const [report, same, mixed] = writeReports([base, base, other], ['filter', 'b1', 'b2']);
+    const t = thresholdsFile(RELATIVE);
+    const res = cli(['check', '--thresholds', t, '--baseline', same, '--baseline', mixed, report]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /^schedbench: \S+b2\.json: inputs\.trace\.sha256: the baseline for strategy filter/,
+    );
+    // Only absolute bounds: the baseline is not used, so its inputs do not matter.
+    const abs = thresholdsFile("strategies:\n  filter:\n    contract_mismatches: '<= 0'\n");
+    const ok = cli(['check', '--thresholds', abs, '--baseline', mixed, report]);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
   });
 });

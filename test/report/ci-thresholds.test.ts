@@ -26,8 +26,8 @@ async function placementResults(sets: Record<string, unknown>) {
     calibrationSamples: 0,
   });
   const thresholds = loadThresholds(join(ROOT, 'ci/thresholds.yaml'));
-  const baseline = readReports([join(ROOT, 'ci/baseline')]).map((l) => l.report);
-  return checkReports(thresholds, [report], baseline).filter(
+  const baseline = readReports([join(ROOT, 'ci/baseline')]);
+  return checkReports(thresholds, [{ path: 'filter.json', report }], baseline).filter(
     (r) => metricByName(r.metric)?.timing === 'none',
   );
 }
