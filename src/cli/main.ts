@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../../strategies/index.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
+import { PluginError } from '../scheduler/errors.ts';
 import { registerCapacity } from './capacity.ts';
 import { registerCheck } from './check.ts';
 import { registerCompare } from './compare.ts';
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.message) process.stderr.write(`schedbench: ${err.message}\n`);
       return err.code;
     }
-    if (err instanceof InputError || err instanceof UsageError) {
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PluginError) {
       process.stderr.write(`schedbench: ${err.message}\n`);
       return 2;
     }

@@ -1,3 +1,4 @@
+import { ContractError } from '../scheduler/errors.ts';
 import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
@@ -19,9 +20,29 @@ export class ClusterState {
   readonly hosts: HostTable;
   readonly instances = new InstanceTable();
   readonly groups = new GroupTable();
+  /**
+   * The compute node's own copy of every host-table field a claim reads. Strategies get the table
+   * itself (typed arrays, writable); a claim first checks the claimed host's fields against this
+   * copy, so a driver that wrote the table cannot make a claim over-commit.
+   */
+  private readonly own: Pick<HostTable, CheckedField | 'size'>;
 
   constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
     this.hosts = new HostTable(spec, ratioOverrides);
+    const t = this.hosts;
+    this.own = {
+      size: t.size,
+      freeRamMb: t.freeRamMb.slice(),
+      freeDiskMb: t.freeDiskMb.slice(),
+      vcpusUsed: t.vcpusUsed.slice(),
+      numInstances: t.numInstances.slice(),
+      totalUsableRamMb: t.totalUsableRamMb.slice(),
+      totalUsableDiskGb: t.totalUsableDiskGb.slice(),
+      vcpusTotal: t.vcpusTotal.slice(),
+      ramAllocationRatio: t.ramAllocationRatio.slice(),
+      cpuAllocationRatio: t.cpuAllocationRatio.slice(),
+      diskAllocationRatio: t.diskAllocationRatio.slice(),
+    };
   }
 
   /** Would the compute node accept this flavor now (the same limits as the resource filters)? */
@@ -46,13 +67,35 @@ export class ClusterState {
     request = '',
     requestCount = 1,
   ): number {
-    if (!this.fits(h, f)) return -1;
     const t = this.hosts;
+    const o = this.own;
+    // O(1): the fields this claim reads, on this host only. Equal means the fit below is the one
+    // the compute node's own counts give.
+    if (
+      t.freeRamMb[h] !== o.freeRamMb[h] ||
+      t.freeDiskMb[h] !== o.freeDiskMb[h] ||
+      t.vcpusUsed[h] !== o.vcpusUsed[h] ||
+      t.numInstances[h] !== o.numInstances[h] ||
+      t.totalUsableRamMb[h] !== o.totalUsableRamMb[h] ||
+      t.totalUsableDiskGb[h] !== o.totalUsableDiskGb[h] ||
+      t.vcpusTotal[h] !== o.vcpusTotal[h] ||
+      t.ramAllocationRatio[h] !== o.ramAllocationRatio[h] ||
+      t.cpuAllocationRatio[h] !== o.cpuAllocationRatio[h] ||
+      t.diskAllocationRatio[h] !== o.diskAllocationRatio[h]
+    ) {
+      const changed = this.changedField(h);
+      if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
+    }
+    if (!this.fits(h, f)) return -1;
     t.freeRamMb[h] -= f.memoryMb;
     t.freeDiskMb[h] -= f.diskGb * 1024;
     t.vcpusUsed[h] += f.vcpus;
     t.numInstances[h] += 1;
     t.numIoOps[h] += 1;
+    o.freeRamMb[h] -= f.memoryMb;
+    o.freeDiskMb[h] -= f.diskGb * 1024;
+    o.vcpusUsed[h] += f.vcpus;
+    o.numInstances[h] += 1;
     if (group) this.groups.addMember(group, h);
     return this.instances.add(
       id,
@@ -75,8 +118,54 @@ export class ClusterState {
     t.freeDiskMb[h] += inst.diskGb[slot] * 1024;
     t.vcpusUsed[h] -= inst.vcpus[slot];
     t.numInstances[h] -= 1;
+    const o = this.own;
+    o.freeRamMb[h] += inst.memoryMb[slot];
+    o.freeDiskMb[h] += inst.diskGb[slot] * 1024;
+    o.vcpusUsed[h] -= inst.vcpus[slot];
+    o.numInstances[h] -= 1;
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);
   }
+
+  /**
+   * Check the whole host table against the compute node's own counts (once, at the end of a
+   * replay): a description of the first field a strategy changed, or undefined.
+   */
+  findTableChange(): string | undefined {
+    for (let h = 0; h < this.hosts.size; h++) {
+      const changed = this.changedField(h);
+      if (changed !== undefined) return `changed the host table: ${changed}`;
+    }
+    return undefined;
+  }
+
+  /** The first checked field of host `h` that differs from the compute node's copy (NaN equals NaN). */
+  private changedField(h: number): string | undefined {
+    const t = this.hosts;
+    const o = this.own;
+    for (const field of CHECKED_FIELDS) {
+      const seen = t[field][h];
+      const own = o[field][h];
+      if (!Object.is(seen, own) && !(seen === own)) {
+        return `${field} of host "${t.names[h]}" is ${seen}, but the compute node's claims leave ${own} (strategies may only read ctx.cluster.hosts)`;
+      }
+    }
+    return undefined;
+  }
 }
+
+/** Host-table fields a claim reads (usage and capacity): written by claims and releases only. */
+const CHECKED_FIELDS = [
+  'freeRamMb',
+  'freeDiskMb',
+  'vcpusUsed',
+  'numInstances',
+  'totalUsableRamMb',
+  'totalUsableDiskGb',
+  'vcpusTotal',
+  'ramAllocationRatio',
+  'cpuAllocationRatio',
+  'diskAllocationRatio',
+] as const;
+type CheckedField = (typeof CHECKED_FIELDS)[number];

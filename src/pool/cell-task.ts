@@ -3,6 +3,7 @@ import { InputError, UsageError } from '../common/errors.ts';
 import { scanShapes } from '../metrics/shapes.ts';
 import { runReplayTask } from '../replay/task.ts';
 import type { Report } from '../report/schema.ts';
+import { PluginError } from '../scheduler/errors.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
@@ -25,8 +26,12 @@ export interface CellTask {
   readonly meter: TaskMeter;
 }
 
-/** Why a cell failed: `input`/`usage` are the user's to fix, `worker` means its thread died. */
-export type CellErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'worker';
+/**
+ * Why a cell failed: `input`/`usage` are the user's to fix, `plugin` is the user's plugin code
+ * failing (or breaking the driver contract), `internal` is a bug in schedbench, `worker` means
+ * its thread died.
+ */
+export type CellErrorKind = 'input' | 'usage' | 'plugin' | 'cancelled' | 'internal' | 'worker';
 
 export interface CellError {
   readonly kind: CellErrorKind;
@@ -42,6 +47,7 @@ export type CellResult =
 export function cellError(err: unknown): CellError {
   if (err instanceof InputError) return { kind: 'input', message: err.message };
   if (err instanceof UsageError) return { kind: 'usage', message: err.message };
+  if (err instanceof PluginError) return { kind: 'plugin', message: err.message };
   if (err instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled' };
   const e = err as Error;
   return { kind: 'internal', message: e?.message ?? String(err), stack: e?.stack };

@@ -3,7 +3,7 @@ import type { CellOutcome } from './run-matrix.ts';
 import type { PreparedTrace } from './shared-traces.ts';
 
 const cellErrorSchema = z.object({
-  kind: z.enum(['input', 'usage', 'cancelled', 'internal', 'worker']),
+  kind: z.enum(['input', 'usage', 'plugin', 'cancelled', 'internal', 'worker']),
   message: z.string(),
 });
 
@@ -68,8 +68,9 @@ export function runSummary(
 /**
  * The exit code of a run, and the one message to print when every cell failed the same way:
  * 0 all cells done; 130 interrupted; when every cell failed with one and the same error, the code
- * that error has alone (2 bad input or usage, 3 internal), so a bad trace or flag reads the same
- * in a matrix as in a single run; otherwise 1 (some cells failed: see run.json).
+ * that error has alone (2 bad input, usage or a failing plugin, 3 internal), so a bad trace, flag
+ * or plugin reads the same in a matrix as in a single run; otherwise 1 (some cells failed: see
+ * run.json).
  */
 export function exitStatus(outcomes: readonly CellOutcome[]): { code: number; message?: string } {
   if (outcomes.some((o) => o.status === 'cancelled')) return { code: 130 };
@@ -77,7 +78,8 @@ export function exitStatus(outcomes: readonly CellOutcome[]): { code: number; me
   if (failed.length === 0) return { code: 0 };
   const first = failed[0].error!;
   const same = failed.length === outcomes.length && failed.every((o) => o.error!.message === first.message);
-  if (same && (first.kind === 'input' || first.kind === 'usage')) return { code: 2, message: first.message };
+  if (same && (first.kind === 'input' || first.kind === 'usage' || first.kind === 'plugin'))
+    return { code: 2, message: first.message };
   if (same && first.kind === 'internal') return { code: 3, message: `internal error: ${first.message}` };
   return { code: 1 };
 }

@@ -190,6 +190,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
       while (this.departures.size > 0) this.advance(this.departures.peekDue());
+      this.manager.verifyHostTable();
       this.result.endTime = Math.max(this.lastTime, 0);
       this.result.liveAtEnd = this.cluster.instances.liveCount;
       this.result.wallMs = performance.now() - t0;

@@ -20,3 +20,65 @@ export class SchedulingError extends Error {
     this.name = 'SchedulingError';
   }
 }
+
+/**
+ * A strategy broke the driver contract (a host number that is no host, a host table written behind
+ * the compute node's back, a NaN score). Thrown where it is seen; at the plugin boundary it becomes a
+ * PluginError naming the file. From a built-in strategy it stays internal: a bug in schedbench.
+ */
+export class ContractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+/** Where a plugin failed: loading its file, parsing its options, creating it, or deciding. */
+export type PluginPhase =
+  | 'load'
+  | 'options'
+  | 'create'
+  | 'decision'
+  | `decision (request ${string})`
+  | 'end of replay';
+
+/**
+ * A plugin (a `--plugin` file, a `--strategy FILE`, a strategies/ drop-in) failed or broke the
+ * contract: the user's code, not schedbench's. One line, `plugin FILE: PHASE: reason`; exit code 2,
+ * cell error kind `plugin`.
+ */
+export class PluginError extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly phase: PluginPhase,
+    readonly reason: string,
+  ) {
+    super(`plugin ${plugin}: ${phase}: ${reason}`);
+    this.name = 'PluginError';
+  }
+}
+
+/** The one-line reason of anything a plugin threw (`null`, a string, an Error...). */
+export function thrownReason(err: unknown): string {
+  if (err instanceof Error) return String(err.message).split('\n')[0] || err.name;
+  if (typeof err === 'string') return `threw "${err.split('\n')[0]}"`;
+  if (err === null || err === undefined || typeof err !== 'object') return `threw ${String(err)}`;
+  return 'threw a non-Error object';
+}
+
+const pluginFiles = new WeakMap<object, string>();
+
+/** Mark a driver as a plugin's, so contract errors the manager finds name the file. */
+export function markPluginDriver(driver: object, file: string): void {
+  pluginFiles.set(driver, file);
+}
+
+/**
+ * The error for a contract broken by `driver`: a PluginError naming the file for a plugin's driver,
+ * otherwise a ContractError (an internal error: built-in strategies are schedbench's own code).
+ */
+export function contractError(driver: { readonly name: string }, phase: PluginPhase, reason: string): Error {
+  const file = pluginFiles.get(driver);
+  const message = `strategy "${driver.name}" ${reason}`;
+  return file === undefined ? new ContractError(message) : new PluginError(file, phase, message);
+}

@@ -1,7 +1,7 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { SeededRng } from '../common/rng.ts';
 import type { DriverContext, SchedulerDriver } from './driver.ts';
-import { MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
+import { ContractError, contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
 
@@ -174,14 +174,25 @@ export class SchedulerManager implements DriverContext {
     const k = this.settle(index);
     const spec = this.spec;
     const n = spec.instanceIds.length;
-    const slot = this.cluster.claim(
-      host,
-      spec.instanceIds[k],
-      spec.flavor,
-      spec.group,
-      n > 1 ? spec.requestId : '',
-      n,
-    );
+    // A host number must be one: NaN, 1.5 or -1 would read as a failed claim and be retried.
+    if (host >>> 0 !== host || host >= this.cluster.hosts.size) {
+      throw this.broken(
+        `provisioned instance ${index} on host ${host}, which is no host number (0 to ${this.cluster.hosts.size - 1})`,
+      );
+    }
+    let slot: number;
+    try {
+      slot = this.cluster.claim(
+        host,
+        spec.instanceIds[k],
+        spec.flavor,
+        spec.group,
+        n > 1 ? spec.requestId : '',
+        n,
+      );
+    } catch (err) {
+      throw err instanceof ContractError ? this.broken(err.message) : err;
+    }
     if (slot < 0) {
       this.state[k] = CLAIM_FAILED;
       this.tried[k].push(host);
@@ -206,7 +217,21 @@ export class SchedulerManager implements DriverContext {
     this.stats.hostEvaluations += n;
   }
 
+  /**
+   * At the end of a replay: the whole host table must still be what claims and releases made it.
+   * Throws the contract error naming the strategy when a driver wrote it.
+   */
+  verifyHostTable(): void {
+    const changed = this.cluster.findTableChange();
+    if (changed !== undefined) throw contractError(this.opts.driver, 'end of replay', changed);
+  }
+
   // --- internals -----------------------------------------------------------------------------
+
+  /** The error for a contract the driver broke during the current request. */
+  private broken(reason: string): Error {
+    return contractError(this.opts.driver, `decision (request ${this.spec.requestId})`, reason);
+  }
 
   private begin(spec: RequestSpec, n: number): void {
     this.spec = spec;
@@ -255,8 +280,8 @@ export class SchedulerManager implements DriverContext {
     this.stats.decisions += size;
     onDriverCall?.(ms, size);
     if (this.passSettled !== size) {
-      throw new Error(
-        `strategy "${driver.name}" settled ${this.passSettled} of ${size} instance(s) of request "${spec.requestId}": ` +
+      throw this.broken(
+        `settled ${this.passSettled} of ${size} instance(s) of request "${spec.requestId}": ` +
           'scheduleRunInstance must call provision() or noValidHost() once per instance, in order',
       );
     }
@@ -283,8 +308,8 @@ export class SchedulerManager implements DriverContext {
   /** Check the driver settles instances once each, in order; returns the request's instance index. */
   private settle(index: number): number {
     if (index !== this.passSettled || index >= this.passSize) {
-      throw new Error(
-        `strategy "${this.opts.driver.name}" settled instance ${index} of request "${this.spec.requestId}" ` +
+      throw this.broken(
+        `settled instance ${index} of request "${this.spec.requestId}" ` +
           `out of order (expected ${this.passSettled} of ${this.passSize})`,
       );
     }

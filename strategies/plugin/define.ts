@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { ContractError } from '../../src/scheduler/errors.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
 import type { Strategy } from '../../src/scheduler/strategy.ts';
 import type { ConstraintOptions } from '../baseline/constraints.ts';
-import { defineScoreStrategy } from '../baseline/score-strategy.ts';
+import {
+  defineScoreStrategy as defineBuiltinScoreStrategy,
+  type ScoreStrategyDefinition,
+} from '../baseline/score-strategy.ts';
 import type { FilterRequest, PluginInit } from '../filter/types.ts';
 import { HostView } from './host-view.ts';
 
@@ -27,7 +31,7 @@ export interface HostScoreDefinition<S extends z.ZodObject> {
   readonly options?: S;
   /**
    * The score of one feasible host for the request; the highest wins, ties go to cluster order, and
-   * -Infinity (or NaN) rejects the host. `host` is one reused view: read it, do not keep it.
+   * -Infinity rejects the host. NaN is an error. `host` is one reused view: read it, do not keep it.
    */
   score(host: HostView, spec: RequestSpec, options: z.output<S> & ConstraintOptions): number;
 }
@@ -40,7 +44,7 @@ export interface HostScoreDefinition<S extends z.ZodObject> {
 export function defineHostScoreStrategy<S extends z.ZodObject = z.ZodObject<Record<string, never>>>(
   def: HostScoreDefinition<S>,
 ): Strategy<z.output<S> & ConstraintOptions> {
-  return defineScoreStrategy<S>({
+  return defineBuiltinScoreStrategy<S>({
     name: def.name,
     description: def.description,
     options: def.options,
@@ -49,11 +53,39 @@ export function defineHostScoreStrategy<S extends z.ZodObject = z.ZodObject<Reco
       return (list, len, req, scores) => {
         for (let i = 0; i < len; i++) {
           view.index = list[i];
-          scores[i] = def.score(view, req.spec, options);
+          const s = def.score(view, req.spec, options);
+          if (Number.isNaN(s)) throw nanScore(def.name, cluster, list[i]);
+          scores[i] = s;
         }
       };
     },
   });
+}
+
+/**
+ * A score strategy from a scorer over the host table's typed arrays: the fast form (see
+ * `ScoreStrategyDefinition`). Highest wins, ties go to cluster order, -Infinity rejects a host; a
+ * NaN score is an error naming the strategy and the host.
+ */
+export function defineScoreStrategy<S extends z.ZodObject = z.ZodObject<Record<string, never>>>(
+  def: ScoreStrategyDefinition<S>,
+): Strategy<z.output<S> & ConstraintOptions> {
+  return defineBuiltinScoreStrategy<S>({
+    ...def,
+    scorer(cluster, options) {
+      const scorer = def.scorer(cluster, options);
+      return (list, len, req, scores) => {
+        scorer(list, len, req, scores);
+        for (let i = 0; i < len; i++) if (Number.isNaN(scores[i])) throw nanScore(def.name, cluster, list[i]);
+      };
+    },
+  });
+}
+
+function nanScore(strategy: string, cluster: ClusterState, host: number): ContractError {
+  return new ContractError(
+    `strategy "${strategy}" scored host "${cluster.hosts.names[host]}" NaN (a score must be a number; -Infinity rejects a host)`,
+  );
 }
 
 /** A filter for the `filter` strategy (and every strategy taking a `filters` list), loaded by name. */

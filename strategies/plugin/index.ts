@@ -9,13 +9,13 @@ export type { FilterProperties, RequestSpec } from '../../src/scheduler/request-
 export type { Strategy } from '../../src/scheduler/strategy.ts';
 export { type ConstraintOptions, constraintFilters } from '../baseline/constraints.ts';
 export { FitScorer } from '../baseline/fit-score.ts';
-export { defineScoreStrategy } from '../baseline/score-strategy.ts';
 export type { Scorer } from '../baseline/selections.ts';
 export { FilterPipeline, type HostSelection } from '../filter/pipeline.ts';
 export type { FilterRequest, HostFilter, HostWeigher, PluginInit } from '../filter/types.ts';
 export {
   defineFilter,
   defineHostScoreStrategy,
+  defineScoreStrategy,
   defineStrategy,
   defineWeigher,
   type FilterPlugin,

@@ -1,13 +1,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../src/common/errors.ts';
 import type { SchedulerDriver } from '../../src/scheduler/driver.ts';
+import {
+  ContractError,
+  markPluginDriver,
+  PluginError,
+  type PluginPhase,
+  SchedulingError,
+  thrownReason,
+} from '../../src/scheduler/errors.ts';
 import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
 import type { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
 import { FILTERS, WEIGHERS } from '../filter/registry.ts';
-import type { HostFilter, HostWeigher } from '../filter/types.ts';
+import type { FilterRequest, HostFilter, HostWeigher } from '../filter/types.ts';
 import type { FilterPlugin, WeigherPlugin } from './define.ts';
 
 /** Where users drop strategy files to use them by name. */
@@ -29,9 +37,87 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    const message = String((err as Error)?.message ?? err).split('\n')[0];
-    throw new InputError(file, undefined, undefined, `cannot load: ${message}`);
+    throw new PluginError(pluginLabel(file), 'load', thrownReason(err));
   }
+}
+
+/**
+ * How messages name a plugin file: as given, or `./relative` when a worker got the absolute path
+ * of a file under the working folder, so a matrix names it as a single run does.
+ */
+export function pluginLabel(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? `.${sep}${rel}` : file;
+}
+
+/**
+ * What a plugin threw, as the error the run fails with: its own SchedulingError (a filter raising,
+ * as in Nova) and errors already naming a plugin pass; anything else (an Error, `null`, a string, a
+ * broken contract) becomes a PluginError naming the file and the phase.
+ */
+function pluginFailure(err: unknown, label: string, phase: PluginPhase, who: string): unknown {
+  if (err instanceof SchedulingError || err instanceof PluginError) return err;
+  if (err instanceof ContractError) return new PluginError(label, phase, err.message);
+  return new PluginError(label, phase, `${who}: ${thrownReason(err)}`);
+}
+
+/** At create: user errors (an unknown filter name in the options...) keep their own message. */
+function createFailure(err: unknown, label: string, who: string): unknown {
+  if (err instanceof InputError || err instanceof UsageError) return err;
+  return pluginFailure(err, label, 'create', who);
+}
+
+/** The options schema with its parse guarded: a refinement that throws fails in the `options` phase. */
+function guardedSchema(schema: AnyStrategy['optionsSchema'], label: string, who: string) {
+  const guarded = Object.create(schema) as AnyStrategy['optionsSchema'];
+  const wrap =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      try {
+        return f.apply(schema, a);
+      } catch (err) {
+        throw pluginFailure(err, label, 'options', who);
+      }
+    };
+  Object.defineProperty(guarded, 'safeParse', { value: wrap(schema.safeParse) });
+  Object.defineProperty(guarded, 'parse', { value: wrap(schema.parse) });
+  return guarded;
+}
+
+/**
+ * The driver a plugin's `create` returned, guarded at the boundary, once per decision: anything it
+ * throws names the file and the request; a Promise back (an async scheduleRunInstance) is refused.
+ */
+function guardedDriver(driver: SchedulerDriver, label: string, strategyName: string): SchedulerDriver {
+  const name = typeof driver.name === 'string' ? driver.name : strategyName;
+  const who = `strategy "${name}"`;
+  const run = driver.scheduleRunInstance;
+  const guarded: SchedulerDriver = {
+    name,
+    scheduleRunInstance(ctx, spec, props) {
+      let returned: unknown;
+      try {
+        returned = run.call(driver, ctx, spec, props);
+      } catch (err) {
+        throw pluginFailure(err, label, `decision (request ${spec.requestId})`, who);
+      }
+      if (returned !== undefined && typeof (returned as { then?: unknown } | null)?.then === 'function') {
+        // Its work (and any rejection) would land after the replay moved on: refuse it, and keep its
+        // rejection from surfacing as an unhandled one.
+        try {
+          (returned as PromiseLike<unknown>).then(undefined, () => {});
+        } catch {}
+        throw new PluginError(
+          label,
+          `decision (request ${spec.requestId})`,
+          `${who}: scheduleRunInstance must be synchronous (it returned a Promise)`,
+        );
+      }
+    },
+  };
+  markPluginDriver(guarded, label);
+  return guarded;
 }
 
 const validated = new WeakMap<object, AnyStrategy>();
@@ -66,19 +152,26 @@ export function validateStrategy(value: unknown, file: string): AnyStrategy {
     throw bad('optionsSchema', `strategy "${s.name}": must be a zod schema`);
   }
   const create = s.create as (cluster: unknown, options: unknown) => unknown;
+  const label = pluginLabel(file);
+  const name = s.name;
   const strategy: AnyStrategy = {
-    name: s.name,
+    name,
     description: s.description.split('\n')[0],
-    optionsSchema: schema as AnyStrategy['optionsSchema'],
+    optionsSchema: guardedSchema(schema as AnyStrategy['optionsSchema'], label, `strategy "${name}"`),
     create(cluster, options) {
-      const driver = create.call(s, cluster, options) as Partial<SchedulerDriver> | undefined;
+      let driver: Partial<SchedulerDriver> | undefined;
+      try {
+        driver = create.call(s, cluster, options) as Partial<SchedulerDriver> | undefined;
+      } catch (err) {
+        throw createFailure(err, label, `strategy "${name}"`);
+      }
       if (typeof driver?.scheduleRunInstance !== 'function') {
         throw bad(
           'create',
-          `strategy "${s.name}": create() returned no driver with a scheduleRunInstance(ctx, spec, props) method`,
+          `strategy "${name}": create() returned no driver with a scheduleRunInstance(ctx, spec, props) method`,
         );
       }
-      return driver as SchedulerDriver;
+      return guardedDriver(driver as SchedulerDriver, label, name);
     },
   };
   validated.set(value, strategy);
@@ -122,8 +215,15 @@ function checkPlugin(p: FilterPlugin | WeigherPlugin, file: string, registry: Re
 
 function registerFilter(p: FilterPlugin, file: string): void {
   checkPlugin(p, file, FILTERS);
+  const label = pluginLabel(file);
+  const who = `filter "${p.name}"`;
   FILTERS.set(p.name, (init): HostFilter => {
-    const passes = p.create(init);
+    let passes: (host: number, req: FilterRequest) => boolean;
+    try {
+      passes = p.create(init);
+    } catch (err) {
+      throw createFailure(err, label, who);
+    }
     if (typeof passes !== 'function') {
       throw new InputError(
         file,
@@ -136,15 +236,28 @@ function registerFilter(p: FilterPlugin, file: string): void {
       name: p.name,
       runOncePerRequest: p.runOncePerRequest ?? false,
       appliesTo: () => true,
-      hostPasses: passes,
+      hostPasses(host, req) {
+        try {
+          return passes(host, req);
+        } catch (err) {
+          throw pluginFailure(err, label, `decision (request ${req.spec.requestId})`, who);
+        }
+      },
     };
   });
 }
 
 function registerWeigher(p: WeigherPlugin, file: string): void {
   checkPlugin(p, file, WEIGHERS);
+  const label = pluginLabel(file);
+  const who = `weigher "${p.name}"`;
   WEIGHERS.set(p.name, (init): HostWeigher => {
-    const weigh = p.create(init);
+    let weigh: (host: number, req: FilterRequest) => number;
+    try {
+      weigh = p.create(init);
+    } catch (err) {
+      throw createFailure(err, label, who);
+    }
     if (typeof weigh !== 'function') {
       throw new InputError(
         file,
@@ -158,7 +271,23 @@ function registerWeigher(p: WeigherPlugin, file: string): void {
       minval: p.minval,
       maxval: p.maxval,
       multipliers: new Float64Array(init.cluster.hosts.size).fill(p.multiplier ?? 1.0),
-      weigh,
+      weigh(host, req) {
+        let x: number;
+        try {
+          x = weigh(host, req);
+        } catch (err) {
+          throw pluginFailure(err, label, `decision (request ${req.spec.requestId})`, who);
+        }
+        // A NaN would slip through the min/max normalisation and make every weight NaN.
+        if (Number.isNaN(x)) {
+          throw new PluginError(
+            label,
+            `decision (request ${req.spec.requestId})`,
+            `${who} weighed host "${init.cluster.hosts.names[host]}" NaN (a weight must be a number)`,
+          );
+        }
+        return x;
+      },
     };
   });
 }

@@ -109,14 +109,18 @@ describe('the matrix on the worker pool', () => {
       kind: 'usage',
       message: '--set host_subset_size: Too small: expected number to be >0',
     });
+    // A plugin's failure names its file (relative to the working folder, as a single run would)
+    // and the phase: never an internal error.
     expect(byName['throwing__host_subset_size=1'].error).toMatchObject({
-      kind: 'internal',
-      message: 'plugin exploded on request 50',
+      kind: 'plugin',
+      message: expect.stringMatching(
+        /^plugin \.\/test\/fixtures\/plugins\/faulty\.ts: decision \(request [^)]+\): strategy "throwing": plugin exploded on request 50$/,
+      ),
     });
     expect(byName['throwing__host_subset_size=0'].status).toBe('failed');
     expect(byName['broken__host_subset_size=1'].error).toMatchObject({
-      kind: 'internal',
-      message: 'plugin broken at create',
+      kind: 'plugin',
+      message: 'plugin ./test/fixtures/plugins/faulty.ts: create: strategy "broken": plugin broken at create',
     });
     // Only the finished cell left files: its report and placements; no temp files of the others.
     expect(Object.keys(filesIn(dir))).toEqual([
@@ -129,9 +133,9 @@ describe('the matrix on the worker pool', () => {
     expect(summary.counts).toEqual({ cells: 6, ok: 1, failed: 5, cancelled: 0 });
     expect(summary.cells.filter((c) => c.status === 'failed').map((c) => [c.name, c.error?.kind])).toEqual([
       ['filter__host_subset_size=0', 'usage'],
-      ['throwing__host_subset_size=1', 'internal'],
+      ['throwing__host_subset_size=1', 'plugin'],
       ['throwing__host_subset_size=0', 'usage'],
-      ['broken__host_subset_size=1', 'internal'],
+      ['broken__host_subset_size=1', 'plugin'],
       ['broken__host_subset_size=0', 'usage'],
     ]);
   });
