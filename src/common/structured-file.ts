@@ -1,7 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+} from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
+import { MAX_YAML_ALIASES } from './limits.ts';
+import { readWholeFile } from './read-whole-file.ts';
+
+export { describeFsError } from './read-whole-file.ts';
 
 /** A parsed JSON or YAML file that can say on which line a value stands. */
 export interface StructuredFile {
@@ -12,14 +25,13 @@ export interface StructuredFile {
   sourceOf(path: readonly PropertyKey[]): string | undefined;
 }
 
-/** Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). */
+/**
+ * Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). The file
+ * must be a regular file of at most 256 MiB (readWholeFile); YAML merge keys (`<<`) and alias
+ * bombs are refused naming the file, line and key.
+ */
 export function readStructuredFile(path: string): StructuredFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(path, undefined, undefined, describeFsError(err));
-  }
+  const text = readWholeFile(path);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -40,9 +52,33 @@ export function readStructuredFile(path: string): StructuredFile {
     }
     return [node, true];
   };
+  const lineOfNode = (node: unknown) => {
+    const range = isNode(node) ? node.range : undefined;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const merge = findNode(doc, (n) => isScalar(n) && n.value === '<<', true);
+  if (merge) {
+    throw new InputError(
+      path,
+      lineOfNode(merge.node),
+      formatPath([...merge.path, '<<']),
+      'YAML merge keys (<<) are not supported: write the keys out',
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // An alias bomb or an alias to an anchor not yet set: name the first alias in the file.
+    const alias = findNode(doc, isAlias, false);
+    const reason = /excessive alias count/i.test((err as Error).message)
+      ? `too many YAML alias expansions (more than ${MAX_YAML_ALIASES})`
+      : `bad YAML alias: ${(err as Error).message}`;
+    throw new InputError(path, lineOfNode(alias?.node), alias ? formatPath(alias.path) : undefined, reason);
+  }
   return {
     path,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value,
     lineOf(p) {
       // A missing key points at its parent.
       const [node] = walk(p);
@@ -74,10 +110,33 @@ export function formatPath(path: readonly PropertyKey[]): string | undefined {
   return out;
 }
 
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, expected a file';
-  if (code === 'EACCES') return 'permission denied';
-  return (err as Error).message;
+/**
+ * The first node (in document order) that `test` accepts, with the key path to it; with `keys`,
+ * only mapping keys are tested. Iterative, so a deeply nested file cannot overflow the stack.
+ */
+function findNode(
+  doc: Document,
+  test: (node: unknown) => boolean,
+  keys: boolean,
+): { node: unknown; path: PropertyKey[] } | undefined {
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (!keys && test(node)) return { node, path };
+    const children: { node: unknown; path: PropertyKey[] }[] = [];
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (keys && test(pair.key)) return { node: pair.key, path };
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        children.push({ node: pair.value, path: [...path, typeof key === 'number' ? key : String(key)] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        children.push({ node: item, path: [...path, i] });
+      });
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return undefined;
 }
