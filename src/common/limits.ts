@@ -18,6 +18,9 @@ export const MAX_HOSTS = 1_000_000;
 /** Instances of one trace row (`count`). */
 export const MAX_ROW_COUNT = 1_000_000;
 
+/** Scheduler workers of the `caching` strategy (each holds its own copy of host usage). */
+export const MAX_SCHEDULER_WORKERS = 1000;
+
 /** Weigher multipliers: finite, at most this in absolute value. */
 export const MAX_MULTIPLIER = 1_000_000;
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/common/errors.ts';
 import { loadRunConfig, parseSetFlags } from '../../src/config/run-config.ts';
 import { configPoints } from '../../src/config/sweep.ts';
+import { cachingStrategy } from '../../strategies/caching.ts';
 import { filterOptionsSchema } from '../../strategies/filter/options.ts';
 import { filterStrategy } from '../../strategies/filter.ts';
 import { tempDir } from '../helpers/replay.ts';
@@ -98,6 +99,14 @@ describe('config: ratios and multipliers are bounded', () => {
     );
     expect(c.common.cpu_allocation_ratio).toBe(1000);
     expect(c.strategyOptions).toMatchObject({ ram_weight_multiplier: -1e6, disk_weight_multiplier: 1e6 });
+  });
+
+  it('caching workers are at most 1000 (each holds a copy of host usage, created up front)', () => {
+    expect(() => loadRunConfig(cachingStrategy, undefined, parseSetFlags(['workers=1000000000']))).toThrow(
+      '--set workers: Too big: expected number to be <=1000',
+    );
+    const c = loadRunConfig(cachingStrategy, undefined, parseSetFlags(['workers=1000']));
+    expect(c.strategyOptions).toMatchObject({ workers: 1000 });
   });
 
   it('refuses a config that is /dev/zero', () => {
