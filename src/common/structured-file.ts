@@ -56,7 +56,8 @@ export function readStructuredFile(path: string): StructuredFile {
     const range = isNode(node) ? node.range : undefined;
     return range ? lineCounter.linePos(range[0]).line : undefined;
   };
-  const merge = findNode(doc, (n) => isScalar(n) && n.value === '<<', true);
+  // Only a plain `<<` is a merge key (YAML 1.1); a quoted "<<" is an ordinary key.
+  const merge = findNode(doc, (n) => isScalar(n) && n.type === 'PLAIN' && n.value === '<<', true);
   if (merge) {
     throw new InputError(
       path,
@@ -71,9 +72,12 @@ export function readStructuredFile(path: string): StructuredFile {
   } catch (err) {
     // An alias bomb or an alias to an anchor not yet set: name the first alias in the file.
     const alias = findNode(doc, isAlias, false);
-    const reason = /excessive alias count/i.test((err as Error).message)
+    const message = String((err as Error)?.message ?? err).split('\n')[0];
+    const reason = /excessive alias count/i.test(message)
       ? `too many YAML alias expansions (more than ${MAX_YAML_ALIASES})`
-      : `bad YAML alias: ${(err as Error).message}`;
+      : alias
+        ? `bad YAML alias: ${message}`
+        : `not valid JSON or YAML: ${message}`;
     throw new InputError(path, lineOfNode(alias?.node), alias ? formatPath(alias.path) : undefined, reason);
   }
   return {

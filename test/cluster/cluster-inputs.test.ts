@@ -162,3 +162,13 @@ describe('cluster file: user-named keys stay own keys', () => {
     expect(new HostTable(c).aggregateValues(0, 'toString')).toEqual([]);
   });
 });
+
+describe('cluster file: a quoted "<<" is an ordinary key', () => {
+  it('is a trait like any other (only a plain << is a YAML merge key)', () => {
+    const path = file(
+      'c.yaml',
+      'hosts:\n  - {name: h1, vcpus: 1, memory_mb: 1, disk_gb: 1, traits: {"<<": x}}\n',
+    );
+    expect(loadCluster(path).hosts[0].traits).toEqual({ '<<': 'x' });
+  });
+});
