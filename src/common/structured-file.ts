@@ -116,28 +116,40 @@ export function formatPath(path: readonly PropertyKey[]): string | undefined {
 
 /**
  * The first node (in document order) that `test` accepts, with the key path to it; with `keys`,
- * only mapping keys are tested. Iterative, so a deeply nested file cannot overflow the stack.
+ * only mapping keys are tested. Iterative, so a deeply nested file cannot overflow the stack; the
+ * path is rebuilt from parent links only for the node found, so a large report costs no copies.
  */
 function findNode(
   doc: Document,
   test: (node: unknown) => boolean,
   keys: boolean,
 ): { node: unknown; path: PropertyKey[] } | undefined {
-  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  interface Entry {
+    readonly node: unknown;
+    readonly parent: Entry | undefined;
+    readonly key: PropertyKey | undefined;
+  }
+  const pathOf = (e: Entry): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let at: Entry | undefined = e; at?.parent; at = at.parent) path.push(at.key!);
+    return path.reverse();
+  };
+  const stack: Entry[] = [{ node: doc.contents, parent: undefined, key: undefined }];
   while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
-    if (!keys && test(node)) return { node, path };
-    const children: { node: unknown; path: PropertyKey[] }[] = [];
+    const e = stack.pop()!;
+    const { node } = e;
+    if (!keys && test(node)) return { node, path: pathOf(e) };
+    const children: Entry[] = [];
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        if (keys && test(pair.key)) return { node: pair.key, path };
+        if (keys && test(pair.key)) return { node: pair.key, path: pathOf(e) };
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        children.push({ node: pair.value, path: [...path, typeof key === 'number' ? key : String(key)] });
+        children.push({ node: pair.value, parent: e, key: typeof key === 'number' ? key : String(key) });
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
-        children.push({ node: item, path: [...path, i] });
+        children.push({ node: item, parent: e, key: i });
       });
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
