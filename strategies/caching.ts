@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClusterState } from '../src/cluster/cluster-state.ts';
+import { MAX_SCHEDULER_WORKERS } from '../src/common/limits.ts';
 import type { SeededRng } from '../src/common/rng.ts';
 import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
@@ -17,6 +18,7 @@ export const cachingOptionsSchema = filterOptionsSchema.extend({
   workers: z
     .int()
     .positive()
+    .max(MAX_SCHEDULER_WORKERS)
     .default(2)
     .describe('scheduler workers, each with its own cache; calls go to them in turn'),
 });

@@ -1,4 +1,5 @@
 import { InputError } from '../common/errors.ts';
+import { MAX_HOSTS } from '../common/limits.ts';
 import { PyFloat } from '../common/py-float.ts';
 import { parseStructured, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
 import { type ClusterFile, clusterFileSchema } from './schema.ts';
@@ -48,6 +49,7 @@ export function clusterFromObject(value: unknown, label = '<cluster>'): ClusterS
 }
 
 function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec {
+  checkHostCount(file, parsed);
   const hosts: HostSpec[] = [];
   const seen = new Map<string, string>();
   const add = (h: HostSpec, where: (string | number)[]) => {
@@ -67,14 +69,17 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
   for (const key of Object.keys(file.value as object)) {
     if (key === 'hosts') {
       parsed.hosts?.forEach((h, i) => {
-        add(toHostSpec(h.name, h, pythonTraits(file, ['hosts', i, 'traits'], h.traits)), ['hosts', i]);
+        const at = ['hosts', i];
+        add(toHostSpec(h.name, h, metadataOf(file, at, h), pythonTraits(file, at, h.traits)), at);
       });
     } else if (key === 'groups') {
       parsed.groups?.forEach((g, gi) => {
         const width = Math.max(4, String(g.count).length);
-        const traits = pythonTraits(file, ['groups', gi, 'traits'], g.traits);
+        const at = ['groups', gi];
+        const traits = pythonTraits(file, at, g.traits);
+        const metadata = metadataOf(file, at, g);
         for (let k = 1; k <= g.count; k++) {
-          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g, traits), ['groups', gi]);
+          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g, metadata, traits), at);
         }
       });
     }
@@ -88,15 +93,68 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
 
 type HostFields = NonNullable<ClusterFile['hosts']>[number];
 
+/** Refuse, before expanding any group, a cluster of more than MAX_HOSTS hosts. */
+function checkHostCount(file: StructuredFile, parsed: ClusterFile): void {
+  let total = parsed.hosts?.length ?? 0;
+  const limit = MAX_HOSTS.toLocaleString('en-US');
+  if (total > MAX_HOSTS) {
+    throw new InputError(
+      file.path,
+      file.lineOf(['hosts']),
+      'hosts',
+      `more than ${limit} hosts (the host limit)`,
+    );
+  }
+  parsed.groups?.forEach((g, gi) => {
+    total += g.count;
+    if (total > MAX_HOSTS) {
+      const at = ['groups', gi, 'count'];
+      throw new InputError(
+        file.path,
+        file.lineOf(at),
+        `groups[${gi}].count`,
+        `the cluster would have ${total.toLocaleString('en-US')} hosts, more than the limit of ${limit}`,
+      );
+    }
+  });
+}
+
+// The raw (validated) object at a path of the file: zod's record output drops a `__proto__` key,
+// which Nova keeps as an ordinary key, so user-named keys are copied from the file itself.
+function rawAt(file: StructuredFile, at: readonly (string | number)[]): unknown {
+  let v: unknown = file.value;
+  for (const k of at) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+/** Each aggregate's metadata as own string properties (Nova keeps metadata values as strings). */
+function metadataOf(
+  file: StructuredFile,
+  at: readonly (string | number)[],
+  h: Omit<HostFields, 'name'>,
+): Record<string, string>[] {
+  return h.aggregates.map((a, i) => {
+    const raw = rawAt(file, [...at, 'aggregates', i, 'metadata']);
+    if (raw === null || typeof raw !== 'object') return a.metadata;
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
+  });
+}
+
 /**
  * Trait values as Nova's `json.loads` holds them: numbers written with a fraction or an exponent
  * become PyFloat, so the ComputeCapabilitiesFilter compares `2.0` as Python's str() prints it.
  */
 function pythonTraits(
   file: StructuredFile,
-  at: (string | number)[],
-  traits: Record<string, unknown>,
+  host: (string | number)[],
+  parsed: Record<string, unknown>,
 ): Record<string, unknown> {
+  const at = [...host, 'traits'];
+  const raw = rawAt(file, at);
+  const traits = raw !== null && typeof raw === 'object' ? raw : parsed;
   const convert = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'number') return /[.eE]/.test(file.sourceOf(path) ?? '') ? new PyFloat(v) : v;
     if (Array.isArray(v)) return v.map((x, i) => convert(x, [...path, i]));
@@ -108,10 +166,17 @@ function pythonTraits(
   return convert(traits, at) as Record<string, unknown>;
 }
 
-function toHostSpec(name: string, h: Omit<HostFields, 'name'>, traits: Record<string, unknown>): HostSpec {
+function toHostSpec(
+  name: string,
+  h: Omit<HostFields, 'name'>,
+  metadata: readonly Record<string, string>[],
+  traits: Record<string, unknown>,
+): HostSpec {
   const aggregates: Aggregate[] = [];
   if (h.az !== undefined) aggregates.push({ name: `az:${h.az}`, metadata: { availability_zone: h.az } });
-  for (const a of h.aggregates) aggregates.push({ name: a.name, metadata: a.metadata });
+  h.aggregates.forEach((a, i) => {
+    aggregates.push({ name: a.name, metadata: metadata[i] });
+  });
   return {
     name,
     vcpus: h.vcpus,

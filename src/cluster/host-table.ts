@@ -91,7 +91,8 @@ export class HostTable {
   aggregateValues(h: number, key: string): string[] {
     const out: string[] = [];
     for (const a of this.aggregates[h]) {
-      const v = a.metadata[key];
+      // Own keys only: a user-named key such as `constructor` is not an inherited member.
+      const v = Object.hasOwn(a.metadata, key) ? a.metadata[key] : undefined;
       if (v !== undefined && !out.includes(v)) out.push(v);
     }
     return out;
@@ -104,7 +105,7 @@ export class HostTable {
   aggregateMetadata(h: number, onlyWithKey?: string): Map<string, Set<string>> {
     const out = new Map<string, Set<string>>();
     for (const a of this.aggregates[h]) {
-      if (onlyWithKey !== undefined && !(onlyWithKey in a.metadata)) continue;
+      if (onlyWithKey !== undefined && !Object.hasOwn(a.metadata, onlyWithKey)) continue;
       for (const [k, v] of Object.entries(a.metadata)) {
         let set = out.get(k);
         if (!set) {

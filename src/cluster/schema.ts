@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { allocationRatio, size } from '../common/bounds.ts';
+import { MAX_HOSTS } from '../common/limits.ts';
 
-const count = z.int().nonnegative();
-const ratio = z.number().positive();
+const count = size();
+const ratio = allocationRatio();
 
 // Nova keeps aggregate metadata as strings; numbers and booleans are accepted for convenience.
 const metadataValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -23,7 +25,16 @@ const hostFields = {
 };
 
 const host = z.strictObject({ name: z.string().min(1), ...hostFields });
-const hostGroup = z.strictObject({ count: z.int().positive(), prefix: z.string(), ...hostFields });
+const hostGroup = z.strictObject({
+  count: z
+    .int()
+    .positive()
+    .max(MAX_HOSTS, {
+      error: `expected an integer from 1 to ${MAX_HOSTS.toLocaleString('en-US')} (the host limit)`,
+    }),
+  prefix: z.string(),
+  ...hostFields,
+});
 
 /** The cluster file, as documented in traces/README.md. */
 export const clusterFileSchema = z

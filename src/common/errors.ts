@@ -1,6 +1,10 @@
+import { escapeControls, safeMessage } from './safe-text.ts';
+
 /**
  * An error in a user's input: a file, and where known the line and the field.
- * The CLI prints `message` as the one line a user sees and exits with code 2.
+ * The CLI prints `message` as the one line a user sees and exits with code 2. Every part is made
+ * safe to print (control characters escaped, long values cut), so a hostile value cannot forge a
+ * second line or reach the terminal as an escape sequence.
  */
 export class InputError extends Error {
   readonly file: string;
@@ -9,6 +13,9 @@ export class InputError extends Error {
   readonly reason: string;
 
   constructor(file: string, line: number | undefined, field: string | undefined, reason: string) {
+    file = escapeControls(file);
+    field = field === undefined ? undefined : safeMessage(field);
+    reason = safeMessage(reason);
     const where = line === undefined ? file : `${file}:${line}`;
     super(field === undefined ? `${where}: ${reason}` : `${where}: ${field}: ${reason}`);
     this.name = 'InputError';
@@ -19,10 +26,13 @@ export class InputError extends Error {
   }
 }
 
-/** A usage error on the command line (an unknown strategy, a bad flag value). Exit code 2. */
+/**
+ * A usage error on the command line (an unknown strategy, a bad flag value). Exit code 2. The
+ * message is made safe to print, as InputError's is.
+ */
 export class UsageError extends Error {
   constructor(message: string) {
-    super(message);
+    super(safeMessage(message));
     this.name = 'UsageError';
   }
 }

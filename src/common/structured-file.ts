@@ -1,7 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+} from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
+import { MAX_YAML_ALIASES } from './limits.ts';
+import { readWholeFile } from './read-whole-file.ts';
+
+export { describeFsError } from './read-whole-file.ts';
 
 /** A parsed JSON or YAML file that can say on which line a value stands. */
 export interface StructuredFile {
@@ -12,14 +25,13 @@ export interface StructuredFile {
   sourceOf(path: readonly PropertyKey[]): string | undefined;
 }
 
-/** Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). */
+/**
+ * Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). The file
+ * must be a regular file of at most 256 MiB (readWholeFile); YAML merge keys (`<<`) and alias
+ * bombs are refused naming the file, line and key.
+ */
 export function readStructuredFile(path: string): StructuredFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(path, undefined, undefined, describeFsError(err));
-  }
+  const text = readWholeFile(path);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -40,9 +52,37 @@ export function readStructuredFile(path: string): StructuredFile {
     }
     return [node, true];
   };
+  const lineOfNode = (node: unknown) => {
+    const range = isNode(node) ? node.range : undefined;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  // Only a plain `<<` is a merge key (YAML 1.1); a quoted "<<" is an ordinary key.
+  const merge = findNode(doc, (n) => isScalar(n) && n.type === 'PLAIN' && n.value === '<<', true);
+  if (merge) {
+    throw new InputError(
+      path,
+      lineOfNode(merge.node),
+      formatPath([...merge.path, '<<']),
+      'YAML merge keys (<<) are not supported: write the keys out',
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // An alias bomb or an alias to an anchor not yet set: name the first alias in the file.
+    const alias = findNode(doc, isAlias, false);
+    const message = String((err as Error)?.message ?? err).split('\n')[0];
+    const reason = /excessive alias count/i.test(message)
+      ? `too many YAML alias expansions (more than ${MAX_YAML_ALIASES})`
+      : alias
+        ? `bad YAML alias: ${message}`
+        : `not valid JSON or YAML: ${message}`;
+    throw new InputError(path, lineOfNode(alias?.node), alias ? formatPath(alias.path) : undefined, reason);
+  }
   return {
     path,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value,
     lineOf(p) {
       // A missing key points at its parent.
       const [node] = walk(p);
@@ -74,10 +114,45 @@ export function formatPath(path: readonly PropertyKey[]): string | undefined {
   return out;
 }
 
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, expected a file';
-  if (code === 'EACCES') return 'permission denied';
-  return (err as Error).message;
+/**
+ * The first node (in document order) that `test` accepts, with the key path to it; with `keys`,
+ * only mapping keys are tested. Iterative, so a deeply nested file cannot overflow the stack; the
+ * path is rebuilt from parent links only for the node found, so a large report costs no copies.
+ */
+function findNode(
+  doc: Document,
+  test: (node: unknown) => boolean,
+  keys: boolean,
+): { node: unknown; path: PropertyKey[] } | undefined {
+  interface Entry {
+    readonly node: unknown;
+    readonly parent: Entry | undefined;
+    readonly key: PropertyKey | undefined;
+  }
+  const pathOf = (e: Entry): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let at: Entry | undefined = e; at?.parent; at = at.parent) path.push(at.key!);
+    return path.reverse();
+  };
+  const stack: Entry[] = [{ node: doc.contents, parent: undefined, key: undefined }];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    const { node } = e;
+    if (!keys && test(node)) return { node, path: pathOf(e) };
+    const children: Entry[] = [];
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (keys && test(pair.key)) return { node: pair.key, path: pathOf(e) };
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        children.push({ node: pair.value, parent: e, key: typeof key === 'number' ? key : String(key) });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        children.push({ node: item, parent: e, key: i });
+      });
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return undefined;
 }

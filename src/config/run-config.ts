@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AllocationRatios } from '../cluster/cluster-spec.ts';
+import { allocationRatio } from '../common/bounds.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { formatPath, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
@@ -9,9 +10,9 @@ export const commonConfigSchema = z.strictObject({
   seed: z.int().default(0),
   max_attempts: z.int().positive().default(3),
   multi_create: z.enum(['each', 'all-or-nothing']).default('each'),
-  cpu_allocation_ratio: z.number().positive().optional(),
-  ram_allocation_ratio: z.number().positive().optional(),
-  disk_allocation_ratio: z.number().positive().optional(),
+  cpu_allocation_ratio: allocationRatio().optional(),
+  ram_allocation_ratio: allocationRatio().optional(),
+  disk_allocation_ratio: allocationRatio().optional(),
 });
 export type CommonConfig = z.output<typeof commonConfigSchema>;
 
@@ -48,19 +49,22 @@ export function loadRunConfig(
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
     throw new InputError(configPath!, 1, undefined, 'expected a mapping of option names to values');
   }
-  const merged: Record<string, unknown> = {
-    ...(fromFile as Record<string, unknown>),
-    ...listValues(strategy, sets),
-  };
+  // Null-prototype objects: a key named `__proto__` stays an own key, so it is reported as unknown
+  // instead of silently replacing the object's prototype.
+  const merged: Record<string, unknown> = Object.assign(
+    Object.create(null),
+    fromFile as Record<string, unknown>,
+    listValues(strategy, sets),
+  );
   if (seed !== undefined) merged.seed = seed;
-  const common: Record<string, unknown> = {};
-  const own: Record<string, unknown> = {};
+  const common: Record<string, unknown> = Object.create(null);
+  const own: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(merged)) (COMMON_KEYS.has(k) ? common : own)[k] = v;
 
   const fail = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): never => {
     const path = [...prefix, ...issue.path];
     const key = String(path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
-    if (key in sets || (key === 'seed' && seed !== undefined)) {
+    if (Object.hasOwn(sets, key) || (key === 'seed' && seed !== undefined)) {
       throw new UsageError(`--set ${formatPath(path) ?? key}: ${issue.message}`);
     }
     if (file)
@@ -80,7 +84,7 @@ export function loadRunConfig(
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
       const msg = `unknown option "${key}" for strategy ${strategy.name}`;
-      if (key in sets) throw new UsageError(`--set ${key}: ${msg}`);
+      if (Object.hasOwn(sets, key)) throw new UsageError(`--set ${key}: ${msg}`);
       throw new InputError(file?.path ?? 'config', file?.lineOf([key]), key, msg);
     }
     fail(issue, []);
@@ -99,7 +103,8 @@ export function loadRunConfig(
  * lists), otherwise strings; a value with commas is a list.
  */
 export function parseSetFlags(flags: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Null prototype: `--set __proto__=5` is an own key, refused later as an unknown option.
+  const out: Record<string, unknown> = Object.create(null);
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set ${flag}: expected key=value`);
@@ -129,9 +134,10 @@ function listValues(
 ): Record<string, unknown> {
   const defaults = strategy.optionsSchema.safeParse({});
   const d = (defaults.success ? defaults.data : {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...sets };
+  const out: Record<string, unknown> = Object.assign(Object.create(null), sets);
   for (const [k, v] of Object.entries(sets)) {
-    if (Array.isArray(d[k]) && typeof v === 'string') out[k] = v.split(',').map((x) => x.trim());
+    if (Object.hasOwn(d, k) && Array.isArray(d[k]) && typeof v === 'string')
+      out[k] = v.split(',').map((x) => x.trim());
   }
   return out;
 }

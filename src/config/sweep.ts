@@ -22,7 +22,7 @@ const LISTS = new Set(['array', 'tuple', 'set']);
 export function isListOption(schema: z.ZodType, key: string): boolean {
   const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType> } } })
     ._zod.def;
-  let t = def.type === 'object' ? def.shape?.[key] : undefined;
+  let t = def.type === 'object' && def.shape && Object.hasOwn(def.shape, key) ? def.shape[key] : undefined;
   while (t) {
     const d = (t as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })
       ._zod.def;
@@ -61,7 +61,7 @@ export function configPoints(
   optionsSchema: z.ZodType,
 ): ConfigPoint[] {
   const sets = parseSetFlags(setFlags);
-  const fixed: Record<string, unknown> = {};
+  const fixed: Record<string, unknown> = Object.create(null);
   const dims: Dimension[] = [];
   for (const [key, value] of Object.entries(sets)) {
     if (Array.isArray(value) && !isListOption(optionsSchema, key)) dims.push({ key, values: value });

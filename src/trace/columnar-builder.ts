@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { GROUP_POLICIES } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
-import { describeFsError } from '../common/structured-file.ts';
+import { describeFsError } from '../common/read-whole-file.ts';
 import { type BadRowColumns, type ColumnarTraceData, KIND_DELETE, NO_SYMBOL } from './columnar.ts';
-import { CsvTraceSource } from './csv-reader.ts';
+import { CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
 import { DELETE, type TraceRow } from './row.ts';
 import type { RowSink } from './source.ts';
 
@@ -21,8 +20,7 @@ export async function scanTrace(path: string): Promise<{ bytes: number; lines: n
   let bytes = 0;
   let lines = 0;
   try {
-    if ((await stat(path)).isDirectory())
-      throw new InputError(path, undefined, undefined, 'is a directory, expected a trace CSV file');
+    await refuseNonRegular(path);
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../common/errors.ts';
-import { describeFsError } from '../common/structured-file.ts';
+import { MAX_TRACE_LINE_BYTES } from '../common/limits.ts';
+import { describeFsError, describeNonRegular } from '../common/read-whole-file.ts';
 import { indexColumns, RowDecoder } from './decode.ts';
 import { emptyRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
@@ -17,9 +18,7 @@ export class CsvTraceSource implements RowSource {
   async read(sink: RowSink): Promise<void> {
     const { path } = this;
     try {
-      const s = await stat(path);
-      if (s.isDirectory())
-        throw new InputError(path, undefined, undefined, 'is a directory, expected a trace CSV file');
+      await refuseNonRegular(path);
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError(path, undefined, undefined, describeFsError(err));
@@ -29,11 +28,14 @@ export class CsvTraceSource implements RowSource {
     const parser = parse({
       bom: true,
       skip_empty_lines: true,
+      // Short rows reach the decoder, which names the first missing field with the row's line.
       relax_column_count_less: true,
+      // A FIFO or a file without newlines must not grow the parser's buffer without bound.
+      max_record_size: MAX_TRACE_LINE_BYTES,
       on_record: (record: string[], info) => {
         const line = info.lines;
         if (!decoder) {
-          decoder = new RowDecoder(path, indexColumns(path, record));
+          decoder = new RowDecoder(path, indexColumns(path, record), record);
           return null;
         }
         try {
@@ -63,10 +65,25 @@ export class CsvTraceSource implements RowSource {
   }
 }
 
+/**
+ * A trace must be a regular file: a directory, a FIFO or a device (`/dev/zero`) is refused with one
+ * line naming the path, before anything is read.
+ */
+export async function refuseNonRegular(path: string): Promise<void> {
+  const s = await stat(path);
+  if (s.isDirectory())
+    throw new InputError(path, undefined, undefined, 'is a directory, expected a trace CSV file');
+  if (!s.isFile()) throw new InputError(path, undefined, undefined, describeNonRegular(s));
+}
+
 function toInputError(path: string, err: unknown): unknown {
   if (err instanceof InputError) return err;
   if (err instanceof CsvError) {
     const line = (err as unknown as { lines?: number }).lines;
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      const mib = MAX_TRACE_LINE_BYTES / (1024 * 1024);
+      return new InputError(path, line, undefined, `a row longer than the ${mib} MiB limit`);
+    }
     return new InputError(
       path,
       line,

@@ -1,5 +1,7 @@
 import { GROUP_POLICIES, type GroupPolicy } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
+import { MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
+import { quote } from '../common/safe-text.ts';
 import type { ExtraSpecs } from '../scheduler/request-spec.ts';
 import { CREATE, DELETE, type TraceRow } from './row.ts';
 
@@ -23,7 +25,6 @@ export const COLUMNS = [
 export type Column = (typeof COLUMNS)[number];
 
 const REQUIRED: readonly Column[] = ['time', 'id', 'vcpus', 'memory_mb'];
-const MAX_COUNT = 1_000_000;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Column positions from the header row; -1 for an absent optional column. */
@@ -52,19 +53,31 @@ export function indexColumns(file: string, header: readonly string[]): ColumnInd
 export class RowDecoder {
   private readonly specCache = new Map<string, ExtraSpecs>();
 
+  /** `header`: the header row, so a row with fewer fields can name the first one it lacks. */
   constructor(
     private readonly file: string,
     private readonly cols: ColumnIndex,
+    private readonly header: readonly string[] = [],
   ) {}
 
   decode(record: readonly string[], line: number, row: TraceRow): void {
     const c = this.cols;
     row.line = line;
+    if (record.length < this.header.length) {
+      // A truncated row (often the last line of a cut file) must not read its absent fields as
+      // empty, which would give them their defaults (disk_gb 0, count 1).
+      throw new InputError(
+        this.file,
+        line,
+        this.header[record.length].trim(),
+        `missing: the row has ${record.length} of the header's ${this.header.length} fields`,
+      );
+    }
     row.time = this.number(record, c.time, 'time', line, true);
     const event = this.text(record, c.event).trim();
     if (event === '' || event === 'create') row.event = CREATE;
     else if (event === 'delete') row.event = DELETE;
-    else throw new InputError(this.file, line, 'event', `expected create or delete, got "${event}"`);
+    else throw new InputError(this.file, line, 'event', `expected create or delete, got ${quote(event)}`);
     row.id = this.text(record, c.id).trim();
     if (row.id === '') throw new InputError(this.file, line, 'id', 'missing value');
     if (row.event === DELETE) return;
@@ -73,12 +86,12 @@ export class RowDecoder {
     row.memoryMb = this.integer(record, c.memory_mb, 'memory_mb', line, undefined);
     row.diskGb = this.integer(record, c.disk_gb, 'disk_gb', line, 0);
     row.count = this.integer(record, c.count, 'count', line, 1);
-    if (row.count < 1 || row.count > MAX_COUNT) {
+    if (row.count < 1 || row.count > MAX_ROW_COUNT) {
       throw new InputError(
         this.file,
         line,
         'count',
-        `expected an integer from 1 to ${MAX_COUNT}, got ${row.count}`,
+        `expected an integer from 1 to ${MAX_ROW_COUNT}, got ${row.count}`,
       );
     }
     const duration = this.text(record, c.duration).trim();
@@ -91,7 +104,7 @@ export class RowDecoder {
         this.file,
         line,
         'group_policy',
-        `expected one of ${GROUP_POLICIES.join(', ')}, got "${policy}"`,
+        `expected one of ${GROUP_POLICIES.join(', ')}, got ${quote(policy)}`,
       );
     }
     if (policy !== '' && row.group === '')
@@ -115,12 +128,22 @@ export class RowDecoder {
   ): number {
     const s = this.text(record, i).trim();
     if (s === '') throw new InputError(this.file, line, field, 'missing value');
-    if (!DECIMAL.test(s)) throw new InputError(this.file, line, field, `expected a number, got "${s}"`);
+    if (!DECIMAL.test(s)) throw new InputError(this.file, line, field, `expected a number, got ${quote(s)}`);
     const v = Number(s);
     if (!Number.isFinite(v))
-      throw new InputError(this.file, line, field, `expected a finite number, got "${s}"`);
+      throw new InputError(this.file, line, field, `expected a finite number, got ${quote(s)}`);
     if (!anySign && v < 0)
-      throw new InputError(this.file, line, field, `expected a non-negative number, got "${s}"`);
+      throw new InputError(this.file, line, field, `expected a non-negative number, got ${quote(s)}`);
+    // Bounded so that spans and time integrals stay finite (no metric can become NaN).
+    if (Math.abs(v) > MAX_TRACE_SECONDS) {
+      const max = MAX_TRACE_SECONDS.toLocaleString('en-US');
+      throw new InputError(
+        this.file,
+        line,
+        field,
+        `expected at most ${max} seconds in magnitude, got ${quote(s)}`,
+      );
+    }
     return v;
   }
 
@@ -137,8 +160,12 @@ export class RowDecoder {
       return dflt;
     }
     const v = DECIMAL.test(s) ? Number(s) : Number.NaN;
-    if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) {
-      throw new InputError(this.file, line, field, `expected a non-negative integer, got "${s}"`);
+    if (!Number.isInteger(v) || v < 0) {
+      throw new InputError(this.file, line, field, `expected a non-negative integer, got ${quote(s)}`);
+    }
+    if (v > MAX_SIZE) {
+      const max = MAX_SIZE.toLocaleString('en-US');
+      throw new InputError(this.file, line, field, `expected at most ${max}, got ${quote(s)}`);
     }
     return v;
   }
@@ -155,7 +182,7 @@ export class RowDecoder {
       const eq = part.indexOf('=');
       const k = eq < 0 ? '' : part.slice(0, eq).trim();
       if (k === '')
-        throw new InputError(this.file, line, 'extra_specs', `expected key=value, got "${part.trim()}"`);
+        throw new InputError(this.file, line, 'extra_specs', `expected key=value, got ${quote(part.trim())}`);
       map.set(k, part.slice(eq + 1).trim());
     }
     const specs: ExtraSpecs = { key, entries: [...map] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiplier as boundedMultiplier } from '../../src/common/bounds.ts';
 import { FILTERS, WEIGHERS } from './registry.ts';
 
 /** Nova's default `enabled_filters` for this tool (the classic resource filters included). */
@@ -16,7 +17,7 @@ export const DEFAULT_FILTERS = [
 
 export const DEFAULT_WEIGHERS = ['RAMWeigher'] as const;
 
-const multiplier = (d: number) => z.number().default(d);
+const multiplier = (d: number) => boundedMultiplier().default(d);
 
 /** A name that must be registered (checked when the config is read, so the error names the key). */
 function known(kind: string, registry: ReadonlyMap<string, unknown>) {
@@ -49,13 +50,11 @@ export const filterOptionsSchema = z.strictObject({
   io_ops_weight_multiplier: multiplier(-1.0).describe('IoOpsWeigher multiplier'),
   num_instances_weight_multiplier: multiplier(0.0).describe('NumInstancesWeigher multiplier'),
   // Nova's option definitions refuse negative soft-affinity multipliers (min=0.0).
-  soft_affinity_weight_multiplier: z
-    .number()
+  soft_affinity_weight_multiplier: boundedMultiplier()
     .min(0)
     .default(1.0)
     .describe('ServerGroupSoftAffinityWeigher multiplier'),
-  soft_anti_affinity_weight_multiplier: z
-    .number()
+  soft_anti_affinity_weight_multiplier: boundedMultiplier()
     .min(0)
     .default(1.0)
     .describe('ServerGroupSoftAntiAffinityWeigher multiplier'),

@@ -75,7 +75,9 @@ function getCapability(t: HostTable, h: number, scope: readonly string[]): Capab
     }
     if (cap === HOST) {
       const attr = readHostAttribute(t, h, name);
-      cap = attr !== null ? attr : (t.traits[h][name] ?? null);
+      // stats.get(name): own keys only, so `toString` or `constructor` is no inherited member.
+      const stats = t.traits[h];
+      cap = attr !== null ? attr : Object.hasOwn(stats, name) ? (stats[name] ?? null) : null;
     } else if (cap !== null && typeof cap === 'object' && !Array.isArray(cap) && !(cap instanceof PyFloat)) {
       const obj = cap as Record<string, unknown>;
       cap = Object.hasOwn(obj, name) ? (obj[name] ?? null) : null;
