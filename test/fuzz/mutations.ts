@@ -148,8 +148,38 @@ export const ODD_KEYS = [
   '<<',
 ];
 
+/** Raw values for a leaf that was a number, or a string: edge cases of its own type mostly. */
+const NUMERIC_VALUES = [
+  '1e308',
+  '-1e308',
+  '1e400',
+  '-1',
+  '-0',
+  '0',
+  '0.5',
+  '1000000000',
+  '4294967296',
+  '9007199254740993',
+  '"5"',
+  '[1e308]',
+];
+const STRING_VALUES = [
+  '""',
+  '"__proto__"',
+  '"constructor"',
+  '"toString"',
+  '"hasOwnProperty"',
+  '"\\u0000"',
+  '"\\u001b[31mred\\u001b]8;;http://x\\u0007"',
+  '"line1\\nschedbench: forged second line"',
+  '"ünïcødé ✓ 🎉 \\u202e"',
+  `"${'y'.repeat(5000)}"`,
+  '5',
+  'null',
+];
+
 export type StructOp =
-  | { op: 'value'; node: number; value: number }
+  | { op: 'value'; node: number; value: number; typed: boolean }
   | { op: 'rename'; node: number; key: number }
   | { op: 'add'; node: number; key: number; value: number }
   | { op: 'duplicate-key'; node: number; value: number }
@@ -161,7 +191,15 @@ const keyIx = fc.nat({ max: ODD_KEYS.length - 1 });
 const valueIx = fc.nat({ max: YAML_VALUES.length - 1 });
 
 export const structOp: fc.Arbitrary<StructOp> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ op: fc.constant('value' as const), node, value: valueIx }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      op: fc.constant('value' as const),
+      node,
+      value: valueIx,
+      typed: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+    }),
+  },
   fc.record({ op: fc.constant('rename' as const), node, key: keyIx }),
   fc.record({ op: fc.constant('add' as const), node, key: keyIx, value: valueIx }),
   fc.record({ op: fc.constant('duplicate-key' as const), node, value: valueIx }),
@@ -196,8 +234,8 @@ export function applyStructOps(text: string, format: 'json' | 'yaml', ops: reado
   const tree = parseYaml(text) as Json;
   const raws: string[] = [];
   const values = format === 'json' ? JSON_VALUES : YAML_VALUES;
-  const rawValue = (i: number) => {
-    raws.push(values[i % values.length]);
+  const rawValue = (i: number, pool: readonly string[] = values) => {
+    raws.push(pool[i % pool.length]);
     return mark(raws.length - 1);
   };
   const rawKey = (k: string) => {
@@ -214,9 +252,18 @@ export function applyStructOps(text: string, format: 'json' | 'yaml', ops: reado
     const last = p[p.length - 1];
     const obj = parent as Record<string | number, Json>;
     switch (o.op) {
-      case 'value':
-        obj[last] = rawValue(o.value);
+      case 'value': {
+        const was = obj[last];
+        const pool = !o.typed
+          ? values
+          : typeof was === 'number'
+            ? NUMERIC_VALUES
+            : typeof was === 'string'
+              ? STRING_VALUES
+              : values;
+        obj[last] = rawValue(o.value, pool);
         break;
+      }
       case 'wrap':
         obj[last] = o.inArray ? [obj[last]] : { [mark(-1)]: obj[last] };
         break;
@@ -297,8 +344,69 @@ export const CSV_VALUES = [
   'x'.repeat(5000),
 ];
 
+/** Values for a field of a given column, most of the time (by the header name of the seed). */
+const CSV_NUMERIC = [
+  '',
+  '-1',
+  '-0',
+  '0',
+  '1e308',
+  '1e400',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '1.5',
+  ' 7 ',
+  '9007199254740993',
+  '1000000',
+  '1000001',
+];
+const CSV_SPECS = [
+  'capabilities:toString=x',
+  'capabilities:constructor=1',
+  'capabilities:__proto__=1',
+  'capabilities:hasOwnProperty=x',
+  'capabilities:numa:nodes=2',
+  'capabilities:numa:__proto__=1',
+  'capabilities:gpus=>= 1e308',
+  'capabilities:cpu_arch=<or> a <or>',
+  'aggregate_instance_extra_specs:valueOf=x',
+  'aggregate_instance_extra_specs:__proto__=true',
+  'k=',
+  '=v',
+  ';;;=;',
+  '"line1\nschedbench: forged second line=x"',
+];
+const CSV_NAMES = [
+  '',
+  '__proto__',
+  'constructor',
+  'toString',
+  'web',
+  'db;web',
+  '"x""y"',
+  '"\u001b[31mred"',
+  'ünïcødé ✓ 🎉',
+];
+const COLUMN_POOLS: Record<string, readonly string[]> = {
+  time: CSV_NUMERIC,
+  vcpus: CSV_NUMERIC,
+  memory_mb: CSV_NUMERIC,
+  disk_gb: CSV_NUMERIC,
+  count: CSV_NUMERIC,
+  duration: CSV_NUMERIC,
+  extra_specs: CSV_SPECS,
+  id: CSV_NAMES,
+  az: CSV_NAMES,
+  group: CSV_NAMES,
+  same_host: CSV_NAMES,
+  different_host: CSV_NAMES,
+  event: ['create', 'delete', 'resize', '', 'CREATE', '__proto__'],
+  group_policy: ['affinity', 'anti-affinity', 'soft-affinity', '', 'constructor'],
+};
+
 export type CsvOp =
-  | { op: 'cell'; row: number; col: number; value: number }
+  | { op: 'cell'; row: number; col: number; value: number; typed: boolean }
   | { op: 'header'; col: number; value: number }
   | { op: 'drop-column'; col: number; where: 'header' | 'all' | 'one-row'; row: number }
   | { op: 'duplicate-column'; col: number }
@@ -313,7 +421,16 @@ const col = fc.nat({ max: 63 });
 const csvValue = fc.nat({ max: CSV_VALUES.length - 1 });
 
 export const csvOp: fc.Arbitrary<CsvOp> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('cell' as const), row, col, value: csvValue }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant('cell' as const),
+      row,
+      col,
+      value: csvValue,
+      typed: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+    }),
+  },
   fc.record({ op: fc.constant('header' as const), col, value: csvValue }),
   fc.record({
     op: fc.constant('drop-column' as const),
@@ -368,7 +485,10 @@ export function applyCsvOps(text: string, ops: readonly CsvOp[]): string {
       case 'cell': {
         const r = data(o.row);
         if (r >= rows.length) break;
-        rows[r][o.col % Math.max(1, rows[r].length)] = CSV_VALUES[o.value];
+        const c = o.col % Math.max(1, rows[r].length);
+        const pool =
+          (o.typed && Object.hasOwn(COLUMN_POOLS, rows[0][c]) && COLUMN_POOLS[rows[0][c]]) || CSV_VALUES;
+        rows[r][c] = pool[o.value % pool.length];
         break;
       }
       case 'header':
