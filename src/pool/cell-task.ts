@@ -25,8 +25,11 @@ export interface CellTask {
   readonly meter: TaskMeter;
 }
 
-/** Why a cell failed: `input`/`usage` are the user's to fix, `worker` means its thread died. */
-export type CellErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'worker';
+/**
+ * Why a cell failed: `input`/`usage` are the user's to fix, `worker` means its thread died,
+ * `timeout` that a decision or the cell ran past its limit (--decision-timeout, --cell-timeout).
+ */
+export type CellErrorKind = 'input' | 'usage' | 'cancelled' | 'internal' | 'worker' | 'timeout';
 
 export interface CellError {
   readonly kind: CellErrorKind;
@@ -71,6 +74,7 @@ export async function runCellTask(task: CellTask, registry: StrategyRegistry): P
       seed: cell.seed,
       onBadRow: task.onBadRow,
       placementsPath: task.placementsPath,
+      heartbeat: task.meter.decisions,
     });
     return { ok: true, report };
   } catch (err) {
