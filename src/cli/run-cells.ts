@@ -11,7 +11,7 @@ import type { RunFlags } from './run.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
 /**
- * Run the cells of `schedbench run`: one cell in this thread, several on the worker pool. For a
+ * Run the cells of `schedbench run` on the worker pool (one thread for a single cell). For a
  * matrix, also write `run.json`, print one table row per cell and one line per failed cell.
  */
 export async function runCells(o: {
