@@ -76,8 +76,12 @@ export function startSession(o: {
       dispatcher.dispose();
       if (dispatcher.cancelled) await executor.destroy();
       else await executor.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      // After a signal the process is ending: a later one still forces the exit (with the first
+      // one's code) instead of killing the process while it writes the last outputs.
+      if (received === undefined) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // The run process under faults that need a real process: hangs, signals, plugins that exit or
 // crash their thread. Each test spawns bin/schedbench.js; the time bounds are hang guards only.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capacityReportSchema } from '../../src/pool/capacity-report.ts';
@@ -225,8 +225,8 @@ describe('signals stop a run: SIGINT exits 130, SIGTERM 143', () => {
         join(out, 'p.csv'),
         '--quiet',
       ]);
-      // The placements temp file appears when the replay starts.
-      await until(() => tempFiles(out).length > 0);
+      // The placements temp file has had rows flushed to it: the replay is under way.
+      await until(() => tempFiles(out).some((f) => statSync(join(out, f)).size > 0));
       p.child.kill(signal);
       const res = await p.exited;
       expect(res.code).toBe(code);
@@ -283,53 +283,68 @@ describe('signals stop a run: SIGINT exits 130, SIGTERM 143', () => {
   it('SIGINT stops a single run stuck in one decision (the watchdog off): exit 130 after the grace period', async () => {
     const g = generated(2000, 20);
     const out = join(g.dir, 'out');
-    const p = start([
-      'run',
-      '--cluster',
-      g.cluster,
-      '--trace',
-      g.trace,
-      '--plugin',
-      HOSTILE,
-      '--strategy',
-      'stuck',
-      '--decision-timeout',
-      '0',
-      '--out',
-      out,
-      '--placements',
-      join(out, 'p.csv'),
-      '--quiet',
-    ]);
-    await until(() => tempFiles(out).length > 0);
+    const stuckMarker = join(g.dir, 'stuck');
+    const p = start(
+      [
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--plugin',
+        HOSTILE,
+        '--strategy',
+        'stuck',
+        '--decision-timeout',
+        '0',
+        '--out',
+        out,
+        '--placements',
+        join(out, 'p.csv'),
+        '--quiet',
+      ],
+      { env: { SCHEDBENCH_TEST_STUCK: stuckMarker } },
+    );
+    // The replay is stuck in its third decision, its placements temp file open.
+    await until(() => existsSync(stuckMarker));
+    expect(tempFiles(out)).toHaveLength(1);
     p.child.kill('SIGINT');
     const res = await p.exited;
     expect(res.code).toBe(130);
+    expect(res.stderr).toBe(
+      'schedbench: interrupted; stopping the tasks (finished reports are kept)\nschedbench: interrupted\n',
+    );
     expect(readdirSync(out)).toEqual([]);
   });
 
   it('a second signal ends the process at once, removing the running cell’s temp file', async () => {
     const g = generated(2000, 20);
     const out = join(g.dir, 'out');
-    const p = start([
-      'run',
-      '--cluster',
-      g.cluster,
-      '--trace',
-      g.trace,
-      '--plugin',
-      HOSTILE,
-      '--strategy',
-      'stuck',
-      '--decision-timeout',
-      '0',
-      '--out',
-      out,
-      '--placements',
-      join(out, 'p.csv'),
-      '--quiet',
-    ]);
-    await until(() => tempFiles(out).length > 0);
+    const stuckMarker = join(g.dir, 'stuck');
+    const p = start(
+      [
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--plugin',
+        HOSTILE,
+        '--strategy',
+        'stuck',
+        '--decision-timeout',
+        '0',
+        '--out',
+        out,
+        '--placements',
+        join(out, 'p.csv'),
+        '--quiet',
+      ],
+      { env: { SCHEDBENCH_TEST_STUCK: stuckMarker } },
+    );
+    // The replay is stuck in its third decision, its placements temp file open.
+    await until(() => existsSync(stuckMarker));
+    expect(tempFiles(out)).toHaveLength(1);
     p.child.kill('SIGTERM');
     await until(() => p.stderr().includes('stopping the tasks'));
     p.child.kill('SIGTERM');
