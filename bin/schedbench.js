@@ -7,5 +7,8 @@ import { register } from 'tsx/esm/api';
 
 registerCjs();
 register();
+// Plugin code runs in this thread when it is loaded: it may not exit the process or crash it.
+const { installProcessGuard } = await import('../src/common/process-guard.ts');
+installProcessGuard();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

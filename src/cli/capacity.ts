@@ -9,12 +9,21 @@ import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.t
 import type { CellError } from '../pool/cell-task.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import type { Dispatcher } from '../pool/dispatcher.ts';
+import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
 import { type PreparedTrace, prepareTraces, type SharingMode } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
-import { collect, collectList, progressIntervalOption, workersOption } from './matrix-options.ts';
+import {
+  cellTimeoutOption,
+  collect,
+  collectList,
+  decisionTimeoutOption,
+  progressIntervalOption,
+  workersOption,
+} from './matrix-options.ts';
 import { intOption } from './options.ts';
-import { startSession } from './session.ts';
+import { checkOutputDir, refuseOverwrites } from './output-paths.ts';
+import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
 interface CapacityFlags {
   cluster: string;
@@ -28,6 +37,8 @@ interface CapacityFlags {
   workers: number;
   shareTraces: SharingMode;
   progressInterval: number;
+  decisionTimeout: number;
+  cellTimeout?: number;
   out: string;
   quiet?: boolean;
 }
@@ -77,6 +88,8 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
         .default('auto'),
     )
     .addOption(progressIntervalOption())
+    .addOption(decisionTimeoutOption(DEFAULT_DECISION_TIMEOUT_S))
+    .addOption(cellTimeoutOption())
     .option('--out <dir>', 'directory for capacity.json', 'reports')
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: CapacityFlags) => {
@@ -85,6 +98,16 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
       const cluster = loadCluster(flags.cluster);
+      const path = join(flags.out, 'capacity.json');
+      checkOutputDir(flags.out, '--out');
+      refuseOverwrites(
+        [
+          { role: '--trace', path: flags.trace },
+          { role: '--cluster', path: flags.cluster },
+          ...(flags.config ? [{ role: '--config', path: flags.config }] : []),
+        ],
+        [{ role: 'capacity report', path }],
+      );
       // The workers start while this thread parses the trace (every probe reads it: shared).
       const session = startSession({
         registry,
@@ -92,6 +115,8 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
         workers: flags.workers,
         quiet: flags.quiet ?? false,
         progressIntervalS: flags.progressInterval,
+        decisionTimeoutS: flags.decisionTimeout,
+        cellTimeoutS: flags.cellTimeout,
       });
       // Strategies search side by side; each round of one probes its share of the workers.
       const width = Math.max(1, Math.floor(flags.workers / strategies.length));
@@ -131,8 +156,11 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
         },
         results,
       );
-      if (session.interrupted()) throw new ExitStatus(130, 'interrupted: no capacity.json written');
-      const path = join(flags.out, 'capacity.json');
+      const signal = session.interrupted();
+      if (signal) {
+        const what = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${what}: no capacity.json written`);
+      }
       writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
       if (!flags.quiet)
         process.stdout.write(`${capacityTable(results, cluster.hosts.length)}\n\nreport: ${path}\n`);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadCluster } from '../cluster/cluster-spec.ts';
@@ -6,6 +7,7 @@ import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { executeRun } from './execute.ts';
+import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));
 export const DEFAULT_TRACE = `${TRACES}default-trace.csv`;
@@ -26,6 +28,17 @@ export function registerDemo(
       'reports',
     )
     .action(async (flags: { out: string }) => {
+      checkOutputDir(flags.out, '--out');
+      refuseOverwrites(
+        [
+          { role: 'the bundled trace', path: DEFAULT_TRACE },
+          { role: 'the bundled cluster', path: DEFAULT_CLUSTER },
+        ],
+        [
+          ...defaults.map((name) => ({ role: `report of ${name}`, path: join(flags.out, `${name}.json`) })),
+          ...reportOutputPaths(flags.out),
+        ],
+      );
       const cluster = loadCluster(DEFAULT_CLUSTER);
       const reports: Report[] = [];
       for (const name of defaults) {

@@ -50,3 +50,35 @@ export function progressIntervalOption(): Option {
     })
     .default(10);
 }
+
+/** Seconds, finite and > 0, or 0 for "no limit" where `zeroDisables`. */
+function secondsParser(flag: string, zeroDisables: boolean) {
+  return (v: string): number => {
+    const s = Number(v);
+    const ok = v.trim() !== '' && Number.isFinite(s) && (s > 0 || (zeroDisables && s === 0)) && s <= 1e6;
+    if (!ok) {
+      throw new InvalidArgumentError(
+        `${flag} expects seconds${zeroDisables ? ' (0: no limit)' : ' > 0'} up to 1000000, got "${v}"`,
+      );
+    }
+    return s;
+  };
+}
+
+/** `--decision-timeout <s>`: one driver call past it fails its cell naming the strategy. */
+export function decisionTimeoutOption(defaultS: number): Option {
+  return new Option(
+    '--decision-timeout <s>',
+    'seconds one scheduling decision may take before its cell fails (0: no limit)',
+  )
+    .argParser(secondsParser('--decision-timeout', true))
+    .default(defaultS);
+}
+
+/** `--cell-timeout <s>`: a cell running longer fails (no limit by default). */
+export function cellTimeoutOption(): Option {
+  return new Option(
+    '--cell-timeout <s>',
+    'seconds one cell may run before it fails (default: no limit)',
+  ).argParser(secondsParser('--cell-timeout', false));
+}

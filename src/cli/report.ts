@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readReports } from '../report/read-report.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
+import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 /** `schedbench report REPORT... --out DIR`: summary.md, timeseries.csv and report.html from JSON reports. */
 export function registerReport(program: Command): void {
@@ -12,7 +13,13 @@ export function registerReport(program: Command): void {
     .argument('<reports...>', 'report files or directories of reports')
     .option('--out <dir>', 'output directory', 'reports')
     .action(async (args: string[], flags: { out: string }) => {
-      const reports = readReports(args).map((l) => l.report);
+      const loaded = readReports(args);
+      checkOutputDir(flags.out, '--out');
+      refuseOverwrites(
+        loaded.map((l) => ({ role: 'input report', path: l.path })),
+        reportOutputPaths(flags.out),
+      );
+      const reports = loaded.map((l) => l.report);
       const out = await writeReportOutputs(flags.out, reports);
       process.stdout.write(`${Object.values(out).join('\n')}\n`);
     });

@@ -8,10 +8,10 @@ import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import type { RunFlags } from './run.ts';
-import { startSession } from './session.ts';
+import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
 /**
- * Run the cells of `schedbench run`: one cell in this thread, several on the worker pool. For a
+ * Run the cells of `schedbench run` on the worker pool (one thread for a single cell). For a
  * matrix, also write `run.json`, print one table row per cell and one line per failed cell.
  */
 export async function runCells(o: {
@@ -34,10 +34,14 @@ export async function runCells(o: {
   const session = startSession({
     registry: o.registry,
     plugins: o.plugins,
-    inline: !matrix,
+    // Even a single cell runs on a (one-thread) pool: this thread stays free to take SIGINT and
+    // SIGTERM and to run the watchdog while the replay runs.
+    inline: false,
     workers,
     quiet: flags.quiet ?? false,
     progressIntervalS: flags.progressInterval,
+    decisionTimeoutS: flags.decisionTimeout,
+    cellTimeoutS: flags.cellTimeout,
   });
   let outcomes: CellOutcome[];
   let traces: Map<string, PreparedTrace>;
@@ -61,11 +65,17 @@ export async function runCells(o: {
     await session.close();
   }
   const status = exitStatus(outcomes);
+  const signal = session.interrupted();
+  const stopped = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+  if (status.code === 130 && signal) status.code = SIGNAL_EXIT_CODE[signal];
   if (process.env.SCHEDBENCH_DEBUG) {
     for (const x of outcomes) if (x.error?.stack) process.stderr.write(`${x.cell.name}: ${x.error.stack}\n`);
   }
   if (!matrix)
-    return { outcomes, status: status.code === 130 ? { code: 130, message: 'interrupted' } : status };
+    return {
+      outcomes,
+      status: outcomes[0].status === 'cancelled' ? { code: status.code, message: stopped } : status,
+    };
 
   const summaryPath = join(flags.out, 'run.json');
   writeFileAtomic(
@@ -76,12 +86,12 @@ export async function runCells(o: {
     process.stdout.write(`${matrixTable(outcomes)}\n\nreports in ${flags.out}/, summary ${summaryPath}\n`);
   const failed = outcomes.filter((x) => x.status === 'failed');
   const ok = outcomes.filter((x) => x.status === 'ok').length;
-  if (status.code === 130) {
+  if (outcomes.some((x) => x.status === 'cancelled')) {
     return {
       outcomes,
       status: {
-        code: 130,
-        message: `interrupted: ${ok} of ${cells.length} cells finished (see ${summaryPath})`,
+        code: status.code,
+        message: `${stopped}: ${ok} of ${cells.length} cells finished (see ${summaryPath})`,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
   droppedInStrategyFiles,
@@ -8,18 +8,30 @@ import {
 } from '../../strategies/plugin/loader.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
-import { expandMatrix } from '../pool/cells.ts';
+import { notePluginFile } from '../common/process-guard.ts';
+import { type CellSpec, expandMatrix } from '../pool/cells.ts';
+import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
+import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import type { SharingMode } from '../pool/shared-traces.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import {
+  cellTimeoutOption,
   collect,
   collectInts,
   collectList,
+  decisionTimeoutOption,
   progressIntervalOption,
   workersOption,
 } from './matrix-options.ts';
+import {
+  checkOutputDir,
+  checkOutputFile,
+  type NamedPath,
+  refuseOverwrites,
+  reportOutputPaths,
+} from './output-paths.ts';
 import { runCells } from './run-cells.ts';
 
 export interface RunFlags {
@@ -37,6 +49,8 @@ export interface RunFlags {
   workers: number;
   shareTraces: SharingMode;
   progressInterval: number;
+  decisionTimeout: number;
+  cellTimeout?: number;
   quiet?: boolean;
 }
 
@@ -84,11 +98,14 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         .default('auto'),
     )
     .addOption(progressIntervalOption())
+    .addOption(decisionTimeoutOption(DEFAULT_DECISION_TIMEOUT_S))
+    .addOption(cellTimeoutOption())
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
       // Plugins and strategy files load here, and again in every worker (by the same paths).
       const plugins: string[] = [];
       for (const file of flags.plugin) {
+        notePluginFile(resolve(file));
         await loadPluginFile(file, registry);
         plugins.push(resolve(file));
       }
@@ -99,6 +116,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
           : isStrategyPath(value)
             ? value
             : droppedInStrategyFiles(registry).get(value);
+        if (file !== undefined) notePluginFile(resolve(file));
         strategies.push((await resolveStrategy(value, registry)).name);
         if (file !== undefined) plugins.push(resolve(file));
       }
@@ -114,6 +132,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         },
         registry,
       );
+      checkRunOutputs(flags, cells, plugins);
       const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
       if (reports.length > 0) await writeReportOutputs(flags.out, reports);
@@ -134,4 +153,34 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
       }
       if (status.code !== 0) throw new ExitStatus(status.code, status.message);
     });
+}
+
+/**
+ * Before anything runs: every output folder and file can be written, and no output is an input
+ * or another output of the run (all compared by real path).
+ */
+function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: readonly string[]): void {
+  checkOutputDir(flags.out, '--out');
+  if (flags.placements) checkOutputFile(flags.placements, '--placements');
+  const inputs: NamedPath[] = [
+    ...flags.trace.map((path) => ({ role: '--trace', path })),
+    { role: '--cluster', path: flags.cluster },
+    ...(flags.config ?? []).map((path) => ({ role: '--config', path })),
+    ...plugins.map((path) => ({ role: 'plugin', path })),
+  ];
+  const matrix = cells.length > 1;
+  const outputs: NamedPath[] = cells.map((c) => ({
+    role: matrix ? `report of cell ${c.name}` : 'report',
+    path: join(flags.out, `${c.name}.json`),
+  }));
+  if (matrix) outputs.push({ role: 'run summary', path: join(flags.out, 'run.json') });
+  outputs.push(...reportOutputPaths(flags.out));
+  if (flags.placements) {
+    for (const c of cells)
+      outputs.push({
+        role: matrix ? `--placements of cell ${c.name}` : '--placements',
+        path: cellPlacementsPath(flags.placements, c, cells.length),
+      });
+  }
+  refuseOverwrites(inputs, outputs);
 }

@@ -1,21 +1,30 @@
+import { forceExit } from '../common/process-guard.ts';
 import { Dispatcher } from '../pool/dispatcher.ts';
 import { type CellExecutor, InlineExecutor, PoolExecutor } from '../pool/executor.ts';
 import { ProgressReporter, progressMode } from '../pool/progress.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 
+/** The signals that stop a run: Ctrl-C, and what `timeout`, CI runners and `docker stop` send. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports it. */
+export const SIGNAL_EXIT_CODE: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 /** Everything a run on the pool needs, torn down by `close`. */
 export interface PoolSession {
   readonly dispatcher: Dispatcher;
   readonly executor: CellExecutor;
-  /** Set once SIGINT has been received. */
-  readonly interrupted: () => boolean;
+  /** The signal that stopped the run, once one was received. */
+  readonly interrupted: () => StopSignal | undefined;
   close(): Promise<void>;
 }
 
 /**
- * Start a run: the executor (worker threads, or this thread for `inline`), the dispatcher, the
- * progress display on stderr, and SIGINT handling: the first SIGINT cancels the run (running
- * tasks stop at their next check and discard partial output; finished reports stay).
+ * Start a run: the executor (worker threads, or this thread for `inline`: tests only, since a
+ * replay in this thread cannot be interrupted), the dispatcher with its watchdog, the progress
+ * display on stderr, and SIGINT/SIGTERM handling: the first signal cancels the run (running tasks
+ * stop at their next check and discard partial output; finished reports stay); a second one ends
+ * the process at once.
  */
 export function startSession(o: {
   registry: StrategyRegistry;
@@ -25,18 +34,33 @@ export function startSession(o: {
   workers: number;
   quiet: boolean;
   progressIntervalS: number;
+  /** Limit of one decision, in seconds (0: none). */
+  decisionTimeoutS?: number;
+  /** Limit of one cell, in seconds (0 or absent: none). */
+  cellTimeoutS?: number;
 }): PoolSession {
   const executor: CellExecutor = o.inline
     ? new InlineExecutor(o.registry)
     : new PoolExecutor({ workers: o.workers, plugins: o.plugins });
   const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) return;
-    process.stderr.write('schedbench: interrupted; stopping the tasks (finished reports are kept)\n');
+  let received: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
+    if (received !== undefined) {
+      process.stderr.write(`schedbench: second ${signal}: exiting now\n`);
+      forceExit(SIGNAL_EXIT_CODE[received]);
+    }
+    received = signal;
+    const what = signal === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)';
+    process.stderr.write(`schedbench: ${what}; stopping the tasks (finished reports are kept)\n`);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  const dispatcher = new Dispatcher(executor, { signal: abort.signal });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const dispatcher = new Dispatcher(executor, {
+    signal: abort.signal,
+    decisionTimeoutMs: (o.decisionTimeoutS ?? 0) * 1000,
+    cellTimeoutMs: (o.cellTimeoutS ?? 0) * 1000,
+  });
   const progress = new ProgressReporter({
     mode: progressMode(o.quiet, process.stderr),
     stream: process.stderr,
@@ -46,13 +70,18 @@ export function startSession(o: {
   return {
     dispatcher,
     executor,
-    interrupted: () => abort.signal.aborted,
+    interrupted: () => received,
     async close() {
       progress.stop();
       dispatcher.dispose();
       if (dispatcher.cancelled) await executor.destroy();
       else await executor.close();
-      process.off('SIGINT', onSigint);
+      // After a signal the process is ending: a later one still forces the exit (with the first
+      // one's code) instead of killing the process while it writes the last outputs.
+      if (received === undefined) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     },
   };
 }

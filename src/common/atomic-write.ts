@@ -1,16 +1,123 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { outputError } from './output-error.ts';
 
-/** Write a file so that readers see either the old content or the whole new one: temp file + rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/** The temp file a write of `path` grows in: same folder (so rename is atomic), hidden, `.tmp`. */
+function tempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Make the rename itself durable: fsync the folder (best effort where a folder cannot be opened). */
+function fsyncDir(dir: string): void {
+  let fd = -1;
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms and file systems refuse to open or fsync a folder; the rename still happened.
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
+}
+
+/**
+ * A file written in pieces that appears at its path only when complete: it grows in a temp file in
+ * the same folder, is fsynced and renamed on `commit` (then the folder is fsynced); `discard`
+ * removes it. Write errors that are the location's fault (read-only, no space...) throw an
+ * OutputError naming `path`.
+ */
+export class StagedFile {
+  private readonly tmp: string;
+  private fd: number;
+  private buf = '';
+
+  constructor(readonly path: string) {
+    this.tmp = tempPath(path);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw outputError(path, err);
+    }
+  }
+
+  write(s: string | Uint8Array): void {
+    if (typeof s !== 'string') {
+      this.flush();
+      this.guard(() => writeSync(this.fd, s));
+      return;
+    }
+    this.buf += s;
+    if (this.buf.length >= 1 << 16) this.flush();
+  }
+
+  commit(): void {
+    this.flush();
+    this.guard(() => {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = -1;
+      renameSync(this.tmp, this.path);
+    });
+    fsyncDir(dirname(this.path));
+  }
+
+  discard(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tmp, { force: true });
+  }
+
+  private flush(): void {
+    if (this.buf.length === 0) return;
+    const buf = this.buf;
+    this.buf = '';
+    this.guard(() => writeSync(this.fd, buf));
+  }
+
+  /** Run a step; on failure remove the temp file and throw the error, mapped to the output's path. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.discard();
+      throw outputError(this.path, err);
+    }
+  }
+}
+
+/**
+ * Write a file so that readers see either the old content or the whole new one, also after a crash
+ * or power loss: temp file, fsync, rename, fsync of the folder.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const file = new StagedFile(path);
+  file.write(data);
+  file.commit();
+}
+
+/**
+ * Remove the temp files this process left for `path` (a worker that was terminated mid-write
+ * cannot discard its own). Only this process's: another run may be writing the same path.
+ */
+export function removeTempFiles(path: string): void {
+  const prefix = `.${basename(path)}.${process.pid}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(path), name), { force: true });
 }

@@ -29,9 +29,10 @@ export interface CellTask {
 /**
  * Why a cell failed: `input`/`usage` are the user's to fix, `plugin` is the user's plugin code
  * failing (or breaking the driver contract), `internal` is a bug in schedbench, `worker` means
- * its thread died.
+ * its thread died, `timeout` that a decision or the cell ran past its limit (--decision-timeout,
+ * --cell-timeout).
  */
-export type CellErrorKind = 'input' | 'usage' | 'plugin' | 'cancelled' | 'internal' | 'worker';
+export type CellErrorKind = 'input' | 'usage' | 'plugin' | 'cancelled' | 'internal' | 'worker' | 'timeout';
 
 export interface CellError {
   readonly kind: CellErrorKind;
@@ -77,6 +78,7 @@ export async function runCellTask(task: CellTask, registry: StrategyRegistry): P
       seed: cell.seed,
       onBadRow: task.onBadRow,
       placementsPath: task.placementsPath,
+      heartbeat: task.meter.decisions,
     });
     return { ok: true, report };
   } catch (err) {

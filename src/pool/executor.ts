@@ -8,14 +8,18 @@ import type { WorkerData } from './worker.ts';
 export interface CellExecutor {
   /** Tasks it runs at once. */
   readonly concurrency: number;
-  run(task: CellTask): Promise<CellResult>;
+  /** Run a task; aborting `signal` stops it at once where the executor can (a worker is terminated). */
+  run(task: CellTask, signal?: AbortSignal): Promise<CellResult>;
   /** Stop now: tasks still running end as failed (`worker` kind). */
   destroy(): Promise<void>;
   /** Release the threads once every task has finished. */
   close(): Promise<void>;
 }
 
-/** Runs tasks in this thread, one at a time: single-cell runs and tests of the worker logic. */
+/**
+ * Runs tasks in this thread, one at a time: tests of the worker logic. It cannot stop a task that
+ * blocks the thread (a signal is not looked at), which is why the CLI runs even one cell on a pool.
+ */
 export class InlineExecutor implements CellExecutor {
   readonly concurrency = 1;
 
@@ -71,9 +75,9 @@ export class PoolExecutor implements CellExecutor {
     this.pool.on('error', (err: Error) => this.workerError(err));
   }
 
-  async run(task: CellTask): Promise<CellResult> {
+  async run(task: CellTask, signal?: AbortSignal): Promise<CellResult> {
     if (this.broken) return failed(this.broken);
-    const ran = this.pool.run(task).catch((err: Error) => failed(`worker died: ${err.message}`));
+    const ran = this.pool.run(task, { signal }).catch((err: Error) => failed(workerDeath(err)));
     let release: (message: string) => void = () => {};
     const broke = new Promise<CellResult>((resolve) => {
       release = (message) => resolve(failed(message));
@@ -103,6 +107,21 @@ export class PoolExecutor implements CellExecutor {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/**
+ * What a dead worker's error says, in words that tell the user what happened: the thread exited
+ * (process.exit, usually in a plugin), ran out of memory, or died of an error nothing caught
+ * (thrown from a timer or a rejected promise, outside any decision).
+ */
+export function workerDeath(err: Error): string {
+  const message = String(err?.message ?? err);
+  const exit = /worker exited with code:? (-?\d+)/i.exec(message);
+  if (exit)
+    return `worker died: its thread exited with code ${exit[1]} (process.exit called, e.g. by a plugin)`;
+  if (err?.name === 'AbortError') return 'worker died: its task was aborted';
+  if ((err as NodeJS.ErrnoException)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `worker died: ${message}`;
+  return `worker died: uncaught error outside a decision (a timer or a rejected promise, e.g. in a plugin): ${message}`;
 }
 
 function failed(message: string): CellResult {

@@ -15,16 +15,20 @@ export const METER_EVERY = 1024;
 
 /**
  * Shared words a task and the main thread both see: `rows[0]` is the rows the task has read so far
- * (written by the task, read for the progress display), `cancel[0]` turns non-zero to stop it.
+ * (written by the task, read for the progress display), `cancel[0]` turns non-zero to stop it,
+ * `decisions[0]` is the decision heartbeat the task's SchedulerManager bumps as each driver call
+ * starts and ends (odd: a decision is running), read by the dispatcher's watchdog.
  */
 export interface TaskMeter {
   readonly rows: Uint32Array;
   readonly cancel: Int32Array;
+  readonly decisions: Int32Array;
 }
 
-/** A fresh meter: the rows word over its own SharedArrayBuffer, the cancel word shared by a run. */
+/** A fresh meter: rows and decision words over their own SharedArrayBuffer, the cancel word shared by a run. */
 export function newTaskMeter(cancel: Int32Array): TaskMeter {
-  return { rows: new Uint32Array(new SharedArrayBuffer(4)), cancel };
+  const own = new SharedArrayBuffer(8);
+  return { rows: new Uint32Array(own, 0, 1), cancel, decisions: new Int32Array(own, 4, 1) };
 }
 
 /**

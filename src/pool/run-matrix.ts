@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { removeTempFiles, writeFileAtomic } from '../common/atomic-write.ts';
+import { onForcedExit } from '../common/process-guard.ts';
 import type { Report } from '../report/schema.ts';
 import { type CellError, cellError } from './cell-task.ts';
 import type { CellSpec } from './cells.ts';
@@ -52,6 +53,12 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
     const trace = o.traces.get(cell.tracePath);
     if (!trace) throw new Error(`trace ${cell.tracePath} was not prepared`);
     const placementsPath = o.placements ? cellPlacementsPath(o.placements, cell, o.cells.length) : undefined;
+    // A worker terminated mid-cell (a timeout, a signal's grace period, a forced exit) cannot
+    // remove its placements temp file: this thread does.
+    const cleanUp = () => {
+      if (placementsPath) removeTempFiles(placementsPath);
+    };
+    const forget = onForcedExit(cleanUp);
     const result = await o.dispatcher.submit(
       {
         cell,
@@ -63,6 +70,8 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
       },
       trace.rows,
     );
+    forget();
+    if (!result.ok) cleanUp();
     let outcome: CellOutcome;
     if (result.ok) {
       outcome = { cell, status: 'ok', report: result.report, placementsPath };

@@ -3,7 +3,7 @@ import type { CellOutcome } from './run-matrix.ts';
 import type { PreparedTrace } from './shared-traces.ts';
 
 const cellErrorSchema = z.object({
-  kind: z.enum(['input', 'usage', 'plugin', 'cancelled', 'internal', 'worker']),
+  kind: z.enum(['input', 'usage', 'plugin', 'cancelled', 'internal', 'worker', 'timeout']),
   message: z.string(),
 });
 
@@ -81,5 +81,7 @@ export function exitStatus(outcomes: readonly CellOutcome[]): { code: number; me
   if (same && (first.kind === 'input' || first.kind === 'usage' || first.kind === 'plugin'))
     return { code: 2, message: first.message };
   if (same && first.kind === 'internal') return { code: 3, message: `internal error: ${first.message}` };
+  // A single cell that failed otherwise (its worker died, a timeout) still says why.
+  if (outcomes.length === 1) return { code: 1, message: first.message };
   return { code: 1 };
 }

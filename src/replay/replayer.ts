@@ -26,6 +26,8 @@ export interface ReplayConfig {
   /** Keep every InstanceAction record and notification (tests, `--actions`); counts are always kept. */
   readonly keepRecords?: boolean;
   readonly observers?: readonly ReplayObserver[];
+  /** The decision heartbeat the pool's watchdog reads (see SchedulerManager). */
+  readonly heartbeat?: Int32Array;
 }
 
 /** Counts of one replay, before any derived metric. */
@@ -83,6 +85,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       multiCreate: cfg.multiCreate,
       observer: this,
       onDriverCall: driverCallHook(this.observers),
+      heartbeat: cfg.heartbeat,
     });
     this.result = {
       trace: source.path,

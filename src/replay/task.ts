@@ -40,6 +40,8 @@ export interface ReplayTask {
   readonly onBadRow: 'stop' | 'skip';
   readonly placementsPath?: string;
   readonly observers?: readonly ReplayObserver[];
+  /** The decision heartbeat the pool's watchdog reads (see SchedulerManager). */
+  readonly heartbeat?: Int32Array;
 }
 
 /** Run one replay and return its validated report (nothing is written but `placementsPath`). */
@@ -69,6 +71,7 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
       ratioOverrides: ratioOverrides(config.common),
       onBadRow: task.onBadRow,
       observers,
+      heartbeat: task.heartbeat,
     });
   } catch (err) {
     // A strategy that throws while it is created fails before the replay could abort its observers.

@@ -39,6 +39,8 @@ export interface ManagerOptions {
   readonly observer?: SchedulingObserver;
   /** Called with the duration (ms) and instance count of every driver call. */
   readonly onDriverCall?: (ms: number, instances: number) => void;
+  /** Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs). */
+  readonly heartbeat?: Int32Array;
 }
 
 /** Counters the manager keeps for the report. */
@@ -254,10 +256,11 @@ export class SchedulerManager implements DriverContext {
   }
 
   private pass(spec: RequestSpec, size: number, props: FilterProperties): void {
-    const { driver, onDriverCall } = this.opts;
+    const { driver, onDriverCall, heartbeat } = this.opts;
     this.passSize = size;
     this.passSettled = 0;
     this.stats.driverCalls++;
+    if (heartbeat) heartbeat[0]++;
     const t0 = performance.now();
     try {
       driver.scheduleRunInstance(this, spec, props);
@@ -276,6 +279,7 @@ export class SchedulerManager implements DriverContext {
       this.passSettled = size;
     }
     const ms = performance.now() - t0;
+    if (heartbeat) heartbeat[0]++;
     this.stats.driverMs += ms;
     this.stats.decisions += size;
     onDriverCall?.(ms, size);

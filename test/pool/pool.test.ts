@@ -168,8 +168,16 @@ describe('the matrix on the worker pool', () => {
       await executor.close();
     }
     expect(outcomes.map((o) => [o.cell.name, o.status, o.error?.message])).toEqual([
-      ['dying__seed=1', 'failed', 'worker died: worker exited with code: 3'],
-      ['dying__seed=2', 'failed', 'worker died: worker exited with code: 3'],
+      [
+        'dying__seed=1',
+        'failed',
+        'worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)',
+      ],
+      [
+        'dying__seed=2',
+        'failed',
+        'worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)',
+      ],
       ['filter__seed=1', 'ok', undefined],
       ['filter__seed=2', 'ok', undefined],
     ]);

@@ -1,0 +1,97 @@
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../common/errors.ts';
+import { outputError } from '../common/output-error.ts';
+
+/** A file a command reads or writes, and what it is to the user (`--trace`, `report of cell x`). */
+export interface NamedPath {
+  readonly role: string;
+  readonly path: string;
+}
+
+/**
+ * The path's identity: its real path when it exists (symlinks and `..` resolved), else the real
+ * path of its nearest existing ancestor joined with the rest, so a file not yet written still
+ * matches an existing one reached through a symlinked folder.
+ */
+export function pathIdentity(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(pathIdentity(parent), basename(abs));
+  }
+}
+
+/**
+ * Refuse (UsageError, exit 2, naming both paths) a run whose outputs would overwrite one of its
+ * inputs or each other: without this, `--placements` equal to `--trace`, or an `--out` folder
+ * holding the trace, silently destroy the input.
+ */
+export function refuseOverwrites(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
+  const inputOf = new Map<string, NamedPath>();
+  for (const i of inputs) if (!inputOf.has(pathIdentity(i.path))) inputOf.set(pathIdentity(i.path), i);
+  const outputOf = new Map<string, NamedPath>();
+  for (const o of outputs) {
+    const id = pathIdentity(o.path);
+    const input = inputOf.get(id);
+    if (input) {
+      throw new UsageError(
+        `${o.path} (${o.role}) is the input ${input.path} (${input.role}): refusing to overwrite an input`,
+      );
+    }
+    const other = outputOf.get(id);
+    if (other) {
+      throw new UsageError(
+        `${o.path} (${o.role}) is also ${other.path} (${other.role}): two outputs of the run would overwrite each other`,
+      );
+    }
+    outputOf.set(id, o);
+  }
+}
+
+/** The nearest existing ancestor of `path` (itself included). */
+function nearestExisting(path: string): string {
+  let p = resolve(path);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+/** Check a folder can be written before the run starts: a usage error naming it, not a late crash. */
+export function checkOutputDir(dir: string, flag: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`${flag} ${dir}: is a file, not a folder`);
+  }
+  checkWritableAncestor(dir, flag);
+}
+
+/** Check a file can be written before the run starts: not a folder, its folder writable. */
+export function checkOutputFile(path: string, flag: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(`${flag} ${path}: is a folder, not a file`);
+  }
+  checkWritableAncestor(dirname(resolve(path)), flag, path);
+}
+
+function checkWritableAncestor(dir: string, flag: string, shown = dir): void {
+  const existing = nearestExisting(dir);
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(`${flag} ${shown}: ${existing} is a file, not a folder`);
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch (err) {
+    const mapped = outputError(shown, err);
+    throw mapped instanceof UsageError ? new UsageError(`${flag} ${mapped.message}`) : mapped;
+  }
+}
+
+/** The set-level outputs writeReportOutputs writes into `dir`. */
+export function reportOutputPaths(dir: string): NamedPath[] {
+  return [
+    { role: 'summary', path: join(dir, 'summary.md') },
+    { role: 'time series', path: join(dir, 'timeseries.csv') },
+    { role: 'HTML report', path: join(dir, 'report.html') },
+  ];
+}
