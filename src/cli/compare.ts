@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError } from '../common/errors.ts';
 import { compareMarkdown, DEFAULT_COMPARE_OPTIONS, type GroupBy, groupSides } from '../report/compare.ts';
 import { readReports } from '../report/read-report.ts';
+import { checkOutputFile, refuseOverwrites } from './output-paths.ts';
 
 interface CompareFlags {
   by: GroupBy;
@@ -35,6 +36,13 @@ export function registerCompare(program: Command): void {
       if (!(alpha > 0 && alpha < 1))
         throw new UsageError(`--alpha expects a number in (0, 1), got "${flags.alpha}"`);
       const loaded = args.flatMap((arg) => readReports([arg]).map((l) => ({ ...l, arg })));
+      if (flags.out) {
+        checkOutputFile(flags.out, '--out');
+        refuseOverwrites(
+          loaded.map((l) => ({ role: 'report', path: l.path })),
+          [{ role: '--out', path: flags.out }],
+        );
+      }
       const md = compareMarkdown(groupSides(loaded, flags.by), { alpha });
       if (flags.out) writeFileAtomic(flags.out, md);
       else process.stdout.write(md);

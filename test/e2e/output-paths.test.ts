@@ -230,3 +230,24 @@ describe('an output location that cannot be written is a usage error (exit 2) na
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('compare --out', () => {
+  it('naming one of the compared reports (directly or through its folder): exit 2, the report untouched', async () => {
+    const g = inputs();
+    const out = join(g.dir, 'out');
+    expect(await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--out', out, '--quiet'])).toBe(0);
+    const report = join(out, 'filter.json');
+    const bytes = readFileSync(report, 'utf8');
+    for (const side of [report, out]) {
+      stderr = '';
+      expect(await main(['compare', report, side, '--out', report])).toBe(2);
+      expect(stderr).toBe(
+        `schedbench: ${report} (--out) is the input ${report} (report): refusing to overwrite an input\n`,
+      );
+      expect(readFileSync(report, 'utf8')).toBe(bytes);
+    }
+    // A fresh file beside them is written.
+    expect(await main(['compare', report, out, '--out', join(g.dir, 'cmp.md')])).toBe(0);
+    expect(readFileSync(join(g.dir, 'cmp.md'), 'utf8')).toContain('schedbench compare');
+  });
+});
