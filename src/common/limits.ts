@@ -12,6 +12,9 @@ export const MAX_SIZE = 1_000_000_000_000;
 /** Trace `time` (either sign) and `duration`, in seconds: at most this in absolute value (about 31,700 years). */
 export const MAX_TRACE_SECONDS = 1_000_000_000_000;
 
+/** Nova's `[scheduler] max_attempts`: scheduling passes per instance (a larger value only loops). */
+export const MAX_ATTEMPTS = 1000;
+
 /** Hosts in a cluster, over `hosts` and every group's `count` together. */
 export const MAX_HOSTS = 1_000_000;
 

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { AllocationRatios } from '../cluster/cluster-spec.ts';
 import { allocationRatio } from '../common/bounds.ts';
 import { InputError, UsageError } from '../common/errors.ts';
+import { MAX_ATTEMPTS } from '../common/limits.ts';
 import { formatPath, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 
 /** Run options every strategy shares; the rest of a config file belongs to the strategy. */
 export const commonConfigSchema = z.strictObject({
   seed: z.int().default(0),
-  max_attempts: z.int().positive().default(3),
+  max_attempts: z.int().positive().max(MAX_ATTEMPTS).default(3),
   multi_create: z.enum(['each', 'all-or-nothing']).default('each'),
   cpu_allocation_ratio: allocationRatio().optional(),
   ram_allocation_ratio: allocationRatio().optional(),

@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { scanShapes } from '../metrics/shapes.ts';
 import { runReplayTask } from '../replay/task.ts';
+import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
@@ -42,7 +43,12 @@ export interface CellError {
 
 export type CellResult =
   | { readonly ok: true; readonly report: Report }
-  | { readonly ok: false; readonly error: CellError };
+  | {
+      readonly ok: false;
+      readonly error: CellError;
+      /** A finished replay whose report failed its schema: kept, written beside the reports. */
+      readonly unvalidated?: unknown;
+    };
 
 /** Turn anything a replay threw into plain data that survives the trip back from a worker. */
 export function cellError(err: unknown): CellError {
@@ -82,6 +88,8 @@ export async function runCellTask(task: CellTask, registry: StrategyRegistry): P
     });
     return { ok: true, report };
   } catch (err) {
+    if (err instanceof ReportSchemaError)
+      return { ok: false, error: cellError(err), unvalidated: err.report };
     return { ok: false, error: cellError(err) };
   }
 }

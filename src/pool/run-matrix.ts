@@ -36,6 +36,26 @@ export interface MatrixRunOptions {
   readonly onCellDone?: (o: CellOutcome) => void;
 }
 
+/**
+ * A replay that finished with a report failing its schema is a schedbench bug, but its figures are
+ * not lost: they go to `<cell name>.invalid.json` (not a report: the gate does not read it), and
+ * the cell's error says where.
+ */
+function keepUnvalidated(
+  result: { error: CellError; unvalidated?: unknown },
+  cell: CellSpec,
+  outDir: string | undefined,
+): CellError {
+  if (result.unvalidated === undefined || !outDir) return result.error;
+  const path = join(outDir, `${cell.name}.invalid.json`);
+  try {
+    writeFileAtomic(path, `${JSON.stringify(result.unvalidated, null, 2)}\n`);
+  } catch {
+    return result.error;
+  }
+  return { ...result.error, message: `${result.error.message} (the unvalidated report is kept in ${path})` };
+}
+
 /** The placements file of a cell: the path itself for a single cell. */
 export function cellPlacementsPath(template: string, cell: CellSpec, cells: number): string {
   if (cells === 1) return template;
@@ -88,7 +108,7 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
       outcome = {
         cell,
         status: result.error.kind === 'cancelled' ? 'cancelled' : 'failed',
-        error: result.error,
+        error: keepUnvalidated(result, cell, o.outDir),
       };
     }
     o.onCellDone?.(outcome);

@@ -116,5 +116,21 @@ export async function buildReport(
     },
     series: metrics.series,
   };
-  return reportSchema.parse(report);
+  const checked = reportSchema.safeParse(report);
+  if (checked.success) return checked.data;
+  throw new ReportSchemaError(report, checked.error.issues[0]);
+}
+
+/**
+ * The replay finished but its report breaks the report schema (a metric came out NaN, say): a bug
+ * in schedbench, yet the figures are kept, so the error carries the unvalidated report.
+ */
+export class ReportSchemaError extends Error {
+  constructor(
+    readonly report: unknown,
+    issue: { path: readonly PropertyKey[]; message: string },
+  ) {
+    super(`the report fails its own schema at ${issue.path.map(String).join('.')}: ${issue.message}`);
+    this.name = 'ReportSchemaError';
+  }
 }

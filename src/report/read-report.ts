@@ -74,7 +74,13 @@ function isDirectory(arg: string): boolean {
 function readDirectory(dir: string): LoadedReport[] {
   const entries = readdirSync(dir, { withFileTypes: true });
   const names = entries
-    .filter((e) => !e.isDirectory() && e.name.endsWith('.json') && !e.name.startsWith('.'))
+    .filter(
+      (e) =>
+        !e.isDirectory() &&
+        e.name.endsWith('.json') &&
+        !e.name.endsWith('.invalid.json') &&
+        !e.name.startsWith('.'),
+    )
     .map((e) => e.name)
     .sort();
   const skipped: string[] = [];

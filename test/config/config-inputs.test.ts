@@ -72,6 +72,9 @@ describe('config: ratios and multipliers are bounded', () => {
       'cpu_weight_multiplier=-1e7',
       '--set cpu_weight_multiplier: expected a multiplier from -1000000 to 1000000',
     ],
+    // max_attempts=1e9 with no filters looped for ever (every claim fails, every retry is a new pass).
+    ['max_attempts=1000000000', '--set max_attempts: Too big: expected number to be <=1000'],
+    ['max_attempts=0', '--set max_attempts: Too small: expected number to be >0'],
     [
       'soft_affinity_weight_multiplier=2e6',
       '--set soft_affinity_weight_multiplier: expected a multiplier from -1000000 to 1000000',
