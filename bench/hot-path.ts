@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { Bench, type Task } from 'tinybench';
+import { filterHosts } from '../src/framework/filter-handler.ts';
+import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../src/framework/options.ts';
+import { FILTERS, WEIGHERS } from '../src/framework/registry.ts';
+import { WeightHandler } from '../src/framework/weight-handler.ts';
 import { NO_RETRY } from '../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 import { indexColumns, RowDecoder } from '../src/trace/decode.ts';
 import { emptyRow } from '../src/trace/row.ts';
-import { filterHosts } from '../strategies/filter/filter-handler.ts';
-import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../strategies/filter/options.ts';
-import { FILTERS, WEIGHERS } from '../strategies/filter/registry.ts';
-import { WeightHandler } from '../strategies/filter/weight-handler.ts';
-import { FilterScheduler } from '../strategies/filter.ts';
+import { FilterScheduler } from '../strategies/filter/index.ts';
 import { benchRequest, dryRunContext, halfFullCluster } from './fixture.ts';
 
 /** One microbenchmark's result: the median time per operation, and per host where it is per host. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { buildFilters } from '../src/framework/build.ts';
+import { DEFAULT_FILTER_OPTIONS } from '../src/framework/options.ts';
+import { FilterPipeline } from '../src/framework/pipeline.ts';
+import { uniformSelection } from '../src/framework/selections.ts';
 import type { Strategy } from '../src/scheduler/strategy.ts';
-import { uniformSelection } from './baseline/selections.ts';
-import { buildFilters } from './filter/build.ts';
-import { DEFAULT_FILTER_OPTIONS } from './filter/options.ts';
-import { FilterPipeline } from './filter/pipeline.ts';
 
 export const chanceOptionsSchema = z.strictObject({
   enforce_server_groups: z

@@ -1,11 +1,11 @@
-import type { Strategy } from '../src/scheduler/strategy.ts';
 import {
   type ConstraintOptions,
   constraintFilters,
   constraintOptionsSchema,
-} from './baseline/constraints.ts';
-import { firstSelection } from './baseline/selections.ts';
-import { FilterPipeline } from './filter/pipeline.ts';
+} from '../src/framework/constraints.ts';
+import { FilterPipeline } from '../src/framework/pipeline.ts';
+import { firstSelection } from '../src/framework/selections.ts';
+import type { Strategy } from '../src/scheduler/strategy.ts';
 
 /**
  * First-fit: the first host in cluster order that passes the hard constraints (resource fit, AZ,

@@ -1,8 +1,8 @@
 import { StrategyRegistry } from '../src/scheduler/strategy-registry.ts';
 import { bestFitStrategy } from './best-fit.ts';
-import { cachingStrategy } from './caching.ts';
+import { cachingStrategy } from './caching/index.ts';
 import { chanceStrategy } from './chance.ts';
-import { filterStrategy } from './filter.ts';
+import { filterStrategy } from './filter/index.ts';
 import { firstFitStrategy } from './first-fit.ts';
 import { powerOfTwoStrategy } from './power-of-two.ts';
 import { weightedStrategy } from './weighted.ts';

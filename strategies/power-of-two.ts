@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { ClusterState } from '../src/cluster/cluster-state.ts';
+import { constraintFilters, constraintOptionsShape } from '../src/framework/constraints.ts';
+import { FitScorer, fitScoreOption } from '../src/framework/fit-score.ts';
+import { HostCheck } from '../src/framework/host-check.ts';
+import { reusableFilterRequest } from '../src/framework/request.ts';
+import type { FilterRequest } from '../src/framework/types.ts';
 import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
 import { NO_VALID_HOST } from '../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
 import type { Strategy } from '../src/scheduler/strategy.ts';
-import { constraintFilters, constraintOptionsShape } from './baseline/constraints.ts';
-import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
-import { HostCheck } from './baseline/host-check.ts';
-import { reusableFilterRequest } from './filter/filter-request.ts';
-import type { FilterRequest } from './filter/types.ts';
 
 export const powerOfTwoOptionsSchema = z.strictObject({
   d: z.int().positive().default(2).describe('feasible hosts sampled per instance'),

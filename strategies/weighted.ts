@@ -1,11 +1,11 @@
 import type { z } from 'zod';
+import { filterOptionsSchema } from '../src/framework/options.ts';
+import type { HostSelection } from '../src/framework/pipeline.ts';
+import type { FilterRequest } from '../src/framework/types.ts';
+import type { WeightHandler } from '../src/framework/weight-handler.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { Strategy } from '../src/scheduler/strategy.ts';
-import { filterOptionsSchema } from './filter/options.ts';
-import type { HostSelection } from './filter/pipeline.ts';
-import type { FilterRequest } from './filter/types.ts';
-import type { WeightHandler } from './filter/weight-handler.ts';
-import { FilterScheduler } from './filter.ts';
+import { FilterScheduler } from './filter/index.ts';
 
 /** The `filter` strategy's options without host_subset_size: every survivor can be drawn. */
 export const weightedOptionsSchema = filterOptionsSchema.omit({ host_subset_size: true });

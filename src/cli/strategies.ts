@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
 import { droppedInStrategyFiles, loadPluginFile, resolveStrategy } from '../../strategies/plugin/loader.ts';
+import { FILTERS, WEIGHERS } from '../framework/registry.ts';
 import type { AnyStrategy } from '../scheduler/strategy.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
-import { ContractError } from '../../src/scheduler/errors.ts';
-import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
-import type { ConstraintOptions } from '../baseline/constraints.ts';
+import type { ConstraintOptions } from '../../src/framework/constraints.ts';
 import {
   defineScoreStrategy as defineBuiltinScoreStrategy,
   type ScoreStrategyDefinition,
-} from '../baseline/score-strategy.ts';
-import type { FilterRequest, PluginInit } from '../filter/types.ts';
+} from '../../src/framework/score-strategy.ts';
+import type { FilterRequest, PluginInit } from '../../src/framework/types.ts';
+import { ContractError } from '../../src/scheduler/errors.ts';
+import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { Strategy } from '../../src/scheduler/strategy.ts';
 import { HostView } from './host-view.ts';
 
 /**

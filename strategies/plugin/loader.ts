@@ -3,6 +3,8 @@ import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../src/common/errors.ts';
+import { FILTERS, WEIGHERS } from '../../src/framework/registry.ts';
+import type { FilterRequest, HostFilter, HostWeigher } from '../../src/framework/types.ts';
 import type { SchedulerDriver } from '../../src/scheduler/driver.ts';
 import {
   ContractError,
@@ -14,8 +16,6 @@ import {
 } from '../../src/scheduler/errors.ts';
 import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
 import type { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
-import { FILTERS, WEIGHERS } from '../filter/registry.ts';
-import type { FilterRequest, HostFilter, HostWeigher } from '../filter/types.ts';
 import type { FilterPlugin, WeigherPlugin } from './define.ts';
 
 /** Where users drop strategy files to use them by name. */

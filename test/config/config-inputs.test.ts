@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/common/errors.ts';
 import { loadRunConfig, parseSetFlags } from '../../src/config/run-config.ts';
 import { configPoints } from '../../src/config/sweep.ts';
-import { cachingStrategy } from '../../strategies/caching.ts';
-import { filterOptionsSchema } from '../../strategies/filter/options.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterOptionsSchema } from '../../src/framework/options.ts';
+import { cachingStrategy } from '../../strategies/caching/index.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 function file(text: string, name = 'cfg.json'): string {

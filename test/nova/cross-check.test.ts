@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject, loadCluster } from '../../src/cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../../src/config/run-config.ts';
+import { FILTERS, WEIGHERS } from '../../src/framework/registry.ts';
 import { replay } from '../../src/replay/replayer.ts';
 import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
-import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const HERE = import.meta.dirname;

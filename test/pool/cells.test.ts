@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configPoints, isListOption, parseSweepFlags } from '../../src/config/sweep.ts';
+import { filterOptionsSchema } from '../../src/framework/options.ts';
 import { expandMatrix, type MatrixSpec } from '../../src/pool/cells.ts';
 import { cellPlacementsPath } from '../../src/pool/run-matrix.ts';
 import { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
-import { filterOptionsSchema } from '../../strategies/filter/options.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 
 const registry = new StrategyRegistry([filterStrategy, { ...filterStrategy, name: 'other' }]);
 const spec = (m: Partial<MatrixSpec>): MatrixSpec => ({

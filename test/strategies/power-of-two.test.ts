@@ -1,7 +1,7 @@
 // power-of-two: per instance, d hosts sampled uniformly without replacement among the feasible ones,
 // the better by the fit score wins (worst-fit by default: most capacity left).
 import { describe, expect, it } from 'vitest';
-import { FILTERS } from '../../strategies/filter/registry.ts';
+import { FILTERS } from '../../src/framework/registry.ts';
 import { powerOfTwoStrategy } from '../../strategies/power-of-two.ts';
 import { worstFitStrategy } from '../../strategies/worst-fit.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';

@@ -1,0 +1,39 @@
+import type { ClusterState } from '../../cluster/cluster-state.ts';
+import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
+
+type Hint = 'sameHost' | 'differentHost';
+
+// SameHostFilter and DifferentHostFilter share one job: mark the hosts of the hinted live instances.
+function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOverlap: boolean): HostFilter {
+  const marks = new Uint8Array(cluster.hosts.size);
+  let marked: number[] = [];
+  return {
+    name,
+    runOncePerRequest: true,
+    appliesTo(req: FilterRequest): boolean {
+      for (const h of marked) marks[h] = 0;
+      marked = [];
+      const ids = req.spec[hint];
+      if (!ids || ids.length === 0) return false;
+      for (const id of ids) {
+        const slot = cluster.instances.slotOf(id);
+        if (slot < 0) continue;
+        const h = cluster.instances.host[slot];
+        marks[h] = 1;
+        marked.push(h);
+      }
+      return true;
+    },
+    hostPasses: (h) => (marks[h] === 1) === wantOverlap,
+  };
+}
+
+/** SameHostFilter: with a `same_host` hint, only hosts holding one of the hinted instances. */
+export function sameHostFilter({ cluster }: PluginInit): HostFilter {
+  return hostHintFilter('SameHostFilter', 'sameHost', cluster, true);
+}
+
+/** DifferentHostFilter: with a `different_host` hint, no host holding one of the hinted instances. */
+export function differentHostFilter({ cluster }: PluginInit): HostFilter {
+  return hostHintFilter('DifferentHostFilter', 'differentHost', cluster, false);
+}
