@@ -1,5 +1,9 @@
 import type { HostTable } from '../cluster/host-table.ts';
+import { multiplier } from '../common/bounds.ts';
 import { pyFloat } from '../common/py-float.ts';
+
+/** A weigher's multiplier option, with its default. */
+export const multiplierOption = (d: number) => multiplier().default(d);
 
 /**
  * Nova's `utils.get_weight_multiplier`: per host, the minimum of the aggregate-metadata values of

@@ -1,7 +1,7 @@
+import type { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import type { GroupView } from './group-view.ts';
-import type { FilterOptions } from './options.ts';
 
 /** What filters and weighers see about the instance being scheduled. Reused across instances. */
 export interface FilterRequest {
@@ -15,10 +15,10 @@ export interface FilterRequest {
   readonly group: GroupView;
 }
 
-/** Everything a filter or weigher is built from: the replay's cluster and the strategy options. */
-export interface PluginInit {
+/** Everything a filter or weigher is built from: the replay's cluster and its own options. */
+export interface PluginInit<O = Readonly<Record<string, unknown>>> {
   readonly cluster: ClusterState;
-  readonly options: FilterOptions;
+  readonly options: O;
 }
 
 /**
@@ -57,5 +57,40 @@ export interface HostWeigher {
   weigh(host: number, req: FilterRequest): number;
 }
 
-export type FilterFactory = (init: PluginInit) => HostFilter;
-export type WeigherFactory = (init: PluginInit) => HostWeigher;
+/**
+ * A filter as a catalog holds it (Kubernetes' plugin factory with its args): its name, its own
+ * options (a zod shape; they sit flat among the strategy's options, `--set max_io_ops_per_host=4`)
+ * and the factory of one replay's instance.
+ */
+export interface FilterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
+  readonly name: string;
+  readonly options: S;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): HostFilter;
+}
+
+/** A weigher as a catalog holds it (see FilterDefinition). */
+export interface WeigherDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
+  readonly name: string;
+  readonly options: S;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): HostWeigher;
+}
+
+/** The filters and weighers strategies can name: a catalog's, or the built-in ones. */
+export interface PluginSet {
+  readonly filters: ReadonlyMap<string, FilterDefinition>;
+  readonly weighers: ReadonlyMap<string, WeigherDefinition>;
+}
+
+/** A filter definition, typed from its options shape. */
+export function defineHostFilter<S extends z.ZodRawShape = Record<never, never>>(
+  def: Omit<FilterDefinition<S>, 'options'> & { readonly options?: S },
+): FilterDefinition<S> {
+  return { ...def, options: def.options ?? ({} as S) };
+}
+
+/** A weigher definition, typed from its options shape. */
+export function defineHostWeigher<S extends z.ZodRawShape = Record<never, never>>(
+  def: Omit<WeigherDefinition<S>, 'options'> & { readonly options?: S },
+): WeigherDefinition<S> {
+  return { ...def, options: def.options ?? ({} as S) };
+}

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { MAX_SCHEDULER_WORKERS } from '../../src/common/limits.ts';
 import type { SeededRng } from '../../src/common/rng.ts';
-import { filterOptionsSchema } from '../../src/framework/options.ts';
+import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
+import { frameworkStrategy } from '../../src/framework/strategy.ts';
+import type { PluginSet } from '../../src/framework/types.ts';
 import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
 import { FilterScheduler } from '../filter/index.ts';
 import { HostCache } from './host-cache.ts';
 
-export const cachingOptionsSchema = filterOptionsSchema.extend({
+const cachingOwnOptions = {
   refresh_interval: z
     .number()
     .nonnegative()
@@ -21,8 +22,12 @@ export const cachingOptionsSchema = filterOptionsSchema.extend({
     .max(MAX_SCHEDULER_WORKERS)
     .default(2)
     .describe('scheduler workers, each with its own cache; calls go to them in turn'),
-});
-export type CachingOptions = z.output<typeof cachingOptionsSchema>;
+};
+export type CachingOptions = FilterOptions & z.output<z.ZodObject<typeof cachingOwnOptions>>;
+
+export function cachingOptionsSchema(plugins: PluginSet): z.ZodType<CachingOptions> {
+  return filterOptionsSchema(plugins).extend(cachingOwnOptions) as unknown as z.ZodType<CachingOptions>;
+}
 
 /** One scheduler worker: its cache, a FilterScheduler reading it, and the period it last refreshed in. */
 interface Worker {
@@ -51,10 +56,11 @@ export class CachingScheduler implements SchedulerDriver {
   constructor(
     cluster: ClusterState,
     private readonly options: CachingOptions,
+    plugins: PluginSet,
   ) {
     for (let w = 0; w < options.workers; w++) {
       const cache = new HostCache(cluster);
-      const scheduler = new FilterScheduler(cache.cluster, options, undefined, 'caching');
+      const scheduler = new FilterScheduler(cache.cluster, options, undefined, 'caching', plugins);
       this.workers.push({ cache, scheduler, period: Number.NaN });
     }
   }
@@ -108,9 +114,9 @@ class CachedContext implements DriverContext {
   }
 }
 
-export const cachingStrategy: Strategy<CachingOptions> = {
+export const cachingStrategy = frameworkStrategy<CachingOptions>({
   name: 'caching',
   description: "Nova's CachingScheduler: filter on host state refreshed every N s (stale: retries)",
   optionsSchema: cachingOptionsSchema,
-  create: (cluster, options) => new CachingScheduler(cluster, options),
-};
+  create: (cluster, options, plugins) => new CachingScheduler(cluster, options, plugins),
+});

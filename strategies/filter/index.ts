@@ -1,12 +1,14 @@
+import type { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { buildFilters, buildWeighers } from '../../src/framework/build.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
 import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
-import type { PluginInit } from '../../src/framework/types.ts';
+import { frameworkStrategy } from '../../src/framework/strategy.ts';
+import type { PluginSet } from '../../src/framework/types.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
 import { NovaSelection } from './nova-selection.ts';
 
 /**
@@ -26,15 +28,15 @@ export class FilterScheduler implements SchedulerDriver {
     options: FilterOptions,
     selection?: (weightHandler: WeightHandler) => HostSelection,
     name = 'filter',
+    plugins: PluginSet = BUILTIN_PLUGINS,
   ) {
     this.name = name;
     const n = cluster.hosts.size;
-    const init: PluginInit = { cluster, options };
-    const weightHandler = new WeightHandler(buildWeighers(options.weighers, init), n);
+    const weightHandler = new WeightHandler(buildWeighers(options.weighers, cluster, options, plugins), n);
     this.pipeline = new FilterPipeline(
       name,
       cluster,
-      buildFilters(options.filters, init),
+      buildFilters(options.filters, cluster, options, plugins),
       selection ? selection(weightHandler) : new NovaSelection(weightHandler, options.host_subset_size, n),
     );
     if (options.group_policy_check) {
@@ -65,10 +67,10 @@ export class FilterScheduler implements SchedulerDriver {
   }
 }
 
-export const filterStrategy: Strategy<FilterOptions> = {
+export const filterStrategy = frameworkStrategy<FilterOptions>({
   name: 'filter',
   description:
     "Nova's FilterScheduler: filters, normalised weighers, best host (decision-identical to Nova 26)",
-  optionsSchema: filterOptionsSchema,
-  create: (cluster, options) => new FilterScheduler(cluster, options),
-};
+  optionsSchema: (plugins) => filterOptionsSchema(plugins) as unknown as z.ZodType<FilterOptions>,
+  create: (cluster, options, plugins) => new FilterScheduler(cluster, options, undefined, 'filter', plugins),
+});

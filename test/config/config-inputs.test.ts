@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/common/errors.ts';
 import { loadRunConfig, parseSetFlags } from '../../src/config/run-config.ts';
 import { configPoints } from '../../src/config/sweep.ts';
-import { filterOptionsSchema } from '../../src/framework/options.ts';
 import { cachingStrategy } from '../../strategies/caching/index.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
@@ -46,9 +45,9 @@ describe('config: keys named after Object.prototype members', () => {
   });
 
   it('a swept __proto__ stays an own key of every config point', () => {
-    const points = configPoints(['__proto__=1,2'], [], filterOptionsSchema);
+    const points = configPoints(['__proto__=1,2'], [], filterStrategy.optionsSchema);
     expect(points.map((p) => Object.entries(p.sets))).toEqual([[['__proto__', 1]], [['__proto__', 2]]]);
-    const fixed = configPoints(['__proto__=1'], [], filterOptionsSchema);
+    const fixed = configPoints(['__proto__=1'], [], filterStrategy.optionsSchema);
     expect(Object.entries(fixed[0].sets)).toEqual([['__proto__', 1]]);
   });
 });

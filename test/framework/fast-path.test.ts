@@ -3,10 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { keepPassing } from '../../src/framework/filter-handler.ts';
 import { GroupView } from '../../src/framework/group-view.ts';
 import { DEFAULT_FILTER_OPTIONS } from '../../src/framework/options.ts';
-import { FILTERS } from '../../src/framework/registry.ts';
 import type { FilterRequest } from '../../src/framework/types.ts';
 import { cluster } from '../helpers/cluster.ts';
 
@@ -51,7 +51,9 @@ describe('filterAll fast paths', () => {
             state.hosts.freeRamMb[i] -= h.used.memory;
             state.hosts.freeDiskMb[i] -= h.used.disk * 1024;
           });
-          const f = FILTERS.get(name)!({ cluster: state, options: DEFAULT_FILTER_OPTIONS });
+          const f = BUILTIN_PLUGINS.filters
+            .get(name)!
+            .create({ cluster: state, options: DEFAULT_FILTER_OPTIONS });
           const req = {
             spec: { flavor: flavor },
             index: 0,

@@ -3,15 +3,17 @@
 // request stay excluded (chance and caching reschedule; the filter strategy never does).
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { DEFAULT_FILTER_OPTIONS } from '../../src/framework/options.ts';
-import { FILTERS } from '../../src/framework/registry.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 import { request } from './support.ts';
 
 describe('RetryFilter with a reused retry array', () => {
   it('forgets the hosts of the previous pass even after the caller emptied its array', () => {
     const cluster = new ClusterState(simpleCluster([{}, {}, {}]));
-    const f = FILTERS.get('RetryFilter')!({ cluster, options: DEFAULT_FILTER_OPTIONS });
+    const f = BUILTIN_PLUGINS.filters
+      .get('RetryFilter')!
+      .create({ cluster, options: DEFAULT_FILTER_OPTIONS });
     const req = request({ cluster, options: DEFAULT_FILTER_OPTIONS });
     const tried = [0, 2];
     req.retryHosts = tried;

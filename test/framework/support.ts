@@ -4,10 +4,10 @@ import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
 import { ClusterState, type Flavor } from '../../src/cluster/cluster-state.ts';
 import type { GroupPolicy, ServerGroup } from '../../src/cluster/groups.ts';
 import { SeededRng } from '../../src/common/rng.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { filterHosts } from '../../src/framework/filter-handler.ts';
 import { GroupView } from '../../src/framework/group-view.ts';
-import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
-import { FILTERS, WEIGHERS } from '../../src/framework/registry.ts';
+import type { FilterOptions } from '../../src/framework/options.ts';
 import type { FilterRequest, HostFilter, HostWeigher } from '../../src/framework/types.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../src/replay/replayer.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
@@ -24,7 +24,7 @@ export interface Bench {
 }
 
 export function bench(spec: ClusterSpec, options: Record<string, unknown> = {}): Bench {
-  return { cluster: new ClusterState(spec), options: filterOptionsSchema.parse(options) };
+  return { cluster: new ClusterState(spec), options: filterStrategy.optionsSchema.parse(options) };
 }
 
 /** Host number of a host name (throws on an unknown name, so a typo fails loudly). */
@@ -100,15 +100,15 @@ export function request(b: Bench, fields: RequestFields = {}): FilterRequest {
 }
 
 export function makeFilter(b: Bench, name: string): HostFilter {
-  const make = FILTERS.get(name);
+  const make = BUILTIN_PLUGINS.filters.get(name);
   if (!make) throw new Error(`no filter ${name}`);
-  return make({ cluster: b.cluster, options: b.options });
+  return make.create({ cluster: b.cluster, options: b.options });
 }
 
 export function makeWeigher(b: Bench, name: string): HostWeigher {
-  const make = WEIGHERS.get(name);
+  const make = BUILTIN_PLUGINS.weighers.get(name);
   if (!make) throw new Error(`no weigher ${name}`);
-  return make({ cluster: b.cluster, options: b.options });
+  return make.create({ cluster: b.cluster, options: b.options });
 }
 
 /**

@@ -9,30 +9,33 @@ import {
   readHostAttribute,
 } from '../host-attributes.ts';
 import { computeVerdicts, type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
-import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
+import { defineHostFilter, type FilterRequest } from '../types.ts';
 
 /**
  * ComputeCapabilitiesFilter: every `capabilities:` extra spec (and every unscoped one naming a host
  * attribute or trait) must match the host's value at that path. Traits are Nova's `HostState.stats`.
  */
-export function computeCapabilitiesFilter({ cluster }: PluginInit): HostFilter {
-  const t = cluster.hosts;
-  const cache = new StaticVerdictCache(t.size);
-  let current: HostVerdicts | undefined;
-  return {
-    name: 'ComputeCapabilitiesFilter',
-    runOncePerRequest: true,
-    appliesTo(req: FilterRequest): boolean {
-      const specs = req.spec.extraSpecs;
-      if (!specs || specs.entries.length === 0) return false;
-      const passes = (h: number) => satisfiesExtraSpecs(t, h, specs);
-      // Specs that read usage (free_ram_mb, ...) cannot be cached across requests.
-      current = readsUsage(specs) ? computeVerdicts(t.size, passes) : cache.get(specs.key, passes);
-      return true;
-    },
-    hostPasses: (h) => verdictOf(current!, h),
-  };
-}
+export const computeCapabilitiesFilter = defineHostFilter({
+  name: 'ComputeCapabilitiesFilter',
+  create({ cluster }) {
+    const t = cluster.hosts;
+    const cache = new StaticVerdictCache(t.size);
+    let current: HostVerdicts | undefined;
+    return {
+      name: 'ComputeCapabilitiesFilter',
+      runOncePerRequest: true,
+      appliesTo(req: FilterRequest): boolean {
+        const specs = req.spec.extraSpecs;
+        if (!specs || specs.entries.length === 0) return false;
+        const passes = (h: number) => satisfiesExtraSpecs(t, h, specs);
+        // Specs that read usage (free_ram_mb, ...) cannot be cached across requests.
+        current = readsUsage(specs) ? computeVerdicts(t.size, passes) : cache.get(specs.key, passes);
+        return true;
+      },
+      hostPasses: (h) => verdictOf(current!, h),
+    };
+  },
+});
 
 function readsUsage(specs: ExtraSpecs): boolean {
   return specs.entries.some(([key]) => {

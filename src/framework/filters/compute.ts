@@ -1,13 +1,16 @@
-import type { HostFilter, PluginInit } from '../types.ts';
+import { defineHostFilter } from '../types.ts';
 
 /** ComputeFilter: only hosts whose compute service is enabled and up. */
-export function computeFilter({ cluster }: PluginInit): HostFilter {
-  const { serviceEnabled, serviceUp } = cluster.hosts;
-  const allActive = serviceEnabled.every((e, h) => e === 1 && serviceUp[h] === 1);
-  return {
-    name: 'ComputeFilter',
-    runOncePerRequest: true,
-    appliesTo: () => !allActive,
-    hostPasses: (h) => serviceEnabled[h] === 1 && serviceUp[h] === 1,
-  };
-}
+export const computeFilter = defineHostFilter({
+  name: 'ComputeFilter',
+  create({ cluster }) {
+    const { serviceEnabled, serviceUp } = cluster.hosts;
+    const allActive = serviceEnabled.every((e, h) => e === 1 && serviceUp[h] === 1);
+    return {
+      name: 'ComputeFilter',
+      runOncePerRequest: true,
+      appliesTo: () => !allActive,
+      hostPasses: (h) => serviceEnabled[h] === 1 && serviceUp[h] === 1,
+    };
+  },
+});

@@ -1,5 +1,5 @@
 import type { ClusterState } from '../../cluster/cluster-state.ts';
-import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
+import { defineHostFilter, type FilterRequest, type HostFilter } from '../types.ts';
 
 type Hint = 'sameHost' | 'differentHost';
 
@@ -29,11 +29,17 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
 }
 
 /** SameHostFilter: with a `same_host` hint, only hosts holding one of the hinted instances. */
-export function sameHostFilter({ cluster }: PluginInit): HostFilter {
-  return hostHintFilter('SameHostFilter', 'sameHost', cluster, true);
-}
+export const sameHostFilter = defineHostFilter({
+  name: 'SameHostFilter',
+  create({ cluster }) {
+    return hostHintFilter('SameHostFilter', 'sameHost', cluster, true);
+  },
+});
 
 /** DifferentHostFilter: with a `different_host` hint, no host holding one of the hinted instances. */
-export function differentHostFilter({ cluster }: PluginInit): HostFilter {
-  return hostHintFilter('DifferentHostFilter', 'differentHost', cluster, false);
-}
+export const differentHostFilter = defineHostFilter({
+  name: 'DifferentHostFilter',
+  create({ cluster }) {
+    return hostHintFilter('DifferentHostFilter', 'differentHost', cluster, false);
+  },
+});

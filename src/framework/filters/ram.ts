@@ -1,24 +1,27 @@
 import { ramFits } from '../../cluster/resource-fit.ts';
-import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
+import { defineHostFilter, type FilterRequest } from '../types.ts';
 
 /** RamFilter (classic): free RAM within the ram_allocation_ratio limit, net of the reservation. */
-export function ramFilter({ cluster }: PluginInit): HostFilter {
-  const t = cluster.hosts;
-  return {
-    name: 'RamFilter',
-    runOncePerRequest: false,
-    appliesTo: () => true,
-    hostPasses: (h, req: FilterRequest) => ramFits(t, h, req.spec.flavor.memoryMb),
-    // Written out here rather than shared with the other resource filters, so V8 specialises the
-    // loop to this one predicate instead of calling through a polymorphic site per host.
-    filterAll(list, len, req: FilterRequest) {
-      const requested = req.spec.flavor.memoryMb;
-      let kept = 0;
-      for (let i = 0; i < len; i++) {
-        const h = list[i];
-        if (ramFits(t, h, requested)) list[kept++] = h;
-      }
-      return kept;
-    },
-  };
-}
+export const ramFilter = defineHostFilter({
+  name: 'RamFilter',
+  create({ cluster }) {
+    const t = cluster.hosts;
+    return {
+      name: 'RamFilter',
+      runOncePerRequest: false,
+      appliesTo: () => true,
+      hostPasses: (h, req: FilterRequest) => ramFits(t, h, req.spec.flavor.memoryMb),
+      // Written out here rather than shared with the other resource filters, so V8 specialises the
+      // loop to this one predicate instead of calling through a polymorphic site per host.
+      filterAll(list, len, req: FilterRequest) {
+        const requested = req.spec.flavor.memoryMb;
+        let kept = 0;
+        for (let i = 0; i < len; i++) {
+          const h = list[i];
+          if (ramFits(t, h, requested)) list[kept++] = h;
+        }
+        return kept;
+      },
+    };
+  },
+});

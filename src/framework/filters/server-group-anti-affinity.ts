@@ -1,12 +1,15 @@
-import type { FilterRequest, HostFilter } from '../types.ts';
+import { defineHostFilter, type FilterRequest } from '../types.ts';
 
 /** ServerGroupAntiAffinityFilter: for an `anti-affinity` group, no host holding a live member. */
-export function serverGroupAntiAffinityFilter(): HostFilter {
-  return {
-    name: 'ServerGroupAntiAffinityFilter',
-    runOncePerRequest: false,
-    appliesTo: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
-    // Nova's max_server_per_host rule defaults to 1.
-    hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
-  };
-}
+export const serverGroupAntiAffinityFilter = defineHostFilter({
+  name: 'ServerGroupAntiAffinityFilter',
+  create() {
+    return {
+      name: 'ServerGroupAntiAffinityFilter',
+      runOncePerRequest: false,
+      appliesTo: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
+      // Nova's max_server_per_host rule defaults to 1.
+      hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
+    };
+  },
+});
