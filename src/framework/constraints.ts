@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import { buildFilters } from './build.ts';
-import type { BuiltinFilterOptions } from './builtins.ts';
+import { BUILTIN_PLUGINS, type BuiltinFilterOptions } from './builtins.ts';
 import { filterPluginOptions, filtersOption } from './options.ts';
 import type { HostFilter, PluginSet } from './types.ts';
 
@@ -32,11 +32,14 @@ export function constraintOptionsSchema(plugins: PluginSet): z.ZodType<Constrain
   return z.strictObject(constraintOptionsShape(plugins)) as unknown as z.ZodType<ConstraintOptions>;
 }
 
-/** The constraint filters of a baseline, built for one replay. */
+/**
+ * The constraint filters of a baseline, built for one replay, by name from `plugins` (a framework
+ * strategy passes its catalog's; a plugin's own full strategy gets the built-in filters).
+ */
 export function constraintFilters(
   cluster: ClusterState,
   options: ConstraintOptions,
-  plugins: PluginSet,
+  plugins: PluginSet = BUILTIN_PLUGINS,
 ): HostFilter[] {
   return buildFilters(options.filters, cluster, options, plugins);
 }
