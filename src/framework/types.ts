@@ -80,17 +80,3 @@ export interface PluginSet {
   readonly filters: ReadonlyMap<string, FilterDefinition>;
   readonly weighers: ReadonlyMap<string, WeigherDefinition>;
 }
-
-/** A filter definition, typed from its options shape. */
-export function defineHostFilter<S extends z.ZodRawShape = Record<never, never>>(
-  def: Omit<FilterDefinition<S>, 'options'> & { readonly options?: S },
-): FilterDefinition<S> {
-  return { ...def, options: def.options ?? ({} as S) };
-}
-
-/** A weigher definition, typed from its options shape. */
-export function defineHostWeigher<S extends z.ZodRawShape = Record<never, never>>(
-  def: Omit<WeigherDefinition<S>, 'options'> & { readonly options?: S },
-): WeigherDefinition<S> {
-  return { ...def, options: def.options ?? ({} as S) };
-}

@@ -1,6 +1,7 @@
+import { defineHostFilter } from '../define.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
 import { type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import type { FilterRequest } from '../types.ts';
 
 const SCOPE = 'aggregate_instance_extra_specs';
 

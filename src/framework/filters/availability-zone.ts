@@ -1,4 +1,5 @@
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** Nova's `CONF.default_availability_zone`: the zone of a host that is in no AZ aggregate. */
 export const DEFAULT_AVAILABILITY_ZONE = 'nova';

@@ -1,6 +1,7 @@
 import type { HostTable } from '../../cluster/host-table.ts';
 import { PyFloat, pyStr } from '../../common/py-float.ts';
 import type { ExtraSpecs } from '../../scheduler/request-spec.ts';
+import { defineHostFilter } from '../define.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
 import {
   type CapabilityValue,
@@ -9,7 +10,7 @@ import {
   readHostAttribute,
 } from '../host-attributes.ts';
 import { computeVerdicts, type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import type { FilterRequest } from '../types.ts';
 
 /**
  * ComputeCapabilitiesFilter: every `capabilities:` extra spec (and every unscoped one naming a host

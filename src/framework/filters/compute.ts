@@ -1,4 +1,4 @@
-import { defineHostFilter } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
 
 /** ComputeFilter: only hosts whose compute service is enabled and up. */
 export const computeFilter = defineHostFilter({

@@ -1,5 +1,6 @@
 import { cpuFits } from '../../cluster/resource-fit.ts';
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** CoreFilter (classic): free vCPUs within the cpu_allocation_ratio limit. */
 export const coreFilter = defineHostFilter({

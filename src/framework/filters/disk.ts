@@ -1,5 +1,6 @@
 import { diskFits } from '../../cluster/resource-fit.ts';
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** DiskFilter (classic): free disk within the disk_allocation_ratio limit, net of the reservation. */
 export const diskFilter = defineHostFilter({

@@ -1,5 +1,6 @@
 import type { ClusterState } from '../../cluster/cluster-state.ts';
-import { defineHostFilter, type FilterRequest, type HostFilter } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest, HostFilter } from '../types.ts';
 
 type Hint = 'sameHost' | 'differentHost';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineHostFilter } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
 
 /** IoOpsFilter: fewer than `max_io_ops_per_host` builds in flight on the host. */
 export const ioOpsFilter = defineHostFilter({

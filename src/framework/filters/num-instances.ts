@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineHostFilter } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
 
 /** NumInstancesFilter: fewer than `max_instances_per_host` instances on the host. */
 export const numInstancesFilter = defineHostFilter({

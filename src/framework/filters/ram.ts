@@ -1,5 +1,6 @@
 import { ramFits } from '../../cluster/resource-fit.ts';
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** RamFilter (classic): free RAM within the ram_allocation_ratio limit, net of the reservation. */
 export const ramFilter = defineHostFilter({

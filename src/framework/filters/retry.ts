@@ -1,4 +1,5 @@
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** RetryFilter: skip the hosts already tried for this instance (its failed claims). */
 export const retryFilter = defineHostFilter({

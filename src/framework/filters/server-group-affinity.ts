@@ -1,4 +1,5 @@
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** ServerGroupAffinityFilter: for an `affinity` group with live members, only hosts holding one. */
 export const serverGroupAffinityFilter = defineHostFilter({

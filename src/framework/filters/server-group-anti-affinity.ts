@@ -1,4 +1,5 @@
-import { defineHostFilter, type FilterRequest } from '../types.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** ServerGroupAntiAffinityFilter: for an `anti-affinity` group, no host holding a live member. */
 export const serverGroupAntiAffinityFilter = defineHostFilter({

@@ -1,5 +1,5 @@
+import { defineHostWeigher } from '../define.ts';
 import { multiplierOption, weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher } from '../types.ts';
 
 /** CPUWeigher: free vCPUs after the allocation ratio. */
 export const cpuWeigher = defineHostWeigher({

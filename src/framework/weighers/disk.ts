@@ -1,5 +1,5 @@
+import { defineHostWeigher } from '../define.ts';
 import { multiplierOption, weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher } from '../types.ts';
 
 /** DiskWeigher: free disk in MB. */
 export const diskWeigher = defineHostWeigher({

@@ -1,5 +1,5 @@
+import { defineHostWeigher } from '../define.ts';
 import { multiplierOption, weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher } from '../types.ts';
 
 /** IoOpsWeigher: builds in flight (the default multiplier, -1.0, prefers idle hosts). */
 export const ioOpsWeigher = defineHostWeigher({

@@ -1,5 +1,5 @@
+import { defineHostWeigher } from '../define.ts';
 import { multiplierOption, weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher } from '../types.ts';
 
 /**
  * NumInstancesWeigher (upstream Nova 2023.2, not in Zed): instances on the host; multiplier 0.0 by

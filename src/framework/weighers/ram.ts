@@ -1,5 +1,5 @@
+import { defineHostWeigher } from '../define.ts';
 import { multiplierOption, weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher } from '../types.ts';
 
 /** RAMWeigher: free RAM (spreads by default; a negative multiplier stacks). */
 export const ramWeigher = defineHostWeigher({

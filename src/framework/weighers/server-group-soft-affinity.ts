@@ -1,6 +1,7 @@
 import { multiplier as boundedMultiplier } from '../../common/bounds.ts';
+import { defineHostWeigher } from '../define.ts';
 import { weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher, type FilterRequest } from '../types.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** ServerGroupSoftAffinityWeigher: live members of the request's `soft-affinity` group on the host. */
 export const serverGroupSoftAffinityWeigher = defineHostWeigher({

@@ -1,6 +1,7 @@
 import { multiplier as boundedMultiplier } from '../../common/bounds.ts';
+import { defineHostWeigher } from '../define.ts';
 import { weightMultipliers } from '../multiplier.ts';
-import { defineHostWeigher, type FilterRequest } from '../types.ts';
+import type { FilterRequest } from '../types.ts';
 
 /** ServerGroupSoftAntiAffinityWeigher: minus the live members of its `soft-anti-affinity` group on the host. */
 export const serverGroupSoftAntiAffinityWeigher = defineHostWeigher({
