@@ -89,7 +89,7 @@ export function formatStrategies(strategies: readonly AnyStrategy[], catalog: Pl
 }
 
 /** `schedbench strategies`: every built-in strategy, those dropped into strategies/, and plugins. */
-export function registerStrategies(program: Command, registry: Catalog): void {
+export function registerStrategies(program: Command, catalog: Catalog): void {
   program
     .command('strategies')
     .description('list the strategies with a one-line description and their options (--set key=value)')
@@ -101,9 +101,9 @@ export function registerStrategies(program: Command, registry: Catalog): void {
     )
     .option('--json', 'print the list as JSON, options as JSON Schema')
     .action(async (flags: { plugin: string[]; json?: boolean }) => {
-      for (const file of flags.plugin) await loadPluginFile(file, registry);
-      for (const name of droppedInStrategyFiles(registry).keys()) await resolveStrategy(name, registry);
-      const strategies = registry.list();
+      for (const file of flags.plugin) await loadPluginFile(file, catalog);
+      for (const name of droppedInStrategyFiles(catalog).keys()) await resolveStrategy(name, catalog);
+      const strategies = catalog.list();
       if (flags.json) {
         const out = strategies.map((s) => ({
           name: s.name,
@@ -112,7 +112,7 @@ export function registerStrategies(program: Command, registry: Catalog): void {
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatStrategies(strategies, registry)}\n`);
+        process.stdout.write(`${formatStrategies(strategies, catalog)}\n`);
       }
     });
 }

@@ -18,13 +18,12 @@ export const DEFAULT_FILTERS = [
 export const DEFAULT_WEIGHERS = ['RAMWeigher'] as const;
 
 /** A name that must be in the plugin set (checked when the config is read, so the error names the key). */
-function known(kind: string, registry: ReadonlyMap<string, unknown>) {
+function known(kind: string, defs: ReadonlyMap<string, unknown>) {
   return z
     .string()
     .min(1)
-    .refine((name) => registry.has(name), {
-      error: (issue) =>
-        `unknown ${kind} "${String(issue.input)}" (known: ${[...registry.keys()].join(', ')})`,
+    .refine((name) => defs.has(name), {
+      error: (issue) => `unknown ${kind} "${String(issue.input)}" (known: ${[...defs.keys()].join(', ')})`,
     });
 }
 

@@ -19,7 +19,7 @@ export const STRATEGIES_DIR = fileURLToPath(new URL('../', import.meta.url));
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 const STRATEGY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Does a `--strategy` value name a file rather than a registered strategy? */
+/** Does a `--strategy` value name a file rather than a strategy of the catalog? */
 export function isStrategyPath(value: string): boolean {
   return value.includes('/') || value.includes('\\') || EXTENSIONS.includes(extname(value));
 }

@@ -62,4 +62,15 @@ describe('a catalog', () => {
     await loadPluginFile(fixture('filter-with-options.ts'), c);
     expect(c.filters.has('FreeVcpusFilter')).toBe(true);
   });
+
+  it('refuses a plugin filter whose options are not zod schemas, naming the file and the option', async () => {
+    await expect(loadPluginFile(fixture('bad-filter-options.ts'), builtinCatalog())).rejects.toThrow(
+      new InputError(
+        fixture('bad-filter-options.ts'),
+        undefined,
+        'options',
+        'filter "BadOptionsFilter": option "limit" must be a zod schema',
+      ),
+    );
+  });
 });
