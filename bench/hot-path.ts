@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { Bench, type Task } from 'tinybench';
+import { BUILTIN_PLUGINS } from '../src/framework/builtins.ts';
+import { filterHosts } from '../src/framework/filter-handler.ts';
+import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../src/framework/options.ts';
+import { WeightHandler } from '../src/framework/weight-handler.ts';
 import { NO_RETRY } from '../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 import { indexColumns, RowDecoder } from '../src/trace/decode.ts';
 import { emptyRow } from '../src/trace/row.ts';
-import { filterHosts } from '../strategies/filter/filter-handler.ts';
-import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../strategies/filter/options.ts';
-import { FILTERS, WEIGHERS } from '../strategies/filter/registry.ts';
-import { WeightHandler } from '../strategies/filter/weight-handler.ts';
-import { FilterScheduler } from '../strategies/filter.ts';
+import { FilterScheduler } from '../strategies/filter/index.ts';
 import { benchRequest, dryRunContext, halfFullCluster } from './fixture.ts';
 
 /** One microbenchmark's result: the median time per operation, and per host where it is per host. */
@@ -59,20 +59,20 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
     // Every plugin enabled with a non-zero multiplier, each given a request of the group policy it acts on.
     const everything: FilterOptions = {
       ...DEFAULT_FILTER_OPTIONS,
-      filters: [...FILTERS.keys()],
-      weighers: [...WEIGHERS.keys()],
+      filters: [...BUILTIN_PLUGINS.filters.keys()],
+      weighers: [...BUILTIN_PLUGINS.weighers.keys()],
       num_instances_weight_multiplier: 1,
     };
-    for (const [name, make] of FILTERS) {
-      const f = make({ cluster, options: everything });
+    for (const [name, make] of BUILTIN_PLUGINS.filters) {
+      const f = make.create({ cluster, options: everything });
       const r = name === 'ServerGroupAffinityFilter' ? benchRequest(cluster, 'affinity') : req;
       bench.add(`filter ${name}`, () => {
         list.set(all);
         filterHosts([f], list, n, r);
       });
     }
-    for (const [name, make] of WEIGHERS) {
-      const handler = new WeightHandler([make({ cluster, options: everything })], n);
+    for (const [name, make] of BUILTIN_PLUGINS.weighers) {
+      const handler = new WeightHandler([make.create({ cluster, options: everything })], n);
       const policy = name.includes('SoftAffinity')
         ? 'soft-affinity'
         : name.includes('SoftAntiAffinity')

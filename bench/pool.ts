@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtinCatalog } from '../src/catalog/bootstrap.ts';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
 import { expandMatrix } from '../src/pool/cells.ts';
 import { Dispatcher } from '../src/pool/dispatcher.ts';
@@ -16,7 +17,6 @@ import { parseColumnar, scanTrace } from '../src/trace/columnar-builder.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../src/trace/generate.ts';
 import type { RowSource } from '../src/trace/source.ts';
-import { builtinRegistry } from '../strategies/index.ts';
 
 const [rows, hosts, reps] = [100_000, 300, 3].map((d, i) => Number(process.argv[2 + i] ?? d));
 
@@ -27,7 +27,7 @@ const tracePath = join(dir, 'trace.csv');
 writeGeneratedCluster(o, clusterPath);
 generateTrace(o, tracePath);
 const cluster = loadCluster(clusterPath);
-const registry = builtinRegistry();
+const registry = builtinCatalog();
 
 // 8 tasks: 4 RAM weigher multipliers x 2 seeds (host_subset_size 2 so that the seed matters).
 const cells = expandMatrix(

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { builtinCatalog } from '../src/catalog/bootstrap.ts';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../src/common/atomic-write.ts';
 import { MetricsCollector } from '../src/metrics/collector.ts';
@@ -10,7 +11,6 @@ import { runReplayTask } from '../src/replay/task.ts';
 import type { Report } from '../src/report/schema.ts';
 import { type ReportOutputs, writeReportOutputs } from '../src/report/write-outputs.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
-import { builtinRegistry } from '../strategies/index.ts';
 
 /**
  * Every registered strategy over a trace, once per seed, sequentially (timings are not disturbed
@@ -25,7 +25,7 @@ export async function replayMatrix(
   const cluster = loadCluster(clusterPath);
   const shapes = await scanShapes(new CsvTraceSource(tracePath));
   const reports: Report[] = [];
-  for (const strategy of builtinRegistry().list()) {
+  for (const strategy of builtinCatalog().list()) {
     for (const seed of seeds) {
       const report = await runReplayTask({
         clusterPath,
@@ -57,7 +57,7 @@ export async function metricsOverhead(
 ): Promise<{ bareMs: number; measuredMs: number; ratio: number; samples: number }> {
   const cluster = loadCluster(clusterPath);
   const shapes = await scanShapes(new CsvTraceSource(tracePath));
-  const strategy = builtinRegistry().get('filter');
+  const strategy = builtinCatalog().get('filter');
   const cfg = (observers: ReplayObserver[]) => ({
     strategy,
     strategyOptions: strategy.optionsSchema.parse({}),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
-import { defineScoreStrategy } from './baseline/score-strategy.ts';
+import { FitScorer, fitScoreOption } from '../src/framework/fit-score.ts';
+import { defineScoreStrategy } from '../src/framework/score-strategy.ts';
 
 /**
  * Best-fit: the feasible host with the least capacity left after placement (FitScorer), so instances

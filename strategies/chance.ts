@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { Strategy } from '../src/scheduler/strategy.ts';
-import { uniformSelection } from './baseline/selections.ts';
-import { buildFilters } from './filter/build.ts';
-import { DEFAULT_FILTER_OPTIONS } from './filter/options.ts';
-import { FilterPipeline } from './filter/pipeline.ts';
+import { buildFilters } from '../src/framework/build.ts';
+import { FilterPipeline } from '../src/framework/pipeline.ts';
+import { uniformSelection } from '../src/framework/selections.ts';
+import { frameworkStrategy } from '../src/framework/strategy.ts';
 
 export const chanceOptionsSchema = z.strictObject({
   enforce_server_groups: z
@@ -25,13 +24,13 @@ const GROUP_FILTERS = ['ServerGroupAntiAffinityFilter', 'ServerGroupAffinityFilt
  * claim then fails on a full host, the manager reschedules (the host excluded) and after
  * `max_attempts` the instance is NoValidHost: the report's claim_failures and retries are its cost.
  */
-export const chanceStrategy: Strategy<ChanceOptions> = {
+export const chanceStrategy = frameworkStrategy<ChanceOptions>({
   name: 'chance',
   description: "Nova's ChanceScheduler: a random up host in the AZ, resources unchecked (claims fail)",
-  optionsSchema: chanceOptionsSchema,
-  create(cluster, options) {
+  optionsSchema: () => chanceOptionsSchema,
+  create(cluster, options, plugins) {
     const names = options.enforce_server_groups ? [...CHANCE_FILTERS, ...GROUP_FILTERS] : CHANCE_FILTERS;
-    const filters = buildFilters(names, { cluster, options: DEFAULT_FILTER_OPTIONS });
+    const filters = buildFilters(names, cluster, {}, plugins);
     return new FilterPipeline('chance', cluster, filters, uniformSelection);
   },
-};
+});

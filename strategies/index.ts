@@ -1,8 +1,7 @@
-import { StrategyRegistry } from '../src/scheduler/strategy-registry.ts';
 import { bestFitStrategy } from './best-fit.ts';
-import { cachingStrategy } from './caching.ts';
+import { cachingStrategy } from './caching/index.ts';
 import { chanceStrategy } from './chance.ts';
-import { filterStrategy } from './filter.ts';
+import { filterStrategy } from './filter/index.ts';
 import { firstFitStrategy } from './first-fit.ts';
 import { powerOfTwoStrategy } from './power-of-two.ts';
 import { weightedStrategy } from './weighted.ts';
@@ -19,8 +18,3 @@ export const BUILTIN_STRATEGIES = [
   worstFitStrategy,
   powerOfTwoStrategy,
 ] as const;
-
-/** A registry holding the built-in strategies. */
-export function builtinRegistry(): StrategyRegistry {
-  return new StrategyRegistry([...BUILTIN_STRATEGIES]);
-}

@@ -1,25 +1,35 @@
 import { z } from 'zod';
 import type { ClusterState } from '../src/cluster/cluster-state.ts';
+import {
+  type ConstraintOptions,
+  constraintFilters,
+  constraintOptionsShape,
+} from '../src/framework/constraints.ts';
+import { FitScorer, fitScoreOption } from '../src/framework/fit-score.ts';
+import { HostCheck } from '../src/framework/host-check.ts';
+import { reusableFilterRequest } from '../src/framework/request.ts';
+import { frameworkStrategy } from '../src/framework/strategy.ts';
+import type { FilterRequest, PluginSet } from '../src/framework/types.ts';
 import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
 import { NO_VALID_HOST } from '../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
-import type { Strategy } from '../src/scheduler/strategy.ts';
-import { constraintFilters, constraintOptionsShape } from './baseline/constraints.ts';
-import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
-import { HostCheck } from './baseline/host-check.ts';
-import { reusableFilterRequest } from './filter/filter-request.ts';
-import type { FilterRequest } from './filter/types.ts';
 
-export const powerOfTwoOptionsSchema = z.strictObject({
+const ownOptions = {
   d: z.int().positive().default(2).describe('feasible hosts sampled per instance'),
   pick: z
     .enum(['worst-fit', 'best-fit'])
     .default('worst-fit')
     .describe('which sampled host wins: most capacity left (least loaded) or least'),
   score: fitScoreOption,
-  ...constraintOptionsShape,
-});
-export type PowerOfTwoOptions = z.output<typeof powerOfTwoOptionsSchema>;
+};
+export type PowerOfTwoOptions = z.output<z.ZodObject<typeof ownOptions>> & ConstraintOptions;
+
+export function powerOfTwoOptionsSchema(plugins: PluginSet): z.ZodType<PowerOfTwoOptions> {
+  return z.strictObject({
+    ...ownOptions,
+    ...constraintOptionsShape(plugins),
+  }) as unknown as z.ZodType<PowerOfTwoOptions>;
+}
 
 /**
  * Power of d choices (Sparrow-style): per instance, sample `d` distinct hosts uniformly among those
@@ -38,9 +48,9 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
   private readonly sample: Int32Array;
   private readonly req: FilterRequest;
 
-  constructor(cluster: ClusterState, options: PowerOfTwoOptions) {
+  constructor(cluster: ClusterState, options: PowerOfTwoOptions, plugins: PluginSet) {
     const n = cluster.hosts.size;
-    this.check = new HostCheck(constraintFilters(cluster, options));
+    this.check = new HostCheck(constraintFilters(cluster, options, plugins));
     this.fit = new FitScorer(cluster.hosts, options.score);
     this.sign = options.pick === 'worst-fit' ? 1 : -1;
     this.d = options.d;
@@ -95,9 +105,9 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
   }
 }
 
-export const powerOfTwoStrategy: Strategy<PowerOfTwoOptions> = {
+export const powerOfTwoStrategy = frameworkStrategy<PowerOfTwoOptions>({
   name: 'power-of-two',
   description: 'sample d random feasible hosts, take the better (constant-time, Sparrow-style)',
   optionsSchema: powerOfTwoOptionsSchema,
-  create: (cluster, options) => new PowerOfTwoScheduler(cluster, options),
-};
+  create: (cluster, options, plugins) => new PowerOfTwoScheduler(cluster, options, plugins),
+});

@@ -1,15 +1,19 @@
 import type { z } from 'zod';
+import { type FilterOptions, filterOptionsSchema } from '../src/framework/options.ts';
+import type { HostSelection } from '../src/framework/pipeline.ts';
+import { frameworkStrategy } from '../src/framework/strategy.ts';
+import type { FilterRequest, PluginSet } from '../src/framework/types.ts';
+import type { WeightHandler } from '../src/framework/weight-handler.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
-import type { Strategy } from '../src/scheduler/strategy.ts';
-import { filterOptionsSchema } from './filter/options.ts';
-import type { HostSelection } from './filter/pipeline.ts';
-import type { FilterRequest } from './filter/types.ts';
-import type { WeightHandler } from './filter/weight-handler.ts';
-import { FilterScheduler } from './filter.ts';
+import { FilterScheduler } from './filter/index.ts';
 
 /** The `filter` strategy's options without host_subset_size: every survivor can be drawn. */
-export const weightedOptionsSchema = filterOptionsSchema.omit({ host_subset_size: true });
-export type WeightedOptions = z.output<typeof weightedOptionsSchema>;
+export function weightedOptionsSchema(plugins: PluginSet): z.ZodType<WeightedOptions> {
+  return filterOptionsSchema(plugins).omit({
+    host_subset_size: true,
+  }) as unknown as z.ZodType<WeightedOptions>;
+}
+export type WeightedOptions = Omit<FilterOptions, 'host_subset_size'>;
 
 /**
  * Stochastic selection after Cinder's StochasticHostWeightHandler. With w_i the weight the `filter`
@@ -57,15 +61,16 @@ export class StochasticSelection implements HostSelection {
  * `weighted`: the `filter` strategy's filters and weighers, then a host drawn with probability
  * proportional to its shifted weight (StochasticSelection), seeded.
  */
-export const weightedStrategy: Strategy<WeightedOptions> = {
+export const weightedStrategy = frameworkStrategy<WeightedOptions>({
   name: 'weighted',
   description: 'filters and weighers as filter, then a random host, probability proportional to its weight',
   optionsSchema: weightedOptionsSchema,
-  create: (cluster, options) =>
+  create: (cluster, options, plugins) =>
     new FilterScheduler(
       cluster,
       { ...options, host_subset_size: 1 },
       (handler) => new StochasticSelection(handler, cluster.hosts.size),
       'weighted',
+      plugins,
     ),
-};
+});

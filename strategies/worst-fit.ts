@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FitScorer, fitScoreOption } from './baseline/fit-score.ts';
-import { defineScoreStrategy } from './baseline/score-strategy.ts';
+import { FitScorer, fitScoreOption } from '../src/framework/fit-score.ts';
+import { defineScoreStrategy } from '../src/framework/score-strategy.ts';
 
 /**
  * Worst-fit (spread): the feasible host with the most capacity left after placement (FitScorer), so

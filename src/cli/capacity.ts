@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Catalog } from '../catalog/catalog.ts';
 import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
@@ -12,7 +13,6 @@ import type { Dispatcher } from '../pool/dispatcher.ts';
 import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
 import { type PreparedTrace, prepareTraces, type SharingMode } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import {
   cellTimeoutOption,
   collect,
@@ -50,7 +50,7 @@ class ProbeFailed extends Error {
   }
 }
 
-export function registerCapacity(program: Command, registry: StrategyRegistry): void {
+export function registerCapacity(program: Command, registry: Catalog): void {
   program
     .command('capacity')
     .description(

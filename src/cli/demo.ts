@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { executeRun } from './execute.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
@@ -14,11 +14,7 @@ export const DEFAULT_TRACE = `${TRACES}default-trace.csv`;
 export const DEFAULT_CLUSTER = `${TRACES}default-cluster.json`;
 
 /** `schedbench demo`: the bundled default trace against every built-in strategy. */
-export function registerDemo(
-  program: Command,
-  registry: StrategyRegistry,
-  defaults: readonly string[],
-): void {
+export function registerDemo(program: Command, registry: Catalog, defaults: readonly string[]): void {
   program
     .command('demo')
     .description('replay the bundled default trace against the default strategies and print the summary')

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { builtinRegistry } from '../../strategies/index.ts';
+import { builtinCatalog } from '../catalog/bootstrap.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
 import { PluginError } from '../scheduler/errors.ts';
@@ -14,7 +14,7 @@ import { registerStrategies } from './strategies.ts';
 
 /** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error, 130 interrupted. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const registry = builtinRegistry();
+  const registry = builtinCatalog();
   const program = new Command('schedbench')
     .description(
       'Replay cloud VM request traces against OpenStack-style scheduler strategies and measure them.',

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import type { CellSpec } from '../pool/cells.ts';
@@ -6,7 +7,6 @@ import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import type { RunFlags } from './run.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
@@ -18,7 +18,7 @@ export async function runCells(o: {
   flags: RunFlags;
   cluster: ClusterSpec;
   cells: readonly CellSpec[];
-  registry: StrategyRegistry;
+  registry: Catalog;
   /** Plugin and strategy files loaded in this thread, for the workers. */
   plugins: readonly string[];
 }): Promise<{ outcomes: CellOutcome[]; status: { code: number; message?: string } }> {

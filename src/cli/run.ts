@@ -1,11 +1,8 @@
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import {
-  droppedInStrategyFiles,
-  isStrategyPath,
-  loadPluginFile,
-  resolveStrategy,
-} from '../../strategies/plugin/loader.ts';
+import { droppedInStrategyFiles, isStrategyPath } from '../../strategies/plugin/loader.ts';
+import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
@@ -15,7 +12,6 @@ import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import type { SharingMode } from '../pool/shared-traces.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import {
   cellTimeoutOption,
   collect,
@@ -54,7 +50,7 @@ export interface RunFlags {
   quiet?: boolean;
 }
 
-export function registerRun(program: Command, registry: StrategyRegistry): void {
+export function registerRun(program: Command, registry: Catalog): void {
   program
     .command('run')
     .description(

@@ -1,8 +1,8 @@
+import type { Catalog } from '../catalog/catalog.ts';
 import { forceExit } from '../common/process-guard.ts';
 import { Dispatcher } from '../pool/dispatcher.ts';
 import { type CellExecutor, InlineExecutor, PoolExecutor } from '../pool/executor.ts';
 import { ProgressReporter, progressMode } from '../pool/progress.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 
 /** The signals that stop a run: Ctrl-C, and what `timeout`, CI runners and `docker stop` send. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -27,7 +27,7 @@ export interface PoolSession {
  * the process at once.
  */
 export function startSession(o: {
-  registry: StrategyRegistry;
+  registry: Catalog;
   /** Plugin and strategy files the workers must load too. */
   plugins?: readonly string[];
   inline: boolean;

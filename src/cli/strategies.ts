@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
-import { droppedInStrategyFiles, loadPluginFile, resolveStrategy } from '../../strategies/plugin/loader.ts';
+import { droppedInStrategyFiles } from '../../strategies/plugin/loader.ts';
+import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { PluginSet } from '../framework/types.ts';
 import type { AnyStrategy } from '../scheduler/strategy.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 
 interface JsonSchema {
   type?: string;
@@ -67,7 +68,7 @@ function typeOf(p: JsonSchema): string {
 const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : v === undefined ? '(none)' : String(v));
 
 /** The listing: each strategy, its description, then `option = default   type: description`. */
-export function formatStrategies(strategies: readonly AnyStrategy[]): string {
+export function formatStrategies(strategies: readonly AnyStrategy[], catalog: PluginSet): string {
   const lines: string[] = [];
   const nameWidth = Math.max(...strategies.map((s) => s.name.length));
   for (const s of strategies) {
@@ -82,13 +83,13 @@ export function formatStrategies(strategies: readonly AnyStrategy[]): string {
     }
     lines.push('');
   }
-  lines.push(`filters:  ${[...FILTERS.keys()].join(', ')}`);
-  lines.push(`weighers: ${[...WEIGHERS.keys()].join(', ')}`);
+  lines.push(`filters:  ${[...catalog.filters.keys()].join(', ')}`);
+  lines.push(`weighers: ${[...catalog.weighers.keys()].join(', ')}`);
   return lines.join('\n');
 }
 
 /** `schedbench strategies`: every built-in strategy, those dropped into strategies/, and plugins. */
-export function registerStrategies(program: Command, registry: StrategyRegistry): void {
+export function registerStrategies(program: Command, catalog: Catalog): void {
   program
     .command('strategies')
     .description('list the strategies with a one-line description and their options (--set key=value)')
@@ -100,9 +101,9 @@ export function registerStrategies(program: Command, registry: StrategyRegistry)
     )
     .option('--json', 'print the list as JSON, options as JSON Schema')
     .action(async (flags: { plugin: string[]; json?: boolean }) => {
-      for (const file of flags.plugin) await loadPluginFile(file, registry);
-      for (const name of droppedInStrategyFiles(registry).keys()) await resolveStrategy(name, registry);
-      const strategies = registry.list();
+      for (const file of flags.plugin) await loadPluginFile(file, catalog);
+      for (const name of droppedInStrategyFiles(catalog).keys()) await resolveStrategy(name, catalog);
+      const strategies = catalog.list();
       if (flags.json) {
         const out = strategies.map((s) => ({
           name: s.name,
@@ -111,7 +112,7 @@ export function registerStrategies(program: Command, registry: StrategyRegistry)
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatStrategies(strategies)}\n`);
+        process.stdout.write(`${formatStrategies(strategies, catalog)}\n`);
       }
     });
 }

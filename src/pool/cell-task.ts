@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { scanShapes } from '../metrics/shapes.ts';
@@ -5,7 +6,6 @@ import { runReplayTask } from '../replay/task.ts';
 import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { PluginError } from '../scheduler/errors.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
 import type { CellSpec } from './cells.ts';
@@ -65,7 +65,7 @@ export function cellError(err: unknown): CellError {
  * rows from the shared columns or the file, replay, and return the report or the error. It never
  * throws, so one bad cell cannot take others down.
  */
-export async function runCellTask(task: CellTask, registry: StrategyRegistry): Promise<CellResult> {
+export async function runCellTask(task: CellTask, registry: Catalog): Promise<CellResult> {
   const { cell } = task;
   try {
     const inner = task.trace ? new ColumnarTraceSource(task.trace) : new CsvTraceSource(cell.tracePath);

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
+import type { Catalog } from '../catalog/catalog.ts';
 import { configPoints } from '../config/sweep.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 
 /** One cell of the experiment matrix: one independent replay. */
 export interface CellSpec {
@@ -34,7 +34,7 @@ export interface MatrixSpec {
  * The cells of a run, in matrix order. Sweeps are expanded per strategy (whether `--set k=a,b` is a
  * list or a sweep depends on the strategy's option types; see configPoints).
  */
-export function expandMatrix(m: MatrixSpec, registry: StrategyRegistry): CellSpec[] {
+export function expandMatrix(m: MatrixSpec, registry: Catalog): CellSpec[] {
   const configs = m.configs.length > 0 ? m.configs : [undefined];
   const seeds = m.seeds.length > 0 ? m.seeds : [undefined];
   const raw: Omit<CellSpec, 'index' | 'name' | 'coords'>[] = [];

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
 import type { WorkerData } from './worker.ts';
 
@@ -23,7 +23,7 @@ export interface CellExecutor {
 export class InlineExecutor implements CellExecutor {
   readonly concurrency = 1;
 
-  constructor(private readonly registry: StrategyRegistry) {}
+  constructor(private readonly registry: Catalog) {}
 
   run(task: CellTask): Promise<CellResult> {
     return runCellTask(task, this.registry);

@@ -1,7 +1,6 @@
 import { workerData } from 'piscina';
-import { builtinRegistry } from '../../strategies/index.ts';
-import { loadFileInWorker } from '../../strategies/plugin/loader.ts';
-import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
+import { workerCatalog } from '../catalog/bootstrap.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { type CellResult, type CellTask, cellError, runCellTask } from './cell-task.ts';
 
 /** What the pool hands every worker when it starts. */
@@ -13,23 +12,17 @@ export interface WorkerData {
   readonly plugins: readonly string[];
 }
 
-let registry: Promise<StrategyRegistry> | undefined;
-
-/** The built-in strategies plus the plugins (TypeScript too: worker-entry.mjs registered tsx), once per worker. */
-async function loadRegistry(plugins: readonly string[]): Promise<StrategyRegistry> {
-  const r = builtinRegistry();
-  for (const file of plugins) await loadFileInWorker(file, r);
-  return r;
-}
+/** The built-in catalog plus the plugins (TypeScript too: worker-entry.mjs registered tsx), once per worker. */
+let catalog: Promise<Catalog> | undefined;
 
 /** The piscina task function: one cell, one replay. */
 export default async function runInWorker(task: CellTask): Promise<CellResult> {
-  registry ??= loadRegistry((workerData as WorkerData | undefined)?.plugins ?? []);
-  let r: StrategyRegistry;
+  catalog ??= workerCatalog((workerData as WorkerData | undefined)?.plugins ?? []);
+  let c: Catalog;
   try {
-    r = await registry;
+    c = await catalog;
   } catch (err) {
     return { ok: false, error: cellError(err) };
   }
-  return runCellTask(task, r);
+  return runCellTask(task, c);
 }

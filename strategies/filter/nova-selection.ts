@@ -1,8 +1,8 @@
 import { stableSortDesc } from '../../src/common/stable-sort.ts';
+import type { HostSelection } from '../../src/framework/pipeline.ts';
+import type { FilterRequest } from '../../src/framework/types.ts';
+import type { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { DriverContext } from '../../src/scheduler/driver.ts';
-import type { HostSelection } from './pipeline.ts';
-import type { FilterRequest } from './types.ts';
-import type { WeightHandler } from './weight-handler.ts';
 
 /**
  * Nova's `_get_sorted_hosts` selection: weigh the survivors, sort them by weight (descending,

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
-import { ContractError } from '../../src/scheduler/errors.ts';
-import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
-import type { ConstraintOptions } from '../baseline/constraints.ts';
+import type { ConstraintOptions } from '../../src/framework/constraints.ts';
 import {
   defineScoreStrategy as defineBuiltinScoreStrategy,
   type ScoreStrategyDefinition,
-} from '../baseline/score-strategy.ts';
-import type { FilterRequest, PluginInit } from '../filter/types.ts';
+} from '../../src/framework/score-strategy.ts';
+import type { FrameworkStrategy } from '../../src/framework/strategy.ts';
+import type { FilterRequest, PluginInit } from '../../src/framework/types.ts';
+import { ContractError } from '../../src/scheduler/errors.ts';
+import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { Strategy } from '../../src/scheduler/strategy.ts';
 import { HostView } from './host-view.ts';
 
 /**
@@ -43,7 +44,7 @@ export interface HostScoreDefinition<S extends z.ZodObject> {
  */
 export function defineHostScoreStrategy<S extends z.ZodObject = z.ZodObject<Record<string, never>>>(
   def: HostScoreDefinition<S>,
-): Strategy<z.output<S> & ConstraintOptions> {
+): FrameworkStrategy<z.output<S> & ConstraintOptions> {
   return defineBuiltinScoreStrategy<S>({
     name: def.name,
     description: def.description,
@@ -69,7 +70,7 @@ export function defineHostScoreStrategy<S extends z.ZodObject = z.ZodObject<Reco
  */
 export function defineScoreStrategy<S extends z.ZodObject = z.ZodObject<Record<string, never>>>(
   def: ScoreStrategyDefinition<S>,
-): Strategy<z.output<S> & ConstraintOptions> {
+): FrameworkStrategy<z.output<S> & ConstraintOptions> {
   return defineBuiltinScoreStrategy<S>({
     ...def,
     scorer(cluster, options) {
@@ -89,18 +90,20 @@ function nanScore(strategy: string, cluster: ClusterState, host: number): Contra
 }
 
 /** A filter for the `filter` strategy (and every strategy taking a `filters` list), loaded by name. */
-export interface FilterPlugin {
+export interface FilterPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly kind: 'filter';
   /** The name used in `filters` (like Nova's class names: letters, digits, underscores). */
   readonly name: string;
   /** Nova's `run_filter_once_per_request`: skipped for the second and later instances of a request. */
   readonly runOncePerRequest?: boolean;
+  /** Its own options (zod schemas by key), set with the strategy's: `--set my_limit=3`. */
+  readonly options?: S;
   /** Called once per replay; returns Nova's `host_passes` as a predicate over a host number. */
-  create(init: PluginInit): (host: number, req: FilterRequest) => boolean;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): (host: number, req: FilterRequest) => boolean;
 }
 
 /** A weigher for the `filter` and `weighted` strategies, loaded by name. */
-export interface WeigherPlugin {
+export interface WeigherPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly kind: 'weigher';
   readonly name: string;
   /** Clamp raw values before normalisation (Nova's minval / maxval); unset: the list's min / max. */
@@ -108,14 +111,20 @@ export interface WeigherPlugin {
   readonly maxval?: number;
   /** The weight multiplier (default 1.0). */
   readonly multiplier?: number;
+  /** Its own options (zod schemas by key), set with the strategy's. */
+  readonly options?: S;
   /** Called once per replay; returns the raw weight of a host number. */
-  create(init: PluginInit): (host: number, req: FilterRequest) => number;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): (host: number, req: FilterRequest) => number;
 }
 
-export function defineFilter(def: Omit<FilterPlugin, 'kind'>): FilterPlugin {
+export function defineFilter<S extends z.ZodRawShape = Record<never, never>>(
+  def: Omit<FilterPlugin<S>, 'kind'>,
+): FilterPlugin<S> {
   return { kind: 'filter', ...def };
 }
 
-export function defineWeigher(def: Omit<WeigherPlugin, 'kind'>): WeigherPlugin {
+export function defineWeigher<S extends z.ZodRawShape = Record<never, never>>(
+  def: Omit<WeigherPlugin<S>, 'kind'>,
+): WeigherPlugin<S> {
   return { kind: 'weigher', ...def };
 }

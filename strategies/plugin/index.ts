@@ -3,15 +3,15 @@
 export { z } from 'zod';
 export type { ClusterState, Flavor } from '../../src/cluster/cluster-state.ts';
 export type { HostTable } from '../../src/cluster/host-table.ts';
+export { type ConstraintOptions, constraintFilters } from '../../src/framework/constraints.ts';
+export { FitScorer } from '../../src/framework/fit-score.ts';
+export { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
+export type { Scorer } from '../../src/framework/selections.ts';
+export type { FilterRequest, HostFilter, HostWeigher, PluginInit } from '../../src/framework/types.ts';
 export type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
 export { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 export type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 export type { Strategy } from '../../src/scheduler/strategy.ts';
-export { type ConstraintOptions, constraintFilters } from '../baseline/constraints.ts';
-export { FitScorer } from '../baseline/fit-score.ts';
-export type { Scorer } from '../baseline/selections.ts';
-export { FilterPipeline, type HostSelection } from '../filter/pipeline.ts';
-export type { FilterRequest, HostFilter, HostWeigher, PluginInit } from '../filter/types.ts';
 export {
   defineFilter,
   defineHostScoreStrategy,

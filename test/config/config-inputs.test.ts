@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/common/errors.ts';
 import { loadRunConfig, parseSetFlags } from '../../src/config/run-config.ts';
 import { configPoints } from '../../src/config/sweep.ts';
-import { cachingStrategy } from '../../strategies/caching.ts';
-import { filterOptionsSchema } from '../../strategies/filter/options.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { cachingStrategy } from '../../strategies/caching/index.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 function file(text: string, name = 'cfg.json'): string {
@@ -46,9 +45,9 @@ describe('config: keys named after Object.prototype members', () => {
   });
 
   it('a swept __proto__ stays an own key of every config point', () => {
-    const points = configPoints(['__proto__=1,2'], [], filterOptionsSchema);
+    const points = configPoints(['__proto__=1,2'], [], filterStrategy.optionsSchema);
     expect(points.map((p) => Object.entries(p.sets))).toEqual([[['__proto__', 1]], [['__proto__', 2]]]);
-    const fixed = configPoints(['__proto__=1'], [], filterOptionsSchema);
+    const fixed = configPoints(['__proto__=1'], [], filterStrategy.optionsSchema);
     expect(Object.entries(fixed[0].sets)).toEqual([['__proto__', 1]]);
   });
 });

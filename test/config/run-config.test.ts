@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunConfig, parseSetFlags } from '../../src/config/run-config.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 function file(text: string, name = 'cfg.yaml'): string {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Catalog } from '../../src/catalog/catalog.ts';
 import { type ClusterSpec, loadCluster } from '../../src/cluster/cluster-spec.ts';
 import { type CellSpec, expandMatrix, type MatrixSpec } from '../../src/pool/cells.ts';
 import { Dispatcher } from '../../src/pool/dispatcher.ts';
@@ -7,7 +8,6 @@ import type { CellExecutor } from '../../src/pool/executor.ts';
 import { type CellOutcome, runMatrix } from '../../src/pool/run-matrix.ts';
 import { prepareTraces, type SharingMode } from '../../src/pool/shared-traces.ts';
 import type { Report } from '../../src/report/schema.ts';
-import type { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../../src/trace/generate.ts';
 import { tempDir } from './replay.ts';
 
@@ -52,7 +52,7 @@ export interface MatrixFixture {
 export async function runFixture(
   f: MatrixFixture,
   executor: CellExecutor,
-  registry: StrategyRegistry,
+  registry: Catalog,
   signal?: AbortSignal,
   onCellDone?: (o: CellOutcome) => void,
 ): Promise<{ outcomes: CellOutcome[]; cells: CellSpec[]; dispatcher: Dispatcher }> {

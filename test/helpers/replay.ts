@@ -6,7 +6,7 @@ import type { ReplayObserver } from '../../src/replay/observer.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../src/replay/replayer.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'schedbench-test-'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
 import { runReplayTask } from '../../src/replay/task.ts';
 import type { Report } from '../../src/report/schema.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { CLUSTER, TRACE } from '../e2e/scenario.ts';
 import { tempDir } from './replay.ts';
 

@@ -11,7 +11,7 @@ import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const OPTS = { ...DEFAULT_GENERATOR_OPTIONS, rows: 3000, hosts: 40, seed: 5 };

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject, loadCluster } from '../../src/cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../../src/config/run-config.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { replay } from '../../src/replay/replayer.ts';
 import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
-import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const HERE = import.meta.dirname;
@@ -95,8 +95,8 @@ describe('hand-worked fixtures (test/nova/fixtures)', () => {
   });
 });
 
-const ALL_FILTERS = [...FILTERS.keys()];
-const ALL_WEIGHERS = [...WEIGHERS.keys()];
+const ALL_FILTERS = [...BUILTIN_PLUGINS.filters.keys()];
+const ALL_WEIGHERS = [...BUILTIN_PLUGINS.weighers.keys()];
 
 /** Generated cases: every config runs on its own seed, cluster and trace. */
 const CASES: { name: string; seed: number; hosts: number; rows: number; config: Record<string, unknown> }[] =

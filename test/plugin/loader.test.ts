@@ -3,9 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinCatalog, resolveStrategy } from '../../src/catalog/bootstrap.ts';
 import { InputError, UsageError } from '../../src/common/errors.ts';
-import { builtinRegistry } from '../../strategies/index.ts';
-import { isStrategyPath, resolveStrategy } from '../../strategies/plugin/loader.ts';
+import { isStrategyPath } from '../../strategies/plugin/loader.ts';
 import { cli, ROOT, workDir } from './support.ts';
 
 const FIXTURES = join(ROOT, 'test/plugin/fixtures');
@@ -219,7 +219,7 @@ describe('resolveStrategy', () => {
   });
 
   it('finds a file dropped into the strategies folder by its name', async () => {
-    const registry = builtinRegistry();
+    const registry = builtinCatalog();
     const s = await resolveStrategy('spread-ram', registry, dropped);
     expect(s.name).toBe('spread-ram');
     expect(registry.has('spread-ram')).toBe(true);
@@ -228,7 +228,7 @@ describe('resolveStrategy', () => {
   });
 
   it('refuses a dropped-in file whose strategy has another name', async () => {
-    await expect(resolveStrategy('misnamed', builtinRegistry(), dropped)).rejects.toThrow(
+    await expect(resolveStrategy('misnamed', builtinCatalog(), dropped)).rejects.toThrow(
       new InputError(
         join(dropped, 'misnamed.ts'),
         undefined,
@@ -239,6 +239,6 @@ describe('resolveStrategy', () => {
   });
 
   it('an unknown name is a usage error', async () => {
-    await expect(resolveStrategy('nothing', builtinRegistry(), dropped)).rejects.toBeInstanceOf(UsageError);
+    await expect(resolveStrategy('nothing', builtinCatalog(), dropped)).rejects.toBeInstanceOf(UsageError);
   });
 });

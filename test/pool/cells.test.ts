@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Catalog } from '../../src/catalog/catalog.ts';
 import { configPoints, isListOption, parseSweepFlags } from '../../src/config/sweep.ts';
 import { expandMatrix, type MatrixSpec } from '../../src/pool/cells.ts';
 import { cellPlacementsPath } from '../../src/pool/run-matrix.ts';
-import { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
-import { filterOptionsSchema } from '../../strategies/filter/options.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 
-const registry = new StrategyRegistry([filterStrategy, { ...filterStrategy, name: 'other' }]);
+const registry = new Catalog({ strategies: [filterStrategy, { ...filterStrategy, name: 'other' }] });
 const spec = (m: Partial<MatrixSpec>): MatrixSpec => ({
   traces: ['t.csv'],
   strategies: ['filter'],
@@ -20,16 +19,20 @@ const spec = (m: Partial<MatrixSpec>): MatrixSpec => ({
 
 describe('sweep rule: --set lists on list options, sweeps on the rest', () => {
   it('knows which options take lists', () => {
-    expect(isListOption(filterOptionsSchema, 'filters')).toBe(true);
-    expect(isListOption(filterOptionsSchema, 'weighers')).toBe(true);
-    expect(isListOption(filterOptionsSchema, 'ram_weight_multiplier')).toBe(false);
-    expect(isListOption(filterOptionsSchema, 'no_such_option')).toBe(false);
+    expect(isListOption(filterStrategy.optionsSchema, 'filters')).toBe(true);
+    expect(isListOption(filterStrategy.optionsSchema, 'weighers')).toBe(true);
+    expect(isListOption(filterStrategy.optionsSchema, 'ram_weight_multiplier')).toBe(false);
+    expect(isListOption(filterStrategy.optionsSchema, 'no_such_option')).toBe(false);
     expect(isListOption(z.object({ a: z.array(z.int()).optional().nullable() }), 'a')).toBe(true);
   });
 
   it('--set ram_weight_multiplier=-1,0,1 is three points; --set filters=A,B is one list', () => {
     expect(
-      configPoints(['ram_weight_multiplier=-1,0,1', 'filters=RamFilter,CoreFilter'], [], filterOptionsSchema),
+      configPoints(
+        ['ram_weight_multiplier=-1,0,1', 'filters=RamFilter,CoreFilter'],
+        [],
+        filterStrategy.optionsSchema,
+      ),
     ).toEqual([
       {
         sets: { filters: ['RamFilter', 'CoreFilter'], ram_weight_multiplier: -1 },
@@ -55,7 +58,7 @@ describe('sweep rule: --set lists on list options, sweeps on the rest', () => {
     const points = configPoints(
       [],
       ['filters=RamFilter,CoreFilter|RamFilter', 'host_subset_size=1|2'],
-      filterOptionsSchema,
+      filterStrategy.optionsSchema,
     );
     expect(points.map((p) => p.sets)).toEqual([
       { filters: ['RamFilter', 'CoreFilter'], host_subset_size: 1 },
@@ -66,7 +69,7 @@ describe('sweep rule: --set lists on list options, sweeps on the rest', () => {
   });
 
   it('rejects a key swept twice, swept and set, or an empty value', () => {
-    expect(() => configPoints(['seed=1'], ['seed=1|2'], filterOptionsSchema)).toThrow(
+    expect(() => configPoints(['seed=1'], ['seed=1|2'], filterStrategy.optionsSchema)).toThrow(
       '--sweep seed: also given with --set',
     );
     expect(() => parseSweepFlags(['a=1|2', 'a=3'])).toThrow('--sweep a: given twice');
@@ -135,7 +138,7 @@ describe('expandMatrix', () => {
         traces: ['a/t.csv', 'b/t.csv'],
         sweepFlags: ['filters=RamFilter,CoreFilter|RamFilter', 'x=a/b|c d'],
       }),
-      new StrategyRegistry([{ ...filterStrategy, name: 'filter' }]),
+      new Catalog({ strategies: [{ ...filterStrategy, name: 'filter' }] }),
     );
     expect(cells.map((c) => c.name)).toEqual([
       'filter__filters=RamFilter+CoreFilter__x=a_b__t1',

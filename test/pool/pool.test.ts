@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinCatalog } from '../../src/catalog/bootstrap.ts';
+import { Catalog } from '../../src/catalog/catalog.ts';
 import { loadCluster } from '../../src/cluster/cluster-spec.ts';
 import type { CellExecutor } from '../../src/pool/executor.ts';
 import { InlineExecutor, PoolExecutor } from '../../src/pool/executor.ts';
@@ -10,14 +12,13 @@ import { exitStatus, runSummary } from '../../src/pool/run-summary.ts';
 import type { SharingMode } from '../../src/pool/shared-traces.ts';
 import runInWorker from '../../src/pool/worker.ts';
 import { reportSchema } from '../../src/report/schema.ts';
-import { StrategyRegistry } from '../../src/scheduler/strategy-registry.ts';
-import { BUILTIN_STRATEGIES, builtinRegistry } from '../../strategies/index.ts';
+import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import faulty from '../fixtures/plugins/faulty.ts';
 import { FAULTY_PLUGIN, filesIn, generated, runFixture, withoutTiming } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 /** Built-ins plus the faulty test plugins, as the main thread sees them when the pool loads the plugin. */
-const withPlugins = () => new StrategyRegistry([...BUILTIN_STRATEGIES, ...faulty]);
+const withPlugins = () => new Catalog({ strategies: [...BUILTIN_STRATEGIES, ...faulty] });
 
 /** Reports (without timing) and placement files of a run, by cell name. */
 function results(outcomes: readonly CellOutcome[]) {
@@ -52,7 +53,7 @@ describe('the matrix on the worker pool', () => {
         const { outcomes } = await runFixture(
           { spec, clusterPath: g.cluster, outDir: dir, placements: join(dir, 'p.csv'), sharing },
           executor,
-          builtinRegistry(),
+          builtinCatalog(),
         );
         expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
         return results(outcomes);
@@ -60,7 +61,7 @@ describe('the matrix on the worker pool', () => {
         await executor.close();
       }
     };
-    const reference = await run(new InlineExecutor(builtinRegistry()), 'never');
+    const reference = await run(new InlineExecutor(builtinCatalog()), 'never');
     expect(Object.keys(reference)).toEqual([
       'filter__ram_weight_multiplier=-1__seed=1',
       'filter__ram_weight_multiplier=-1__seed=2',
@@ -243,7 +244,7 @@ describe('the matrix on the worker pool', () => {
           sharing: 'always',
         },
         executor,
-        builtinRegistry(),
+        builtinCatalog(),
         abort.signal,
         // The next task has started by now: the cancel must stop it mid-replay.
         (o) => o.status === 'ok' && abort.abort(),

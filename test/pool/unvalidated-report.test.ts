@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builtinCatalog } from '../../src/catalog/bootstrap.ts';
 import { InlineExecutor } from '../../src/pool/executor.ts';
 import { readReports } from '../../src/report/read-report.ts';
 import { reportSchema } from '../../src/report/schema.ts';
-import { builtinRegistry } from '../../strategies/index.ts';
 import { generated, runFixture } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
@@ -47,8 +47,8 @@ describe('a report that fails its own schema', () => {
         outDir: out,
         sharing: 'never',
       },
-      new InlineExecutor(builtinRegistry()),
-      builtinRegistry(),
+      new InlineExecutor(builtinCatalog()),
+      builtinCatalog(),
     );
     expect(outcomes.map((o) => o.status)).toEqual(['ok', 'failed']);
     const kept = join(out, 'filter__seed=2.invalid.json');

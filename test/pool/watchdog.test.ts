@@ -2,12 +2,12 @@
 // naming the strategy, and the task is aborted; a busy task whose decisions keep finishing is left
 // alone. The executors here are fakes driven by the heartbeat word; the time bounds are hang guards.
 import { describe, expect, it } from 'vitest';
+import { builtinCatalog } from '../../src/catalog/bootstrap.ts';
 import type { CellResult, CellTask } from '../../src/pool/cell-task.ts';
 import { runCellTask } from '../../src/pool/cell-task.ts';
 import { Dispatcher } from '../../src/pool/dispatcher.ts';
 import type { CellExecutor } from '../../src/pool/executor.ts';
 import type { Report } from '../../src/report/schema.ts';
-import { builtinRegistry } from '../../strategies/index.ts';
 import { generated, runFixture } from '../helpers/pool.ts';
 
 /** A fake executor: `body` plays the task (writing its heartbeat) until done or aborted. */
@@ -118,7 +118,7 @@ describe('the watchdog', () => {
 describe('the heartbeat a replay writes', () => {
   it('is bumped twice per driver call: even after the replay, twice the report’s driver calls', async () => {
     const g = generated(500, 10);
-    const registry = builtinRegistry();
+    const registry = builtinCatalog();
     const beats: number[] = [];
     const ex: CellExecutor = {
       concurrency: 1,

@@ -9,7 +9,7 @@ import { checkReports } from '../../src/report/check.ts';
 import { metricByName } from '../../src/report/metric-catalog.ts';
 import { readReports } from '../../src/report/read-report.ts';
 import { loadThresholds } from '../../src/report/thresholds.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLUSTER = join(ROOT, 'traces/default-cluster.json');

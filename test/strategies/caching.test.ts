@@ -3,8 +3,8 @@
 // between workers (requests and reschedules alike). The claim always checks the truth.
 import { describe, expect, it } from 'vitest';
 import { MAX_RETRIES, NO_VALID_HOST } from '../../src/scheduler/errors.ts';
-import { cachingStrategy } from '../../strategies/caching.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { cachingStrategy } from '../../strategies/caching/index.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 import { generated, HEADER, run } from './support.ts';
 

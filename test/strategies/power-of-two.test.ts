@@ -1,7 +1,7 @@
 // power-of-two: per instance, d hosts sampled uniformly without replacement among the feasible ones,
 // the better by the fit score wins (worst-fit by default: most capacity left).
 import { describe, expect, it } from 'vitest';
-import { FILTERS } from '../../strategies/filter/registry.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { powerOfTwoStrategy } from '../../strategies/power-of-two.ts';
 import { worstFitStrategy } from '../../strategies/worst-fit.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';
@@ -61,7 +61,11 @@ describe('power-of-two', () => {
     // deletes. With d at least the host count every feasible host is sampled, so the per-host checks
     // (filters run once per request keep their first instance's state) must find exactly the hosts
     // the filter scan keeps, and the best of them is worst-fit's choice.
-    const every = { filters: [...FILTERS.keys()], max_instances_per_host: 6, max_io_ops_per_host: 2 };
+    const every = {
+      filters: [...BUILTIN_PLUGINS.filters.keys()],
+      max_instances_per_host: 6,
+      max_io_ops_per_host: 2,
+    };
     for (const [seed, options] of [
       [51, {}],
       [52, every],

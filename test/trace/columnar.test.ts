@@ -4,14 +4,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/cluster/cluster-spec.ts';
 import type { InputError } from '../../src/common/errors.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { type ReplayResult, replay } from '../../src/replay/replayer.ts';
 import { ColumnarTraceSource, columnarBytes, FIXED_BYTES_PER_ROW } from '../../src/trace/columnar.ts';
 import { NotShareableError, parseColumnar, scanTrace } from '../../src/trace/columnar-builder.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../../src/trace/generate.ts';
 import type { RowSource } from '../../src/trace/source.ts';
-import { FILTERS, WEIGHERS } from '../../strategies/filter/registry.ts';
-import { filterStrategy } from '../../strategies/filter.ts';
+import { filterStrategy } from '../../strategies/filter/index.ts';
 import { OutcomeLog, tempDir, traceFile } from '../helpers/replay.ts';
 
 /** Every row a source yields, as a plain copy, and every bad-row message, in one ordered list. */
@@ -144,8 +144,8 @@ describe('columnar trace: a replay cannot tell it from the CSV', () => {
               strategy: filterStrategy,
               // Every filter and weigher, so every column (hints, specs, groups, zones) matters.
               strategyOptions: filterStrategy.optionsSchema.parse({
-                filters: [...FILTERS.keys()],
-                weighers: [...WEIGHERS.keys()],
+                filters: [...BUILTIN_PLUGINS.filters.keys()],
+                weighers: [...BUILTIN_PLUGINS.weighers.keys()],
                 host_subset_size: 2,
               }),
               seed,

@@ -1,0 +1,94 @@
+import type { HostTable } from '../../cluster/host-table.ts';
+import { PyFloat, pyStr } from '../../common/py-float.ts';
+import type { ExtraSpecs } from '../../scheduler/request-spec.ts';
+import { defineHostFilter } from '../define.ts';
+import { matchExtraSpec } from '../extra-specs-ops.ts';
+import {
+  type CapabilityValue,
+  DYNAMIC_ATTRIBUTES,
+  hasHostAttribute,
+  readHostAttribute,
+} from '../host-attributes.ts';
+import { computeVerdicts, type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
+import type { FilterRequest } from '../types.ts';
+
+/**
+ * ComputeCapabilitiesFilter: every `capabilities:` extra spec (and every unscoped one naming a host
+ * attribute or trait) must match the host's value at that path. Traits are Nova's `HostState.stats`.
+ */
+export const computeCapabilitiesFilter = defineHostFilter({
+  name: 'ComputeCapabilitiesFilter',
+  create({ cluster }) {
+    const t = cluster.hosts;
+    const cache = new StaticVerdictCache(t.size);
+    let current: HostVerdicts | undefined;
+    return {
+      name: 'ComputeCapabilitiesFilter',
+      runOncePerRequest: true,
+      appliesTo(req: FilterRequest): boolean {
+        const specs = req.spec.extraSpecs;
+        if (!specs || specs.entries.length === 0) return false;
+        const passes = (h: number) => satisfiesExtraSpecs(t, h, specs);
+        // Specs that read usage (free_ram_mb, ...) cannot be cached across requests.
+        current = readsUsage(specs) ? computeVerdicts(t.size, passes) : cache.get(specs.key, passes);
+        return true;
+      },
+      hostPasses: (h) => verdictOf(current!, h),
+    };
+  },
+});
+
+function readsUsage(specs: ExtraSpecs): boolean {
+  return specs.entries.some(([key]) => {
+    const scope = key.split(':');
+    const first = scope.length === 1 ? scope[0] : scope[0] === 'capabilities' ? scope[1] : undefined;
+    return first !== undefined && DYNAMIC_ATTRIBUTES.has(first);
+  });
+}
+
+function satisfiesExtraSpecs(t: HostTable, h: number, specs: ExtraSpecs): boolean {
+  const stats = t.traits[h];
+  for (const [key, want] of specs.entries) {
+    let scope = key.split(':');
+    if (scope.length === 1) {
+      if (!hasHostAttribute(key) && !Object.hasOwn(stats, key)) continue;
+    } else {
+      if (scope[0] !== 'capabilities') continue;
+      scope = scope.slice(1);
+    }
+    const cap = getCapability(t, h, scope);
+    if (cap === null) return false;
+    if (!matchExtraSpec(pyStr(cap), want)) return false;
+  }
+  return true;
+}
+
+const HOST = Symbol('host');
+
+// Nova's `_get_capabilities`: walk the path through HostState attributes, then `stats`, then nested
+// dicts (a string on the way is parsed as JSON). Any dead end is None.
+function getCapability(t: HostTable, h: number, scope: readonly string[]): CapabilityValue {
+  let cap: CapabilityValue | typeof HOST | unknown = HOST;
+  for (const name of scope) {
+    if (typeof cap === 'string') {
+      try {
+        cap = JSON.parse(cap);
+      } catch {
+        return null;
+      }
+    }
+    if (cap === HOST) {
+      const attr = readHostAttribute(t, h, name);
+      // stats.get(name): own keys only, so `toString` or `constructor` is no inherited member.
+      const stats = t.traits[h];
+      cap = attr !== null ? attr : Object.hasOwn(stats, name) ? (stats[name] ?? null) : null;
+    } else if (cap !== null && typeof cap === 'object' && !Array.isArray(cap) && !(cap instanceof PyFloat)) {
+      const obj = cap as Record<string, unknown>;
+      cap = Object.hasOwn(obj, name) ? (obj[name] ?? null) : null;
+    } else {
+      return null;
+    }
+    if (cap === null) return null;
+  }
+  return cap === HOST ? null : (cap as CapabilityValue);
+}

@@ -1,0 +1,16 @@
+import { defineHostFilter } from '../define.ts';
+
+/** ComputeFilter: only hosts whose compute service is enabled and up. */
+export const computeFilter = defineHostFilter({
+  name: 'ComputeFilter',
+  create({ cluster }) {
+    const { serviceEnabled, serviceUp } = cluster.hosts;
+    const allActive = serviceEnabled.every((e, h) => e === 1 && serviceUp[h] === 1);
+    return {
+      name: 'ComputeFilter',
+      runOncePerRequest: true,
+      appliesTo: () => !allActive,
+      hostPasses: (h) => serviceEnabled[h] === 1 && serviceUp[h] === 1,
+    };
+  },
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineHostFilter } from '../define.ts';
+
+/** IoOpsFilter: fewer than `max_io_ops_per_host` builds in flight on the host. */
+export const ioOpsFilter = defineHostFilter({
+  name: 'IoOpsFilter',
+  options: { max_io_ops_per_host: z.int().positive().default(8).describe('IoOpsFilter limit') },
+  create({ cluster, options }) {
+    const { numIoOps } = cluster.hosts;
+    const max = options.max_io_ops_per_host;
+    return {
+      name: 'IoOpsFilter',
+      runOncePerRequest: false,
+      appliesTo: () => true,
+      hostPasses: (h) => numIoOps[h] < max,
+    };
+  },
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineHostFilter } from '../define.ts';
+
+/** NumInstancesFilter: fewer than `max_instances_per_host` instances on the host. */
+export const numInstancesFilter = defineHostFilter({
+  name: 'NumInstancesFilter',
+  options: { max_instances_per_host: z.int().positive().default(50).describe('NumInstancesFilter limit') },
+  create({ cluster, options }) {
+    const { numInstances } = cluster.hosts;
+    const max = options.max_instances_per_host;
+    return {
+      name: 'NumInstancesFilter',
+      runOncePerRequest: false,
+      appliesTo: () => true,
+      hostPasses: (h) => numInstances[h] < max,
+    };
+  },
+});

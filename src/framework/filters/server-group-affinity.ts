@@ -1,0 +1,15 @@
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
+
+/** ServerGroupAffinityFilter: for an `affinity` group with live members, only hosts holding one. */
+export const serverGroupAffinityFilter = defineHostFilter({
+  name: 'ServerGroupAffinityFilter',
+  create() {
+    return {
+      name: 'ServerGroupAffinityFilter',
+      runOncePerRequest: false,
+      appliesTo: (req: FilterRequest) => req.group.group?.policy === 'affinity' && req.group.liveMembers > 0,
+      hostPasses: (h, req: FilterRequest) => req.group.count(h) > 0,
+    };
+  },
+});

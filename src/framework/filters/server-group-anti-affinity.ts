@@ -1,0 +1,16 @@
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
+
+/** ServerGroupAntiAffinityFilter: for an `anti-affinity` group, no host holding a live member. */
+export const serverGroupAntiAffinityFilter = defineHostFilter({
+  name: 'ServerGroupAntiAffinityFilter',
+  create() {
+    return {
+      name: 'ServerGroupAntiAffinityFilter',
+      runOncePerRequest: false,
+      appliesTo: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
+      // Nova's max_server_per_host rule defaults to 1.
+      hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
+    };
+  },
+});

@@ -1,0 +1,66 @@
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
+import { NO_VALID_HOST } from '../scheduler/errors.ts';
+import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
+import { filterHosts } from './filter-handler.ts';
+import { reusableFilterRequest } from './request.ts';
+import type { FilterRequest, HostFilter } from './types.ts';
+
+/**
+ * The step after filtering: choose one host among the survivors. The `filter` strategy weighs and
+ * sorts (nova-selection.ts); other strategies pick the first, the best-scored, or draw at random.
+ */
+export interface HostSelection {
+  /**
+   * Choose a host for instance `req.index` among the `len` (at least 1) survivors in `list[0..len)`,
+   * which are in cluster order for the first instance of a request. It may reorder `list[0..len)`:
+   * that order is the next instance's input. `more` is true when another instance of the request
+   * follows. Returns the chosen host number, or -1 when the selection accepts none of them
+   * (NoValidHost for this instance). Allocation-free: runs once per instance.
+   */
+  select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext, more: boolean): number;
+}
+
+/**
+ * Nova's `_schedule` loop with a pluggable selection step: for each instance of the request, run the
+ * filters over the previous instance's list (every host, in cluster order, for the first), select,
+ * and provision. An empty list is NoValidHost for that instance and the rest of the request.
+ */
+export class FilterPipeline implements SchedulerDriver {
+  private readonly list: Int32Array;
+  private readonly req: FilterRequest;
+
+  constructor(
+    readonly name: string,
+    cluster: ClusterState,
+    private readonly filters: readonly HostFilter[],
+    private readonly selection: HostSelection,
+  ) {
+    const n = cluster.hosts.size;
+    this.list = new Int32Array(n);
+    this.req = reusableFilterRequest(n);
+  }
+
+  scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
+    const { list, req } = this;
+    let len = ctx.cluster.hosts.size;
+    for (let i = 0; i < len; i++) list[i] = i;
+    req.spec = spec;
+    req.retryHosts = props.retry?.hosts;
+    const n = spec.instanceIds.length;
+    for (let k = 0; k < n; k++) {
+      req.index = k;
+      req.instanceId = spec.instanceIds[k];
+      req.group.refresh(spec.group);
+      ctx.countHostEvaluations(len);
+      if (len > 0) len = filterHosts(this.filters, list, len, req);
+      if (len === 0) {
+        ctx.noValidHost(k, NO_VALID_HOST);
+        continue;
+      }
+      const host = this.selection.select(list, len, req, ctx, k < n - 1);
+      if (host < 0) ctx.noValidHost(k, NO_VALID_HOST);
+      else ctx.provision(k, host);
+    }
+  }
+}

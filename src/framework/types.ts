@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { GroupView } from './group-view.ts';
+
+/** What filters and weighers see about the instance being scheduled. Reused across instances. */
+export interface FilterRequest {
+  spec: RequestSpec;
+  /** The instance's index in Nova's `_schedule` loop (0 for the first, and for every reschedule). */
+  index: number;
+  instanceId: string;
+  /** Hosts already tried for this instance (RetryFilter), if this is a reschedule. */
+  retryHosts: readonly number[] | undefined;
+  /** Live members of the request's server group, per host. */
+  readonly group: GroupView;
+}
+
+/** Everything a filter or weigher is built from: the replay's cluster and its own options. */
+export interface PluginInit<O = Readonly<Record<string, unknown>>> {
+  readonly cluster: ClusterState;
+  readonly options: O;
+}
+
+/**
+ * A host filter, after Nova's BaseHostFilter: one predicate over one host. Kept allocation-free:
+ * `appliesTo` runs once per instance (prepare per-request state there), `hostPasses` once per host.
+ */
+export interface HostFilter {
+  readonly name: string;
+  /** Nova's `run_filter_once_per_request`: skipped for instance index > 0 of a request. */
+  readonly runOncePerRequest: boolean;
+  /** False when the filter has nothing to check for this request (every host passes). */
+  appliesTo(req: FilterRequest): boolean;
+  /** Nova's `host_passes`. May throw SchedulingError where Nova's filter would raise. */
+  hostPasses(host: number, req: FilterRequest): boolean;
+  /**
+   * Optional fast path for the hottest filters: keep, in order, the hosts of `list[0..len)` that
+   * pass, compacting in place, and return how many. Must give exactly what `hostPasses` gives
+   * (test/framework/fast-path.test.ts checks it); it exists so the loop is specialised to
+   * one predicate instead of calling through the interface per host.
+   */
+  filterAll?(list: Int32Array, len: number, req: FilterRequest): number;
+}
+
+/**
+ * A host weigher, after Nova's BaseHostWeigher: a raw number for one host. The weight handler clamps
+ * to [minval, maxval], normalises and applies the per-host multiplier.
+ */
+export interface HostWeigher {
+  readonly name: string;
+  readonly minval: number | undefined;
+  readonly maxval: number | undefined;
+  /** Per-host multiplier: the aggregate-metadata override where set, else the config value. */
+  readonly multipliers: Float64Array;
+  /** Optional per-instance preparation, called before `weigh` for the candidates. */
+  prepare?(req: FilterRequest): void;
+  weigh(host: number, req: FilterRequest): number;
+}
+
+/**
+ * A filter as a catalog holds it (Kubernetes' plugin factory with its args): its name, its own
+ * options (a zod shape; they sit flat among the strategy's options, `--set max_io_ops_per_host=4`)
+ * and the factory of one replay's instance.
+ */
+export interface FilterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
+  readonly name: string;
+  readonly options: S;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): HostFilter;
+}
+
+/** A weigher as a catalog holds it (see FilterDefinition). */
+export interface WeigherDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
+  readonly name: string;
+  readonly options: S;
+  create(init: PluginInit<z.output<z.ZodObject<S>>>): HostWeigher;
+}
+
+/** The filters and weighers strategies can name: a catalog's, or the built-in ones. */
+export interface PluginSet {
+  readonly filters: ReadonlyMap<string, FilterDefinition>;
+  readonly weighers: ReadonlyMap<string, WeigherDefinition>;
+}

@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { buildFilters, buildWeighers } from '../../src/framework/build.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
+import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
+import { frameworkStrategy } from '../../src/framework/strategy.ts';
+import type { PluginSet } from '../../src/framework/types.ts';
+import { WeightHandler } from '../../src/framework/weight-handler.ts';
+import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+import { NovaSelection } from './nova-selection.ts';
+
+/**
+ * Nova's FilterScheduler (`_schedule` / `_get_sorted_hosts`): filter, weigh, sort stably by weight,
+ * pick among the best `host_subset_size`, and hand the sorted list (chosen host first) to the next
+ * instance of the request. See docs/nova-semantics.md. `selection` swaps the last step (the
+ * `weighted` strategy draws instead of sorting); `name` lets strategies built on it report their own.
+ */
+export class FilterScheduler implements SchedulerDriver {
+  readonly name: string;
+  private readonly pipeline: FilterPipeline;
+  /** Policies whose filter or weigher is missing, when `group_policy_check` is on. */
+  private readonly unsupportedPolicies = new Map<string, string>();
+
+  constructor(
+    cluster: ClusterState,
+    options: FilterOptions,
+    selection?: (weightHandler: WeightHandler) => HostSelection,
+    name = 'filter',
+    plugins: PluginSet = BUILTIN_PLUGINS,
+  ) {
+    this.name = name;
+    const n = cluster.hosts.size;
+    const weightHandler = new WeightHandler(buildWeighers(options.weighers, cluster, options, plugins), n);
+    this.pipeline = new FilterPipeline(
+      name,
+      cluster,
+      buildFilters(options.filters, cluster, options, plugins),
+      selection ? selection(weightHandler) : new NovaSelection(weightHandler, options.host_subset_size, n),
+    );
+    if (options.group_policy_check) {
+      const needs: [string, string, readonly string[]][] = [
+        ['affinity', 'ServerGroupAffinityFilter', options.filters],
+        ['anti-affinity', 'ServerGroupAntiAffinityFilter', options.filters],
+        ['soft-affinity', 'ServerGroupSoftAffinityWeigher', options.weighers],
+        ['soft-anti-affinity', 'ServerGroupSoftAntiAffinityWeigher', options.weighers],
+      ];
+      for (const [policy, plugin, configured] of needs) {
+        if (!configured.includes(plugin)) {
+          this.unsupportedPolicies.set(
+            policy,
+            `ServerGroup policy is not supported: ${plugin} not configured`,
+          );
+        }
+      }
+    }
+  }
+
+  scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
+    const unsupported = spec.group ? this.unsupportedPolicies.get(spec.group.policy) : undefined;
+    if (unsupported) {
+      for (let k = 0; k < spec.instanceIds.length; k++) ctx.noValidHost(k, unsupported);
+      return;
+    }
+    this.pipeline.scheduleRunInstance(ctx, spec, props);
+  }
+}
+
+export const filterStrategy = frameworkStrategy<FilterOptions>({
+  name: 'filter',
+  description:
+    "Nova's FilterScheduler: filters, normalised weighers, best host (decision-identical to Nova 26)",
+  optionsSchema: (plugins) => filterOptionsSchema(plugins) as unknown as z.ZodType<FilterOptions>,
+  create: (cluster, options, plugins) => new FilterScheduler(cluster, options, undefined, 'filter', plugins),
+});

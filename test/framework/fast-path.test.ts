@@ -1,0 +1,75 @@
+// The resource filters' filterAll fast path must keep exactly the hosts the reference loop
+// (one hostPasses call per host, Nova's filter_all) keeps, in the same order.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { keepPassing } from '../../src/framework/filter-handler.ts';
+import { GroupView } from '../../src/framework/group-view.ts';
+import { DEFAULT_FILTER_OPTIONS } from '../../src/framework/options.ts';
+import type { FilterRequest } from '../../src/framework/types.ts';
+import { cluster } from '../helpers/cluster.ts';
+
+const host = fc.record({
+  vcpus: fc.integer({ min: 0, max: 64 }),
+  memory_mb: fc.integer({ min: 0, max: 65536 }),
+  disk_gb: fc.integer({ min: 0, max: 500 }),
+  used: fc.record({
+    vcpus: fc.integer({ min: 0, max: 64 }),
+    memory: fc.integer({ min: 0, max: 65536 }),
+    disk: fc.integer({ min: 0, max: 500 }),
+  }),
+});
+
+describe('filterAll fast paths', () => {
+  it.each(['RamFilter', 'CoreFilter', 'DiskFilter'])('%s keeps what hostPasses keeps', (name) => {
+    fc.assert(
+      fc.property(
+        fc.array(host, { minLength: 1, maxLength: 40 }),
+        fc.record({
+          vcpus: fc.integer({ min: 0, max: 70 }),
+          memoryMb: fc.integer({ min: 0, max: 70000 }),
+          diskGb: fc.integer({ min: 0, max: 600 }),
+        }),
+        fc.constantFrom(0.5, 1, 1.5, 16),
+        (hosts, flavor, ratio) => {
+          const state = new ClusterState(
+            cluster({
+              allocation_ratios: { cpu: ratio, ram: ratio, disk: ratio },
+              reserved: { memory_mb: 256, disk_gb: 1 },
+              hosts: hosts.map((h, i) => ({
+                name: `h${i}`,
+                vcpus: h.vcpus,
+                memory_mb: h.memory_mb,
+                disk_gb: h.disk_gb,
+              })),
+            }),
+          );
+          // Usage that may exceed the host (overcommitted or over-reserved hosts are legal states).
+          hosts.forEach((h, i) => {
+            state.hosts.vcpusUsed[i] = h.used.vcpus;
+            state.hosts.freeRamMb[i] -= h.used.memory;
+            state.hosts.freeDiskMb[i] -= h.used.disk * 1024;
+          });
+          const f = BUILTIN_PLUGINS.filters
+            .get(name)!
+            .create({ cluster: state, options: DEFAULT_FILTER_OPTIONS });
+          const req = {
+            spec: { flavor: flavor },
+            index: 0,
+            instanceId: 'x',
+            retryHosts: undefined,
+            group: new GroupView(hosts.length),
+          } as unknown as FilterRequest;
+          const all = Int32Array.from(hosts.keys());
+          const a = all.slice();
+          const b = all.slice();
+          const na = f.filterAll!(a, a.length, req);
+          const nb = keepPassing(f, b, b.length, req);
+          expect(Array.from(a.subarray(0, na))).toEqual(Array.from(b.subarray(0, nb)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
