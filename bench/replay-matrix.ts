@@ -6,9 +6,9 @@ import { MetricsCollector } from '../src/metrics/collector.ts';
 import { scanShapes } from '../src/metrics/shapes.ts';
 import type { ReplayObserver } from '../src/replay/observer.ts';
 import { replay } from '../src/replay/replayer.ts';
-import { runReplayTask } from '../src/replay/task.ts';
 import type { Report } from '../src/report/schema.ts';
 import { type ReportOutputs, writeReportOutputs } from '../src/report/write-outputs.ts';
+import { runReplayTask } from '../src/run/replay-task.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 import { builtinRegistry } from '../strategies/index.ts';
 

@@ -1,16 +1,10 @@
+import type { Flavor } from '../model/flavor.ts';
 import { ContractError } from '../scheduler/errors.ts';
 import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
 import { InstanceTable } from './instance-table.ts';
 import { cpuFits, diskFits, ramFits } from './resource-fit.ts';
-
-/** The flavor an instance asks for. */
-export interface Flavor {
-  readonly vcpus: number;
-  readonly memoryMb: number;
-  readonly diskGb: number;
-}
 
 /**
  * Hosts, live instances and server groups of one replay. The only place that changes usage: the

@@ -1,4 +1,5 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import { FragmentationMeter } from './fragmentation.ts';

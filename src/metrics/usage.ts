@@ -1,4 +1,5 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
 
 /** The three resources every quality metric is reported for, in this order. */
 export const RESOURCES = ['cpu', 'ram', 'disk'] as const;

@@ -1,9 +1,9 @@
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { scanShapes } from '../metrics/shapes.ts';
-import { runReplayTask } from '../replay/task.ts';
 import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
+import { runReplayTask } from '../run/replay-task.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';

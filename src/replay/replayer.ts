@@ -3,8 +3,9 @@ import { ClusterState } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { SeededRng } from '../common/rng.ts';
-import { type ManagerStats, SchedulerManager, type SchedulingObserver } from '../scheduler/manager.ts';
-import { type RecordCounts, SchedulerRecords } from '../scheduler/records.ts';
+import type { ReplayResult } from '../model/replay-result.ts';
+import { SchedulerManager, type SchedulingObserver } from '../scheduler/manager.ts';
+import { SchedulerRecords } from '../scheduler/records.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DELETE, type TraceRow } from '../trace/row.ts';
@@ -28,27 +29,6 @@ export interface ReplayConfig {
   readonly observers?: readonly ReplayObserver[];
   /** The decision heartbeat the pool's watchdog reads (see SchedulerManager). */
   readonly heartbeat?: Int32Array;
-}
-
-/** Counts of one replay, before any derived metric. */
-export interface ReplayResult {
-  readonly trace: string;
-  rows: number;
-  creates: number;
-  deleteRows: number;
-  /** Deletes of ids that were not live: counted no-ops. */
-  deletesIgnored: number;
-  /** Instances removed, by a delete row or when their duration ran out. */
-  released: number;
-  departures: number;
-  badRowsSkipped: number;
-  /** The first bad-row messages (at most 20), for the report. */
-  readonly badRowSamples: string[];
-  endTime: number;
-  liveAtEnd: number;
-  wallMs: number;
-  readonly manager: ManagerStats;
-  readonly records: RecordCounts;
 }
 
 const MAX_BAD_ROW_SAMPLES = 20;

@@ -1,5 +1,6 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { SeededRng } from '../common/rng.ts';
+import type { ManagerStats } from '../model/replay-result.ts';
 import type { DriverContext, SchedulerDriver } from './driver.ts';
 import { ContractError, contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { SchedulerRecords } from './records.ts';
@@ -41,25 +42,6 @@ export interface ManagerOptions {
   readonly onDriverCall?: (ms: number, instances: number) => void;
   /** Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs). */
   readonly heartbeat?: Int32Array;
-}
-
-/** Counters the manager keeps for the report. */
-export interface ManagerStats {
-  requests: number;
-  instances: number;
-  placed: number;
-  noValidHost: number;
-  /** Reschedule passes after a failed claim. */
-  retries: number;
-  claimFailures: number;
-  /** Instances that ended in ERROR because a filter raised. */
-  schedulingErrors: number;
-  driverCalls: number;
-  /** Milliseconds spent inside driver calls only. */
-  driverMs: number;
-  /** Instance decisions made inside driver calls (first passes and reschedules). */
-  decisions: number;
-  hostEvaluations: number;
 }
 
 const PENDING = 0;

@@ -1,6 +1,7 @@
-import { GROUP_POLICIES, type GroupPolicy } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
-import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import type { GroupPolicy } from '../model/group-policy.ts';
+import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { CREATE, DELETE, emptyRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
 

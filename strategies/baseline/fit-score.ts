@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Flavor } from '../../src/cluster/cluster-state.ts';
 import type { HostTable } from '../../src/cluster/host-table.ts';
+import type { Flavor } from '../../src/model/flavor.ts';
 
 export const FIT_SCORES = ['dot-product', 'max-ratio'] as const;
 export type FitScoreName = (typeof FIT_SCORES)[number];

@@ -1,6 +1,7 @@
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { ClusterState, type Flavor } from '../../src/cluster/cluster-state.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
 import type { HostTable } from '../../src/cluster/host-table.ts';
+import type { Flavor } from '../../src/model/flavor.ts';
 
 /** The host-table fields that change as instances come and go: what a cache can get wrong. */
 const USAGE_FIELDS = ['freeRamMb', 'freeDiskMb', 'vcpusUsed', 'numInstances', 'numIoOps'] as const;

@@ -1,6 +1,6 @@
 import type { HostTable } from '../../../src/cluster/host-table.ts';
 import { PyFloat, pyStr } from '../../../src/common/py-float.ts';
-import type { ExtraSpecs } from '../../../src/scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../../../src/model/extra-specs.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
 import {
   type CapabilityValue,

@@ -1,13 +1,16 @@
 // Test support for the `filter` strategy: build a cluster state, a FilterRequest, run one filter or
 // one weigher over every host, or run the real FilterScheduler through the real SchedulerManager.
 import type { ClusterSpec } from '../../../src/cluster/cluster-spec.ts';
-import { ClusterState, type Flavor } from '../../../src/cluster/cluster-state.ts';
-import type { GroupPolicy, ServerGroup } from '../../../src/cluster/groups.ts';
+import { ClusterState } from '../../../src/cluster/cluster-state.ts';
+import type { ServerGroup } from '../../../src/cluster/groups.ts';
 import { SeededRng } from '../../../src/common/rng.ts';
+import type { ExtraSpecs } from '../../../src/model/extra-specs.ts';
+import type { Flavor } from '../../../src/model/flavor.ts';
+import type { GroupPolicy } from '../../../src/model/group-policy.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../../src/replay/replayer.ts';
 import { SchedulerManager } from '../../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../../src/scheduler/records.ts';
-import type { ExtraSpecs, FilterProperties, RequestSpec } from '../../../src/scheduler/request-spec.ts';
+import type { FilterProperties, RequestSpec } from '../../../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../../../src/trace/csv-reader.ts';
 import { filterHosts } from '../../../strategies/filter/filter-handler.ts';
 import { GroupView } from '../../../strategies/filter/group-view.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
-import { type ReplayTask, runReplayTask } from '../replay/task.ts';
 import type { Report } from '../report/schema.ts';
+import { type ReplayTask, runReplayTask } from './replay-task.ts';
 
 /** One replay from files to a written report: what `run` and `demo` do per strategy. */
 export async function executeRun(
