@@ -185,12 +185,13 @@ export function runThroughManager(
     rng: new SeededRng(seed),
     records: new SchedulerRecords(false),
     maxAttempts: 3,
-    observer: {
-      instanceScheduled: (s, index, host, attempts, reason) => {
-        out.push({ id: s.instanceIds[index], host: host >= 0 ? names[host] : '', attempts, reason });
+    observers: [
+      {
+        instanceScheduled: ({ spec: s, index, host, attempts, reason }) => {
+          out.push({ id: s.instanceIds[index], host: host >= 0 ? names[host] : '', attempts, reason });
+        },
       },
-      claimFailed: () => {},
-    },
+    ],
   });
   manager.runInstance({ time: 0 }, spec, props);
   return out;
