@@ -1,4 +1,5 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import { diskLimitMb, ramLimitMb, vcpuLimit } from '../cluster/usage.ts';
 import type { Flavor } from '../model/flavor.ts';
 
 /** The three resources every quality metric is reported for, in this order. */
@@ -52,12 +53,9 @@ export class UsageTracker {
       const ok = t.serviceEnabled[h] === 1 && t.serviceUp[h] === 1;
       this.isSchedulable[h] = ok ? 1 : 0;
       if (ok) schedulable++;
-      this.cap[h] = Math.max(0, t.vcpusTotal[h] * t.cpuAllocationRatio[h]);
-      this.cap[n + h] = Math.max(0, t.totalUsableRamMb[h] * t.ramAllocationRatio[h] - t.reservedRamMb[h]);
-      this.cap[2 * n + h] = Math.max(
-        0,
-        t.totalUsableDiskGb[h] * 1024 * t.diskAllocationRatio[h] - t.reservedDiskMb[h],
-      );
+      this.cap[h] = Math.max(0, vcpuLimit(t, h));
+      this.cap[n + h] = Math.max(0, ramLimitMb(t, h) - t.reservedRamMb[h]);
+      this.cap[2 * n + h] = Math.max(0, diskLimitMb(t, h) - t.reservedDiskMb[h]);
       if (ok) for (let r = 0; r < 3; r++) this.capTotal[r] += this.cap[r * n + h];
     }
     this.schedulable = schedulable;

@@ -147,8 +147,7 @@ export class SchedulerManager implements DriverContext {
     }
     records.notifyEnd(spec);
     // Builds complete when the request is done: no io ops are in flight at the next request.
-    const io = this.cluster.hosts.numIoOps;
-    for (const h of this.touched) io[h] = 0;
+    this.cluster.finishBuilds(this.touched);
     this.touched.length = 0;
   }
 

@@ -1,4 +1,4 @@
-import { cpuFits } from '../../../src/cluster/resource-fit.ts';
+import { cpuFits } from '../../../src/cluster/usage.ts';
 import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
 
 /** CoreFilter (classic): free vCPUs within the cpu_allocation_ratio limit. */

@@ -1,4 +1,4 @@
-import { diskFits } from '../../../src/cluster/resource-fit.ts';
+import { diskFits } from '../../../src/cluster/usage.ts';
 import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
 
 /** DiskFilter (classic): free disk within the disk_allocation_ratio limit, net of the reservation. */

@@ -1,4 +1,4 @@
-import { ramFits } from '../../../src/cluster/resource-fit.ts';
+import { ramFits } from '../../../src/cluster/usage.ts';
 import type { FilterRequest, HostFilter, PluginInit } from '../types.ts';
 
 /** RamFilter (classic): free RAM within the ram_allocation_ratio limit, net of the reservation. */
