@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
-import { writeFileAtomic } from '../src/common/atomic-write.ts';
+import { writeJsonAtomic } from '../src/common/atomic-write.ts';
 import { MetricsCollector } from '../src/metrics/collector.ts';
 import { scanShapes } from '../src/metrics/shapes.ts';
 import type { ReplayObserver } from '../src/replay/observer.ts';
@@ -36,10 +36,7 @@ export async function replayMatrix(
         shapes,
         onBadRow: 'stop',
       });
-      writeFileAtomic(
-        join(outDir, `${strategy.name}-seed${seed}.json`),
-        `${JSON.stringify(report, null, 2)}\n`,
-      );
+      writeJsonAtomic(join(outDir, `${strategy.name}-seed${seed}.json`), report);
       reports.push(report);
     }
   }

@@ -1,5 +1,5 @@
+import { ContractError } from '../common/errors.ts';
 import type { Flavor } from '../model/flavor.ts';
-import { ContractError } from '../scheduler/errors.ts';
 import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';

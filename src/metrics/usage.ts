@@ -2,10 +2,6 @@ import type { ClusterState } from '../cluster/cluster-state.ts';
 import { diskLimitMb, ramLimitMb, vcpuLimit } from '../cluster/usage.ts';
 import type { Flavor } from '../model/flavor.ts';
 
-/** The three resources every quality metric is reported for, in this order. */
-export const RESOURCES = ['cpu', 'ram', 'disk'] as const;
-export type Resource = (typeof RESOURCES)[number];
-
 /**
  * Per-host usage as the metrics see it, kept from placement and release events (so it is exact at
  * every trace instant), with running sums that make every instantaneous figure O(1):

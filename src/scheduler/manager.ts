@@ -1,8 +1,9 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import { ContractError } from '../common/errors.ts';
 import type { SeededRng } from '../common/rng.ts';
 import type { ManagerStats } from '../model/replay-result.ts';
 import type { DriverContext, SchedulerDriver } from './driver.ts';
-import { ContractError, contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
+import { contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { InstanceOutcome, OutcomeObserver, RequestContext } from './outcome.ts';
 import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
@@ -16,7 +17,7 @@ export interface ManagerOptions {
   readonly maxAttempts: number;
   /**
    * `each` (default): every instance of a multi-instance request succeeds or fails on its own, as
-   * the issue's contract and Nova's old per-instance loop have it. `all-or-nothing`: as Nova 26's
+   * the trace format's contract and Nova's old per-instance loop have it. `all-or-nothing`: as Nova 26's
    * `_ensure_sufficient_hosts`, one failure fails the whole request and frees what it placed.
    */
   readonly multiCreate?: 'each' | 'all-or-nothing';

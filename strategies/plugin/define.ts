@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
-import { ContractError } from '../../src/scheduler/errors.ts';
+import { ContractError } from '../../src/common/errors.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
 import type { Strategy } from '../../src/scheduler/strategy.ts';
 import type { ConstraintOptions } from '../baseline/constraints.ts';

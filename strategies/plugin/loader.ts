@@ -2,10 +2,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InputError, UsageError } from '../../src/common/errors.ts';
+import { ContractError, InputError, UsageError } from '../../src/common/errors.ts';
 import type { SchedulerDriver } from '../../src/scheduler/driver.ts';
 import {
-  ContractError,
   markPluginDriver,
   PluginError,
   type PluginPhase,

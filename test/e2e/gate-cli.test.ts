@@ -1,6 +1,6 @@
 // The gate reads back what `run` and `capacity` write: a matrix folder holds run.json (and
 // capacity.json, summary.md, timeseries.csv, report.html) next to its reports, and `compare`,
-// `report` and `check` must read only the reports from it (issue 12).
+// `report` and `check` must read only the reports from it.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // User-controlled strings (strategy names, labels, paths, machine names from a report) reach
-// summary.md and compare's Markdown escaped: no HTML, no broken table, no forged line (issue 12).
+// summary.md and compare's Markdown escaped: no HTML, no broken table, no forged line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
