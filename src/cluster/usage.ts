@@ -25,40 +25,52 @@ export function diskLimitMb(t: HostTable, h: number): number {
   return t.totalUsableDiskGb[h] * 1024 * t.diskAllocationRatio[h];
 }
 
+// The left functions and the fits are per-host hot loops (filters, fit scores): each is written out
+// flat, as nested calls cost the filters about 20% (bench: RamFilter); same arithmetic throughout.
+
 /** RAM left under the limit, MB: the limit minus what is used (reservation included). */
 export function ramLeftMb(t: HostTable, h: number): number {
-  return ramLimitMb(t, h) - (t.totalUsableRamMb[h] - t.freeRamMb[h]);
+  const total = t.totalUsableRamMb[h];
+  return total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
 }
 
 /** vCPUs left under the limit. */
 export function vcpusLeft(t: HostTable, h: number): number {
-  return vcpuLimit(t, h) - t.vcpusUsed[h];
+  return t.vcpusTotal[h] * t.cpuAllocationRatio[h] - t.vcpusUsed[h];
 }
 
 /** Disk left under the limit, MB. */
 export function diskLeftMb(t: HostTable, h: number): number {
-  return diskLimitMb(t, h) - (t.totalUsableDiskGb[h] * 1024 - t.freeDiskMb[h]);
+  const total = t.totalUsableDiskGb[h] * 1024;
+  return total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
 }
 
 /** RAM: an instance never overcommits against itself; then the ratio-scaled limit minus usage. */
 export function ramFits(t: HostTable, h: number, requestedMb: number): boolean {
-  if (!(t.totalUsableRamMb[h] >= requestedMb)) return false;
-  return ramLeftMb(t, h) >= requestedMb;
+  const total = t.totalUsableRamMb[h];
+  if (!(total >= requestedMb)) return false;
+  const limit = total * t.ramAllocationRatio[h];
+  const used = total - t.freeRamMb[h];
+  return limit - used >= requestedMb;
 }
 
 /** vCPUs: a host reporting no vCPUs passes (Nova's fail-safe); otherwise as for RAM. */
 export function cpuFits(t: HostTable, h: number, requested: number): boolean {
   const total = t.vcpusTotal[h];
   if (!total) return true;
-  if (vcpuLimit(t, h) > 0 && requested > total) return false;
-  return !(vcpusLeft(t, h) < requested);
+  const limit = total * t.cpuAllocationRatio[h];
+  if (limit > 0 && requested > total) return false;
+  return !(limit - t.vcpusUsed[h] < requested);
 }
 
 /** Disk, in MB as Nova computes it: 1024 × root_gb (no ephemeral or swap in a trace). */
 export function diskFits(t: HostTable, h: number, requestedGb: number): boolean {
   const requested = 1024 * requestedGb;
-  if (t.totalUsableDiskGb[h] * 1024 < requested) return false;
-  return diskLeftMb(t, h) >= requested;
+  const total = t.totalUsableDiskGb[h] * 1024;
+  if (total < requested) return false;
+  const limit = total * t.diskAllocationRatio[h];
+  const used = total - t.freeDiskMb[h];
+  return limit - used >= requested;
 }
 
 /** Does the flavor fit on host `h` now (all three resources)? */
