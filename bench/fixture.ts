@@ -1,9 +1,10 @@
 import { clusterFromObject } from '../src/cluster/cluster-spec.ts';
 import { ClusterState } from '../src/cluster/cluster-state.ts';
-import { GROUP_POLICIES, type GroupPolicy } from '../src/cluster/groups.ts';
 import { SeededRng } from '../src/common/rng.ts';
 import { GroupView } from '../src/framework/group-view.ts';
 import type { FilterRequest } from '../src/framework/types.ts';
+import type { GroupPolicy } from '../src/model/group-policy.ts';
+import { GROUP_POLICIES } from '../src/model/group-policy.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { RequestSpec } from '../src/scheduler/request-spec.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateCluster } from '../src/trace/generate.ts';

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { builtinCatalog } from '../src/catalog/bootstrap.ts';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
-import { writeFileAtomic } from '../src/common/atomic-write.ts';
+import { writeJsonAtomic } from '../src/common/atomic-write.ts';
 import { MetricsCollector } from '../src/metrics/collector.ts';
 import { scanShapes } from '../src/metrics/shapes.ts';
 import type { ReplayObserver } from '../src/replay/observer.ts';
 import { replay } from '../src/replay/replayer.ts';
-import { runReplayTask } from '../src/replay/task.ts';
 import type { Report } from '../src/report/schema.ts';
 import { type ReportOutputs, writeReportOutputs } from '../src/report/write-outputs.ts';
+import { runReplayTask } from '../src/run/replay-task.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 
 /**
@@ -36,10 +36,7 @@ export async function replayMatrix(
         shapes,
         onBadRow: 'stop',
       });
-      writeFileAtomic(
-        join(outDir, `${strategy.name}-seed${seed}.json`),
-        `${JSON.stringify(report, null, 2)}\n`,
-      );
+      writeJsonAtomic(join(outDir, `${strategy.name}-seed${seed}.json`), report);
       reports.push(report);
     }
   }

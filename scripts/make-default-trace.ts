@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { writeJsonAtomic } from '../src/common/atomic-write.ts';
 import { SeededRng } from '../src/common/rng.ts';
 
 const SHARED = process.argv[2] ?? join(import.meta.dirname, '../../shared/traces/alibaba-openb-2023');
@@ -37,7 +38,7 @@ const cluster = {
   reserved: { memory_mb: 4096, disk_gb: 0 },
   hosts,
 };
-writeFileSync(join(OUT, 'default-cluster.json'), `${JSON.stringify(cluster, null, 1)}\n`);
+writeJsonAtomic(join(OUT, 'default-cluster.json'), cluster, 1);
 
 // Requests: real pod shapes and lifetimes, in a seeded shuffled order, arriving 1 s apart on average.
 const pods = read('openb_pod_list_default.csv').filter((p) => p.deletion_time !== '');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
@@ -10,22 +10,24 @@ import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.t
 import type { CellError } from '../pool/cell-task.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import type { Dispatcher } from '../pool/dispatcher.ts';
-import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
-import { type PreparedTrace, prepareTraces, type SharingMode } from '../pool/shared-traces.ts';
+import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import {
-  cellTimeoutOption,
+  addClusterOption,
+  addPoolOptions,
   collect,
   collectList,
-  decisionTimeoutOption,
-  progressIntervalOption,
-  workersOption,
+  DEFAULT_STRATEGY,
+  onBadRowOption,
+  type PoolFlags,
+  sessionFlags,
+  strategiesOrDefault,
 } from './matrix-options.ts';
 import { intOption } from './options.ts';
 import { checkOutputDir, refuseOverwrites } from './output-paths.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
-interface CapacityFlags {
+interface CapacityFlags extends PoolFlags {
   cluster: string;
   trace: string;
   strategy?: string[];
@@ -33,14 +35,7 @@ interface CapacityFlags {
   seed?: number;
   set: string[];
   target: number;
-  onBadRow: 'stop' | 'skip';
-  workers: number;
-  shareTraces: SharingMode;
-  progressInterval: number;
-  decisionTimeout: number;
-  cellTimeout?: number;
   out: string;
-  quiet?: boolean;
 }
 
 /** A probe whose task failed: the search of that strategy stops with the task's error. */
@@ -51,16 +46,16 @@ class ProbeFailed extends Error {
 }
 
 export function registerCapacity(program: Command, registry: Catalog): void {
-  program
+  const cmd = program
     .command('capacity')
     .description(
       'find, per strategy, the fewest hosts (taken in cluster order) that place the whole trace within a NoValidHost rate',
-    )
-    .requiredOption('--cluster <file>', 'cluster file (JSON or YAML)')
+    );
+  addClusterOption(cmd)
     .requiredOption('--trace <file>', 'trace CSV')
     .option(
       '--strategy <names>',
-      'strategy names, comma-separated or repeated (default: filter)',
+      `strategy names, comma-separated or repeated (default: ${DEFAULT_STRATEGY})`,
       collectList,
     )
     .option('--config <file>', 'run config (JSON or YAML)')
@@ -76,24 +71,12 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         })
         .default(0),
     )
-    .addOption(
-      new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
-        .choices(['stop', 'skip'])
-        .default('stop'),
-    )
-    .addOption(workersOption())
-    .addOption(
-      new Option('--share-traces <mode>', 'parse the trace once and share it with the workers')
-        .choices(['auto', 'always', 'never'])
-        .default('auto'),
-    )
-    .addOption(progressIntervalOption())
-    .addOption(decisionTimeoutOption(DEFAULT_DECISION_TIMEOUT_S))
-    .addOption(cellTimeoutOption())
+    .addOption(onBadRowOption());
+  addPoolOptions(cmd, 'parse the trace once and share it with the workers')
     .option('--out <dir>', 'directory for capacity.json', 'reports')
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: CapacityFlags) => {
-      const strategies = flags.strategy && flags.strategy.length > 0 ? flags.strategy : ['filter'];
+      const strategies = strategiesOrDefault(flags.strategy);
       const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
@@ -113,10 +96,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         registry,
         inline: false,
         workers: flags.workers,
-        quiet: flags.quiet ?? false,
-        progressIntervalS: flags.progressInterval,
-        decisionTimeoutS: flags.decisionTimeout,
-        cellTimeoutS: flags.cellTimeout,
+        ...sessionFlags(flags),
       });
       // Strategies search side by side; each round of one probes its share of the workers.
       const width = Math.max(1, Math.floor(flags.workers / strategies.length));
@@ -161,7 +141,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         const what = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
         throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${what}: no capacity.json written`);
       }
-      writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+      writeJsonAtomic(path, report);
       if (!flags.quiet)
         process.stdout.write(`${capacityTable(results, cluster.hosts.length)}\n\nreport: ${path}\n`);
       const failed = results.filter((r) => r.error);

@@ -6,7 +6,7 @@ import { loadCluster } from '../cluster/cluster-spec.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
-import { executeRun } from './execute.ts';
+import { executeRun } from '../run/execute.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));

@@ -1,7 +1,67 @@
-// Flags shared by `run` and `capacity`: repeatable lists, worker count, progress interval.
+// Flags shared by `run` and `capacity`: repeatable lists, the pool's options, one builder for both.
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
+import type { SharingMode } from '../pool/shared-traces.ts';
 import { intOption } from './options.ts';
+
+/** The strategy `run` and `capacity` use when no `--strategy` is given. */
+export const DEFAULT_STRATEGY = 'filter';
+
+/** The flags every command that runs on the worker pool takes. */
+export interface PoolFlags {
+  onBadRow: 'stop' | 'skip';
+  workers: number;
+  shareTraces: SharingMode;
+  progressInterval: number;
+  decisionTimeout: number;
+  cellTimeout?: number;
+  quiet?: boolean;
+}
+
+/** The `--strategy` values, or the default strategy when none is given. */
+export function strategiesOrDefault(values: readonly string[] | undefined): readonly string[] {
+  return values && values.length > 0 ? values : [DEFAULT_STRATEGY];
+}
+
+/** `--cluster <file>`, required. */
+export function addClusterOption(cmd: Command): Command {
+  return cmd.requiredOption('--cluster <file>', 'cluster file (JSON or YAML)');
+}
+
+/** `--on-bad-row stop|skip`. */
+export function onBadRowOption(): Option {
+  return new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
+    .choices(['stop', 'skip'])
+    .default('stop');
+}
+
+/**
+ * The pool's flags, in help order: `--workers`, `--share-traces`, `--progress-interval`,
+ * `--decision-timeout`, `--cell-timeout`.
+ */
+export function addPoolOptions(cmd: Command, shareTracesHelp: string): Command {
+  return cmd
+    .addOption(workersOption())
+    .addOption(
+      new Option('--share-traces <mode>', shareTracesHelp)
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
+    .addOption(progressIntervalOption())
+    .addOption(decisionTimeoutOption(DEFAULT_DECISION_TIMEOUT_S))
+    .addOption(cellTimeoutOption());
+}
+
+/** The session options of the pool's flags. */
+export function sessionFlags(flags: PoolFlags) {
+  return {
+    quiet: flags.quiet ?? false,
+    progressIntervalS: flags.progressInterval,
+    decisionTimeoutS: flags.decisionTimeout,
+    cellTimeoutS: flags.cellTimeout,
+  };
+}
 
 /** A repeatable flag: every value, in order. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -28,7 +88,7 @@ export function collectInts(flag: string) {
   ];
 }
 
-export function workersOption(): Option {
+function workersOption(): Option {
   return new Option('--workers <n>', 'worker threads (default: the number of cores)')
     .argParser((v) => {
       const n = intOption('--workers')(v);
@@ -38,7 +98,7 @@ export function workersOption(): Option {
     .default(availableParallelism(), 'the number of cores');
 }
 
-export function progressIntervalOption(): Option {
+function progressIntervalOption(): Option {
   return new Option(
     '--progress-interval <s>',
     'seconds between plain progress lines when stderr is no terminal',
@@ -66,7 +126,7 @@ function secondsParser(flag: string, zeroDisables: boolean) {
 }
 
 /** `--decision-timeout <s>`: one driver call past it fails its cell naming the strategy. */
-export function decisionTimeoutOption(defaultS: number): Option {
+function decisionTimeoutOption(defaultS: number): Option {
   return new Option(
     '--decision-timeout <s>',
     'seconds one scheduling decision may take before its cell fails (0: no limit)',
@@ -76,7 +136,7 @@ export function decisionTimeoutOption(defaultS: number): Option {
 }
 
 /** `--cell-timeout <s>`: a cell running longer fails (no limit by default). */
-export function cellTimeoutOption(): Option {
+function cellTimeoutOption(): Option {
   return new Option(
     '--cell-timeout <s>',
     'seconds one cell may run before it fails (default: no limit)',

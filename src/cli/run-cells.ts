@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { writeJsonAtomic } from '../common/atomic-write.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
-import type { RunFlags } from './run.ts';
+import { type PoolFlags, sessionFlags } from './matrix-options.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
 /**
@@ -15,7 +15,7 @@ import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
  * matrix, also write `run.json`, print one table row per cell and one line per failed cell.
  */
 export async function runCells(o: {
-  flags: RunFlags;
+  flags: PoolFlags & { readonly cluster: string; readonly out: string; readonly placements?: string };
   cluster: ClusterSpec;
   cells: readonly CellSpec[];
   registry: Catalog;
@@ -38,10 +38,7 @@ export async function runCells(o: {
     // SIGTERM and to run the watchdog while the replay runs.
     inline: false,
     workers,
-    quiet: flags.quiet ?? false,
-    progressIntervalS: flags.progressInterval,
-    decisionTimeoutS: flags.decisionTimeout,
-    cellTimeoutS: flags.cellTimeout,
+    ...sessionFlags(flags),
   });
   let outcomes: CellOutcome[];
   let traces: Map<string, PreparedTrace>;
@@ -78,10 +75,7 @@ export async function runCells(o: {
     };
 
   const summaryPath = join(flags.out, 'run.json');
-  writeFileAtomic(
-    summaryPath,
-    `${JSON.stringify(runSummary(outcomes, [...traces.values()], workers), null, 2)}\n`,
-  );
+  writeJsonAtomic(summaryPath, runSummary(outcomes, [...traces.values()], workers));
   if (!flags.quiet)
     process.stdout.write(`${matrixTable(outcomes)}\n\nreports in ${flags.out}/, summary ${summaryPath}\n`);
   const failed = outcomes.filter((x) => x.status === 'failed');

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { droppedInStrategyFiles, isStrategyPath } from '../../strategies/plugin/loader.ts';
 import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -7,19 +7,19 @@ import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
 import { type CellSpec, expandMatrix } from '../pool/cells.ts';
-import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
-import type { SharingMode } from '../pool/shared-traces.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import {
-  cellTimeoutOption,
+  addClusterOption,
+  addPoolOptions,
   collect,
   collectInts,
   collectList,
-  decisionTimeoutOption,
-  progressIntervalOption,
-  workersOption,
+  DEFAULT_STRATEGY,
+  onBadRowOption,
+  type PoolFlags,
+  strategiesOrDefault,
 } from './matrix-options.ts';
 import {
   checkOutputDir,
@@ -30,7 +30,7 @@ import {
 } from './output-paths.ts';
 import { runCells } from './run-cells.ts';
 
-export interface RunFlags {
+export interface RunFlags extends PoolFlags {
   cluster: string;
   trace: string[];
   strategy?: string[];
@@ -38,29 +38,22 @@ export interface RunFlags {
   seed?: number[];
   out: string;
   placements?: string;
-  onBadRow: 'stop' | 'skip';
   set: string[];
   plugin: string[];
   sweep: string[];
-  workers: number;
-  shareTraces: SharingMode;
-  progressInterval: number;
-  decisionTimeout: number;
-  cellTimeout?: number;
-  quiet?: boolean;
 }
 
 export function registerRun(program: Command, registry: Catalog): void {
-  program
+  const cmd = program
     .command('run')
     .description(
       'replay traces against a cluster; several strategies, configs, swept values, traces or seeds run as a matrix on worker threads',
-    )
-    .requiredOption('--cluster <file>', 'cluster file (JSON or YAML)')
+    );
+  addClusterOption(cmd)
     .requiredOption('--trace <file>', 'trace CSV (repeatable)', collect)
     .option(
       '--strategy <names>',
-      'strategy names or .ts/.js files exporting one, comma-separated or repeated (default: filter)',
+      `strategy names or .ts/.js files exporting one, comma-separated or repeated (default: ${DEFAULT_STRATEGY})`,
       collectList,
     )
     .option('--plugin <file>', 'load filters, weighers or strategies from a file (repeatable)', collect, [])
@@ -75,27 +68,15 @@ export function registerRun(program: Command, registry: Catalog): void {
       '--placements <file>',
       'write one CSV row per instance: seq,id,host,attempts (per cell in a matrix)',
     )
-    .addOption(
-      new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
-        .choices(['stop', 'skip'])
-        .default('stop'),
-    )
+    .addOption(onBadRowOption())
     .option(
       '--set <key=value>',
       'set a config option (repeatable; wins over --config). A comma list sweeps an option that is not a list',
       collect,
       [],
     )
-    .option('--sweep <key=v1|v2>', 'sweep a config option over |-separated values (repeatable)', collect, [])
-    .addOption(workersOption())
-    .addOption(
-      new Option('--share-traces <mode>', 'parse a trace once and share it with the workers')
-        .choices(['auto', 'always', 'never'])
-        .default('auto'),
-    )
-    .addOption(progressIntervalOption())
-    .addOption(decisionTimeoutOption(DEFAULT_DECISION_TIMEOUT_S))
-    .addOption(cellTimeoutOption())
+    .option('--sweep <key=v1|v2>', 'sweep a config option over |-separated values (repeatable)', collect, []);
+  addPoolOptions(cmd, 'parse a trace once and share it with the workers')
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
       // Plugins and strategy files load here, and again in every worker (by the same paths).
@@ -106,7 +87,7 @@ export function registerRun(program: Command, registry: Catalog): void {
         plugins.push(resolve(file));
       }
       const strategies: string[] = [];
-      for (const value of flags.strategy && flags.strategy.length > 0 ? flags.strategy : ['filter']) {
+      for (const value of strategiesOrDefault(flags.strategy)) {
         const file = registry.has(value)
           ? undefined
           : isStrategyPath(value)

@@ -1,20 +1,22 @@
-import { ContractError } from '../scheduler/errors.ts';
+import { ContractError } from '../common/errors.ts';
+import type { Flavor } from '../model/flavor.ts';
 import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
 import { InstanceTable } from './instance-table.ts';
-import { cpuFits, diskFits, ramFits } from './resource-fit.ts';
-
-/** The flavor an instance asks for. */
-export interface Flavor {
-  readonly vcpus: number;
-  readonly memoryMb: number;
-  readonly diskGb: number;
-}
+import {
+  consume,
+  consumeFromRequest,
+  finishBuilds,
+  flavorFits,
+  giveBack,
+  type UsageArrays,
+} from './usage.ts';
 
 /**
  * Hosts, live instances and server groups of one replay. The only place that changes usage: the
- * compute node's claim (place an instance) and release (delete it).
+ * compute node's claim (place an instance), release (delete it) and finished builds, each with the
+ * arithmetic of usage.ts.
  */
 export class ClusterState {
   readonly hosts: HostTable;
@@ -25,7 +27,7 @@ export class ClusterState {
    * itself (typed arrays, writable); a claim first checks the claimed host's fields against this
    * copy, so a driver that wrote the table cannot make a claim over-commit.
    */
-  private readonly own: Pick<HostTable, CheckedField | 'size'>;
+  private readonly own: Pick<HostTable, CheckedField | 'size'> & UsageArrays;
 
   constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
     this.hosts = new HostTable(spec, ratioOverrides);
@@ -47,11 +49,7 @@ export class ClusterState {
 
   /** Would the compute node accept this flavor now (the same limits as the resource filters)? */
   fits(h: number, f: Flavor): boolean {
-    return (
-      ramFits(this.hosts, h, f.memoryMb) &&
-      cpuFits(this.hosts, h, f.vcpus) &&
-      diskFits(this.hosts, h, f.diskGb)
-    );
+    return flavorFits(this.hosts, h, f);
   }
 
   /**
@@ -87,15 +85,8 @@ export class ClusterState {
       if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
     }
     if (!this.fits(h, f)) return -1;
-    t.freeRamMb[h] -= f.memoryMb;
-    t.freeDiskMb[h] -= f.diskGb * 1024;
-    t.vcpusUsed[h] += f.vcpus;
-    t.numInstances[h] += 1;
-    t.numIoOps[h] += 1;
-    o.freeRamMb[h] -= f.memoryMb;
-    o.freeDiskMb[h] -= f.diskGb * 1024;
-    o.vcpusUsed[h] += f.vcpus;
-    o.numInstances[h] += 1;
+    consumeFromRequest(t, h, f);
+    consume(o, h, f);
     if (group) this.groups.addMember(group, h);
     return this.instances.add(
       id,
@@ -113,19 +104,17 @@ export class ClusterState {
   release(slot: number): void {
     const inst = this.instances;
     const h = inst.host[slot];
-    const t = this.hosts;
-    t.freeRamMb[h] += inst.memoryMb[slot];
-    t.freeDiskMb[h] += inst.diskGb[slot] * 1024;
-    t.vcpusUsed[h] -= inst.vcpus[slot];
-    t.numInstances[h] -= 1;
-    const o = this.own;
-    o.freeRamMb[h] += inst.memoryMb[slot];
-    o.freeDiskMb[h] += inst.diskGb[slot] * 1024;
-    o.vcpusUsed[h] -= inst.vcpus[slot];
-    o.numInstances[h] -= 1;
+    const f: Flavor = { vcpus: inst.vcpus[slot], memoryMb: inst.memoryMb[slot], diskGb: inst.diskGb[slot] };
+    giveBack(this.hosts, h, f);
+    giveBack(this.own, h, f);
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);
+  }
+
+  /** The builds of a request completed on these hosts: their io ops are no longer in flight. */
+  finishBuilds(hosts: readonly number[]): void {
+    finishBuilds(this.hosts, hosts);
   }
 
   /**

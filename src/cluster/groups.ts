@@ -1,6 +1,4 @@
-/** Server-group policies (Nova's InstanceGroup.policy). */
-export const GROUP_POLICIES = ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'] as const;
-export type GroupPolicy = (typeof GROUP_POLICIES)[number];
+import type { GroupPolicy } from '../model/group-policy.ts';
 
 export interface ServerGroup {
   readonly id: number;

@@ -22,7 +22,7 @@ export class HostTable {
   readonly serviceUp: Uint8Array;
   readonly aggregates: readonly (readonly Aggregate[])[];
   readonly traits: readonly Readonly<Record<string, unknown>>[];
-  // Usage, changed by claims and releases only (src/cluster/compute-node.ts).
+  // Usage, changed by claims and releases only (ClusterState, with the arithmetic of usage.ts).
   readonly freeRamMb: Float64Array;
   readonly freeDiskMb: Float64Array;
   readonly vcpusUsed: Float64Array;

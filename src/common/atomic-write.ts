@@ -106,6 +106,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   file.commit();
 }
 
+/** Write `value` as JSON (indented, one trailing newline) with writeFileAtomic. */
+export function writeJsonAtomic(path: string, value: unknown, indent = 2): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, indent)}\n`);
+}
+
 /**
  * Remove the temp files this process left for `path` (a worker that was terminated mid-write
  * cannot discard its own). Only this process's: another run may be writing the same path.

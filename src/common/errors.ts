@@ -50,3 +50,15 @@ export class ExitStatus extends Error {
     this.name = 'ExitStatus';
   }
 }
+
+/**
+ * A strategy broke the driver contract (a host number that is no host, a host table written behind
+ * the compute node's back, a NaN score). Thrown where it is seen; at the plugin boundary it becomes a
+ * PluginError naming the file. From a built-in strategy it stays internal: a bug in schedbench.
+ */
+export class ContractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}

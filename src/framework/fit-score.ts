@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Flavor } from '../cluster/cluster-state.ts';
 import type { HostTable } from '../cluster/host-table.ts';
+import { diskLeftMb, diskLimitMb, ramLeftMb, ramLimitMb, vcpuLimit, vcpusLeft } from '../cluster/usage.ts';
+import type { Flavor } from '../model/flavor.ts';
 
 export const FIT_SCORES = ['dot-product', 'max-ratio'] as const;
 export type FitScoreName = (typeof FIT_SCORES)[number];
@@ -32,9 +33,9 @@ export class FitScorer {
     let cpu = 0;
     let disk = 0;
     for (let h = 0; h < t.size; h++) {
-      ram = Math.max(ram, t.totalUsableRamMb[h] * t.ramAllocationRatio[h]);
-      cpu = Math.max(cpu, t.vcpusTotal[h] * t.cpuAllocationRatio[h]);
-      disk = Math.max(disk, t.totalUsableDiskGb[h] * 1024 * t.diskAllocationRatio[h]);
+      ram = Math.max(ram, ramLimitMb(t, h));
+      cpu = Math.max(cpu, vcpuLimit(t, h));
+      disk = Math.max(disk, diskLimitMb(t, h));
     }
     this.invRam = ram > 0 ? 1 / ram : 0;
     this.invCpu = cpu > 0 ? 1 / cpu : 0;
@@ -44,14 +45,10 @@ export class FitScorer {
   /** The score of host `h` for flavor `f`. */
   score(h: number, f: Flavor): number {
     const t = this.t;
-    const ramTotal = t.totalUsableRamMb[h];
-    const ramLeft =
-      (ramTotal * t.ramAllocationRatio[h] - (ramTotal - t.freeRamMb[h]) - f.memoryMb) * this.invRam;
-    const cpuLeft = (t.vcpusTotal[h] * t.cpuAllocationRatio[h] - t.vcpusUsed[h] - f.vcpus) * this.invCpu;
-    const diskTotal = t.totalUsableDiskGb[h] * 1024;
+    const ramLeft = (ramLeftMb(t, h) - f.memoryMb) * this.invRam;
+    const cpuLeft = (vcpusLeft(t, h) - f.vcpus) * this.invCpu;
     const diskDemand = 1024 * f.diskGb;
-    const diskLeft =
-      (diskTotal * t.diskAllocationRatio[h] - (diskTotal - t.freeDiskMb[h]) - diskDemand) * this.invDisk;
+    const diskLeft = (diskLeftMb(t, h) - diskDemand) * this.invDisk;
     if (this.kind === 'max-ratio') return Math.max(ramLeft, cpuLeft, diskLeft);
     return (
       f.memoryMb * this.invRam * ramLeft +

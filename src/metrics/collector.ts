@@ -1,6 +1,7 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
-import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { InstanceOutcome } from '../scheduler/outcome.ts';
 import { FragmentationMeter } from './fragmentation.ts';
 import { GroupOutcomes } from './groups.ts';
 import { LatencyRecorder } from './latency.ts';
@@ -90,14 +91,7 @@ export class MetricsCollector implements ReplayObserver {
     this.holdUntil(time);
   }
 
-  instanceScheduled(
-    _seq: number,
-    spec: RequestSpec,
-    index: number,
-    host: number,
-    _attempts: number,
-    _reason: string | undefined,
-  ): void {
+  instanceScheduled({ spec, index, host }: InstanceOutcome): void {
     const s = this.series ?? this.start(spec.time);
     const k = s.index(spec.time);
     s.add('instances', k, 1);

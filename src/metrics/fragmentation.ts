@@ -1,4 +1,5 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
 import type { ShapeDistribution } from './shapes.ts';
 import type { UsageTracker } from './usage.ts';
 

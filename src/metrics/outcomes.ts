@@ -1,4 +1,4 @@
-import type { Flavor } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
 
 /** Outcomes of the instances of one flavor shape. */
 export interface FlavorOutcome {

@@ -1,8 +1,6 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
-
-/** The three resources every quality metric is reported for, in this order. */
-export const RESOURCES = ['cpu', 'ram', 'disk'] as const;
-export type Resource = (typeof RESOURCES)[number];
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import { diskLimitMb, ramLimitMb, vcpuLimit } from '../cluster/usage.ts';
+import type { Flavor } from '../model/flavor.ts';
 
 /**
  * Per-host usage as the metrics see it, kept from placement and release events (so it is exact at
@@ -51,12 +49,9 @@ export class UsageTracker {
       const ok = t.serviceEnabled[h] === 1 && t.serviceUp[h] === 1;
       this.isSchedulable[h] = ok ? 1 : 0;
       if (ok) schedulable++;
-      this.cap[h] = Math.max(0, t.vcpusTotal[h] * t.cpuAllocationRatio[h]);
-      this.cap[n + h] = Math.max(0, t.totalUsableRamMb[h] * t.ramAllocationRatio[h] - t.reservedRamMb[h]);
-      this.cap[2 * n + h] = Math.max(
-        0,
-        t.totalUsableDiskGb[h] * 1024 * t.diskAllocationRatio[h] - t.reservedDiskMb[h],
-      );
+      this.cap[h] = Math.max(0, vcpuLimit(t, h));
+      this.cap[n + h] = Math.max(0, ramLimitMb(t, h) - t.reservedRamMb[h]);
+      this.cap[2 * n + h] = Math.max(0, diskLimitMb(t, h) - t.reservedDiskMb[h]);
       if (ok) for (let r = 0; r < 3; r++) this.capTotal[r] += this.cap[r * n + h];
     }
     this.schedulable = schedulable;

@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
-import { removeTempFiles, writeFileAtomic } from '../common/atomic-write.ts';
+import { removeTempFiles, writeJsonAtomic } from '../common/atomic-write.ts';
 import { onForcedExit } from '../common/process-guard.ts';
 import type { Report } from '../report/schema.ts';
 import { type CellError, cellError } from './cell-task.ts';
@@ -49,7 +49,7 @@ function keepUnvalidated(
   if (result.unvalidated === undefined || !outDir) return result.error;
   const path = join(outDir, `${cell.name}.invalid.json`);
   try {
-    writeFileAtomic(path, `${JSON.stringify(result.unvalidated, null, 2)}\n`);
+    writeJsonAtomic(path, result.unvalidated);
   } catch {
     return result.error;
   }
@@ -98,7 +98,7 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
       if (o.outDir) {
         const reportPath = join(o.outDir, `${cell.name}.json`);
         try {
-          writeFileAtomic(reportPath, `${JSON.stringify(result.report, null, 2)}\n`);
+          writeJsonAtomic(reportPath, result.report);
           outcome = { ...outcome, reportPath };
         } catch (err) {
           outcome = { cell, status: 'failed', error: cellError(err) };

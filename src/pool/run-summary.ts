@@ -1,37 +1,6 @@
-import { z } from 'zod';
+import { type RunSummary, runSummarySchema } from '../report/run-files.ts';
 import type { CellOutcome } from './run-matrix.ts';
 import type { PreparedTrace } from './shared-traces.ts';
-
-const cellErrorSchema = z.object({
-  kind: z.enum(['input', 'usage', 'plugin', 'cancelled', 'internal', 'worker', 'timeout']),
-  message: z.string(),
-});
-
-/** `run.json`: what a matrix run did, cell by cell; the place to look for failed cells. */
-export const runSummarySchema = z.object({
-  schema_version: z.literal(1),
-  status: z.enum(['ok', 'failed', 'interrupted']),
-  workers: z.int().positive(),
-  counts: z.object({ cells: z.int(), ok: z.int(), failed: z.int(), cancelled: z.int() }),
-  traces: z.array(z.object({ path: z.string(), rows: z.int(), shared: z.boolean(), note: z.string() })),
-  cells: z.array(
-    z.object({
-      index: z.int(),
-      name: z.string(),
-      status: z.enum(['ok', 'failed', 'cancelled']),
-      strategy: z.string(),
-      trace: z.string(),
-      config: z.string().nullable(),
-      seed: z.int().nullable(),
-      sets: z.record(z.string(), z.unknown()),
-      coords: z.record(z.string(), z.unknown()),
-      report: z.string().nullable(),
-      placements: z.string().nullable(),
-      error: cellErrorSchema.nullable(),
-    }),
-  ),
-});
-export type RunSummary = z.output<typeof runSummarySchema>;
 
 /** The run summary of a matrix run's outcomes. */
 export function runSummary(

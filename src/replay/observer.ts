@@ -1,24 +1,14 @@
-import type { ClusterState, Flavor } from '../cluster/cluster-state.ts';
-import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { Flavor } from '../model/flavor.ts';
+import type { OutcomeObserver } from '../scheduler/outcome.ts';
 
 /**
- * Hooks for metrics and writers hanging off a replay. Observers see events, never decide anything;
- * every hook is optional.
+ * Hooks for metrics and writers hanging off a replay: the manager's outcome events, and the replay's
+ * own. Observers see events, never decide anything; every hook is optional.
  */
-export interface ReplayObserver {
+export interface ReplayObserver extends OutcomeObserver {
   /** The replay is about to read its first row; `cluster` is its live state, to read, never to change. */
   begin?(cluster: ClusterState): void;
-  /** An instance's final outcome. `host` is -1 for ERROR (NoValidHost); `seq` counts from 1. */
-  instanceScheduled?(
-    seq: number,
-    spec: RequestSpec,
-    index: number,
-    host: number,
-    attempts: number,
-    reason: string | undefined,
-  ): void;
-  /** A compute node refused a claim (the instance is then rescheduled). */
-  claimFailed?(spec: RequestSpec, index: number, host: number): void;
   /** An instance left its host (a delete row or its duration ran out). */
   instanceReleased?(id: string, host: number, time: number, flavor: Flavor): void;
   /**

@@ -3,8 +3,10 @@ import { ClusterState } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { SeededRng } from '../common/rng.ts';
-import { type ManagerStats, SchedulerManager, type SchedulingObserver } from '../scheduler/manager.ts';
-import { type RecordCounts, SchedulerRecords } from '../scheduler/records.ts';
+import type { ReplayResult } from '../model/replay-result.ts';
+import { SchedulerManager } from '../scheduler/manager.ts';
+import type { InstanceOutcome, OutcomeObserver } from '../scheduler/outcome.ts';
+import { SchedulerRecords } from '../scheduler/records.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DELETE, type TraceRow } from '../trace/row.ts';
@@ -30,34 +32,13 @@ export interface ReplayConfig {
   readonly heartbeat?: Int32Array;
 }
 
-/** Counts of one replay, before any derived metric. */
-export interface ReplayResult {
-  readonly trace: string;
-  rows: number;
-  creates: number;
-  deleteRows: number;
-  /** Deletes of ids that were not live: counted no-ops. */
-  deletesIgnored: number;
-  /** Instances removed, by a delete row or when their duration ran out. */
-  released: number;
-  departures: number;
-  badRowsSkipped: number;
-  /** The first bad-row messages (at most 20), for the report. */
-  readonly badRowSamples: string[];
-  endTime: number;
-  liveAtEnd: number;
-  wallMs: number;
-  readonly manager: ManagerStats;
-  readonly records: RecordCounts;
-}
-
 const MAX_BAD_ROW_SAMPLES = 20;
 
 /**
  * Replays a trace through the SchedulerManager: advances the trace clock, processes departures due
  * before each row, turns create rows into RequestSpecs and delete rows into releases.
  */
-export class Replayer implements RowSink, SchedulingObserver {
+export class Replayer implements RowSink, OutcomeObserver {
   readonly cluster: ClusterState;
   readonly records: SchedulerRecords;
   readonly manager: SchedulerManager;
@@ -67,8 +48,6 @@ export class Replayer implements RowSink, SchedulingObserver {
   private readonly departures = new DepartureQueue();
   private readonly popped = { slot: 0, serial: 0, due: 0 };
   private lastTime = Number.NEGATIVE_INFINITY;
-  private seq = 0;
-  private current!: TraceRow;
 
   constructor(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig) {
     this.cfg = cfg;
@@ -83,7 +62,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       records: this.records,
       maxAttempts: cfg.maxAttempts,
       multiCreate: cfg.multiCreate,
-      observer: this,
+      observers: [this, ...this.observers],
       onDriverCall: driverCallHook(this.observers),
       heartbeat: cfg.heartbeat,
     });
@@ -151,8 +130,7 @@ export class Replayer implements RowSink, SchedulingObserver {
       sameHost: this.resolveHint(row.sameHost),
       differentHost: this.resolveHint(row.differentHost),
     };
-    this.current = row;
-    this.manager.runInstance({ time: row.time }, spec);
+    this.manager.runInstance({ time: row.time, duration: row.duration }, spec);
   }
 
   badRow(err: InputError): void {
@@ -161,27 +139,12 @@ export class Replayer implements RowSink, SchedulingObserver {
     if (this.result.badRowSamples.length < MAX_BAD_ROW_SAMPLES) this.result.badRowSamples.push(err.message);
   }
 
-  // --- SchedulingObserver --------------------------------------------------------------------
+  // --- OutcomeObserver (first of the manager's observers) ---------------------------------
 
-  instanceScheduled(
-    spec: RequestSpec,
-    index: number,
-    host: number,
-    attempts: number,
-    reason: string | undefined,
-  ): void {
-    const seq = ++this.seq;
-    if (host >= 0) {
-      const inst = this.cluster.instances;
-      const slot = inst.slotOf(spec.instanceIds[index]);
-      if (!Number.isNaN(this.current.duration))
-        this.departures.push(spec.time + this.current.duration, slot, inst.serial[slot]);
-    }
-    for (const o of this.observers) o.instanceScheduled?.(seq, spec, index, host, attempts, reason);
-  }
-
-  claimFailed(spec: RequestSpec, index: number, host: number): void {
-    for (const o of this.observers) o.claimFailed?.(spec, index, host);
+  instanceScheduled(o: InstanceOutcome): void {
+    const duration = o.context.duration;
+    if (o.host >= 0 && duration !== undefined && !Number.isNaN(duration))
+      this.departures.push(o.spec.time + duration, o.slot, this.cluster.instances.serial[o.slot]);
   }
 
   // --- driving -------------------------------------------------------------------------------

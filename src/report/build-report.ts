@@ -3,7 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import type { Calibration } from '../metrics/calibration.ts';
 import type { MetricsSummary } from '../metrics/summary.ts';
-import type { ReplayResult } from '../replay/replayer.ts';
+import type { ReplayResult } from '../model/replay-result.ts';
 import { contractMismatches } from './contract.ts';
 import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from './schema.ts';
 

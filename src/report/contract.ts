@@ -1,4 +1,4 @@
-import type { ReplayResult } from '../replay/replayer.ts';
+import type { ReplayResult } from '../model/replay-result.ts';
 
 /**
  * The identities the SchedulerManager contract guarantees between a replay's counts (one

@@ -240,14 +240,3 @@ export const METRIC_NAMES: readonly string[] = METRICS.map((d) => d.name);
 export function metricByName(name: string): MetricDef | undefined {
   return BY_NAME.get(name);
 }
-
-/**
- * A timing metric relative to the machine's speed in the same run: throughput divided by the
- * calibration speed, duration multiplied by it. Null for a non-timing metric or without calibration.
- */
-export function normalisedValue(def: MetricDef, r: Report): number | null {
-  const v = def.value(r);
-  const cal = r.performance.calibration?.ops_per_s;
-  if (v === null || def.timing === 'none' || cal === undefined) return null;
-  return def.timing === 'throughput' ? v / cal : v * cal;
-}

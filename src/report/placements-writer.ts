@@ -1,6 +1,6 @@
 import { StagedFile } from '../common/atomic-write.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
-import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { InstanceOutcome } from '../scheduler/outcome.ts';
 
 /** `--placements FILE`: one CSV row per instance outcome, in trace order: seq,id,host,attempts. */
 export class PlacementsWriter implements ReplayObserver {
@@ -14,7 +14,7 @@ export class PlacementsWriter implements ReplayObserver {
     this.file.write('seq,id,host,attempts\n');
   }
 
-  instanceScheduled(seq: number, spec: RequestSpec, index: number, host: number, attempts: number): void {
+  instanceScheduled({ seq, spec, index, host, attempts }: InstanceOutcome): void {
     const name = host >= 0 ? csvField(this.hostNames[host]) : '';
     this.file.write(`${seq},${csvField(spec.instanceIds[index])},${name},${attempts}\n`);
   }

@@ -7,8 +7,7 @@ import {
   readStructuredFile,
   type StructuredFile,
 } from '../common/structured-file.ts';
-import { capacityReportSchema } from '../pool/capacity-report.ts';
-import { runSummarySchema } from '../pool/run-summary.ts';
+import { capacityReportSchema, runSummarySchema } from './run-files.ts';
 import { type Report, reportSchema } from './schema.ts';
 
 /** A report and the file it came from. */

@@ -30,6 +30,3 @@ export interface SchedulerDriver {
   readonly name: string;
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void;
 }
-
-/** Builds a driver for one replay: every replay gets fresh driver state. */
-export type DriverFactory = (cluster: ClusterState) => SchedulerDriver;

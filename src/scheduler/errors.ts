@@ -1,14 +1,8 @@
+import { ContractError } from '../common/errors.ts';
+
 /** Reasons an instance ends in ERROR, as Nova words them. */
 export const NO_VALID_HOST = 'No valid host was found.';
 export const MAX_RETRIES = 'Exceeded maximum number of retries.';
-
-/** Nova's NoValidHost: raised when no host is left for an instance. */
-export class NoValidHost extends Error {
-  constructor(readonly reason: string = NO_VALID_HOST) {
-    super(`No valid host was found. ${reason}`.trim());
-    this.name = 'NoValidHost';
-  }
-}
 
 /**
  * A filter raised while it evaluated a host (in Nova, e.g. `float()` of a non-numeric value in
@@ -18,18 +12,6 @@ export class SchedulingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SchedulingError';
-  }
-}
-
-/**
- * A strategy broke the driver contract (a host number that is no host, a host table written behind
- * the compute node's back, a NaN score). Thrown where it is seen; at the plugin boundary it becomes a
- * PluginError naming the file. From a built-in strategy it stays internal: a bug in schedbench.
- */
-export class ContractError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ContractError';
   }
 }
 

@@ -1,27 +1,12 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import { ContractError } from '../common/errors.ts';
 import type { SeededRng } from '../common/rng.ts';
+import type { ManagerStats } from '../model/replay-result.ts';
 import type { DriverContext, SchedulerDriver } from './driver.ts';
-import { ContractError, contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
+import { contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
+import type { InstanceOutcome, OutcomeObserver, RequestContext } from './outcome.ts';
 import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
-
-/** Nova's request context: here, only the trace clock. */
-export interface RequestContext {
-  readonly time: number;
-}
-
-/** Told each instance's final outcome, in instance order, and every failed claim. */
-export interface SchedulingObserver {
-  /** `host` is -1 when the instance ended in ERROR; `reason` then says why. */
-  instanceScheduled(
-    spec: RequestSpec,
-    index: number,
-    host: number,
-    attempts: number,
-    reason: string | undefined,
-  ): void;
-  claimFailed(spec: RequestSpec, index: number, host: number): void;
-}
 
 export interface ManagerOptions {
   readonly driver: SchedulerDriver;
@@ -32,34 +17,16 @@ export interface ManagerOptions {
   readonly maxAttempts: number;
   /**
    * `each` (default): every instance of a multi-instance request succeeds or fails on its own, as
-   * the issue's contract and Nova's old per-instance loop have it. `all-or-nothing`: as Nova 26's
+   * the trace format's contract and Nova's old per-instance loop have it. `all-or-nothing`: as Nova 26's
    * `_ensure_sufficient_hosts`, one failure fails the whole request and frees what it placed.
    */
   readonly multiCreate?: 'each' | 'all-or-nothing';
-  readonly observer?: SchedulingObserver;
+  /** Told every instance outcome and failed claim, in this order. */
+  readonly observers?: readonly OutcomeObserver[];
   /** Called with the duration (ms) and instance count of every driver call. */
   readonly onDriverCall?: (ms: number, instances: number) => void;
   /** Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs). */
   readonly heartbeat?: Int32Array;
-}
-
-/** Counters the manager keeps for the report. */
-export interface ManagerStats {
-  requests: number;
-  instances: number;
-  placed: number;
-  noValidHost: number;
-  /** Reschedule passes after a failed claim. */
-  retries: number;
-  claimFailures: number;
-  /** Instances that ended in ERROR because a filter raised. */
-  schedulingErrors: number;
-  driverCalls: number;
-  /** Milliseconds spent inside driver calls only. */
-  driverMs: number;
-  /** Instance decisions made inside driver calls (first passes and reschedules). */
-  decisions: number;
-  hostEvaluations: number;
 }
 
 const PENDING = 0;
@@ -104,11 +71,24 @@ export class SchedulerManager implements DriverContext {
   private passSize = 0;
   private passSettled = 0;
   private touched: number[] = [];
+  private readonly observers: readonly OutcomeObserver[];
+  private readonly outcome: { -readonly [K in keyof InstanceOutcome]: InstanceOutcome[K] };
 
   constructor(opts: ManagerOptions) {
     this.opts = opts;
     this.cluster = opts.cluster;
     this.rng = opts.rng;
+    this.observers = opts.observers ?? [];
+    this.outcome = {
+      seq: 0,
+      context: { time: 0 },
+      spec: undefined as unknown as RequestSpec,
+      index: 0,
+      host: -1,
+      slot: -1,
+      attempts: 0,
+      reason: undefined,
+    };
   }
 
   /** Schedule every instance of one request; returns when each is placed or in ERROR. */
@@ -155,18 +135,20 @@ export class SchedulerManager implements DriverContext {
         this.stats.noValidHost++;
         records.setErrorAndNotify(spec, id, this.reasons[k] ?? '');
       }
-      this.opts.observer?.instanceScheduled(
-        spec,
-        k,
-        ok ? this.hostOf[k] : -1,
-        this.attempts[k],
-        this.reasons[k],
-      );
+      const o = this.outcome;
+      o.seq++;
+      o.context = context;
+      o.spec = spec;
+      o.index = k;
+      o.host = ok ? this.hostOf[k] : -1;
+      o.slot = ok ? this.slotOf[k] : -1;
+      o.attempts = this.attempts[k];
+      o.reason = this.reasons[k];
+      for (const obs of this.observers) obs.instanceScheduled?.(o);
     }
     records.notifyEnd(spec);
     // Builds complete when the request is done: no io ops are in flight at the next request.
-    const io = this.cluster.hosts.numIoOps;
-    for (const h of this.touched) io[h] = 0;
+    this.cluster.finishBuilds(this.touched);
     this.touched.length = 0;
   }
 
@@ -199,7 +181,7 @@ export class SchedulerManager implements DriverContext {
       this.state[k] = CLAIM_FAILED;
       this.tried[k].push(host);
       this.stats.claimFailures++;
-      this.opts.observer?.claimFailed(spec, k, host);
+      for (const obs of this.observers) obs.claimFailed?.(spec, k, host);
       return false;
     }
     this.state[k] = PLACED;

@@ -1,3 +1,4 @@
+import type { RecordCounts } from '../model/replay-result.ts';
 import type { RequestSpec } from './request-spec.ts';
 
 /** An InstanceAction event record, as Nova's EventReporter writes one. */
@@ -26,16 +27,6 @@ export interface VmStateChange {
   readonly vmState: 'error';
   readonly taskState: null;
   readonly reason: string;
-}
-
-export interface RecordCounts {
-  eventsStarted: number;
-  eventsSucceeded: number;
-  eventsFailed: number;
-  notificationsStart: number;
-  notificationsEnd: number;
-  notificationsError: number;
-  vmStateErrors: number;
 }
 
 /**

@@ -1,12 +1,6 @@
-import type { Flavor } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
-
-/** Parsed flavor extra specs, in Nova's dict order (first insertion position, last value wins). */
-export interface ExtraSpecs {
-  /** The raw text, a cache key for strategies that precompute per distinct extra specs. */
-  readonly key: string;
-  readonly entries: readonly (readonly [string, string])[];
-}
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import type { Flavor } from '../model/flavor.ts';
 
 /**
  * What one create row asks for (Nova's RequestSpec). One object per request; strategies read it and

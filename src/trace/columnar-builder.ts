@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { GROUP_POLICIES } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { describeFsError } from '../common/read-whole-file.ts';
+import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { type BadRowColumns, type ColumnarTraceData, KIND_DELETE, NO_SYMBOL } from './columnar.ts';
 import { CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
 import { DELETE, type TraceRow } from './row.ts';

@@ -1,11 +1,11 @@
-import { GROUP_POLICIES, type GroupPolicy } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
-import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import type { GroupPolicy } from '../model/group-policy.ts';
+import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { CREATE, DELETE, emptyRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
 
-/** `kind` of a stored row. */
-export const KIND_CREATE = 0;
+/** `kind` of a stored delete row (a create row's is 0). */
 export const KIND_DELETE = 1;
 
 /** Symbol 0 is the empty string; a bad row's missing field is NO_SYMBOL. */

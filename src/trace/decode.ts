@@ -1,8 +1,9 @@
-import { GROUP_POLICIES, type GroupPolicy } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { quote } from '../common/safe-text.ts';
-import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import type { GroupPolicy } from '../model/group-policy.ts';
+import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { CREATE, DELETE, type TraceRow } from './row.ts';
 
 /** The trace columns schedbench reads; any other column is ignored. */

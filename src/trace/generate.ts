@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { SeededRng } from '../common/rng.ts';
 
 /** Knobs of the synthetic trace generator; every share is a probability per create row. */
@@ -176,5 +176,5 @@ export function generateTrace(o: GeneratorOptions, path: string): void {
 
 /** Write a generated cluster file (JSON) atomically. */
 export function writeGeneratedCluster(o: GeneratorOptions, path: string): void {
-  writeFileAtomic(path, `${JSON.stringify(generateCluster(o), null, 1)}\n`);
+  writeJsonAtomic(path, generateCluster(o), 1);
 }

@@ -1,5 +1,5 @@
-import type { GroupPolicy } from '../cluster/groups.ts';
-import type { ExtraSpecs } from '../scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import type { GroupPolicy } from '../model/group-policy.ts';
 
 export const CREATE = 0;
 export const DELETE = 1;

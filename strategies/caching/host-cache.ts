@@ -1,6 +1,8 @@
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { ClusterState, type Flavor } from '../../src/cluster/cluster-state.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
 import type { HostTable } from '../../src/cluster/host-table.ts';
+import { consumeFromRequest } from '../../src/cluster/usage.ts';
+import type { Flavor } from '../../src/model/flavor.ts';
 
 /** The host-table fields that change as instances come and go: what a cache can get wrong. */
 const USAGE_FIELDS = ['freeRamMb', 'freeDiskMb', 'vcpusUsed', 'numInstances', 'numIoOps'] as const;
@@ -54,12 +56,7 @@ export class HostCache {
    * before, and whatever the result of, the compute node's claim.
    */
   consume(h: number, f: Flavor): void {
-    const c = this.cluster.hosts;
-    c.freeRamMb[h] -= f.memoryMb;
-    c.freeDiskMb[h] -= f.diskGb * 1024;
-    c.vcpusUsed[h] += f.vcpus;
-    c.numInstances[h] += 1;
-    c.numIoOps[h] += 1;
+    consumeFromRequest(this.cluster.hosts, h, f);
   }
 }
 

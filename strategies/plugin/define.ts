@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { ContractError } from '../../src/common/errors.ts';
 import type { ConstraintOptions } from '../../src/framework/constraints.ts';
 import {
   defineScoreStrategy as defineBuiltinScoreStrategy,
@@ -7,7 +8,6 @@ import {
 } from '../../src/framework/score-strategy.ts';
 import type { FrameworkStrategy } from '../../src/framework/strategy.ts';
 import type { FilterRequest, PluginInit } from '../../src/framework/types.ts';
-import { ContractError } from '../../src/scheduler/errors.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
 import type { Strategy } from '../../src/scheduler/strategy.ts';
 import { HostView } from './host-view.ts';

@@ -1,11 +1,5 @@
-import { InputError, UsageError } from '../../src/common/errors.ts';
-import {
-  ContractError,
-  PluginError,
-  type PluginPhase,
-  SchedulingError,
-  thrownReason,
-} from '../../src/scheduler/errors.ts';
+import { ContractError, InputError, UsageError } from '../../src/common/errors.ts';
+import { PluginError, type PluginPhase, SchedulingError, thrownReason } from '../../src/scheduler/errors.ts';
 
 /**
  * What a plugin threw, as the error the run fails with: its own SchedulingError (a filter raising,

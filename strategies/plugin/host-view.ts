@@ -1,4 +1,5 @@
 import type { HostTable } from '../../src/cluster/host-table.ts';
+import { vcpusLeft } from '../../src/cluster/usage.ts';
 
 /**
  * One host of the host table as an object, for the simple per-host plugin form. A single view is
@@ -30,8 +31,7 @@ export class HostView {
   }
   /** vCPUs left under the allocation ratio: vcpus × cpu_allocation_ratio − vcpusUsed. */
   get freeVcpus(): number {
-    const h = this.index;
-    return this.t.vcpusTotal[h] * this.t.cpuAllocationRatio[h] - this.t.vcpusUsed[h];
+    return vcpusLeft(this.t, this.index);
   }
   /** Nova's free_ram_mb: memory_mb − reserved − RAM of the live instances. */
   get freeRamMb(): number {

@@ -1,19 +1,12 @@
-// The gate reads back what `run` and `capacity` write: a matrix folder holds run.json (and
-// capacity.json, summary.md, timeseries.csv, report.html) next to its reports, and `compare`,
-// `report` and `check` must read only the reports from it (issue 12).
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { CLUSTER, TRACE } from './scenario.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
-
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** Each gate command may take up to two minutes on a loaded machine. */
+const GATE = { timeout: 120_000 };
 
 let dir: string;
 
@@ -28,10 +21,15 @@ beforeAll(() => {
     const res = cli(
       ['run', ...inputs, '--strategy', 'filter,first-fit', '--workers', '2', '--out', out],
       dir,
+      GATE,
     );
     expect([res.code, res.stderr]).toEqual([0, '']);
   }
-  const cap = cli(['capacity', ...inputs, '--strategy', 'filter', '--workers', '1', '--out', 'main'], dir);
+  const cap = cli(
+    ['capacity', ...inputs, '--strategy', 'filter', '--workers', '1', '--out', 'main'],
+    dir,
+    GATE,
+  );
   expect([cap.code, cap.stderr]).toEqual([0, '']);
   expect(readdirSync(join(dir, 'main')).sort()).toEqual([
     'capacity.json',
@@ -46,7 +44,7 @@ beforeAll(() => {
 
 describe('the gate on folders written by run and capacity', () => {
   it('compare main/ branch/: one side per folder, each of its two reports', () => {
-    const res = cli(['compare', 'main/', 'branch/'], dir);
+    const res = cli(['compare', 'main/', 'branch/'], dir, GATE);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout.split('\n')[0]).toBe('## schedbench compare: main vs branch');
@@ -59,7 +57,7 @@ describe('the gate on folders written by run and capacity', () => {
   });
 
   it('report main/ writes a summary of its two reports', () => {
-    const res = cli(['report', 'main/', '--out', 'summary'], dir);
+    const res = cli(['report', 'main/', '--out', 'summary'], dir, GATE);
     expect([res.code, res.stderr]).toEqual([0, '']);
     const rows = readFileSync(join(dir, 'summary/summary.md'), 'utf8')
       .split('\n')
@@ -70,7 +68,7 @@ describe('the gate on folders written by run and capacity', () => {
   it('check --baseline branch/ main/ reads the two reports of each folder', () => {
     const t = join(dir, 'thresholds.yaml');
     writeFileSync(t, "strategies:\n  '*':\n    contract_mismatches: '<= 0'\n    placed: '>= baseline'\n");
-    const res = cli(['check', '--thresholds', t, '--baseline', 'branch/', 'main/'], dir);
+    const res = cli(['check', '--thresholds', t, '--baseline', 'branch/', 'main/'], dir, GATE);
     expect(res.stderr).toBe('');
     expect(res.stdout).toBe('check: all 4 bound(s) over 2 report(s) of filter, first-fit hold\n');
     expect(res.code).toBe(0);
@@ -89,13 +87,13 @@ describe('the gate on folders written by run and capacity', () => {
       ['report', '--out', 'x'],
       ['check', '--thresholds', t],
     ]) {
-      const a = cli([...cmd, 'only-summary'], dir);
+      const a = cli([...cmd, 'only-summary'], dir, GATE);
       expect([a.code, a.stdout, a.stderr]).toEqual([
         2,
         '',
         'schedbench: only-summary: no report in this directory (only capacity.json, run.json, which are not reports)\n',
       ]);
-      const b = cli([...cmd, 'empty'], dir);
+      const b = cli([...cmd, 'empty'], dir, GATE);
       expect([b.code, b.stderr]).toEqual([
         2,
         'schedbench: empty: no report in this directory (no *.json file; subfolders are not read, name them)\n',
@@ -104,7 +102,7 @@ describe('the gate on folders written by run and capacity', () => {
   });
 
   it('run.json named as a report is refused with what it is', () => {
-    const res = cli(['compare', 'main/filter.json', 'main/run.json'], dir);
+    const res = cli(['compare', 'main/filter.json', 'main/run.json'], dir, GATE);
     expect([res.code, res.stdout, res.stderr]).toEqual([
       2,
       '',
@@ -120,7 +118,7 @@ describe('the gate on folders written by run and capacity', () => {
     const report = JSON.parse(readFileSync(join(dir, 'main/first-fit.json'), 'utf8'));
     report.placement.placed = -1;
     writeFileSync(join(broken, 'first-fit.json'), JSON.stringify(report, null, 2));
-    const res = cli(['compare', 'main/', 'broken/'], dir);
+    const res = cli(['compare', 'main/', 'broken/'], dir, GATE);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^schedbench: broken\/first-fit\.json:\d+: placement\.placed: .*\n$/);
   });

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { cliInProcess as cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const CLUSTER = JSON.stringify({
@@ -15,18 +15,6 @@ const CLUSTER = JSON.stringify({
   ],
 });
 const TRACE = 'time,id,vcpus,memory_mb,disk_gb\n0,a,1,1024,10\n1,b,1,1024,10\n';
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stderr };
-}
 
 afterEach(() => vi.restoreAllMocks());
 

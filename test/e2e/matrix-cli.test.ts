@@ -1,19 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capacityReportSchema } from '../../src/pool/capacity-report.ts';
-import { runSummarySchema } from '../../src/pool/run-summary.ts';
+import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
+import { BIN, cli } from '../helpers/cli.ts';
 import { generated } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
-
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('schedbench run: a matrix', () => {
   it('workers load --plugin files and strategy files: their filters, weighers and strategies work in every cell', () => {

@@ -1,19 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/schema.ts';
 import { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
+import { cli } from '../helpers/cli.ts';
 import { cluster } from '../helpers/cluster.ts';
 import { replayLines, tempDir } from '../helpers/replay.ts';
 import { CLUSTER, EXPECTED_PLACEMENTS, TRACE } from './scenario.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
-
-function cli(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('end to end: deletes, durations, groups and AZs', () => {
   it('places exactly as worked out, with InstanceAction records and ERROR states', async () => {

@@ -4,14 +4,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capacityReportSchema } from '../../src/pool/capacity-report.ts';
-import { runSummarySchema } from '../../src/pool/run-summary.ts';
+import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
+import { BIN } from '../helpers/cli.ts';
 import { generated } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/schedbench.js');
 const HOSTILE = join(ROOT, 'test/fixtures/plugins/hostile.ts');
 const FAULTY = join(ROOT, 'test/fixtures/plugins/faulty.ts');
 

@@ -1,18 +1,21 @@
 // Test support for the `filter` strategy: build a cluster state, a FilterRequest, run one filter or
 // one weigher over every host, or run the real FilterScheduler through the real SchedulerManager.
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { ClusterState, type Flavor } from '../../src/cluster/cluster-state.ts';
-import type { GroupPolicy, ServerGroup } from '../../src/cluster/groups.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import type { ServerGroup } from '../../src/cluster/groups.ts';
 import { SeededRng } from '../../src/common/rng.ts';
 import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { filterHosts } from '../../src/framework/filter-handler.ts';
 import { GroupView } from '../../src/framework/group-view.ts';
 import type { FilterOptions } from '../../src/framework/options.ts';
 import type { FilterRequest, HostFilter, HostWeigher } from '../../src/framework/types.ts';
+import type { ExtraSpecs } from '../../src/model/extra-specs.ts';
+import type { Flavor } from '../../src/model/flavor.ts';
+import type { GroupPolicy } from '../../src/model/group-policy.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../src/replay/replayer.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
-import type { ExtraSpecs, FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 import { OutcomeLog, traceFile } from '../helpers/replay.ts';
@@ -182,12 +185,13 @@ export function runThroughManager(
     rng: new SeededRng(seed),
     records: new SchedulerRecords(false),
     maxAttempts: 3,
-    observer: {
-      instanceScheduled: (s, index, host, attempts, reason) => {
-        out.push({ id: s.instanceIds[index], host: host >= 0 ? names[host] : '', attempts, reason });
+    observers: [
+      {
+        instanceScheduled: ({ spec: s, index, host, attempts, reason }) => {
+          out.push({ id: s.instanceIds[index], host: host >= 0 ? names[host] : '', attempts, reason });
+        },
       },
-      claimFailed: () => {},
-    },
+    ],
   });
   manager.runInstance({ time: 0 }, spec, props);
   return out;

@@ -1,4 +1,4 @@
-// Fuzz test of every input schedbench reads (issue 12, acceptance): random byte edits and
+// Fuzz test of every input schedbench reads: random byte edits and
 // structured edge-case edits of valid clusters (JSON, YAML), traces, run configs, reports and
 // thresholds, each run through the CLI. Whatever the input, a run ends by itself within the time
 // bound with exit 0 or one clear `schedbench: ...` line and exit 2 (`check` may also exit 1),

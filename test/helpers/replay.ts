@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
 import type { ReplayObserver } from '../../src/replay/observer.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../src/replay/replayer.ts';
-import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { InstanceOutcome } from '../../src/scheduler/outcome.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 
@@ -31,14 +31,7 @@ export interface Outcome {
 export class OutcomeLog implements ReplayObserver {
   readonly outcomes: Outcome[] = [];
   constructor(private readonly names: readonly string[]) {}
-  instanceScheduled(
-    seq: number,
-    spec: RequestSpec,
-    index: number,
-    host: number,
-    attempts: number,
-    reason: string | undefined,
-  ) {
+  instanceScheduled({ seq, spec, index, host, attempts, reason }: InstanceOutcome) {
     this.outcomes.push({
       seq,
       id: spec.instanceIds[index],

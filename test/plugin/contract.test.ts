@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSummarySchema } from '../../src/pool/run-summary.ts';
+import { runSummarySchema } from '../../src/report/run-files.ts';
 import { cli, ROOT, workDir } from './support.ts';
 
 const fixture = (name: string) => join(ROOT, 'test/plugin/fixtures/contract', name);

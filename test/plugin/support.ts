@@ -1,18 +1,10 @@
-// Shared by the plugin tests: the real CLI in a child process, and a small hand-checked cluster.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/replay.ts';
 
+export { cli } from '../helpers/cli.ts';
+
 export const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/schedbench.js');
-
-/** Run bin/schedbench.js with `args` in `cwd`. */
-export function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 // h1 8 vCPUs, h2 16, h3 4 (cpu ratio 1); five requests of 4 vCPUs; headroom 2.
 export const CLUSTER = {
   allocation_ratios: { cpu: 1, ram: 1, disk: 1 },

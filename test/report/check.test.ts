@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,14 +5,9 @@ import { checkReports, formatResult, median } from '../../src/report/check.ts';
 import type { LoadedReport } from '../../src/report/read-report.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { loadThresholds, parseBound } from '../../src/report/thresholds.ts';
+import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { scenarioReports, withChanges, writeReports } from '../helpers/reports.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function thresholdsFile(text: string, name = 'thresholds.yaml'): string {
   const path = join(tempDir(), name);

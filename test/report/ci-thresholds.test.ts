@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/cluster/cluster-spec.ts';
-import { runReplayTask } from '../../src/replay/task.ts';
 import { checkReports } from '../../src/report/check.ts';
 import { metricByName } from '../../src/report/metric-catalog.ts';
 import { readReports } from '../../src/report/read-report.ts';
 import { loadThresholds } from '../../src/report/thresholds.ts';
+import { runReplayTask } from '../../src/run/replay-task.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

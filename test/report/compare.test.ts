@@ -1,17 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareMarkdown, groupSides } from '../../src/report/compare.ts';
 import type { Report } from '../../src/report/schema.ts';
+import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { scenarioReports, withChanges } from '../helpers/reports.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The row of one metric, as cells. */
 function row(md: string, metric: string): string[] {

@@ -1,16 +1,13 @@
-// User-controlled strings (strategy names, labels, paths, machine names from a report) reach
-// summary.md and compare's Markdown escaped: no HTML, no broken table, no forged line (issue 12).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareMarkdown, groupSides } from '../../src/report/compare.ts';
 import { mdTable, mdText, summaryMarkdown } from '../../src/report/markdown.ts';
 import type { Report } from '../../src/report/schema.ts';
+import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { scenarioReports, withChanges, writeReports } from '../helpers/reports.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
 const EVIL = 'x<script>alert(1)</script>|`y`\nz & [a](b) \\';
 // What mdText makes of EVIL, worked out by hand from the escaping rules.
 const EVIL_MD = 'x&lt;script&gt;alert(1)&lt;/script&gt;\\|\\`y\\` z &amp; \\[a\\](b) \\\\';
@@ -100,15 +97,13 @@ describe('Markdown escaping', () => {
   it('schedbench report and compare write the escaped Markdown', () => {
     const [a, b] = writeReports([evil, base], ['evil', 'plain']);
     const out = tempDir();
-    const rep = spawnSync(process.execPath, [BIN, 'report', a, '--out', out], { encoding: 'utf8' });
-    expect([rep.status, rep.stderr]).toEqual([0, '']);
+    const rep = cli(['report', a, '--out', out]);
+    expect([rep.code, rep.stderr]).toEqual([0, '']);
     const md = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(md).toContain(`| ${EVIL_MD} | 0 |`);
     expect(md).not.toContain('<script');
-    const cmp = spawnSync(process.execPath, [BIN, 'compare', a, b, '--by', 'strategy'], {
-      encoding: 'utf8',
-    });
-    expect([cmp.status, cmp.stderr]).toEqual([0, '']);
+    const cmp = cli(['compare', a, b, '--by', 'strategy']);
+    expect([cmp.code, cmp.stderr]).toEqual([0, '']);
     expect(cmp.stdout.split('\n')[0]).toBe(`## schedbench compare: ${EVIL_MD} vs filter`);
     expect(cmp.stdout).not.toContain('<script');
   });

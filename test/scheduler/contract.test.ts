@@ -3,12 +3,13 @@
 // internal (schedbench's bug) for a built-in one.
 import { describe, expect, it } from 'vitest';
 import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { ContractError } from '../../src/common/errors.ts';
 import { SeededRng } from '../../src/common/rng.ts';
 import { cellError } from '../../src/pool/cell-task.ts';
 import type { CellOutcome } from '../../src/pool/run-matrix.ts';
 import { exitStatus } from '../../src/pool/run-summary.ts';
 import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
-import { ContractError, markPluginDriver, PluginError } from '../../src/scheduler/errors.ts';
+import { markPluginDriver, PluginError } from '../../src/scheduler/errors.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';

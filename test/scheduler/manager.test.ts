@@ -52,11 +52,12 @@ function setup(driver: SchedulerDriver, maxAttempts = 3) {
     rng: new SeededRng(1),
     records,
     maxAttempts,
-    observer: {
-      instanceScheduled: (s, k, host, attempts, reason) =>
-        outcomes.push([s.instanceIds[k], host, attempts, reason]),
-      claimFailed: () => {},
-    },
+    observers: [
+      {
+        instanceScheduled: ({ spec: s, index: k, host, attempts, reason }) =>
+          outcomes.push([s.instanceIds[k], host, attempts, reason]),
+      },
+    ],
   });
   return { m, cluster, records, outcomes };
 }
@@ -167,10 +168,9 @@ describe('SchedulerManager.runInstance', () => {
       records: new SchedulerRecords(false),
       maxAttempts: 1,
       multiCreate: 'all-or-nothing',
-      observer: {
-        instanceScheduled: (s, k, host) => outcomes.push([s.instanceIds[k], host]),
-        claimFailed: () => {},
-      },
+      observers: [
+        { instanceScheduled: ({ spec: s, index: k, host }) => outcomes.push([s.instanceIds[k], host]) },
+      ],
     });
     m.runInstance({ time: 0 }, spec('m', 2, 4096)); // m-0 on h1, m-1's claim on h1 fails
     expect(outcomes).toEqual([

@@ -2,6 +2,7 @@
 // refresh_interval seconds, consumes its copy for every host it selects, and calls alternate
 // between workers (requests and reschedules alike). The claim always checks the truth.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTERS } from '../../src/framework/options.ts';
 import { MAX_RETRIES, NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 import { cachingStrategy } from '../../strategies/caching/index.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
@@ -100,5 +101,40 @@ describe('caching goes stale', () => {
       expect(cached.log.outcomes).toEqual(filter.log.outcomes);
       expect(cached.r.result.manager.claimFailures).toBe(0);
     }
+  });
+});
+
+describe('caching counts its own builds in flight', () => {
+  // h1 has far more RAM (RAMWeigher prefers it); IoOpsFilter allows one build in flight per host.
+  const spec = () => simpleCluster([{ memory_mb: 65536 }, {}]);
+  const options = {
+    workers: 1,
+    refresh_interval: 1000,
+    filters: [...DEFAULT_FILTERS, 'IoOpsFilter'],
+    max_io_ops_per_host: 1,
+  };
+
+  it('within a request: the cache counts the build it selected, so the next instance goes elsewhere', async () => {
+    const lines = [HEADER, '0,create,m,1,1024,0,2,,,,'];
+    const cached = await run(cachingStrategy, spec(), lines, { options });
+    expect(cached.hosts).toEqual({ 'm-0': 'h1', 'm-1': 'h2' });
+    const { workers: _w, refresh_interval: _r, ...filterOptions } = options;
+    const truth = await run(filterStrategy, spec(), lines, { options: filterOptions });
+    expect(truth.hosts).toEqual(cached.hosts);
+  });
+
+  it('across requests: the copy keeps its count until the refresh, the truth resets it', async () => {
+    const lines = [
+      HEADER,
+      '0,create,a,1,1024,0,1,,,,',
+      '1,create,b,1,1024,0,1,,,,',
+      '1000,create,c,1,1024,0,1,,,,',
+    ];
+    const cached = await run(cachingStrategy, spec(), lines, { options });
+    // b: the copy still counts a's build on h1. c: a new period, refreshed (no builds in flight).
+    expect(cached.hosts).toEqual({ a: 'h1', b: 'h2', c: 'h1' });
+    const { workers: _w, refresh_interval: _r, ...filterOptions } = options;
+    const truth = await run(filterStrategy, spec(), lines, { options: filterOptions });
+    expect(truth.hosts).toEqual({ a: 'h1', b: 'h1', c: 'h1' });
   });
 });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCluster } from '../../src/cluster/cluster-spec.ts';
-import { runReplayTask } from '../../src/replay/task.ts';
+import { runReplayTask } from '../../src/run/replay-task.ts';
 import { MAX_RETRIES, NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 import { chanceStrategy } from '../../strategies/chance.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';

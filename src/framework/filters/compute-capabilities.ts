@@ -1,6 +1,6 @@
 import type { HostTable } from '../../cluster/host-table.ts';
 import { PyFloat, pyStr } from '../../common/py-float.ts';
-import type { ExtraSpecs } from '../../scheduler/request-spec.ts';
+import type { ExtraSpecs } from '../../model/extra-specs.ts';
 import { defineHostFilter } from '../define.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
 import {

@@ -1,4 +1,4 @@
-import { cpuFits } from '../../cluster/resource-fit.ts';
+import { cpuFits } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
 import type { FilterRequest } from '../types.ts';
 

@@ -1,4 +1,4 @@
-import { diskFits } from '../../cluster/resource-fit.ts';
+import { diskFits } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
 import type { FilterRequest } from '../types.ts';
 

@@ -1,4 +1,4 @@
-import { ramFits } from '../../cluster/resource-fit.ts';
+import { ramFits } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
 import type { FilterRequest } from '../types.ts';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.ts';
-import { type ReplayTask, runReplayTask } from '../replay/task.ts';
+import { writeJsonAtomic } from '../common/atomic-write.ts';
 import type { Report } from '../report/schema.ts';
+import { type ReplayTask, runReplayTask } from './replay-task.ts';
 
 /** One replay from files to a written report: what `run` and `demo` do per strategy. */
 export async function executeRun(
@@ -11,7 +11,7 @@ export async function executeRun(
   let reportPath: string | undefined;
   if (task.outDir) {
     reportPath = join(task.outDir, `${task.strategy.name}.json`);
-    writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    writeJsonAtomic(reportPath, report);
   }
   return { report, reportPath };
 }

@@ -3,14 +3,14 @@ import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
 import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
 import { MetricsCollector, type MetricsOptions } from '../metrics/collector.ts';
 import { type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
+import type { ReplayObserver } from '../replay/observer.ts';
+import { replay } from '../replay/replayer.ts';
 import { buildReport } from '../report/build-report.ts';
 import { PlacementsWriter } from '../report/placements-writer.ts';
 import type { Report } from '../report/schema.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
 import type { RowSource } from '../trace/source.ts';
-import type { ReplayObserver } from './observer.ts';
-import { replay } from './replayer.ts';
 
 /** Everything one replay needs: the unit of work of `run`, `demo` and the worker pool. */
 export interface ReplayTask {

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+// The JSON files a run folder holds besides the reports, so reading a folder can tell them apart.
+
+const cellErrorSchema = z.object({
+  kind: z.enum(['input', 'usage', 'plugin', 'cancelled', 'internal', 'worker', 'timeout']),
+  message: z.string(),
+});
+
+/** `run.json`: what a matrix run did, cell by cell; the place to look for failed cells. */
+export const runSummarySchema = z.object({
+  schema_version: z.literal(1),
+  status: z.enum(['ok', 'failed', 'interrupted']),
+  workers: z.int().positive(),
+  counts: z.object({ cells: z.int(), ok: z.int(), failed: z.int(), cancelled: z.int() }),
+  traces: z.array(z.object({ path: z.string(), rows: z.int(), shared: z.boolean(), note: z.string() })),
+  cells: z.array(
+    z.object({
+      index: z.int(),
+      name: z.string(),
+      status: z.enum(['ok', 'failed', 'cancelled']),
+      strategy: z.string(),
+      trace: z.string(),
+      config: z.string().nullable(),
+      seed: z.int().nullable(),
+      sets: z.record(z.string(), z.unknown()),
+      coords: z.record(z.string(), z.unknown()),
+      report: z.string().nullable(),
+      placements: z.string().nullable(),
+      error: cellErrorSchema.nullable(),
+    }),
+  ),
+});
+export type RunSummary = z.output<typeof runSummarySchema>;
+
+const probeSchema = z.object({
+  hosts: z.int().nonnegative(),
+  passed: z.boolean(),
+  no_valid_host_rate: z.number().min(0).max(1),
+  no_valid_host: z.int().nonnegative(),
+  instances: z.int().nonnegative(),
+});
+
+/** `capacity.json`: per strategy, the smallest cluster prefix that places the trace within the target. */
+export const capacityReportSchema = z.object({
+  schema_version: z.literal(1),
+  trace: z.string(),
+  cluster: z.string(),
+  total_hosts: z.int().nonnegative(),
+  target_no_valid_host_rate: z.number().min(0).max(1),
+  strategies: z.array(
+    z.object({
+      strategy: z.string(),
+      /** null: the trace does not fit even on every host (or the search failed: see error). */
+      hosts: z.int().nonnegative().nullable(),
+      non_monotone: z.boolean(),
+      rounds: z.int().nonnegative(),
+      probes: z.array(probeSchema),
+      error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+    }),
+  ),
+});
+export type CapacityReport = z.output<typeof capacityReportSchema>;

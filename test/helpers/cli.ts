@@ -1,0 +1,35 @@
+// The CLI as the tests drive it: bin/schedbench.js in a child process, or main() in this one.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+export const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
+
+/** What one CLI run did (`code` is null when the child was killed). */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run bin/schedbench.js with `args` (in `cwd`), as a user would. */
+export function cli(args: readonly string[], cwd?: string, opts: { timeout?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: opts.timeout });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run main() in this process with stdout silenced; its exit code and what it wrote to stderr. */
+export async function cliInProcess(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(args), stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
