@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../trace/generate.ts';
 import { intOption } from './options.ts';
+import { checkOutputFile } from './output-paths.ts';
 
 interface GenerateFlags {
   rows: number;
@@ -33,6 +34,8 @@ export function registerGenerate(program: Command): void {
         seed: flags.seed,
         meanLifetime: flags.meanLifetime,
       };
+      checkOutputFile(`${flags.out}-cluster.json`, '--out');
+      checkOutputFile(`${flags.out}-trace.csv`, '--out');
       writeGeneratedCluster(o, `${flags.out}-cluster.json`);
       generateTrace(o, `${flags.out}-trace.csv`);
       process.stdout.write(

@@ -204,6 +204,7 @@ describe('an output location that cannot be written is a usage error (exit 2) na
     ['EISDIR', 'is a directory (EISDIR)'],
     ['ENOTDIR', 'a parent of it is not a directory (ENOTDIR)'],
     ['EEXIST', 'a parent of it exists and is not a directory (EEXIST)'],
+    ['ENOENT', 'no such file or directory, or the folder does not accept new files (ENOENT)'],
   ])('an fs error %s at write time becomes a usage error naming the path', (code, reason) => {
     const err = Object.assign(new Error(`${code}: something`), { code });
     const mapped = outputError('out/x.json', err) as Error;
