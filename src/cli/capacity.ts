@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
+import { loadRunConfig } from '../config/run-config.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
 import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.ts';
@@ -97,6 +98,10 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
       const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
+      // Options are checked here, before a worker starts, not in every probe.
+      strategies.forEach((s, i) => {
+        loadRunConfig(registry.get(s), flags.config, points[i][0].sets, flags.seed);
+      });
       const cluster = loadCluster(flags.cluster);
       const path = join(flags.out, 'capacity.json');
       checkOutputDir(flags.out, '--out');

@@ -9,7 +9,7 @@ import {
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
-import { type CellSpec, expandMatrix } from '../pool/cells.ts';
+import { type CellSpec, expandMatrix, validateCellConfigs } from '../pool/cells.ts';
 import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import type { SharingMode } from '../pool/shared-traces.ts';
@@ -132,6 +132,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         },
         registry,
       );
+      validateCellConfigs(cells, registry, flags.sweep);
       checkRunOutputs(flags, cells, plugins);
       const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
