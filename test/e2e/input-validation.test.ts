@@ -297,3 +297,27 @@ describe('--set KEY=[] and --sweep: never a run of zero cells; checked before an
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
+
+describe("commander's own errors are one schedbench line, control characters escaped", () => {
+  it.each([
+    [['rn'], "unknown command 'rn' (Did you mean run?)"],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--on-bad-row', 'x\x1b]0;pwn\x07\nschedbench: forged'],
+      "option '--on-bad-row <mode>' argument 'x\\x1b]0;pwn\\x07\\nschedbench: forged' is invalid. Allowed choices are stop, skip.",
+    ],
+    [['run', '--trace', 'b'], "required option '--cluster <file>' not specified"],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--seed', 'x\x07'],
+      `option '--seed <n>' argument 'x\\x07' is invalid. --seed expects an integer, got "x\\x07"`,
+    ],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--workers', '0'],
+      "option '--workers <n>' argument '0' is invalid. --workers expects at least 1, got 0",
+    ],
+    [['run', '--cluster', 'a', '--trace', 'b', '--bogus\x1b[2J'], "unknown option '--bogus\\x1b[2J'"],
+  ])('%j', async (args, line) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`schedbench: ${line}\n`);
+  });
+});
