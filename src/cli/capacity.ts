@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
+import { escapeControls } from '../common/safe-text.ts';
 import { loadRunConfig } from '../config/run-config.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
@@ -168,7 +169,9 @@ export function registerCapacity(program: Command, registry: StrategyRegistry): 
       }
       writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
       if (!flags.quiet)
-        process.stdout.write(`${capacityTable(results, cluster.hosts.length)}\n\nreport: ${path}\n`);
+        process.stdout.write(
+          `${capacityTable(results, cluster.hosts.length)}\n\nreport: ${escapeControls(path)}\n`,
+        );
       const failed = results.filter((r) => r.error);
       if (failed.length === 0) return;
       const first = failed[0].error!;

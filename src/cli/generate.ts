@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { escapeControls } from '../common/safe-text.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../trace/generate.ts';
 import { intOption } from './options.ts';
 import { checkOutputFile } from './output-paths.ts';
@@ -39,7 +40,7 @@ export function registerGenerate(program: Command): void {
       writeGeneratedCluster(o, `${flags.out}-cluster.json`);
       generateTrace(o, `${flags.out}-trace.csv`);
       process.stdout.write(
-        `${flags.out}-cluster.json (${o.hosts} hosts)\n${flags.out}-trace.csv (${o.rows} rows)\n`,
+        `${escapeControls(flags.out)}-cluster.json (${o.hosts} hosts)\n${escapeControls(flags.out)}-trace.csv (${o.rows} rows)\n`,
       );
     });
 }
