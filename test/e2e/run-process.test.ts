@@ -93,6 +93,36 @@ describe('hangs: a stuck decision or a cell past its limit fails its cell', () =
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
+  it('a create() that never returns is stopped by --decision-timeout, naming the strategy and create()', async () => {
+    const g = generated(200, 8);
+    const out = join(g.dir, 'out');
+    const res = await run(
+      [
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--plugin',
+        HOSTILE,
+        '--strategy',
+        'stuck-create',
+        '--decision-timeout',
+        '1',
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { guardMs: 60_000 },
+    );
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      'schedbench: strategy "stuck-create": create() ran longer than 1 s (--decision-timeout); the cell was stopped\n',
+    );
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
   it('in a matrix the stuck cell fails and the others finish (run.json says timeout)', async () => {
     const g = generated(2000, 20);
     const out = join(g.dir, 'out');
