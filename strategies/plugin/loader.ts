@@ -185,12 +185,21 @@ export function validateStrategy(value: unknown, file: string): AnyStrategy {
   return strategy;
 }
 
+/** The file each strategy loaded in this thread came from, as messages name it. */
+const strategyFiles = new Map<string, string>();
+
+/** The file (as messages name it) strategy `name` was loaded from in this thread, if any. */
+export function strategyFileOf(name: string): string | undefined {
+  return strategyFiles.get(name);
+}
+
 function addStrategy(strategy: AnyStrategy, registry: StrategyRegistry, file: string): AnyStrategy {
   if (registry.has(strategy.name)) {
     if (registry.get(strategy.name) === strategy) return strategy;
     throw new InputError(file, undefined, 'name', `strategy "${strategy.name}" is already registered`);
   }
   registry.register(strategy);
+  strategyFiles.set(strategy.name, pluginLabel(file));
   return strategy;
 }
 
