@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadCluster } from '../cluster/cluster-spec.ts';
+import { escapeControls } from '../common/safe-text.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
@@ -57,7 +58,7 @@ export function registerDemo(
         `trace: ${DEFAULT_TRACE}\ncluster: ${DEFAULT_CLUSTER} (${cluster.hosts.length} hosts)\n\n`,
       );
       process.stdout.write(
-        `${summaryTable(reports)}\n\nreports in ${flags.out}/ (summary: ${outputs.markdown}, plots: ${outputs.html})\n`,
+        `${summaryTable(reports)}\n\nreports in ${escapeControls(flags.out)}/ (summary: ${escapeControls(outputs.markdown)}, plots: ${escapeControls(outputs.html)})\n`,
       );
     });
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
+import { escapeControls } from '../common/safe-text.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
@@ -83,7 +84,9 @@ export async function runCells(o: {
     `${JSON.stringify(runSummary(outcomes, [...traces.values()], workers), null, 2)}\n`,
   );
   if (!flags.quiet)
-    process.stdout.write(`${matrixTable(outcomes)}\n\nreports in ${flags.out}/, summary ${summaryPath}\n`);
+    process.stdout.write(
+      `${matrixTable(outcomes)}\n\nreports in ${escapeControls(flags.out)}/, summary ${escapeControls(summaryPath)}\n`,
+    );
   const failed = outcomes.filter((x) => x.status === 'failed');
   const ok = outcomes.filter((x) => x.status === 'ok').length;
   if (outcomes.some((x) => x.status === 'cancelled')) {

@@ -9,7 +9,8 @@ import {
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
-import { type CellSpec, expandMatrix } from '../pool/cells.ts';
+import { escapeControls } from '../common/safe-text.ts';
+import { type CellSpec, expandMatrix, validateCellConfigs } from '../pool/cells.ts';
 import { DEFAULT_DECISION_TIMEOUT_S } from '../pool/dispatcher.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import type { SharingMode } from '../pool/shared-traces.ts';
@@ -132,6 +133,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         },
         registry,
       );
+      validateCellConfigs(cells, registry, flags.sweep);
       checkRunOutputs(flags, cells, plugins);
       const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
@@ -142,7 +144,7 @@ export function registerRun(program: Command, registry: StrategyRegistry): void 
         if (!flags.quiet) {
           process.stdout.write(`${summaryTable([report])}\n`);
           process.stdout.write(
-            `report: ${reportPath}${flags.placements ? `\nplacements: ${flags.placements}` : ''}\n`,
+            `report: ${escapeControls(reportPath ?? '')}${flags.placements ? `\nplacements: ${escapeControls(flags.placements)}` : ''}\n`,
           );
           if (report.placement.bad_rows_skipped > 0) {
             process.stdout.write(

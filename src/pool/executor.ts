@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { pluginLabel, strategyFileOf } from '../../strategies/plugin/loader.ts';
 import type { StrategyRegistry } from '../scheduler/strategy-registry.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
 import type { WorkerData } from './worker.ts';
@@ -58,10 +60,12 @@ export class PoolExecutor implements CellExecutor {
   private broken: string | undefined;
   /** Tasks in flight, to fail at once if the pool can no longer start workers. */
   private readonly waiting = new Set<(message: string) => void>();
+  private readonly plugins: readonly string[];
 
   constructor(o: PoolOptions = {}) {
     this.concurrency = Math.max(1, o.workers ?? availableParallelism());
-    const workerData: WorkerData = { plugins: [...(o.plugins ?? [])] };
+    this.plugins = [...(o.plugins ?? [])];
+    const workerData: WorkerData = { plugins: [...this.plugins] };
     this.pool = new Piscina({
       filename: WORKER,
       // The workers load TypeScript through tsx on their own; they need none of this process's flags.
@@ -77,7 +81,9 @@ export class PoolExecutor implements CellExecutor {
 
   async run(task: CellTask, signal?: AbortSignal): Promise<CellResult> {
     if (this.broken) return failed(this.broken);
-    const ran = this.pool.run(task, { signal }).catch((err: Error) => failed(workerDeath(err)));
+    const ran = this.pool
+      .run(task, { signal })
+      .catch((err: Error) => failed(`${this.suspects(task.cell.strategy)}: ${workerDeath(err)}`));
     let release: (message: string) => void = () => {};
     const broke = new Promise<CellResult>((resolve) => {
       release = (message) => resolve(failed(message));
@@ -88,6 +94,19 @@ export class PoolExecutor implements CellExecutor {
     } finally {
       this.waiting.delete(release);
     }
+  }
+
+  /**
+   * Who to suspect when a worker dies running a cell of `strategy`: the strategy and the file it
+   * came from, or else the plugin files the workers load (a filter or weigher plugin may be it).
+   */
+  private suspects(strategy: string): string {
+    const file = strategyFileOf(strategy);
+    if (file !== undefined) return `strategy "${strategy}" (plugin ${file})`;
+    const plugins = this.plugins.map((p) => pluginLabel(p.startsWith('file:') ? fileURLToPath(p) : p));
+    return plugins.length > 0
+      ? `strategy "${strategy}" (plugins loaded: ${plugins.join(', ')})`
+      : `strategy "${strategy}"`;
   }
 
   /**

@@ -3,7 +3,13 @@ import { ClusterState } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { SeededRng } from '../common/rng.ts';
-import { type ManagerStats, SchedulerManager, type SchedulingObserver } from '../scheduler/manager.ts';
+import type { SchedulerDriver } from '../scheduler/driver.ts';
+import {
+  CREATE_PHASE,
+  type ManagerStats,
+  SchedulerManager,
+  type SchedulingObserver,
+} from '../scheduler/manager.ts';
 import { type RecordCounts, SchedulerRecords } from '../scheduler/records.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
@@ -75,7 +81,7 @@ export class Replayer implements RowSink, SchedulingObserver {
     this.observers = cfg.observers ?? [];
     this.cluster = new ClusterState(spec, cfg.ratioOverrides);
     this.records = new SchedulerRecords(cfg.keepRecords ?? false);
-    const driver = cfg.strategy.create(this.cluster, cfg.strategyOptions);
+    const driver = createWatched(cfg, this.cluster);
     this.manager = new SchedulerManager({
       driver,
       cluster: this.cluster,
@@ -294,6 +300,23 @@ export class Replayer implements RowSink, SchedulingObserver {
 }
 
 /** The manager's `onDriverCall`, only when some observer wants it (no call on the hot path otherwise). */
+/**
+ * The strategy's `create`, watched like a decision: the heartbeat is odd while it runs, with the
+ * phase word saying so, so the watchdog's --decision-timeout also stops a `create` that never returns.
+ */
+function createWatched(cfg: ReplayConfig, cluster: ClusterState): SchedulerDriver {
+  const hb = cfg.heartbeat;
+  if (!hb) return cfg.strategy.create(cluster, cfg.strategyOptions);
+  if (hb.length > 1) Atomics.store(hb, 1, CREATE_PHASE);
+  Atomics.add(hb, 0, 1);
+  try {
+    return cfg.strategy.create(cluster, cfg.strategyOptions);
+  } finally {
+    Atomics.add(hb, 0, 1);
+    if (hb.length > 1) Atomics.store(hb, 1, 0);
+  }
+}
+
 function driverCallHook(observers: readonly ReplayObserver[]): ((ms: number, n: number) => void) | undefined {
   const hooked = observers.filter((o) => o.driverCall);
   if (hooked.length === 0) return undefined;

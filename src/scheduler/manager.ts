@@ -6,6 +6,9 @@ import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
 
 /** Nova's request context: here, only the trace clock. */
+/** Word 1 of a decision heartbeat while the strategy's `create` runs (0 otherwise). */
+export const CREATE_PHASE = 1;
+
 export interface RequestContext {
   readonly time: number;
 }
@@ -39,7 +42,10 @@ export interface ManagerOptions {
   readonly observer?: SchedulingObserver;
   /** Called with the duration (ms) and instance count of every driver call. */
   readonly onDriverCall?: (ms: number, instances: number) => void;
-  /** Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs). */
+  /**
+   * Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs);
+   * the replay also bumps it around the strategy's `create`, with word 1 at CREATE_PHASE meanwhile.
+   */
   readonly heartbeat?: Int32Array;
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../src/common/errors.ts';
+import { describeFsError, describeNonRegular } from '../../src/common/read-whole-file.ts';
 import type { SchedulerDriver } from '../../src/scheduler/driver.ts';
 import {
   ContractError,
@@ -32,8 +33,14 @@ export function isStrategyPath(value: string): boolean {
 
 async function importFile(file: string): Promise<Record<string, unknown>> {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new InputError(file, undefined, undefined, 'no such file');
-  if (statSync(abs).isDirectory()) throw new InputError(file, undefined, undefined, 'is a directory');
+  let stats: Stats;
+  try {
+    stats = statSync(abs);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, describeFsError(err));
+  }
+  // A device, a FIFO (or a symlink to one) would be read without end by the module loader.
+  if (!stats.isFile()) throw new InputError(file, undefined, undefined, describeNonRegular(stats));
   try {
     return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
@@ -178,12 +185,21 @@ export function validateStrategy(value: unknown, file: string): AnyStrategy {
   return strategy;
 }
 
+/** The file each strategy loaded in this thread came from, as messages name it. */
+const strategyFiles = new Map<string, string>();
+
+/** The file (as messages name it) strategy `name` was loaded from in this thread, if any. */
+export function strategyFileOf(name: string): string | undefined {
+  return strategyFiles.get(name);
+}
+
 function addStrategy(strategy: AnyStrategy, registry: StrategyRegistry, file: string): AnyStrategy {
   if (registry.has(strategy.name)) {
     if (registry.get(strategy.name) === strategy) return strategy;
     throw new InputError(file, undefined, 'name', `strategy "${strategy.name}" is already registered`);
   }
   registry.register(strategy);
+  strategyFiles.set(strategy.name, pluginLabel(file));
   return strategy;
 }
 

@@ -7,10 +7,16 @@ import { tempDir } from '../helpers/replay.ts';
 export const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/schedbench.js');
 
-/** Run bin/schedbench.js with `args` in `cwd`. */
+/** Run bin/schedbench.js with `args` in `cwd`; killed after 2 minutes (a hang guard: `signal` set). */
 export function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd,
+    timeout: 120_000,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 // h1 8 vCPUs, h2 16, h3 4 (cpu ratio 1); five requests of 4 vCPUs; headroom 2.
