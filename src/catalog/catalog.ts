@@ -21,6 +21,8 @@ export class Catalog implements PluginSet {
   private readonly strategyByName = new Map<string, AnyStrategy>();
   private readonly filterByName = new Map<string, FilterDefinition>();
   private readonly weigherByName = new Map<string, WeigherDefinition>();
+  /** The file each strategy came from (for messages about a worker that died running it). */
+  private readonly fileByStrategy = new Map<string, string>();
   /** Framework strategies bound to the current filters and weighers; cleared when they change. */
   private readonly bound = new Map<string, AnyStrategy>();
 
@@ -48,6 +50,12 @@ export class Catalog implements PluginSet {
     if (known === strategy) return;
     if (known !== undefined) throw clash('strategy', strategy.name, file);
     this.strategyByName.set(strategy.name, strategy);
+    if (file !== undefined) this.fileByStrategy.set(strategy.name, file);
+  }
+
+  /** The file strategy `name` was loaded from; undefined for a built-in one. */
+  fileOf(name: string): string | undefined {
+    return this.fileByStrategy.get(name);
   }
 
   private addPlugin<T extends { name: string }>(

@@ -4,6 +4,8 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
 import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
+import { escapeControls } from '../common/safe-text.ts';
+import { loadRunConfig } from '../config/run-config.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
 import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.ts';
@@ -80,6 +82,10 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
+      // Options are checked here, before a worker starts, not in every probe.
+      strategies.forEach((s, i) => {
+        loadRunConfig(registry.get(s), flags.config, points[i][0].sets, flags.seed);
+      });
       const cluster = loadCluster(flags.cluster);
       const path = join(flags.out, 'capacity.json');
       checkOutputDir(flags.out, '--out');
@@ -143,7 +149,9 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       }
       writeJsonAtomic(path, report);
       if (!flags.quiet)
-        process.stdout.write(`${capacityTable(results, cluster.hosts.length)}\n\nreport: ${path}\n`);
+        process.stdout.write(
+          `${capacityTable(results, cluster.hosts.length)}\n\nreport: ${escapeControls(path)}\n`,
+        );
       const failed = results.filter((r) => r.error);
       if (failed.length === 0) return;
       const first = failed[0].error!;

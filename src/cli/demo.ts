@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
+import { escapeControls } from '../common/safe-text.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
@@ -53,7 +54,7 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
         `trace: ${DEFAULT_TRACE}\ncluster: ${DEFAULT_CLUSTER} (${cluster.hosts.length} hosts)\n\n`,
       );
       process.stdout.write(
-        `${summaryTable(reports)}\n\nreports in ${flags.out}/ (summary: ${outputs.markdown}, plots: ${outputs.html})\n`,
+        `${summaryTable(reports)}\n\nreports in ${escapeControls(flags.out)}/ (summary: ${escapeControls(outputs.markdown)}, plots: ${escapeControls(outputs.html)})\n`,
       );
     });
 }

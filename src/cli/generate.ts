@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { escapeControls } from '../common/safe-text.ts';
 import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../trace/generate.ts';
 import { intOption } from './options.ts';
+import { checkOutputFile } from './output-paths.ts';
 
 interface GenerateFlags {
   rows: number;
@@ -33,10 +35,12 @@ export function registerGenerate(program: Command): void {
         seed: flags.seed,
         meanLifetime: flags.meanLifetime,
       };
+      checkOutputFile(`${flags.out}-cluster.json`, '--out');
+      checkOutputFile(`${flags.out}-trace.csv`, '--out');
       writeGeneratedCluster(o, `${flags.out}-cluster.json`);
       generateTrace(o, `${flags.out}-trace.csv`);
       process.stdout.write(
-        `${flags.out}-cluster.json (${o.hosts} hosts)\n${flags.out}-trace.csv (${o.rows} rows)\n`,
+        `${escapeControls(flags.out)}-cluster.json (${o.hosts} hosts)\n${escapeControls(flags.out)}-trace.csv (${o.rows} rows)\n`,
       );
     });
 }

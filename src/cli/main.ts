@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { builtinCatalog } from '../catalog/bootstrap.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
+import { safeMessage } from '../common/safe-text.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import { registerCapacity } from './capacity.ts';
@@ -12,6 +13,19 @@ import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerStrategies } from './strategies.ts';
 
+/**
+ * Commander's error as schedbench's one line: `schedbench: ` instead of `error: `, its "Did you
+ * mean" hint on the same line, and the echoed value made safe (a control character or newline in
+ * an argument cannot recolour the terminal or forge a second line).
+ */
+export function commanderErrorLine(s: string): string {
+  const text = s
+    .replace(/\n+$/, '')
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean /, ' (Did you mean ');
+  return `schedbench: ${safeMessage(text)}\n`;
+}
+
 /** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error, 130 interrupted. */
 export async function main(argv: readonly string[]): Promise<number> {
   const registry = builtinCatalog();
@@ -21,7 +35,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(commanderErrorLine(s)),
+    });
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);

@@ -1,5 +1,15 @@
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { outputError } from '../common/output-error.ts';
 
@@ -51,7 +61,7 @@ export function refuseOverwrites(inputs: readonly NamedPath[], outputs: readonly
   }
 }
 
-/** The nearest existing ancestor of `path` (itself included). */
+/** The nearest existing ancestor of `path` (itself included): at most one step per path segment. */
 function nearestExisting(path: string): string {
   let p = resolve(path);
   while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
@@ -80,11 +90,29 @@ function checkWritableAncestor(dir: string, flag: string, shown = dir): void {
     throw new UsageError(`${flag} ${shown}: ${existing} is a file, not a folder`);
   }
   try {
-    accessSync(existing, constants.W_OK);
+    probe(existing, resolve(dir));
   } catch (err) {
     const mapped = outputError(shown, err);
     throw mapped instanceof UsageError ? new UsageError(`${flag} ${mapped.message}`) : mapped;
   }
+}
+
+/**
+ * Do what the write will do, once, and undo it: create a temp file in `dir` if it exists, else
+ * make (and remove) the first missing folder under `existing`. Permission bits alone do not tell:
+ * root passes every access check, and /proc or /sys refuse new entries with ENOENT.
+ */
+function probe(existing: string, dir: string): void {
+  const probeName = `.schedbench-probe.${process.pid}.${randomBytes(4).toString('hex')}`;
+  if (existing === dir) {
+    const file = join(dir, `${probeName}.tmp`);
+    closeSync(openSync(file, 'wx'));
+    rmSync(file, { force: true });
+    return;
+  }
+  const first = join(existing, relative(existing, dir).split(sep)[0]);
+  mkdirSync(first);
+  rmdirSync(first);
 }
 
 /** The set-level outputs writeReportOutputs writes into `dir`. */

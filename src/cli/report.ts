@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { escapeControls } from '../common/safe-text.ts';
 import { readReports } from '../report/read-report.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
@@ -21,6 +22,6 @@ export function registerReport(program: Command): void {
       );
       const reports = loaded.map((l) => l.report);
       const out = await writeReportOutputs(flags.out, reports);
-      process.stdout.write(`${Object.values(out).join('\n')}\n`);
+      process.stdout.write(`${Object.values(out).map(escapeControls).join('\n')}\n`);
     });
 }

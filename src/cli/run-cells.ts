@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { writeJsonAtomic } from '../common/atomic-write.ts';
+import { escapeControls } from '../common/safe-text.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
@@ -77,7 +78,9 @@ export async function runCells(o: {
   const summaryPath = join(flags.out, 'run.json');
   writeJsonAtomic(summaryPath, runSummary(outcomes, [...traces.values()], workers));
   if (!flags.quiet)
-    process.stdout.write(`${matrixTable(outcomes)}\n\nreports in ${flags.out}/, summary ${summaryPath}\n`);
+    process.stdout.write(
+      `${matrixTable(outcomes)}\n\nreports in ${escapeControls(flags.out)}/, summary ${escapeControls(summaryPath)}\n`,
+    );
   const failed = outcomes.filter((x) => x.status === 'failed');
   const ok = outcomes.filter((x) => x.status === 'ok').length;
   if (outcomes.some((x) => x.status === 'cancelled')) {

@@ -6,7 +6,8 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
-import { type CellSpec, expandMatrix } from '../pool/cells.ts';
+import { escapeControls } from '../common/safe-text.ts';
+import { type CellSpec, expandMatrix, validateCellConfigs } from '../pool/cells.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
@@ -109,6 +110,7 @@ export function registerRun(program: Command, registry: Catalog): void {
         },
         registry,
       );
+      validateCellConfigs(cells, registry, flags.sweep);
       checkRunOutputs(flags, cells, plugins);
       const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
@@ -119,7 +121,7 @@ export function registerRun(program: Command, registry: Catalog): void {
         if (!flags.quiet) {
           process.stdout.write(`${summaryTable([report])}\n`);
           process.stdout.write(
-            `report: ${reportPath}${flags.placements ? `\nplacements: ${flags.placements}` : ''}\n`,
+            `report: ${escapeControls(reportPath ?? '')}${flags.placements ? `\nplacements: ${escapeControls(flags.placements)}` : ''}\n`,
           );
           if (report.placement.bad_rows_skipped > 0) {
             process.stdout.write(

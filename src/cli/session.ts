@@ -41,7 +41,11 @@ export function startSession(o: {
 }): PoolSession {
   const executor: CellExecutor = o.inline
     ? new InlineExecutor(o.registry)
-    : new PoolExecutor({ workers: o.workers, plugins: o.plugins });
+    : new PoolExecutor({
+        workers: o.workers,
+        plugins: o.plugins,
+        strategyFile: (name) => o.registry.fileOf(name),
+      });
   const abort = new AbortController();
   let received: StopSignal | undefined;
   const onSignal = (signal: StopSignal) => {

@@ -25,14 +25,15 @@ export class ClusterState {
   /**
    * The compute node's own copy of every host-table field a claim reads. Strategies get the table
    * itself (typed arrays, writable); a claim first checks the claimed host's fields against this
-   * copy, so a driver that wrote the table cannot make a claim over-commit.
+   * copy, so a driver that wrote the table cannot make a claim over-commit. A true private field:
+   * no driver can reach it.
    */
-  private readonly own: Pick<HostTable, CheckedField | 'size'> & UsageArrays;
+  readonly #own: Pick<HostTable, CheckedField | 'size'> & UsageArrays;
 
   constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
     this.hosts = new HostTable(spec, ratioOverrides);
     const t = this.hosts;
-    this.own = {
+    this.#own = {
       size: t.size,
       freeRamMb: t.freeRamMb.slice(),
       freeDiskMb: t.freeDiskMb.slice(),
@@ -45,6 +46,9 @@ export class ClusterState {
       cpuAllocationRatio: t.cpuAllocationRatio.slice(),
       diskAllocationRatio: t.diskAllocationRatio.slice(),
     };
+    // A driver gets this object as ctx.cluster: it may not swap a method (a `fits` that always
+    // says yes) or the table for its own.
+    Object.freeze(this);
   }
 
   /** Would the compute node accept this flavor now (the same limits as the resource filters)? */
@@ -66,7 +70,7 @@ export class ClusterState {
     requestCount = 1,
   ): number {
     const t = this.hosts;
-    const o = this.own;
+    const o = this.#own;
     // O(1): the fields this claim reads, on this host only. Equal means the fit below is the one
     // the compute node's own counts give.
     if (
@@ -84,7 +88,7 @@ export class ClusterState {
       const changed = this.changedField(h);
       if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
     }
-    if (!this.fits(h, f)) return -1;
+    if (!flavorFits(t, h, f)) return -1;
     consumeFromRequest(t, h, f);
     consume(o, h, f);
     if (group) this.groups.addMember(group, h);
@@ -106,7 +110,7 @@ export class ClusterState {
     const h = inst.host[slot];
     const f: Flavor = { vcpus: inst.vcpus[slot], memoryMb: inst.memoryMb[slot], diskGb: inst.diskGb[slot] };
     giveBack(this.hosts, h, f);
-    giveBack(this.own, h, f);
+    giveBack(this.#own, h, f);
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);
@@ -132,7 +136,7 @@ export class ClusterState {
   /** The first checked field of host `h` that differs from the compute node's copy (NaN equals NaN). */
   private changedField(h: number): string | undefined {
     const t = this.hosts;
-    const o = this.own;
+    const o = this.#own;
     for (const field of CHECKED_FIELDS) {
       const seen = t[field][h];
       const own = o[field][h];

@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs } from './make-dirs.ts';
 import { outputError } from './output-error.ts';
 
 /** The temp file a write of `path` grows in: same folder (so rename is atomic), hidden, `.tmp`. */
@@ -44,7 +36,7 @@ export class StagedFile {
   constructor(readonly path: string) {
     this.tmp = tempPath(path);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
       throw outputError(path, err);

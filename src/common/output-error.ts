@@ -10,6 +10,9 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
   EEXIST: 'a parent of it exists and is not a directory',
+  // Under /proc, /sys and similar, mkdir and create fail with ENOENT though the folder exists.
+  ENOENT: 'no such file or directory, or the folder does not accept new files',
+  ENOTEMPTY: 'a folder with content is in the way',
 };
 
 /** An output that cannot be written where the user asked: a usage error (exit 2) naming the path. */

@@ -17,7 +17,8 @@ export const commonConfigSchema = z.strictObject({
 });
 export type CommonConfig = z.output<typeof commonConfigSchema>;
 
-const COMMON_KEYS = new Set(Object.keys(commonConfigSchema.shape));
+/** The names of the common options. */
+export const COMMON_KEYS: ReadonlySet<string> = new Set(Object.keys(commonConfigSchema.shape));
 
 /** A validated run configuration: shared options plus the strategy's own, with defaults filled in. */
 export interface RunConfig {
@@ -44,7 +45,10 @@ export function loadRunConfig(
   configPath: string | undefined,
   sets: Readonly<Record<string, unknown>> = {},
   seed?: number,
+  /** Keys of `sets` that came from `--sweep`, so their errors name that flag. */
+  sweepKeys: ReadonlySet<string> = new Set(),
 ): RunConfig {
+  const flagOf = (key: string) => (sweepKeys.has(key) ? '--sweep' : '--set');
   const file: StructuredFile | undefined = configPath ? readStructuredFile(configPath) : undefined;
   const fromFile = file?.value ?? {};
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
@@ -66,7 +70,7 @@ export function loadRunConfig(
     const path = [...prefix, ...issue.path];
     const key = String(path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
     if (Object.hasOwn(sets, key) || (key === 'seed' && seed !== undefined)) {
-      throw new UsageError(`--set ${formatPath(path) ?? key}: ${issue.message}`);
+      throw new UsageError(`${flagOf(key)} ${formatPath(path) ?? key}: ${issue.message}`);
     }
     if (file)
       throw new InputError(
@@ -85,7 +89,7 @@ export function loadRunConfig(
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
       const msg = `unknown option "${key}" for strategy ${strategy.name}`;
-      if (Object.hasOwn(sets, key)) throw new UsageError(`--set ${key}: ${msg}`);
+      if (Object.hasOwn(sets, key)) throw new UsageError(`${flagOf(key)} ${key}: ${msg}`);
       throw new InputError(file?.path ?? 'config', file?.lineOf([key]), key, msg);
     }
     fail(issue, []);

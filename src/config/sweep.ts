@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { UsageError } from '../common/errors.ts';
-import { parseSetFlags } from './run-config.ts';
+import { COMMON_KEYS, parseSetFlags } from './run-config.ts';
 
 /** One config point of a sweep: the `--set` values of one cell, and which of them vary. */
 export interface ConfigPoint {
@@ -30,6 +30,14 @@ export function isListOption(schema: z.ZodType, key: string): boolean {
     t = WRAPPERS.has(d.type) ? d.innerType : d.type === 'pipe' ? d.in : undefined;
   }
   return false;
+}
+
+/** Whether `key` is an option of the run: a common one or one of the strategy's object schema. */
+function isKnownOption(schema: z.ZodType, key: string): boolean {
+  if (COMMON_KEYS.has(key)) return true;
+  const def = (schema as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType> } } })
+    ._zod.def;
+  return def.type === 'object' && def.shape !== undefined && Object.hasOwn(def.shape, key);
 }
 
 /** `--sweep key=v1|v2|...`: each alternative is read like a `--set` value. */
@@ -64,7 +72,15 @@ export function configPoints(
   const fixed: Record<string, unknown> = Object.create(null);
   const dims: Dimension[] = [];
   for (const [key, value] of Object.entries(sets)) {
-    if (Array.isArray(value) && !isListOption(optionsSchema, key)) dims.push({ key, values: value });
+    const sweep = Array.isArray(value) && !isListOption(optionsSchema, key);
+    if (sweep && value.length === 0 && isKnownOption(optionsSchema, key)) {
+      // A sweep of no values would be a run of no cells.
+      throw new UsageError(
+        `--set ${key}=[]: "${key}" takes one value, not a list (a comma list sweeps it, one cell per value)`,
+      );
+    }
+    // An empty list for an unknown key stays one cell, refused by validation as an unknown option.
+    if (sweep && value.length > 0) dims.push({ key, values: value });
     else fixed[key] = value;
   }
   for (const d of parseSweepFlags(sweepFlags)) {

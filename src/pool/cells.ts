@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
-import { configPoints } from '../config/sweep.ts';
+import { loadRunConfig } from '../config/run-config.ts';
+import { configPoints, parseSweepFlags } from '../config/sweep.ts';
 
 /** One cell of the experiment matrix: one independent replay. */
 export interface CellSpec {
@@ -54,7 +55,29 @@ export function expandMatrix(m: MatrixSpec, registry: Catalog): CellSpec[] {
       }
     }
   }
+  // Every dimension has at least one value; a run of no cells would end in a confusing crash.
+  if (raw.length === 0) throw new Error('the run expanded to no cells');
   return nameCells(raw, swept, m);
+}
+
+/**
+ * Validate every cell's configuration (config file, `--set`, swept values, seed) in this thread,
+ * before a worker starts or anything is written: a bad option is one usage line naming its flag,
+ * not a failed cell in a half-written run.
+ */
+export function validateCellConfigs(
+  cells: readonly CellSpec[],
+  registry: Catalog,
+  sweepFlags: readonly string[],
+): void {
+  const sweepKeys = new Set(parseSweepFlags(sweepFlags).map((d) => d.key));
+  const seen = new Set<string>();
+  for (const c of cells) {
+    const id = JSON.stringify([c.strategy, c.configPath ?? null, c.sets, c.seed ?? null]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    loadRunConfig(registry.get(c.strategy), c.configPath, c.sets, c.seed, sweepKeys);
+  }
 }
 
 function nameCells(

@@ -1,3 +1,4 @@
+import { CREATE_PHASE } from '../scheduler/manager.ts';
 import type { CellResult, CellTask } from './cell-task.ts';
 import type { CellExecutor } from './executor.ts';
 import { newTaskMeter, type TaskMeter } from './metered-source.ts';
@@ -148,8 +149,9 @@ export class Dispatcher {
       }
       let message: string | undefined;
       if (this.decisionTimeoutMs > 0 && (beat & 1) === 1 && now - r.beatSince > this.decisionTimeoutMs) {
+        const what = Atomics.load(r.meter.decisions, 1) === CREATE_PHASE ? 'create()' : 'one decision';
         message =
-          `strategy "${r.strategy}": one decision ran longer than ${seconds(this.decisionTimeoutMs)} s ` +
+          `strategy "${r.strategy}": ${what} ran longer than ${seconds(this.decisionTimeoutMs)} s ` +
           '(--decision-timeout); the cell was stopped';
       } else if (this.cellTimeoutMs > 0 && now - r.started > this.cellTimeoutMs) {
         message = `the cell ran longer than ${seconds(this.cellTimeoutMs)} s (--cell-timeout) and was stopped`;

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { pluginLabel } from '../../strategies/plugin/label.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
 import type { WorkerData } from './worker.ts';
@@ -39,6 +41,8 @@ export interface PoolOptions {
   readonly workers?: number;
   /** Strategy modules each worker registers besides the built-ins (see worker.ts). */
   readonly plugins?: readonly string[];
+  /** The file a strategy was loaded from (the main thread's catalog knows), for crash messages. */
+  readonly strategyFile?: (strategy: string) => string | undefined;
   /** Heap limit of each worker, in MB (a worker over it dies and is replaced). */
   readonly maxHeapMb?: number;
 }
@@ -58,10 +62,14 @@ export class PoolExecutor implements CellExecutor {
   private broken: string | undefined;
   /** Tasks in flight, to fail at once if the pool can no longer start workers. */
   private readonly waiting = new Set<(message: string) => void>();
+  private readonly plugins: readonly string[];
+  private readonly strategyFile: (strategy: string) => string | undefined;
 
   constructor(o: PoolOptions = {}) {
     this.concurrency = Math.max(1, o.workers ?? availableParallelism());
-    const workerData: WorkerData = { plugins: [...(o.plugins ?? [])] };
+    this.plugins = [...(o.plugins ?? [])];
+    this.strategyFile = o.strategyFile ?? (() => undefined);
+    const workerData: WorkerData = { plugins: [...this.plugins] };
     this.pool = new Piscina({
       filename: WORKER,
       // The workers load TypeScript through tsx on their own; they need none of this process's flags.
@@ -77,7 +85,9 @@ export class PoolExecutor implements CellExecutor {
 
   async run(task: CellTask, signal?: AbortSignal): Promise<CellResult> {
     if (this.broken) return failed(this.broken);
-    const ran = this.pool.run(task, { signal }).catch((err: Error) => failed(workerDeath(err)));
+    const ran = this.pool
+      .run(task, { signal })
+      .catch((err: Error) => failed(`${this.suspects(task.cell.strategy)}: ${workerDeath(err)}`));
     let release: (message: string) => void = () => {};
     const broke = new Promise<CellResult>((resolve) => {
       release = (message) => resolve(failed(message));
@@ -88,6 +98,19 @@ export class PoolExecutor implements CellExecutor {
     } finally {
       this.waiting.delete(release);
     }
+  }
+
+  /**
+   * Who to suspect when a worker dies running a cell of `strategy`: the strategy and the file it
+   * came from, or else the plugin files the workers load (a filter or weigher plugin may be it).
+   */
+  private suspects(strategy: string): string {
+    const file = this.strategyFile(strategy);
+    if (file !== undefined) return `strategy "${strategy}" (plugin ${pluginLabel(file)})`;
+    const plugins = this.plugins.map((p) => pluginLabel(p.startsWith('file:') ? fileURLToPath(p) : p));
+    return plugins.length > 0
+      ? `strategy "${strategy}" (plugins loaded: ${plugins.join(', ')})`
+      : `strategy "${strategy}"`;
   }
 
   /**

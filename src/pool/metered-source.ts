@@ -17,7 +17,8 @@ export const METER_EVERY = 1024;
  * Shared words a task and the main thread both see: `rows[0]` is the rows the task has read so far
  * (written by the task, read for the progress display), `cancel[0]` turns non-zero to stop it,
  * `decisions[0]` is the decision heartbeat the task's SchedulerManager bumps as each driver call
- * starts and ends (odd: a decision is running), read by the dispatcher's watchdog.
+ * starts and ends (odd: a decision is running), read by the dispatcher's watchdog; the replay bumps
+ * it around the strategy's `create` too, with `decisions[1]` set to CREATE_PHASE meanwhile.
  */
 export interface TaskMeter {
   readonly rows: Uint32Array;
@@ -27,8 +28,8 @@ export interface TaskMeter {
 
 /** A fresh meter: rows and decision words over their own SharedArrayBuffer, the cancel word shared by a run. */
 export function newTaskMeter(cancel: Int32Array): TaskMeter {
-  const own = new SharedArrayBuffer(8);
-  return { rows: new Uint32Array(own, 0, 1), cancel, decisions: new Int32Array(own, 4, 1) };
+  const own = new SharedArrayBuffer(12);
+  return { rows: new Uint32Array(own, 0, 1), cancel, decisions: new Int32Array(own, 4, 2) };
 }
 
 /**

@@ -4,7 +4,8 @@ import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { SeededRng } from '../common/rng.ts';
 import type { ReplayResult } from '../model/replay-result.ts';
-import { SchedulerManager } from '../scheduler/manager.ts';
+import type { SchedulerDriver } from '../scheduler/driver.ts';
+import { CREATE_PHASE, SchedulerManager } from '../scheduler/manager.ts';
 import type { InstanceOutcome, OutcomeObserver } from '../scheduler/outcome.ts';
 import { SchedulerRecords } from '../scheduler/records.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
@@ -54,7 +55,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     this.observers = cfg.observers ?? [];
     this.cluster = new ClusterState(spec, cfg.ratioOverrides);
     this.records = new SchedulerRecords(cfg.keepRecords ?? false);
-    const driver = cfg.strategy.create(this.cluster, cfg.strategyOptions);
+    const driver = createWatched(cfg, this.cluster);
     this.manager = new SchedulerManager({
       driver,
       cluster: this.cluster,
@@ -257,6 +258,23 @@ export class Replayer implements RowSink, OutcomeObserver {
 }
 
 /** The manager's `onDriverCall`, only when some observer wants it (no call on the hot path otherwise). */
+/**
+ * The strategy's `create`, watched like a decision: the heartbeat is odd while it runs, with the
+ * phase word saying so, so the watchdog's --decision-timeout also stops a `create` that never returns.
+ */
+function createWatched(cfg: ReplayConfig, cluster: ClusterState): SchedulerDriver {
+  const hb = cfg.heartbeat;
+  if (!hb) return cfg.strategy.create(cluster, cfg.strategyOptions);
+  if (hb.length > 1) Atomics.store(hb, 1, CREATE_PHASE);
+  Atomics.add(hb, 0, 1);
+  try {
+    return cfg.strategy.create(cluster, cfg.strategyOptions);
+  } finally {
+    Atomics.add(hb, 0, 1);
+    if (hb.length > 1) Atomics.store(hb, 1, 0);
+  }
+}
+
 function driverCallHook(observers: readonly ReplayObserver[]): ((ms: number, n: number) => void) | undefined {
   const hooked = observers.filter((o) => o.driverCall);
   if (hooked.length === 0) return undefined;

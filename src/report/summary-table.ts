@@ -1,7 +1,11 @@
+import { escapeControls } from '../common/safe-text.ts';
 import type { Report } from './schema.ts';
 
 /** A plain-text table, columns padded to their widest cell; numbers right-aligned. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  // Names come from users (strategy, cell, file names): escaped so that a control character can
+  // neither recolour the terminal nor break a row.
+  const rows = cells.map((r) => r.map(escapeControls));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = header.map(
     (_, i) => rows.length > 0 && rows.every((r) => /^[-+\d.,%]+$/.test(r[i]) || r[i] === '-'),

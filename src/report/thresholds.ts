@@ -83,8 +83,30 @@ const boundsSchema = z.unknown().transform((input, ctx) => {
   return out;
 });
 
-const metricBounds = z
-  .record(z.string(), boundsSchema)
+/**
+ * A mapping of user-named keys to `value`: like z.record, but every own key is kept, `__proto__`
+ * included (z.record's output would take it as the prototype and drop it silently), in a
+ * null-prototype object, so a strategy or metric named so is checked like any other name.
+ */
+function ownRecord<S extends z.ZodType>(value: S) {
+  return z.unknown().transform((input, ctx) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a mapping of names to values' });
+      return z.NEVER;
+    }
+    const out: Record<string, z.output<S>> = Object.create(null);
+    for (const key of Object.keys(input)) {
+      const r = value.safeParse((input as Record<string, unknown>)[key]);
+      if (r.success) out[key] = r.data;
+      else
+        for (const issue of r.error.issues)
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+    }
+    return out;
+  });
+}
+
+const metricBounds = ownRecord(boundsSchema)
   .superRefine((bounds, ctx) => {
     for (const name of Object.keys(bounds)) {
       if (!metricByName(name))
@@ -105,7 +127,7 @@ const metricBounds = z
  * `timing.normalise` is false (docs/check.md).
  */
 export const thresholdsSchema = z.strictObject({
-  strategies: z.record(z.string(), metricBounds),
+  strategies: ownRecord(metricBounds),
   timing: z.strictObject({ normalise: z.boolean().default(true) }).default({ normalise: true }),
 });
 
@@ -124,7 +146,7 @@ export function loadThresholds(path: string): LoadedThresholds {
   // A misspelt top-level key is named as such (zod would first report the missing "strategies").
   const v = file.value;
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    const unknown = Object.keys(v).find((k) => !(k in thresholdsSchema.shape));
+    const unknown = Object.keys(v).find((k) => !Object.hasOwn(thresholdsSchema.shape, k));
     if (unknown !== undefined)
       throw new InputError(
         path,

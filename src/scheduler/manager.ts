@@ -8,6 +8,9 @@ import type { InstanceOutcome, OutcomeObserver, RequestContext } from './outcome
 import type { SchedulerRecords } from './records.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
 
+/** Word 1 of a decision heartbeat while the strategy's `create` runs (0 otherwise). */
+export const CREATE_PHASE = 1;
+
 export interface ManagerOptions {
   readonly driver: SchedulerDriver;
   readonly cluster: ClusterState;
@@ -25,7 +28,10 @@ export interface ManagerOptions {
   readonly observers?: readonly OutcomeObserver[];
   /** Called with the duration (ms) and instance count of every driver call. */
   readonly onDriverCall?: (ms: number, instances: number) => void;
-  /** Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs). */
+  /**
+   * Decision heartbeat: word 0 is bumped as each driver call starts and ends (odd while one runs);
+   * the replay also bumps it around the strategy's `create`, with word 1 at CREATE_PHASE meanwhile.
+   */
   readonly heartbeat?: Int32Array;
 }
 

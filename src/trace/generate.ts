@@ -1,6 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeJsonAtomic } from '../common/atomic-write.ts';
+import { makeDirs } from '../common/make-dirs.ts';
+import { outputError } from '../common/output-error.ts';
 import { SeededRng } from '../common/rng.ts';
 
 /** Knobs of the synthetic trace generator; every share is a probability per create row. */
@@ -93,13 +95,23 @@ export function generateCluster(o: GeneratorOptions): Record<string, unknown> {
  */
 export function generateTrace(o: GeneratorOptions, path: string): void {
   const rng = new SeededRng(o.seed);
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
+  let fd: number;
+  try {
+    makeDirs(dirname(path));
+    fd = openSync(path, 'w');
+  } catch (err) {
+    throw outputError(path, err);
+  }
   let buf =
     'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host\n';
   const flush = (force: boolean) => {
     if (force || buf.length > 1 << 16) {
-      writeSync(fd, buf);
+      try {
+        writeSync(fd, buf);
+      } catch (err) {
+        closeSync(fd);
+        throw outputError(path, err);
+      }
       buf = '';
     }
   };

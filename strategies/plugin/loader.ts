@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../../src/common/errors.ts';
+import { describeFsError, describeNonRegular } from '../../src/common/read-whole-file.ts';
 import { isFrameworkStrategy } from '../../src/framework/strategy.ts';
 import type { FilterDefinition, WeigherDefinition } from '../../src/framework/types.ts';
 import type { SchedulerDriver } from '../../src/scheduler/driver.ts';
@@ -26,8 +27,14 @@ export function isStrategyPath(value: string): boolean {
 
 async function importFile(file: string): Promise<Record<string, unknown>> {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new InputError(file, undefined, undefined, 'no such file');
-  if (statSync(abs).isDirectory()) throw new InputError(file, undefined, undefined, 'is a directory');
+  let stats: Stats;
+  try {
+    stats = statSync(abs);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, describeFsError(err));
+  }
+  // A device, a FIFO (or a symlink to one) would be read without end by the module loader.
+  if (!stats.isFile()) throw new InputError(file, undefined, undefined, describeNonRegular(stats));
   try {
     return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {

@@ -87,4 +87,20 @@ describe('writeFileAtomic', () => {
       [`.p.csv.${process.pid + 1}.abcd0123.tmp`, `.q.csv.${process.pid}.abcd0123.tmp`].sort(),
     );
   });
+
+  it('a file under /proc (where create fails with ENOENT) is an OutputError naming the path', () => {
+    expect(() => writeFileAtomic('/proc/schedbench-x.csv', 'data')).toThrow(
+      expect.objectContaining({
+        name: 'OutputError',
+        message:
+          '/proc/schedbench-x.csv: cannot write: no such file or directory, or the folder does not accept new files (ENOENT)',
+      }),
+    );
+  });
+
+  it('missing folders are made one by one, from the top', () => {
+    const dir = tempDir();
+    writeFileAtomic(join(dir, 'a', 'b', 'c.json'), 'x');
+    expect(fs.readFileSync(join(dir, 'a', 'b', 'c.json'), 'utf8')).toBe('x');
+  });
 });

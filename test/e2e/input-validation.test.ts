@@ -194,3 +194,118 @@ describe('schedbench run: bad input is one line and exit 2', () => {
     );
   });
 });
+
+describe('--set KEY=[] and --sweep: never a run of zero cells; checked before anything starts', () => {
+  const runWith = (dir: string, ...extra: string[]) =>
+    cli([
+      'run',
+      '--cluster',
+      join(dir, 'cluster.json'),
+      '--trace',
+      join(dir, 'trace.csv'),
+      '--out',
+      join(dir, 'out'),
+      '--quiet',
+      ...extra,
+    ]);
+
+  it.each([
+    [
+      ['--set', 'ram_weight_multiplier=[]'],
+      '--set ram_weight_multiplier=[]: "ram_weight_multiplier" takes one value, not a list (a comma list sweeps it, one cell per value)',
+    ],
+    [
+      ['--set', 'max_attempts=[]'],
+      '--set max_attempts=[]: "max_attempts" takes one value, not a list (a comma list sweeps it, one cell per value)',
+    ],
+    [['--set', 'foo=[]'], '--set foo: unknown option "foo" for strategy filter'],
+    [['--set', '__proto__=[]'], '--set __proto__: unknown option "__proto__" for strategy filter'],
+    [
+      ['--strategy', 'chance', '--set', 'filters=[]'],
+      '--set filters: unknown option "filters" for strategy chance',
+    ],
+    [
+      ['--strategy', 'first-fit', '--set', 'weighers=[]'],
+      '--set weighers: unknown option "weighers" for strategy first-fit',
+    ],
+    // In a matrix (two strategies) too: one line, not a cell failure.
+    [
+      ['--strategy', 'filter,chance', '--set', 'ram_weight_multiplier=[]'],
+      '--set ram_weight_multiplier=[]: "ram_weight_multiplier" takes one value, not a list (a comma list sweeps it, one cell per value)',
+    ],
+  ])('%j: exit 2, one line', async (extra, line) => {
+    const { dir } = setup();
+    const r = await runWith(dir, ...extra);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`schedbench: ${line}\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('an unknown --sweep key names --sweep, and is refused before run.json or any report is written', async () => {
+    const { dir } = setup();
+    const r = await runWith(dir, '--sweep', 'foo=1|2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('schedbench: --sweep foo: unknown option "foo" for strategy filter\n');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a bad swept value of a known option names --sweep and the key', async () => {
+    const { dir } = setup();
+    const r = await runWith(dir, '--sweep', 'max_attempts=2|0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('schedbench: --sweep max_attempts: Too small: expected number to be >0\n');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a list option (filters=[]) is still a list: one cell, exit 0', async () => {
+    const { dir } = setup();
+    const r = await runWith(dir, '--set', 'filters=[]');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'out', 'filter.json'))).toBe(true);
+  });
+
+  it('capacity: --set KEY=[] is refused the same way', async () => {
+    const { dir } = setup();
+    const r = await cli([
+      'capacity',
+      '--cluster',
+      join(dir, 'cluster.json'),
+      '--trace',
+      join(dir, 'trace.csv'),
+      '--out',
+      join(dir, 'out'),
+      '--quiet',
+      '--set',
+      'max_attempts=[]',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'schedbench: --set max_attempts=[]: "max_attempts" takes one value, not a list (a comma list sweeps it, one cell per value)\n',
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
+
+describe("commander's own errors are one schedbench line, control characters escaped", () => {
+  it.each([
+    [['rn'], "unknown command 'rn' (Did you mean run?)"],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--on-bad-row', 'x\x1b]0;pwn\x07\nschedbench: forged'],
+      "option '--on-bad-row <mode>' argument 'x\\x1b]0;pwn\\x07\\nschedbench: forged' is invalid. Allowed choices are stop, skip.",
+    ],
+    [['run', '--trace', 'b'], "required option '--cluster <file>' not specified"],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--seed', 'x\x07'],
+      `option '--seed <n>' argument 'x\\x07' is invalid. --seed expects an integer, got "x\\x07"`,
+    ],
+    [
+      ['run', '--cluster', 'a', '--trace', 'b', '--workers', '0'],
+      "option '--workers <n>' argument '0' is invalid. --workers expects at least 1, got 0",
+    ],
+    [['run', '--cluster', 'a', '--trace', 'b', '--bogus\x1b[2J'], "unknown option '--bogus\\x1b[2J'"],
+  ])('%j', async (args, line) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`schedbench: ${line}\n`);
+  });
+});

@@ -12,41 +12,48 @@ describe('schedbench run: a matrix', () => {
   it('workers load --plugin files and strategy files: their filters, weighers and strategies work in every cell', () => {
     const g = generated(1500, 20);
     const root = join(import.meta.dirname, '../..');
-    const res = cli(
-      [
-        'run',
-        '--cluster',
-        g.cluster,
-        '--trace',
-        g.trace,
-        '--plugin',
-        join(root, 'test/plugin/fixtures/host-filters.ts'),
-        '--strategy',
-        `filter,${join(root, 'examples/cpu-headroom.ts')}`,
-        '--set',
-        'filters=RamFilter,OddHostFilter',
-        '--sweep',
-        'weighers=RAMWeigher|MostInstancesWeigher',
-        '--workers',
-        '2',
-        '--out',
-        'out',
-        '--quiet',
-      ],
-      g.dir,
+    const args = (strategies: string) => [
+      'run',
+      '--cluster',
+      g.cluster,
+      '--trace',
+      g.trace,
+      '--plugin',
+      join(root, 'test/plugin/fixtures/host-filters.ts'),
+      '--strategy',
+      strategies,
+      '--set',
+      'filters=RamFilter,OddHostFilter',
+      '--sweep',
+      'weighers=RAMWeigher|MostInstancesWeigher',
+      '--workers',
+      '2',
+      '--out',
+      'out',
+      '--quiet',
+    ];
+    // cpu-headroom (a strategy file) is a baseline: its filters must keep the fit filters. Its cells
+    // are refused before any cell runs.
+    const refused = cli(args(`filter,${join(root, 'examples/cpu-headroom.ts')}`), g.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'schedbench: --set filters: must include RamFilter, CoreFilter, DiskFilter: baselines place only where the flavor fits\n',
     );
-    // cpu-headroom takes no filters/weighers options: its two cells fail with a clear error, the
-    // filter cells run on the workers with the plugin's filter and weigher.
+    expect(existsSync(join(g.dir, 'out'))).toBe(false);
+    // The filter cells run on the workers with the plugin's filter and weigher.
+    const res = cli(args('filter'), g.dir);
     const summary = runSummarySchema.parse(JSON.parse(readFileSync(join(g.dir, 'out/run.json'), 'utf8')));
     const byName = Object.fromEntries(summary.cells.map((c) => [c.name, c.status]));
-    expect(byName['filter__weighers=RAMWeigher']).toBe('ok');
-    expect(byName['filter__weighers=MostInstancesWeigher']).toBe('ok');
-    for (const name of ['filter__weighers=RAMWeigher', 'filter__weighers=MostInstancesWeigher']) {
+    expect(byName).toEqual({
+      'filter__weighers=RAMWeigher': 'ok',
+      'filter__weighers=MostInstancesWeigher': 'ok',
+    });
+    for (const name of summary.cells.map((c) => c.name)) {
       const report = reportSchema.parse(JSON.parse(readFileSync(join(g.dir, `out/${name}.json`), 'utf8')));
       expect(report.inputs.config.filters).toEqual(['RamFilter', 'OddHostFilter']);
       expect(report.placement.placed).toBeGreaterThan(0);
     }
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(0);
   });
 
   it('runs the cartesian product, writes a report per cell and run.json, progress on stderr only', () => {
@@ -111,27 +118,52 @@ describe('schedbench run: a matrix', () => {
 
   it('a failing cell: exit 1, one line per failed cell, run.json lists it, the others have reports', () => {
     const g = generated(300, 10);
+    const faulty = join(import.meta.dirname, '../fixtures/plugins/faulty.ts');
     const res = cli(
-      ['run', '--cluster', g.cluster, '--trace', g.trace, '--sweep', 'host_subset_size=1|0', '--out', 'out'],
+      [
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--plugin',
+        faulty,
+        '--strategy',
+        'filter,broken',
+        '--out',
+        'out',
+      ],
       g.dir,
     );
+    const reason = `plugin ${faulty}: create: strategy "broken": plugin broken at create`;
     expect(res.code).toBe(1);
     expect(res.stderr.trimEnd().split('\n').slice(-2)).toEqual([
-      'schedbench: cell filter__host_subset_size=0 failed: --set host_subset_size: Too small: expected number to be >0',
+      `schedbench: cell broken failed: ${reason}`,
       'schedbench: 1 of 2 cells failed (see out/run.json)',
     ]);
     // The set-level outputs cover the cells that finished.
     expect(readdirSync(join(g.dir, 'out')).sort()).toEqual(
-      ['filter__host_subset_size=1.json', 'run.json', 'report.html', 'summary.md', 'timeseries.csv'].sort(),
+      ['filter.json', 'run.json', 'report.html', 'summary.md', 'timeseries.csv'].sort(),
     );
     const summary = runSummarySchema.parse(JSON.parse(readFileSync(join(g.dir, 'out/run.json'), 'utf8')));
     expect(summary.status).toBe('failed');
     expect(summary.cells[1]).toMatchObject({
-      name: 'filter__host_subset_size=0',
+      name: 'broken',
       status: 'failed',
       report: null,
-      error: { kind: 'usage', message: '--set host_subset_size: Too small: expected number to be >0' },
+      error: { kind: 'plugin', message: reason },
     });
+  });
+
+  it('a bad swept value is refused before any cell runs: exit 2, one line naming --sweep, nothing written', () => {
+    const g = generated(300, 10);
+    const res = cli(
+      ['run', '--cluster', g.cluster, '--trace', g.trace, '--sweep', 'host_subset_size=1|0', '--out', 'out'],
+      g.dir,
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('schedbench: --sweep host_subset_size: Too small: expected number to be >0\n');
+    expect(existsSync(join(g.dir, 'out'))).toBe(false);
   });
 
   it.each(['auto', 'never'])(

@@ -204,6 +204,7 @@ describe('an output location that cannot be written is a usage error (exit 2) na
     ['EISDIR', 'is a directory (EISDIR)'],
     ['ENOTDIR', 'a parent of it is not a directory (ENOTDIR)'],
     ['EEXIST', 'a parent of it exists and is not a directory (EEXIST)'],
+    ['ENOENT', 'no such file or directory, or the folder does not accept new files (ENOENT)'],
   ])('an fs error %s at write time becomes a usage error naming the path', (code, reason) => {
     const err = Object.assign(new Error(`${code}: something`), { code });
     const mapped = outputError('out/x.json', err) as Error;
@@ -249,5 +250,85 @@ describe('compare --out', () => {
     // A fresh file beside them is written.
     expect(await main(['compare', report, out, '--out', join(g.dir, 'cmp.md')])).toBe(0);
     expect(readFileSync(join(g.dir, 'cmp.md'), 'utf8')).toContain('schedbench compare');
+  });
+});
+
+describe('output paths on stdout are printed with control characters escaped', () => {
+  const E = 'e\x1b[31m\nX';
+  const shown = 'e\\x1b[31m\\nX';
+  let stdout = '';
+  beforeEach(() => {
+    stdout = '';
+    vi.mocked(process.stdout.write).mockImplementation((s) => {
+      stdout += String(s);
+      return true;
+    });
+  });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters.
+  const RAW = /[\u0000-\u0009\u000b-\u001f]/;
+
+  it('run: the report: and placements: lines, and the summary table', async () => {
+    const g = inputs();
+    const out = join(g.dir, E, 'r');
+    const placements = join(g.dir, E, 'p.csv');
+    expect(
+      await main([
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--out',
+        out,
+        '--placements',
+        placements,
+      ]),
+    ).toBe(0);
+    expect(stdout).not.toMatch(RAW);
+    expect(stdout).toContain(`\nreport: ${join(g.dir, shown, 'r', 'filter.json')}\n`);
+    expect(stdout).toContain(`\nplacements: ${join(g.dir, shown, 'p.csv')}\n`);
+    expect(stdout.split('\n')).toHaveLength(6); // table header, rule, one row, report, placements, ''
+  });
+
+  it('a matrix: "reports in …, summary …" and the cell names in the table', async () => {
+    const g = inputs();
+    const out = join(g.dir, E);
+    expect(
+      await main([
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--seed',
+        '1,2',
+        '--out',
+        out,
+        '--quiet',
+      ]),
+    ).toBe(0);
+    stdout = '';
+    expect(
+      await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--seed', '1,2', '--out', out]),
+    ).toBe(0);
+    expect(stdout).not.toMatch(RAW);
+    expect(stdout).toContain(
+      `reports in ${join(g.dir, shown)}/, summary ${join(g.dir, shown, 'run.json')}\n`,
+    );
+  });
+
+  it('report --out: the written paths', async () => {
+    const g = inputs();
+    const out = join(g.dir, 'r');
+    expect(await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--out', out, '--quiet'])).toBe(0);
+    stdout = '';
+    expect(await main(['report', join(out, 'filter.json'), '--out', join(g.dir, E)])).toBe(0);
+    expect(stdout).not.toMatch(RAW);
+    expect(stdout).toContain(join(g.dir, shown, 'summary.md'));
+  });
+
+  it('the plain-text table escapes names', async () => {
+    const { formatTable } = await import('../../src/report/summary-table.ts');
+    expect(formatTable(['name'], [['a\x1b[2Jb\nc']])).toBe('name\n------------\na\\x1b[2Jb\\nc');
   });
 });

@@ -2,7 +2,7 @@
 // crash their thread. Each test spawns bin/schedbench.js; the time bounds are hang guards only.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
@@ -13,6 +13,8 @@ import { tempDir } from '../helpers/replay.ts';
 const ROOT = join(import.meta.dirname, '../..');
 const HOSTILE = join(ROOT, 'test/fixtures/plugins/hostile.ts');
 const FAULTY = join(ROOT, 'test/fixtures/plugins/faulty.ts');
+/** How messages name a plugin file under the working folder: relative to it (`./test/...`). */
+const label = (file: string) => `.${sep}${relative(process.cwd(), file)}`;
 
 interface Exit {
   code: number | null;
@@ -88,6 +90,36 @@ describe('hangs: a stuck decision or a cell past its limit fails its cell', () =
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(
       'schedbench: strategy "stuck": one decision ran longer than 1 s (--decision-timeout); the cell was stopped\n',
+    );
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('a create() that never returns is stopped by --decision-timeout, naming the strategy and create()', async () => {
+    const g = generated(200, 8);
+    const out = join(g.dir, 'out');
+    const res = await run(
+      [
+        'run',
+        '--cluster',
+        g.cluster,
+        '--trace',
+        g.trace,
+        '--plugin',
+        HOSTILE,
+        '--strategy',
+        'stuck-create',
+        '--decision-timeout',
+        '1',
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { guardMs: 60_000 },
+    );
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      'schedbench: strategy "stuck-create": create() ran longer than 1 s (--decision-timeout); the cell was stopped\n',
     );
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
@@ -355,17 +387,19 @@ describe('signals stop a run: SIGINT exits 130, SIGTERM 143', () => {
 });
 
 describe('plugins that exit or crash outside any call schedbench makes', () => {
-  it.each([
-    ['exiting', 'worker died: its thread exited with code 7 (process.exit called, e.g. by a plugin)'],
+  it.each(
     [
-      'timer-throw',
-      'worker died: uncaught error outside a decision (a timer or a rejected promise, e.g. in a plugin): tick boom',
-    ],
-    [
-      'rejecting',
-      'worker died: uncaught error outside a decision (a timer or a rejected promise, e.g. in a plugin): rejected boom',
-    ],
-  ])('a single run of %s ends with exit 1 and one line saying what happened', async (strategy, line) => {
+      ['exiting', 'worker died: its thread exited with code 7 (process.exit called, e.g. by a plugin)'],
+      [
+        'timer-throw',
+        'worker died: uncaught error outside a decision (a timer or a rejected promise, e.g. in a plugin): tick boom',
+      ],
+      [
+        'rejecting',
+        'worker died: uncaught error outside a decision (a timer or a rejected promise, e.g. in a plugin): rejected boom',
+      ],
+    ].map(([strategy, line]) => [strategy, `strategy "${strategy}" (plugin ${label(HOSTILE)}): ${line}`]),
+  )('a single run of %s ends with exit 1 and one line saying what happened', async (strategy, line) => {
     // Several CSV chunks, so the replay yields and a timer set in a decision fires during it.
     const g = generated(8000, 40);
     const out = join(g.dir, 'out');
@@ -405,7 +439,7 @@ describe('plugins that exit or crash outside any call schedbench makes', () => {
     ]);
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(
-      'schedbench: worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)\n',
+      `schedbench: strategy "dying" (plugin ${label(FAULTY)}): worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)\n`,
     );
   });
 

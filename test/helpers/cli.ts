@@ -6,17 +6,24 @@ import { main } from '../../src/cli/main.ts';
 
 export const BIN = join(import.meta.dirname, '../../bin/schedbench.js');
 
-/** What one CLI run did (`code` is null when the child was killed). */
+/** What one CLI run did (`code` is null and `signal` set when the child was killed). */
 export interface CliResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-/** Run bin/schedbench.js with `args` (in `cwd`), as a user would. */
+/** Run bin/schedbench.js with `args` (in `cwd`), as a user would; killed after `timeout` ms (a hang guard, default 2 minutes). */
 export function cli(args: readonly string[], cwd?: string, opts: { timeout?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: opts.timeout });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd,
+    timeout: opts.timeout ?? 120_000,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Run main() in this process with stdout silenced; its exit code and what it wrote to stderr. */

@@ -107,6 +107,28 @@ describe('a driver that writes the host table', () => {
   });
 });
 
+describe('a driver that swaps the cluster methods or looks for the private copy', () => {
+  it('replacing ctx.cluster.fits is refused at once (the cluster object is frozen)', () => {
+    const res = run(fixture('tamper.ts'), 'swap-fits');
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      `schedbench: plugin ${fixture('tamper.ts')}: decision (request a): strategy "swap-fits": Cannot add property fits, object is not extensible`,
+    );
+    expect(noReports(res.dir)).toBe(true);
+  });
+
+  it('the compute node keeps its copy out of reach: writing the table is still caught at the claim', () => {
+    const res = run(fixture('tamper.ts'), 'write-own-copy');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /strategy "write-own-copy" changed the host table: freeRamMb of host "h1" is 1000000000000, but the compute node's claims leave \d+/,
+    );
+    expect(noReports(res.dir)).toBe(true);
+  });
+});
+
 describe('a host number that is no host', () => {
   it.each([
     ['host-nan', 'NaN'],

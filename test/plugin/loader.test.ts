@@ -1,6 +1,7 @@
 // Loading users' strategies, filters and weighers from files: what works, and the one-line errors
 // for what does not. CLI cases run bin/schedbench.js in a child process, as a user would.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog, resolveStrategy } from '../../src/catalog/bootstrap.ts';
@@ -33,6 +34,33 @@ describe('a strategy file that is not right stops the run with one line and exit
   it('a missing file', () => {
     const res = cli([...RUN, '--strategy', './nope.ts'], workDir());
     expect(res.stderr).toBe('schedbench: ./nope.ts: no such file\n');
+    expect(res.code).toBe(2);
+  });
+
+  it.each([
+    ['--plugin', '/dev/zero', 'is a character device, expected a regular file'],
+    ['--strategy', '/dev/zero', 'is a character device, expected a regular file'],
+    ['--plugin', './zlink.json', 'is a character device, expected a regular file'],
+    ['--strategy', './zlink.ts', 'is a character device, expected a regular file'],
+    ['--strategy', './fifo.ts', 'is a pipe (FIFO), expected a regular file'],
+    ['--plugin', './fifo.ts', 'is a pipe (FIFO), expected a regular file'],
+    ['--plugin', './folder.ts', 'is a directory, expected a file'],
+  ])('%s %s (not a regular file) is refused at once, not read without end', (flag, file, reason) => {
+    const dir = workDir();
+    symlinkSync('/dev/zero', join(dir, 'zlink.json'));
+    symlinkSync('/dev/zero', join(dir, 'zlink.ts'));
+    execFileSync('mkfifo', [join(dir, 'fifo.ts')]);
+    mkdirSync(join(dir, 'folder.ts'));
+    const res = cli([...RUN, flag, file], dir);
+    expect(res.signal).toBeNull();
+    expect(res.stderr).toBe(`schedbench: ${file}: ${reason}\n`);
+    expect(res.code).toBe(2);
+  });
+
+  it('strategies --plugin /dev/zero is refused the same way', () => {
+    const res = cli(['strategies', '--plugin', '/dev/zero'], workDir());
+    expect(res.signal).toBeNull();
+    expect(res.stderr).toBe('schedbench: /dev/zero: is a character device, expected a regular file\n');
     expect(res.code).toBe(2);
   });
 

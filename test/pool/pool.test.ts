@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../src/catalog/bootstrap.ts';
 import { Catalog } from '../../src/catalog/catalog.ts';
@@ -18,6 +19,8 @@ import { FAULTY_PLUGIN, filesIn, generated, runFixture, withoutTiming } from '..
 import { tempDir } from '../helpers/replay.ts';
 
 /** Built-ins plus the faulty test plugins, as the main thread sees them when the pool loads the plugin. */
+/** How messages name the faulty plugin file the workers load: relative to the working folder. */
+const FAULTY_LABEL = `.${sep}${relative(process.cwd(), fileURLToPath(FAULTY_PLUGIN))}`;
 const withPlugins = () => new Catalog({ strategies: [...BUILTIN_STRATEGIES, ...faulty] });
 
 /** Reports (without timing) and placement files of a run, by cell name. */
@@ -172,12 +175,12 @@ describe('the matrix on the worker pool', () => {
       [
         'dying__seed=1',
         'failed',
-        'worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)',
+        `strategy "dying" (plugins loaded: ${FAULTY_LABEL}): worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)`,
       ],
       [
         'dying__seed=2',
         'failed',
-        'worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)',
+        `strategy "dying" (plugins loaded: ${FAULTY_LABEL}): worker died: its thread exited with code 3 (process.exit called, e.g. by a plugin)`,
       ],
       ['filter__seed=1', 'ok', undefined],
       ['filter__seed=2', 'ok', undefined],
@@ -211,12 +214,12 @@ describe('the matrix on the worker pool', () => {
     const oom = 'Worker terminated due to reaching memory limit: JS heap out of memory';
     // 96 MB is room enough to start a worker and replay, not for the greedy plugin.
     expect(await run(96)).toEqual([
-      ['greedy', 'failed', `worker died: ${oom}`],
+      ['greedy', 'failed', `strategy "greedy" (plugins loaded: ${FAULTY_LABEL}): worker died: ${oom}`],
       ['filter', 'ok', undefined],
     ]);
     // 2 MB is not enough to start a worker: every task fails (and nothing waits forever).
     expect(await run(2)).toEqual([
-      ['greedy', 'failed', `worker died: ${oom}`],
+      ['greedy', 'failed', `strategy "greedy" (plugins loaded: ${FAULTY_LABEL}): worker died: ${oom}`],
       ['filter', 'failed', `no worker could start: ${oom}`],
     ]);
   });

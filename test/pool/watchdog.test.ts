@@ -116,15 +116,17 @@ describe('the watchdog', () => {
 });
 
 describe('the heartbeat a replay writes', () => {
-  it('is bumped twice per driver call: even after the replay, twice the report’s driver calls', async () => {
+  it('is bumped twice per driver call and twice around create: even after the replay, 2 · (driver calls + 1)', async () => {
     const g = generated(500, 10);
     const registry = builtinCatalog();
     const beats: number[] = [];
+    const phases: number[] = [];
     const ex: CellExecutor = {
       concurrency: 1,
       async run(task) {
         const r = await runCellTask(task, registry);
         beats.push(Atomics.load(task.meter.decisions, 0));
+        phases.push(Atomics.load(task.meter.decisions, 1));
         return r;
       },
       async destroy() {},
@@ -149,6 +151,7 @@ describe('the heartbeat a replay writes', () => {
     );
     const calls = outcomes[0].report!.performance.driver_calls;
     expect(calls).toBeGreaterThan(0);
-    expect(beats).toEqual([2 * calls]);
+    expect(beats).toEqual([2 * (calls + 1)]);
+    expect(phases).toEqual([0]); // create is over: the phase word is back to 0
   });
 });
