@@ -46,9 +46,9 @@ export class ClusterState {
       cpuAllocationRatio: t.cpuAllocationRatio.slice(),
       diskAllocationRatio: t.diskAllocationRatio.slice(),
     };
-    // A driver gets this object as ctx.cluster: it may not swap a method (a `fits` that always
-    // says yes) or the table for its own.
-    Object.freeze(this);
+    // A driver gets this object as ctx.cluster: it may not shadow a method (a `fits` that always
+    // says yes). A swapped table is caught by the claim's check against the private copy.
+    Object.preventExtensions(this);
   }
 
   /** Would the compute node accept this flavor now (the same limits as the resource filters)? */

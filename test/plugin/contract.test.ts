@@ -108,7 +108,7 @@ describe('a driver that writes the host table', () => {
 });
 
 describe('a driver that swaps the cluster methods or looks for the private copy', () => {
-  it('replacing ctx.cluster.fits is refused at once (the cluster object is frozen)', () => {
+  it('replacing ctx.cluster.fits is refused at once (the cluster object takes no new properties)', () => {
     const res = run(fixture('tamper.ts'), 'swap-fits');
     expect(res.code).toBe(2);
     const lines = res.stderr.trimEnd().split('\n');
