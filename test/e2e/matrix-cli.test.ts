@@ -113,7 +113,7 @@ describe('schedbench run: a matrix', () => {
   it('prints nothing with --quiet', () => {
     const g = generated(300, 10);
     const res = cli(['run', '--cluster', g.cluster, '--trace', g.trace, '--seed', '1,2', '--quiet'], g.dir);
-    expect(res).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(res).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
   });
 
   it('a failing cell: exit 1, one line per failed cell, run.json lists it, the others have reports', () => {
