@@ -69,7 +69,7 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
       req.index = k;
       req.instanceId = spec.instanceIds[k];
       req.group.refresh(spec.group);
-      check.prepare(req);
+      check.preFilter(req);
       let found = 0;
       let seen = 0;
       while (seen < n && found < this.d) {

@@ -1,21 +1,38 @@
 import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
+ * Where `filterHosts` writes which filter left no host. Data only: no reason string, report or
+ * placement reads it (a NoValidHost still carries the constant reason); the explain work will.
+ */
+export interface FilterOutcome {
+  /**
+   * The name of the filter that emptied the host list, written only when one did; never cleared by
+   * `filterHosts` (the caller resets it when a new request starts).
+   */
+  lastEmptiedBy: string | undefined;
+}
+
+/**
  * Nova's `BaseFilterHandler.get_filtered_objects`: each filter in order keeps the hosts that pass it,
- * compacting `list` in place; filters run once per request are skipped after the first instance;
- * filtering stops at the first filter that leaves no host. Returns the new length.
+ * compacting `list` in place; filters run once per request are skipped after the first instance, and
+ * a filter whose `preFilter` answers false is skipped for this decision; filtering stops at the first
+ * filter that leaves no host, whose name goes to `outcome` when given. Returns the new length.
  */
 export function filterHosts(
   filters: readonly HostFilter[],
   list: Int32Array,
   len: number,
   req: FilterRequest,
+  outcome?: FilterOutcome,
 ): number {
   for (const f of filters) {
     if (req.index > 0 && f.runOncePerRequest) continue;
-    if (!f.appliesTo(req)) continue;
+    if (!f.preFilter(req)) continue;
     len = f.filterAll ? f.filterAll(list, len, req) : keepPassing(f, list, len, req);
-    if (len === 0) break;
+    if (len === 0) {
+      if (outcome) outcome.lastEmptiedBy = f.name;
+      break;
+    }
   }
   return len;
 }

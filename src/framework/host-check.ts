@@ -2,8 +2,9 @@ import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
  * The filter chain evaluated on one host at a time, for strategies that sample hosts instead of
- * scanning them all. `prepare` runs each filter's per-instance setup; filters Nova runs once per
- * request keep what they prepared for the request's first instance, as they do in the scan.
+ * scanning them all. `preFilter` runs each filter's `preFilter` step for the decision and records its
+ * skip answer; filters Nova runs once per request keep the state (and the answer) of the request's
+ * first instance, as they do in the scan.
  */
 export class HostCheck {
   private readonly applies: Uint8Array;
@@ -12,15 +13,15 @@ export class HostCheck {
     this.applies = new Uint8Array(filters.length);
   }
 
-  prepare(req: FilterRequest): void {
+  preFilter(req: FilterRequest): void {
     const { filters, applies } = this;
     for (let i = 0; i < filters.length; i++) {
       if (req.index > 0 && filters[i].runOncePerRequest) continue;
-      applies[i] = filters[i].appliesTo(req) ? 1 : 0;
+      applies[i] = filters[i].preFilter(req) ? 1 : 0;
     }
   }
 
-  /** Does host `h` pass every filter that applies to the prepared instance? */
+  /** Does host `h` pass every filter that applies to the current decision (see `preFilter`)? */
   passes(h: number, req: FilterRequest): boolean {
     const { filters, applies } = this;
     for (let i = 0; i < filters.length; i++) {

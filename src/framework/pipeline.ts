@@ -2,7 +2,7 @@ import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
 import { NO_VALID_HOST } from '../scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
-import { filterHosts } from './filter-handler.ts';
+import { type FilterOutcome, filterHosts } from './filter-handler.ts';
 import { reusableFilterRequest } from './request.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
@@ -26,7 +26,15 @@ export interface HostSelection {
  * filters over the previous instance's list (every host, in cluster order, for the first), select,
  * and provision. An empty list is NoValidHost for that instance and the rest of the request.
  */
-export class FilterPipeline implements SchedulerDriver {
+export class FilterPipeline implements SchedulerDriver, FilterOutcome {
+  /**
+   * The filter that emptied the host list in the request last scheduled, or undefined when no
+   * filter did (hosts were left, the cluster has none, or the selection refused them). Once a
+   * filter empties the list, the rest of the request's instances are NoValidHost for the same
+   * cause, so it names the filter for each of them. Data only: the NoValidHost reason stays the
+   * constant one (see FilterOutcome).
+   */
+  lastEmptiedBy: string | undefined = undefined;
   private readonly list: Int32Array;
   private readonly req: FilterRequest;
 
@@ -47,13 +55,14 @@ export class FilterPipeline implements SchedulerDriver {
     for (let i = 0; i < len; i++) list[i] = i;
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
+    this.lastEmptiedBy = undefined;
     const n = spec.instanceIds.length;
     for (let k = 0; k < n; k++) {
       req.index = k;
       req.instanceId = spec.instanceIds[k];
       req.group.refresh(spec.group);
       ctx.countHostEvaluations(len);
-      if (len > 0) len = filterHosts(this.filters, list, len, req);
+      if (len > 0) len = filterHosts(this.filters, list, len, req, this);
       if (len === 0) {
         ctx.noValidHost(k, NO_VALID_HOST);
         continue;

@@ -22,15 +22,25 @@ export interface PluginInit<O = Readonly<Record<string, unknown>>> {
 }
 
 /**
- * A host filter, after Nova's BaseHostFilter: one predicate over one host. Kept allocation-free:
- * `appliesTo` runs once per instance (prepare per-request state there), `hostPasses` once per host.
+ * A host filter, after Nova's BaseHostFilter: one predicate over one host. Kept allocation-free.
+ *
+ * Each decision (one instance of a request) is two steps, as in Kubernetes' scheduling framework:
+ * `preFilter` once, then `hostPasses` (or `filterAll`) per candidate host. `preFilter` is where a
+ * filter computes its per-decision state (per-host verdicts, marked hosts, the request's group) and
+ * keeps it in its own closure until the next `preFilter`; it is deliberately a step with a side
+ * effect, not a query. Its answer is the skip answer: false means every host passes for this
+ * decision, so the handler skips the filter and calls no per-host method. Filters run once per
+ * request (`runOncePerRequest`) get no `preFilter` after the request's first instance.
  */
 export interface HostFilter {
   readonly name: string;
   /** Nova's `run_filter_once_per_request`: skipped for instance index > 0 of a request. */
   readonly runOncePerRequest: boolean;
-  /** False when the filter has nothing to check for this request (every host passes). */
-  appliesTo(req: FilterRequest): boolean;
+  /**
+   * Kubernetes' PreFilter: set up this decision's state; false = skip this filter for this decision
+   * (every host passes). Runs once per decision, never per host.
+   */
+  preFilter(req: FilterRequest): boolean;
   /** Nova's `host_passes`. May throw SchedulingError where Nova's filter would raise. */
   hostPasses(host: number, req: FilterRequest): boolean;
   /**
@@ -52,8 +62,12 @@ export interface HostWeigher {
   readonly maxval: number | undefined;
   /** Per-host multiplier: the aggregate-metadata override where set, else the config value. */
   readonly multipliers: Float64Array;
-  /** Optional per-instance preparation, called before `weigh` for the candidates. */
-  prepare?(req: FilterRequest): void;
+  /**
+   * Kubernetes' PreScore, the weigher's counterpart of `HostFilter.preFilter`: set up this
+   * decision's state, once, before `weigh` runs for the candidates. Not called when fewer than two
+   * hosts are left (nothing is weighed), nor for a weigher whose multiplier is 0 on every host.
+   */
+  preScore?(req: FilterRequest): void;
   weigh(host: number, req: FilterRequest): number;
 }
 

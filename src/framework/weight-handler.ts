@@ -21,7 +21,7 @@ export class WeightHandler {
     if (len <= 1) return;
     const raw = this.raw;
     for (const w of this.active) {
-      w.prepare?.(req);
+      w.preScore?.(req);
       const { minval, maxval, multipliers } = w;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;

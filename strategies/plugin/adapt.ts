@@ -76,7 +76,7 @@ export function filterDefinition(p: FilterPlugin, file: string): FilterDefinitio
       return {
         name: p.name,
         runOncePerRequest: p.runOncePerRequest ?? false,
-        appliesTo: () => true,
+        preFilter: () => true,
         hostPasses(host, req) {
           try {
             return passes(host, req);

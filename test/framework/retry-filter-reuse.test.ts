@@ -17,12 +17,12 @@ describe('RetryFilter with a reused retry array', () => {
     const req = request({ cluster, options: DEFAULT_FILTER_OPTIONS });
     const tried = [0, 2];
     req.retryHosts = tried;
-    expect(f.appliesTo(req)).toBe(true);
+    expect(f.preFilter(req)).toBe(true);
     expect([0, 1, 2].map((h) => f.hostPasses(h, req))).toEqual([false, true, false]);
     // The manager starts the next request: it empties the array and passes no retry record.
     tried.length = 0;
     req.retryHosts = undefined;
-    expect(f.appliesTo(req)).toBe(false);
+    expect(f.preFilter(req)).toBe(false);
     expect([0, 1, 2].map((h) => f.hostPasses(h, req))).toEqual([true, true, true]);
   });
 });

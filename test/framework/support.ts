@@ -138,7 +138,7 @@ function hostByHost(b: Bench, filters: HostFilter[], req: FilterRequest): string
   let hosts = Array.from({ length: b.cluster.hosts.size }, (_, i) => i);
   for (const f of filters) {
     if (req.index > 0 && f.runOncePerRequest) continue;
-    if (!f.appliesTo(req)) continue;
+    if (!f.preFilter(req)) continue;
     hosts = hosts.filter((h) => f.hostPasses(h, req));
     if (hosts.length === 0) break;
   }
@@ -148,7 +148,7 @@ function hostByHost(b: Bench, filters: HostFilter[], req: FilterRequest): string
 /** Raw values of one weigher, by host name, for every host (before clamping and normalising). */
 export function rawWeights(b: Bench, name: string, req: FilterRequest): Record<string, number> {
   const w = makeWeigher(b, name);
-  w.prepare?.(req);
+  w.preScore?.(req);
   const out: Record<string, number> = {};
   for (let h = 0; h < b.cluster.hosts.size; h++) out[b.cluster.hosts.names[h]] = w.weigh(h, req);
   return out;

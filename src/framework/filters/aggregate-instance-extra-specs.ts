@@ -18,7 +18,7 @@ export const aggregateInstanceExtraSpecsFilter = defineHostFilter({
     return {
       name: 'AggregateInstanceExtraSpecsFilter',
       runOncePerRequest: true,
-      appliesTo(req: FilterRequest): boolean {
+      preFilter(req: FilterRequest): boolean {
         const specs = req.spec.extraSpecs;
         if (!specs || specs.entries.length === 0) return false;
         current = cache.get(specs.key, (h) => {

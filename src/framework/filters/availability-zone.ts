@@ -25,7 +25,7 @@ export const availabilityZoneFilter = defineHostFilter({
     return {
       name: 'AvailabilityZoneFilter',
       runOncePerRequest: true,
-      appliesTo(req: FilterRequest): boolean {
+      preFilter(req: FilterRequest): boolean {
         const az = req.spec.availabilityZone;
         if (!az) return false;
         let pass = byZone.get(az);

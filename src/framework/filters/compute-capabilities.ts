@@ -25,7 +25,7 @@ export const computeCapabilitiesFilter = defineHostFilter({
     return {
       name: 'ComputeCapabilitiesFilter',
       runOncePerRequest: true,
-      appliesTo(req: FilterRequest): boolean {
+      preFilter(req: FilterRequest): boolean {
         const specs = req.spec.extraSpecs;
         if (!specs || specs.entries.length === 0) return false;
         const passes = (h: number) => satisfiesExtraSpecs(t, h, specs);

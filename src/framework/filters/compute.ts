@@ -9,7 +9,7 @@ export const computeFilter = defineHostFilter({
     return {
       name: 'ComputeFilter',
       runOncePerRequest: true,
-      appliesTo: () => !allActive,
+      preFilter: () => !allActive,
       hostPasses: (h) => serviceEnabled[h] === 1 && serviceUp[h] === 1,
     };
   },

@@ -10,7 +10,7 @@ export const coreFilter = defineHostFilter({
     return {
       name: 'CoreFilter',
       runOncePerRequest: false,
-      appliesTo: () => true,
+      preFilter: () => true,
       hostPasses: (h, req: FilterRequest) => cpuFits(t, h, req.spec.flavor.vcpus),
       // Written out here rather than shared with the other resource filters, so V8 specialises the
       // loop to this one predicate instead of calling through a polymorphic site per host.

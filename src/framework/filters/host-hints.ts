@@ -11,7 +11,7 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
   return {
     name,
     runOncePerRequest: true,
-    appliesTo(req: FilterRequest): boolean {
+    preFilter(req: FilterRequest): boolean {
       for (const h of marked) marks[h] = 0;
       marked = [];
       const ids = req.spec[hint];

@@ -11,7 +11,7 @@ export const ioOpsFilter = defineHostFilter({
     return {
       name: 'IoOpsFilter',
       runOncePerRequest: false,
-      appliesTo: () => true,
+      preFilter: () => true,
       hostPasses: (h) => numIoOps[h] < max,
     };
   },

@@ -11,7 +11,7 @@ export const numInstancesFilter = defineHostFilter({
     return {
       name: 'NumInstancesFilter',
       runOncePerRequest: false,
-      appliesTo: () => true,
+      preFilter: () => true,
       hostPasses: (h) => numInstances[h] < max,
     };
   },

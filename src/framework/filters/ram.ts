@@ -10,7 +10,7 @@ export const ramFilter = defineHostFilter({
     return {
       name: 'RamFilter',
       runOncePerRequest: false,
-      appliesTo: () => true,
+      preFilter: () => true,
       hostPasses: (h, req: FilterRequest) => ramFits(t, h, req.spec.flavor.memoryMb),
       // Written out here rather than shared with the other resource filters, so V8 specialises the
       // loop to this one predicate instead of calling through a polymorphic site per host.

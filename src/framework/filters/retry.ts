@@ -12,7 +12,7 @@ export const retryFilter = defineHostFilter({
     return {
       name: 'RetryFilter',
       runOncePerRequest: false,
-      appliesTo(req: FilterRequest): boolean {
+      preFilter(req: FilterRequest): boolean {
         for (const h of marked) tried[h] = 0;
         marked.length = 0;
         const hosts = req.retryHosts;

@@ -8,7 +8,7 @@ export const serverGroupAffinityFilter = defineHostFilter({
     return {
       name: 'ServerGroupAffinityFilter',
       runOncePerRequest: false,
-      appliesTo: (req: FilterRequest) => req.group.group?.policy === 'affinity' && req.group.liveMembers > 0,
+      preFilter: (req: FilterRequest) => req.group.group?.policy === 'affinity' && req.group.liveMembers > 0,
       hostPasses: (h, req: FilterRequest) => req.group.count(h) > 0,
     };
   },

@@ -8,7 +8,7 @@ export const serverGroupAntiAffinityFilter = defineHostFilter({
     return {
       name: 'ServerGroupAntiAffinityFilter',
       runOncePerRequest: false,
-      appliesTo: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
+      preFilter: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
       // Nova's max_server_per_host rule defaults to 1.
       hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
     };
