@@ -29,7 +29,13 @@ export function halfFullCluster(hosts: number): ClusterState {
   const groups = GROUP_POLICIES.map((p) => cluster.groups.intern(p, p));
   let used = 0;
   for (let i = 0; used < total / 2 && i < hosts * 100; i++) {
-    const f = { vcpus: 1 << rng.int(4), memoryMb: 1024 << rng.int(5), diskGb: 10 << rng.int(4) };
+    const f = {
+      vcpus: 1 << rng.int(4),
+      memoryMb: 1024 << rng.int(5),
+      diskGb: 10 << rng.int(4),
+      gpus: 0,
+      gpuMilli: 0,
+    };
     const h = rng.int(t.size);
     const group = i % 50 === 0 ? groups[(i / 50) % groups.length] : undefined;
     if (cluster.claim(h, `i${i}`, f, group) >= 0) used += f.memoryMb;
@@ -47,7 +53,7 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
   const spec: RequestSpec = {
     requestId: 'bench',
     instanceIds: ['bench'],
-    flavor: { vcpus: 2, memoryMb: 4096, diskGb: 40 },
+    flavor: { vcpus: 2, memoryMb: 4096, diskGb: 40, gpus: 0, gpuMilli: 0 },
     time: 0,
     availabilityZone: 'az1',
     group: cluster.groups.get(policy),
@@ -58,6 +64,7 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
         ['capabilities:cpu_arch', 's== x86_64'],
       ],
     },
+    gpuSpec: undefined,
     sameHost: ['i1', 'i2'],
     differentHost: ['i3', 'i4'],
   };
