@@ -164,6 +164,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     try {
       for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
+      for (const o of this.observers) o.rowsEnd?.();
       while (this.departures.size > 0) this.advance(this.departures.peekDue());
       this.manager.verifyHostTable();
       this.result.endTime = Math.max(this.lastTime, 0);

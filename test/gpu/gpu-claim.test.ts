@@ -135,12 +135,12 @@ describe('provision(index, host, gpu)', () => {
     sameHost: undefined,
     differentHost: undefined,
   });
-  const run = (gpuChoice: number | undefined, f: Flavor) => {
+  const run = (gpuChoice: number | undefined) => {
     const c = gpuState();
     const results: boolean[] = [];
     const driver: SchedulerDriver = {
       name: 'named-gpu',
-      scheduleRunInstance(ctx: DriverContext, s: RequestSpec) {
+      scheduleRunInstance(ctx: DriverContext) {
         results.push(ctx.provision(0, 0, gpuChoice));
       },
     };
@@ -155,14 +155,14 @@ describe('provision(index, host, gpu)', () => {
   };
 
   it('the named GPU is the one the claim takes', () => {
-    const { c, m, results } = run(3, share(250));
+    const { c, m, results } = run(3);
     m.runInstance({ time: 0 }, spec('a', share(250)));
     expect(results).toEqual([true]);
     expect(free(c)).toEqual([1000, 1000, 1000, 750]);
   });
 
   it('a GPU the host does not have is a contract error naming the strategy', () => {
-    const { m } = run(7, share(250));
+    const { m } = run(7);
     expect(() => m.runInstance({ time: 0 }, spec('a', share(250)))).toThrow(
       'strategy "named-gpu" named GPU 7 of host "g0", which has 4 GPU(s) (0 to 3)',
     );
