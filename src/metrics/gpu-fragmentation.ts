@@ -3,7 +3,7 @@
 // section 3), enough for gpu-core's reports and tests.
 
 import type { HostTable } from '../cluster/host-table.ts';
-import { cpuFits, diskFits, ramFits } from '../cluster/usage.ts';
+import { cpuFits, ramFits } from '../cluster/usage.ts';
 import { GPU_MILLI } from '../common/limits.ts';
 import type { Flavor } from '../model/flavor.ts';
 
@@ -43,7 +43,7 @@ export function taskDistribution(flavors: Iterable<{ flavor: Flavor; count: numb
 /**
  * FGD's expected GPU fragmentation of host h, in thousandths of a GPU, under the distribution:
  * Σ_m weight_m · F_h(m), where F_h(m) is all of the host's free GPU share when task m cannot run
- * there (CPU, RAM or GPUs short), 0 for a task without GPUs that can, and otherwise the free share
+ * there (vCPUs, RAM or GPUs short; FGD's task types carry no disk), 0 for a task without GPUs that can, and otherwise the free share
  * of the GPUs that could not serve m (free below m's per-GPU share).
  */
 export function hostGpuFragmentation(t: HostTable, h: number, tasks: TaskDistribution): number {
@@ -56,7 +56,7 @@ export function hostGpuFragmentation(t: HostTable, h: number, tasks: TaskDistrib
   for (let m = 0; m < tasks.size; m++) {
     const gpus = tasks.gpus[m];
     const milli = tasks.gpuMilli[m];
-    const fitsElse = cpuFits(t, h, tasks.vcpus[m]) && ramFits(t, h, tasks.memoryMb[m]) && diskFits(t, h, 0);
+    const fitsElse = cpuFits(t, h, tasks.vcpus[m]) && ramFits(t, h, tasks.memoryMb[m]);
     let f: number;
     if (!fitsElse) f = total;
     else if (gpus === 0) f = 0;
