@@ -15,11 +15,13 @@ import { DEFAULT_GENERATOR_OPTIONS, generateCluster } from '../src/trace/generat
  * of mixed flavors claimed on random hosts until about half the RAM is used, so free values differ
  * from host to host as they do mid-replay; every 50th instance is in a server group of each policy.
  */
-export function halfFullCluster(hosts: number): ClusterState {
+export function halfFullCluster(hosts: number, gpusPerHost = 0): ClusterState {
   const file = generateCluster({ ...DEFAULT_GENERATOR_OPTIONS, hosts, seed: 7 }) as {
-    hosts: { enabled?: boolean }[];
+    hosts: { enabled?: boolean; gpus?: number }[];
   };
   file.hosts[file.hosts.length - 1].enabled = false;
+  // With GPUs, every 4th instance also takes a GPU share or whole GPUs (GpuFilter's bench).
+  if (gpusPerHost > 0) for (const h of file.hosts) h.gpus = gpusPerHost;
   const spec = clusterFromObject(file, 'bench');
   const cluster = new ClusterState(spec);
   const rng = new SeededRng(11);
@@ -29,7 +31,15 @@ export function halfFullCluster(hosts: number): ClusterState {
   const groups = GROUP_POLICIES.map((p) => cluster.groups.intern(p, p));
   let used = 0;
   for (let i = 0; used < total / 2 && i < hosts * 100; i++) {
-    const f = { vcpus: 1 << rng.int(4), memoryMb: 1024 << rng.int(5), diskGb: 10 << rng.int(4) };
+    const f = {
+      vcpus: 1 << rng.int(4),
+      memoryMb: 1024 << rng.int(5),
+      diskGb: 10 << rng.int(4),
+      gpus: gpusPerHost > 0 && i % 4 === 0 ? 1 + rng.int(2) : 0,
+      gpuMilli: 0,
+    };
+    if (f.gpus === 1) f.gpuMilli = 100 * (1 + rng.int(10));
+    if (f.gpus === 2) f.gpuMilli = 1000;
     const h = rng.int(t.size);
     const group = i % 50 === 0 ? groups[(i / 50) % groups.length] : undefined;
     if (cluster.claim(h, `i${i}`, f, group) >= 0) used += f.memoryMb;
@@ -47,7 +57,7 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
   const spec: RequestSpec = {
     requestId: 'bench',
     instanceIds: ['bench'],
-    flavor: { vcpus: 2, memoryMb: 4096, diskGb: 40 },
+    flavor: { vcpus: 2, memoryMb: 4096, diskGb: 40, gpus: 0, gpuMilli: 0 },
     time: 0,
     availabilityZone: 'az1',
     group: cluster.groups.get(policy),
@@ -58,6 +68,7 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
         ['capabilities:cpu_arch', 's== x86_64'],
       ],
     },
+    gpuSpec: undefined,
     sameHost: ['i1', 'i2'],
     differentHost: ['i3', 'i4'],
   };

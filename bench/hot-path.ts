@@ -63,9 +63,14 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
       weighers: [...BUILTIN_PLUGINS.weighers.keys()],
       num_instances_weight_multiplier: 1,
     };
+    // GpuFilter on its own half-full cluster with 8 GPUs per host, for a 0.5-GPU share.
+    const gpuCluster = halfFullCluster(n, 8);
+    const gpuReq = benchRequest(gpuCluster);
+    gpuReq.spec = { ...gpuReq.spec, flavor: { ...gpuReq.spec.flavor, gpus: 1, gpuMilli: 500 } };
     for (const [name, make] of BUILTIN_PLUGINS.filters) {
-      const f = make.create({ cluster, options: everything });
-      const r = name === 'ServerGroupAffinityFilter' ? benchRequest(cluster, 'affinity') : req;
+      const gpu = name === 'GpuFilter';
+      const f = make.create({ cluster: gpu ? gpuCluster : cluster, options: everything });
+      const r = gpu ? gpuReq : name === 'ServerGroupAffinityFilter' ? benchRequest(cluster, 'affinity') : req;
       bench.add(`filter ${name}`, () => {
         list.set(all);
         filterHosts([f], list, n, r);

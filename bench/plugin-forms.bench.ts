@@ -27,11 +27,12 @@ export async function run(): Promise<void> {
   const spec: RequestSpec = {
     requestId: 'r',
     instanceIds: ['r'],
-    flavor: { vcpus: 4, memoryMb: 8192, diskGb: 40 },
+    flavor: { vcpus: 4, memoryMb: 8192, diskGb: 40, gpus: 0, gpuMilli: 0 },
     time: 0,
     availabilityZone: undefined,
     group: undefined,
     extraSpecs: undefined,
+    gpuSpec: undefined,
     sameHost: undefined,
     differentHost: undefined,
   };

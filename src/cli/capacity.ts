@@ -139,6 +139,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
           cluster: flags.cluster,
           totalHosts: cluster.hosts.length,
           target: flags.target,
+          gpusOfPrefix: gpusOfPrefix(cluster),
         },
         results,
       );
@@ -204,8 +205,22 @@ function poolProbe(
       noValidHostRate: p.no_valid_host_rate,
       noValidHost: p.no_valid_host,
       instances: p.instances,
+      ...(o.cluster.hosts.some((h) => h.gpus > 0)
+        ? {
+            gpus: o.cluster.hosts.slice(0, hosts).reduce((n, h) => n + h.gpus, 0),
+            gpuAllocationRate: result.report.quality.gpu?.allocation_rate ?? null,
+          }
+        : {}),
     };
   };
+}
+
+/** GPUs of the first n hosts for n = 0..hosts (a probe is a prefix); undefined without GPUs. */
+function gpusOfPrefix(cluster: ClusterSpec): number[] | undefined {
+  if (!cluster.hosts.some((h) => h.gpus > 0)) return undefined;
+  const out = [0];
+  for (const h of cluster.hosts) out.push(out[out.length - 1] + h.gpus);
+  return out;
 }
 
 const pct = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(2)}%`);

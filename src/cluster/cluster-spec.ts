@@ -21,6 +21,10 @@ export interface HostSpec {
   readonly traits: Readonly<Record<string, unknown>>;
   readonly enabled: boolean;
   readonly up: boolean;
+  /** GPUs on the host (0..64). */
+  readonly gpus: number;
+  /** The GPU model ('' when not given), matched by a request's `gpu_spec`. */
+  readonly gpuModel: string;
 }
 
 export interface AllocationRatios {
@@ -186,5 +190,7 @@ function toHostSpec(
     traits,
     enabled: h.enabled,
     up: h.up,
+    gpus: h.gpus,
+    gpuModel: h.gpu_model,
   };
 }

@@ -1,15 +1,18 @@
 import { ContractError } from '../common/errors.ts';
+import { GPU_MILLI } from '../common/limits.ts';
 import type { Flavor } from '../model/flavor.ts';
 import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
 import { InstanceTable } from './instance-table.ts';
 import {
+  chooseGpus,
   consume,
   consumeFromRequest,
   finishBuilds,
   flavorFits,
   giveBack,
+  NO_GPU_FIT,
   type UsageArrays,
 } from './usage.ts';
 
@@ -28,7 +31,7 @@ export class ClusterState {
    * copy, so a driver that wrote the table cannot make a claim over-commit. A true private field:
    * no driver can reach it.
    */
-  readonly #own: Pick<HostTable, CheckedField | 'size'> & UsageArrays;
+  readonly #own: Pick<HostTable, CheckedField | 'size' | 'gpuCount'> & UsageArrays;
 
   constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
     this.hosts = new HostTable(spec, ratioOverrides);
@@ -39,6 +42,10 @@ export class ClusterState {
       freeDiskMb: t.freeDiskMb.slice(),
       vcpusUsed: t.vcpusUsed.slice(),
       numInstances: t.numInstances.slice(),
+      gpuFreeMilli: t.gpuFreeMilli.slice(),
+      gpuFreeMilliTotal: t.gpuFreeMilliTotal.slice(),
+      gpuStart: t.gpuStart.slice(),
+      gpuCount: t.gpuCount.slice(),
       totalUsableRamMb: t.totalUsableRamMb.slice(),
       totalUsableDiskGb: t.totalUsableDiskGb.slice(),
       vcpusTotal: t.vcpusTotal.slice(),
@@ -59,7 +66,9 @@ export class ClusterState {
   /**
    * The compute node's claim: if the flavor fits, consume it on the host (Nova's
    * consume_from_request) and record the live instance (`request`: the multi-instance request it
-   * belongs to, '' for none). Returns the slot, or -1 when the claim fails.
+   * belongs to, '' for none). The GPUs are chosen here (usage.ts chooseGpus); `gpu` names the
+   * host's GPU (local index) for a GPU share and is ignored otherwise: not a GPU of the host is a
+   * ContractError, a GPU without room a failed claim. Returns the slot, or -1 when the claim fails.
    */
   claim(
     h: number,
@@ -68,9 +77,16 @@ export class ClusterState {
     group: ServerGroup | undefined,
     request = '',
     requestCount = 1,
+    gpu?: number,
   ): number {
     const t = this.hosts;
     const o = this.#own;
+    const share = f.gpus > 0 && f.gpuMilli < GPU_MILLI;
+    if (share && gpu !== undefined && (gpu >>> 0 !== gpu || gpu >= t.gpuCount[h])) {
+      throw new ContractError(
+        `named GPU ${gpu} of host "${t.names[h]}", which has ${t.gpuCount[h]} GPU(s) (0 to ${t.gpuCount[h] - 1})`,
+      );
+    }
     // O(1): the fields this claim reads, on this host only. Equal means the fit below is the one
     // the compute node's own counts give.
     if (
@@ -88,29 +104,27 @@ export class ClusterState {
       const changed = this.changedField(h);
       if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
     }
+    if (f.gpus > 0) {
+      const changed = this.changedGpu(h);
+      if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
+    }
     if (!flavorFits(t, h, f)) return -1;
-    consumeFromRequest(t, h, f);
-    consume(o, h, f);
+    const mask = f.gpus === 0 ? 0n : chooseGpus(o, h, f, share && gpu !== undefined ? gpu : -1);
+    if (mask === NO_GPU_FIT) return -1;
+    consumeFromRequest(t, h, f, mask);
+    consume(o, h, f, mask);
     if (group) this.groups.addMember(group, h);
-    return this.instances.add(
-      id,
-      h,
-      f.vcpus,
-      f.memoryMb,
-      f.diskGb,
-      group ? group.id : -1,
-      request,
-      requestCount,
-    );
+    return this.instances.add(id, h, f, mask, group ? group.id : -1, request, requestCount);
   }
 
   /** Delete a live instance and give its resources back. */
   release(slot: number): void {
     const inst = this.instances;
     const h = inst.host[slot];
-    const f: Flavor = { vcpus: inst.vcpus[slot], memoryMb: inst.memoryMb[slot], diskGb: inst.diskGb[slot] };
-    giveBack(this.hosts, h, f);
-    giveBack(this.#own, h, f);
+    const f = inst.flavorOf(slot);
+    const mask = inst.gpuMask[slot];
+    giveBack(this.hosts, h, f, mask);
+    giveBack(this.#own, h, f, mask);
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);
@@ -127,8 +141,29 @@ export class ClusterState {
    */
   findTableChange(): string | undefined {
     for (let h = 0; h < this.hosts.size; h++) {
-      const changed = this.changedField(h);
+      const changed = this.changedField(h) ?? this.changedGpu(h);
       if (changed !== undefined) return `changed the host table: ${changed}`;
+    }
+    return undefined;
+  }
+
+  /** A GPU field of host `h` that differs from the compute node's copy (its GPUs only: O(64)). */
+  private changedGpu(h: number): string | undefined {
+    const t = this.hosts;
+    const o = this.#own;
+    const where = `of host "${t.names[h]}"`;
+    const tail = '(strategies may only read ctx.cluster.hosts)';
+    if (
+      t.gpuCount[h] !== o.gpuCount[h] ||
+      t.gpuStart[h] !== o.gpuStart[h] ||
+      t.gpuStart[h + 1] !== o.gpuStart[h + 1]
+    )
+      return `gpuCount/gpuStart ${where} changed ${tail}`;
+    if (t.gpuFreeMilliTotal[h] !== o.gpuFreeMilliTotal[h])
+      return `gpuFreeMilliTotal ${where} is ${t.gpuFreeMilliTotal[h]}, but the compute node's claims leave ${o.gpuFreeMilliTotal[h]} ${tail}`;
+    for (let g = o.gpuStart[h]; g < o.gpuStart[h + 1]; g++) {
+      if (t.gpuFreeMilli[g] !== o.gpuFreeMilli[g])
+        return `gpuFreeMilli of GPU ${g - o.gpuStart[h]} ${where} is ${t.gpuFreeMilli[g]}, but the compute node's claims leave ${o.gpuFreeMilli[g]} ${tail}`;
     }
     return undefined;
   }

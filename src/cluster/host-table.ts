@@ -1,3 +1,4 @@
+import { GPU_MILLI } from '../common/limits.ts';
 import type { Aggregate, AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 
 /**
@@ -22,6 +23,13 @@ export class HostTable {
   readonly serviceUp: Uint8Array;
   readonly aggregates: readonly (readonly Aggregate[])[];
   readonly traits: readonly Readonly<Record<string, unknown>>[];
+  /** GPUs per host; host h's GPUs are entries gpuStart[h] .. gpuStart[h+1]-1 of the per-GPU arrays. */
+  readonly gpuCount: Int32Array;
+  readonly gpuStart: Int32Array;
+  /** GPU model per host ('' when not given). */
+  readonly gpuModel: readonly string[];
+  /** Does any host have a GPU? (GpuFilter joins the default filters, GPU metrics the report.) */
+  readonly hasGpus: boolean;
   // Usage, changed by claims and releases only (ClusterState, with the arithmetic of usage.ts).
   readonly freeRamMb: Float64Array;
   readonly freeDiskMb: Float64Array;
@@ -29,6 +37,10 @@ export class HostTable {
   readonly numInstances: Int32Array;
   /** Builds in flight; see docs/nova-semantics.md. */
   readonly numIoOps: Int32Array;
+  /** Free share per GPU, thousandths (1000 idle, 0 full). */
+  readonly gpuFreeMilli: Int32Array;
+  /** Per host: the sum of its GPUs' free shares. */
+  readonly gpuFreeMilliTotal: Int32Array;
 
   private readonly byName: Map<string, number>;
 
@@ -54,6 +66,20 @@ export class HostTable {
     this.numIoOps = new Int32Array(n);
     this.aggregates = spec.hosts.map((h) => h.aggregates);
     this.traits = spec.hosts.map((h) => h.traits);
+    this.gpuCount = new Int32Array(n);
+    this.gpuStart = new Int32Array(n + 1);
+    this.gpuModel = spec.hosts.map((h) => h.gpuModel);
+    let gpus = 0;
+    spec.hosts.forEach((h, i) => {
+      this.gpuCount[i] = h.gpus;
+      this.gpuStart[i] = gpus;
+      gpus += h.gpus;
+    });
+    this.gpuStart[n] = gpus;
+    this.hasGpus = gpus > 0;
+    this.gpuFreeMilli = new Int32Array(gpus).fill(GPU_MILLI);
+    this.gpuFreeMilliTotal = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.gpuFreeMilliTotal[i] = GPU_MILLI * this.gpuCount[i];
     const ratios = { ...spec.allocationRatios, ...ratioOverrides };
     spec.hosts.forEach((h, i) => {
       this.vcpusTotal[i] = h.vcpus;

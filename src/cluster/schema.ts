@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { allocationRatio, size } from '../common/bounds.ts';
-import { MAX_HOSTS } from '../common/limits.ts';
+import { MAX_GPUS, MAX_HOSTS } from '../common/limits.ts';
 
 const count = size();
 const ratio = allocationRatio();
@@ -22,6 +22,18 @@ const hostFields = {
   traits: z.record(z.string(), z.json()).default({}),
   enabled: z.boolean().default(true),
   up: z.boolean().default(true),
+  gpus: z
+    .int({ error: `expected an integer from 0 to ${MAX_GPUS}` })
+    .min(0, { error: `expected an integer from 0 to ${MAX_GPUS}` })
+    .max(MAX_GPUS, { error: `expected an integer from 0 to ${MAX_GPUS} (GPUs per host)` })
+    .default(0),
+  // Matched against a trace's `gpu_spec`, whose models are separated by `|` and trimmed.
+  gpu_model: z
+    .string()
+    .refine((m) => !m.includes('|') && m.trim() === m, {
+      error: 'a GPU model has no "|" and no leading or trailing spaces (gpu_spec separates models by "|")',
+    })
+    .default(''),
 };
 
 const host = z.strictObject({ name: z.string().min(1), ...hostFields });

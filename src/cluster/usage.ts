@@ -1,3 +1,4 @@
+import { GPU_MILLI } from '../common/limits.ts';
 import type { Flavor } from '../model/flavor.ts';
 import type { HostTable } from './host-table.ts';
 
@@ -8,7 +9,19 @@ import type { HostTable } from './host-table.ts';
 // it bit for bit; callers must not re-derive it.
 
 /** The usage fields a claim changes (and the compute node's own copy of them keeps). */
-export type UsageArrays = Pick<HostTable, 'freeRamMb' | 'freeDiskMb' | 'vcpusUsed' | 'numInstances'>;
+export type UsageArrays = Pick<
+  HostTable,
+  | 'freeRamMb'
+  | 'freeDiskMb'
+  | 'vcpusUsed'
+  | 'numInstances'
+  | 'gpuFreeMilli'
+  | 'gpuFreeMilliTotal'
+  | 'gpuStart'
+>;
+
+/** chooseGpus' answer when the GPUs do not fit. */
+export const NO_GPU_FIT = -1n;
 
 /** RAM limit, MB: total × ram_allocation_ratio. */
 export function ramLimitMb(t: HostTable, h: number): number {
@@ -73,30 +86,108 @@ export function diskFits(t: HostTable, h: number, requestedGb: number): boolean 
   return limit - used >= requested;
 }
 
-/** Does the flavor fit on host `h` now (all three resources)? */
-export function flavorFits(t: HostTable, h: number, f: Flavor): boolean {
-  return ramFits(t, h, f.memoryMb) && cpuFits(t, h, f.vcpus) && diskFits(t, h, f.diskGb);
+/**
+ * GPUs: `gpus` whole GPUs (gpuMilli 1000) need that many idle GPUs on the host; a share
+ * (gpus 1, gpuMilli below 1000) needs one GPU with at least that much free. No GPUs always fit.
+ */
+export function gpuFits(t: HostTable, h: number, gpus: number, gpuMilli: number): boolean {
+  if (gpus === 0) return true;
+  const n = t.gpuCount[h];
+  if (n < gpus || t.gpuFreeMilliTotal[h] < gpus * gpuMilli) return false;
+  const free = t.gpuFreeMilli;
+  const end = t.gpuStart[h] + n;
+  if (gpuMilli >= GPU_MILLI) {
+    let idle = 0;
+    for (let g = t.gpuStart[h]; g < end; g++) if (free[g] >= GPU_MILLI && ++idle >= gpus) return true;
+    return false;
+  }
+  for (let g = t.gpuStart[h]; g < end; g++) if (free[g] >= gpuMilli) return true;
+  return false;
 }
 
-/** Take a flavor's resources on host `h`. */
-export function consume(u: UsageArrays, h: number, f: Flavor): void {
+/** Does the flavor fit on host `h` now (RAM, vCPUs, disk and GPUs)? */
+export function flavorFits(t: HostTable, h: number, f: Flavor): boolean {
+  return (
+    ramFits(t, h, f.memoryMb) &&
+    cpuFits(t, h, f.vcpus) &&
+    diskFits(t, h, f.diskGb) &&
+    (f.gpus === 0 || gpuFits(t, h, f.gpus, f.gpuMilli))
+  );
+}
+
+/**
+ * The GPUs a claim of `f` takes on host `h`, as a mask of local GPU indices (bit i: the host's GPU
+ * i): whole GPUs are the lowest-indexed idle ones; a share goes on the GPU with the least free share
+ * that still fits (ties: the lowest index), or on GPU `named` when given (a local index the caller
+ * has checked). 0n for a flavor without GPUs; NO_GPU_FIT when they do not fit.
+ */
+export function chooseGpus(
+  t: UsageArrays & Pick<HostTable, 'gpuCount'>,
+  h: number,
+  f: Flavor,
+  named = -1,
+): bigint {
+  if (f.gpus === 0) return 0n;
+  const start = t.gpuStart[h];
+  const n = t.gpuCount[h];
+  const free = t.gpuFreeMilli;
+  const milli = f.gpuMilli;
+  if (milli >= GPU_MILLI) {
+    let mask = 0n;
+    let taken = 0;
+    for (let i = 0; i < n && taken < f.gpus; i++) {
+      if (free[start + i] >= GPU_MILLI) {
+        mask |= 1n << BigInt(i);
+        taken++;
+      }
+    }
+    return taken === f.gpus ? mask : NO_GPU_FIT;
+  }
+  if (named >= 0) return free[start + named] >= milli ? 1n << BigInt(named) : NO_GPU_FIT;
+  let best = -1;
+  for (let i = 0; i < n; i++) {
+    const left = free[start + i];
+    if (left >= milli && (best < 0 || left < free[start + best])) best = i;
+  }
+  return best < 0 ? NO_GPU_FIT : 1n << BigInt(best);
+}
+
+/** Add `delta` thousandths to each GPU of host `h` in `mask`. */
+function addGpuShare(u: UsageArrays, h: number, mask: bigint, delta: number): void {
+  const start = u.gpuStart[h];
+  // Two 32-bit halves: number bit tests, no BigInt per GPU.
+  const halves = [Number(mask & 0xffff_ffffn), Number(mask >> 32n)];
+  for (let half = 0; half < 2; half++) {
+    let bits = halves[half];
+    for (let i = 0; bits !== 0; i++, bits >>>= 1) {
+      if ((bits & 1) === 0) continue;
+      u.gpuFreeMilli[start + 32 * half + i] += delta;
+      u.gpuFreeMilliTotal[h] += delta;
+    }
+  }
+}
+
+/** Take a flavor's resources on host `h`; `gpuMask` the GPUs chooseGpus picked (0n for none). */
+export function consume(u: UsageArrays, h: number, f: Flavor, gpuMask = 0n): void {
   u.freeRamMb[h] -= f.memoryMb;
   u.freeDiskMb[h] -= f.diskGb * 1024;
   u.vcpusUsed[h] += f.vcpus;
   u.numInstances[h] += 1;
+  if (gpuMask !== 0n) addGpuShare(u, h, gpuMask, -f.gpuMilli);
 }
 
-/** Give a flavor's resources back on host `h` (the instance left). */
-export function giveBack(u: UsageArrays, h: number, f: Flavor): void {
+/** Give a flavor's resources back on host `h` (the instance left), with the GPUs it held. */
+export function giveBack(u: UsageArrays, h: number, f: Flavor, gpuMask = 0n): void {
   u.freeRamMb[h] += f.memoryMb;
   u.freeDiskMb[h] += f.diskGb * 1024;
   u.vcpusUsed[h] -= f.vcpus;
   u.numInstances[h] -= 1;
+  if (gpuMask !== 0n) addGpuShare(u, h, gpuMask, f.gpuMilli);
 }
 
 /** Nova's `consume_from_request` on a HostState: the flavor's resources and one build in flight. */
-export function consumeFromRequest(t: HostTable, h: number, f: Flavor): void {
-  consume(t, h, f);
+export function consumeFromRequest(t: HostTable, h: number, f: Flavor, gpuMask = 0n): void {
+  consume(t, h, f, gpuMask);
   t.numIoOps[h] += 1;
 }
 

@@ -18,6 +18,12 @@ export const MAX_ATTEMPTS = 1000;
 /** Hosts in a cluster, over `hosts` and every group's `count` together. */
 export const MAX_HOSTS = 1_000_000;
 
+/** GPUs of one host (cluster `gpus`) and of one instance (trace `gpus`): the instance table keeps a 64-bit mask. */
+export const MAX_GPUS = 64;
+
+/** One GPU in thousandths: trace `gpu_milli` is a share of each GPU, 1..1000. */
+export const GPU_MILLI = 1000;
+
 /** Instances of one trace row (`count`). */
 export const MAX_ROW_COUNT = 1_000_000;
 

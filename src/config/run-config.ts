@@ -4,6 +4,7 @@ import { allocationRatio } from '../common/bounds.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import { MAX_ATTEMPTS } from '../common/limits.ts';
 import { formatPath, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
+import { withGpuFilter } from '../framework/options.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 
 /** Run options every strategy shares; the rest of a config file belongs to the strategy. */
@@ -47,6 +48,8 @@ export function loadRunConfig(
   seed?: number,
   /** Keys of `sets` that came from `--sweep`, so their errors name that flag. */
   sweepKeys: ReadonlySet<string> = new Set(),
+  /** The cluster has GPUs: a default `filters` list (one the user did not set) gets GpuFilter. */
+  clusterHasGpus = false,
 ): RunConfig {
   const flagOf = (key: string) => (sweepKeys.has(key) ? '--sweep' : '--set');
   const file: StructuredFile | undefined = configPath ? readStructuredFile(configPath) : undefined;
@@ -65,6 +68,11 @@ export function loadRunConfig(
   const common: Record<string, unknown> = Object.create(null);
   const own: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(merged)) (COMMON_KEYS.has(k) ? common : own)[k] = v;
+  if (clusterHasGpus && !Object.hasOwn(own, 'filters')) {
+    const defaults = strategy.optionsSchema.safeParse({});
+    const d = defaults.success ? (defaults.data as Record<string, unknown>).filters : undefined;
+    if (Array.isArray(d) && d.every((x) => typeof x === 'string')) own.filters = withGpuFilter(d);
+  }
 
   const fail = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): never => {
     const path = [...prefix, ...issue.path];

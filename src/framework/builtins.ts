@@ -5,6 +5,7 @@ import { computeFilter } from './filters/compute.ts';
 import { computeCapabilitiesFilter } from './filters/compute-capabilities.ts';
 import { coreFilter } from './filters/core.ts';
 import { diskFilter } from './filters/disk.ts';
+import { gpuFilter } from './filters/gpu.ts';
 import { differentHostFilter, sameHostFilter } from './filters/host-hints.ts';
 import { ioOpsFilter } from './filters/io-ops.ts';
 import { numInstancesFilter } from './filters/num-instances.ts';
@@ -29,6 +30,7 @@ export const BUILTIN_FILTERS: readonly FilterDefinition[] = [
   ramFilter,
   coreFilter,
   diskFilter,
+  gpuFilter,
   aggregateInstanceExtraSpecsFilter,
   computeCapabilitiesFilter,
   serverGroupAffinityFilter,

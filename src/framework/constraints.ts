@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import { buildFilters } from './build.ts';
 import { BUILTIN_PLUGINS, type BuiltinFilterOptions } from './builtins.ts';
-import { filterPluginOptions, filtersOption } from './options.ts';
+import { filterPluginOptions, filtersOption, withGpuFilter } from './options.ts';
 import type { HostFilter, PluginSet } from './types.ts';
 
 /** The classic resource filters: a baseline places an instance only where its flavor fits. */
@@ -34,12 +34,15 @@ export function constraintOptionsSchema(plugins: PluginSet): z.ZodType<Constrain
 
 /**
  * The constraint filters of a baseline, built for one replay, by name from `plugins` (a framework
- * strategy passes its catalog's; a plugin's own full strategy gets the built-in filters).
+ * strategy passes its catalog's; a plugin's own full strategy gets the built-in filters). On a
+ * cluster with GPUs GpuFilter is one of them even when `filters` leaves it out: a baseline places
+ * only where the flavor fits, GPUs included, as it does for the resource filters.
  */
 export function constraintFilters(
   cluster: ClusterState,
   options: ConstraintOptions,
   plugins: PluginSet = BUILTIN_PLUGINS,
 ): HostFilter[] {
-  return buildFilters(options.filters, cluster, options, plugins);
+  const names = cluster.hosts.hasGpus ? withGpuFilter(options.filters) : options.filters;
+  return buildFilters(names, cluster, options, plugins);
 }

@@ -15,6 +15,19 @@ export const DEFAULT_FILTERS = [
   'ServerGroupAffinityFilter',
 ] as const;
 
+/** The filter that joins the default list on a cluster with GPUs (after the resource filters). */
+export const GPU_FILTER = 'GpuFilter';
+
+/**
+ * A filter list with GpuFilter added after DiskFilter (or at the end when there is none), unless it
+ * has it already: the default list on a cluster with GPUs.
+ */
+export function withGpuFilter(names: readonly string[]): string[] {
+  if (names.includes(GPU_FILTER)) return [...names];
+  const at = names.indexOf('DiskFilter');
+  return at < 0 ? [...names, GPU_FILTER] : [...names.slice(0, at + 1), GPU_FILTER, ...names.slice(at + 1)];
+}
+
 export const DEFAULT_WEIGHERS = ['RAMWeigher'] as const;
 
 /** A name that must be in the plugin set (checked when the config is read, so the error names the key). */

@@ -3,6 +3,8 @@ import type { Flavor } from '../model/flavor.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
 import type { InstanceOutcome } from '../scheduler/outcome.ts';
 import { FragmentationMeter } from './fragmentation.ts';
+import { taskDistribution } from './gpu-fragmentation.ts';
+import { GpuMeter } from './gpu-usage.ts';
 import { GroupOutcomes } from './groups.ts';
 import { LatencyRecorder } from './latency.ts';
 import { FlavorOutcomes } from './outcomes.ts';
@@ -50,7 +52,9 @@ export class MetricsCollector implements ReplayObserver {
   private usage!: UsageTracker;
   private frag!: FragmentationMeter;
   private series: WindowSeries<Field> | undefined;
-  private readonly flavors = new FlavorOutcomes();
+  private flavors = new FlavorOutcomes();
+  /** Only on a cluster with GPUs. */
+  private gpu: GpuMeter | undefined;
   private readonly groups = new GroupOutcomes();
   private readonly latency = new LatencyRecorder();
   private placed = 0;
@@ -81,6 +85,14 @@ export class MetricsCollector implements ReplayObserver {
   begin(cluster: ClusterState): void {
     this.usage = new UsageTracker(cluster);
     this.frag = new FragmentationMeter(cluster, this.usage, this.shapes);
+    if (cluster.hosts.hasGpus) {
+      this.flavors = new FlavorOutcomes(true);
+      this.gpu = new GpuMeter(cluster, taskDistribution(shapeFlavors(this.shapes)));
+    }
+  }
+
+  rowsEnd(): void {
+    this.gpu?.rowsEnd();
   }
 
   clockAdvance(time: number): void {
@@ -107,12 +119,14 @@ export class MetricsCollector implements ReplayObserver {
       if (this.firstNvh === null) this.firstNvh = spec.time;
     }
     this.flavors.add(spec.flavor, ok);
+    this.gpu?.scheduled(spec.flavor, host);
     this.groups.scheduled(spec, index, host);
   }
 
   instanceReleased(_id: string, host: number, _time: number, flavor: Flavor): void {
     this.usage.change(host, flavor, -1);
     this.frag.touch(host);
+    this.gpu?.released(flavor, host);
   }
 
   driverCall(ms: number): void {
@@ -178,6 +192,7 @@ export class MetricsCollector implements ReplayObserver {
     s.integrate(INTEGRALS, v, a, time);
 
     this.span += dt;
+    this.gpu?.hold(dt);
     this.activeInt += u.active * dt;
     if (u.active > this.activeMax) this.activeMax = u.active;
     if (u.active > 0) this.activeTime += dt;
@@ -287,10 +302,25 @@ export class MetricsCollector implements ReplayObserver {
         }),
         fragmentation: per((r) => (fragDt > 0 ? fragInt[r] / fragDt : this.fragNow[r])),
         shapes: this.shapes.size,
+        ...(this.gpu ? { gpu: this.gpu.summary() } : {}),
       },
       latency: this.latency.summary(),
       series: { origin: s.origin, window_s: s.width, windows },
     };
+  }
+}
+
+/** The trace's request shapes as flavors with their instance counts (FGD's task distribution). */
+function* shapeFlavors(d: ShapeDistribution): Iterable<{ flavor: Flavor; count: number }> {
+  for (let m = 0; m < d.size; m++) {
+    const flavor = {
+      vcpus: d.vcpus[m],
+      memoryMb: d.memoryMb[m],
+      diskGb: d.diskGb[m],
+      gpus: d.gpus[m],
+      gpuMilli: d.gpuMilli[m],
+    };
+    yield { flavor, count: d.instances[m] };
   }
 }
 

@@ -11,7 +11,7 @@ import type { UsageTracker } from './usage.ts';
  *
  * over schedulable hosts h, where free_r(h) is schedulable capacity minus usage, p_m the share of
  * the trace's instances with shape m, and "fits" the compute node's claim check (the classic
- * RamFilter, CoreFilter and DiskFilter limits). So F_r is the expected share of free r that a
+ * RamFilter, CoreFilter and DiskFilter limits, and GPUs). So F_r is the expected share of free r that a
  * request drawn from the trace's own shape mix could not use where it lies. 0 when nothing is free.
  */
 export class FragmentationMeter {
@@ -31,6 +31,8 @@ export class FragmentationMeter {
       vcpus: shapes.vcpus[m],
       memoryMb: shapes.memoryMb[m],
       diskGb: shapes.diskGb[m],
+      gpus: shapes.gpus[m],
+      gpuMilli: shapes.gpuMilli[m],
     }));
     const n = usage.hosts;
     this.noFit = new Float64Array(n);

@@ -3,7 +3,7 @@ import { CREATE, type TraceRow } from '../trace/row.ts';
 import type { RowSource } from '../trace/source.ts';
 
 /**
- * The trace's own request-shape distribution: every distinct flavor (vcpus, memory_mb, disk_gb) of
+ * The trace's own request-shape distribution: every distinct flavor (vcpus, memory_mb, disk_gb, gpus, gpu_milli) of
  * its create rows, weighted by instances (a row's `count`). Fragmentation is measured against it
  * (docs/metrics.md). Columnar, sorted by weight descending, then by vcpus, memory and disk.
  */
@@ -12,6 +12,8 @@ export interface ShapeDistribution {
   readonly vcpus: Float64Array;
   readonly memoryMb: Float64Array;
   readonly diskGb: Float64Array;
+  readonly gpus: Int32Array;
+  readonly gpuMilli: Int32Array;
   /** Instances of each shape in the trace. */
   readonly instances: Float64Array;
   /** `instances[i] / Σ instances`: the probability p_m of shape m. */
@@ -23,7 +25,10 @@ export interface ShapeDistribution {
 
 /** Counts create rows' instances per shape; feed it rows, then call `build()`. */
 export class ShapeCounter {
-  private readonly counts = new Map<string, { vcpus: number; memoryMb: number; diskGb: number; n: number }>();
+  private readonly counts = new Map<
+    string,
+    { vcpus: number; memoryMb: number; diskGb: number; gpus: number; gpuMilli: number; n: number }
+  >();
   private firstTime = Number.NaN;
   private lastTime = Number.NaN;
 
@@ -33,16 +38,22 @@ export class ShapeCounter {
     this.lastTime = t;
   }
 
-  add(vcpus: number, memoryMb: number, diskGb: number, instances: number): void {
-    const key = `${vcpus}|${memoryMb}|${diskGb}`;
+  add(vcpus: number, memoryMb: number, diskGb: number, instances: number, gpus = 0, gpuMilli = 0): void {
+    const key = `${vcpus}|${memoryMb}|${diskGb}|${gpus}|${gpuMilli}`;
     const c = this.counts.get(key);
     if (c) c.n += instances;
-    else this.counts.set(key, { vcpus, memoryMb, diskGb, n: instances });
+    else this.counts.set(key, { vcpus, memoryMb, diskGb, gpus, gpuMilli, n: instances });
   }
 
   build(): ShapeDistribution {
     const all = [...this.counts.values()].sort(
-      (a, b) => b.n - a.n || a.vcpus - b.vcpus || a.memoryMb - b.memoryMb || a.diskGb - b.diskGb,
+      (a, b) =>
+        b.n - a.n ||
+        a.vcpus - b.vcpus ||
+        a.memoryMb - b.memoryMb ||
+        a.diskGb - b.diskGb ||
+        a.gpus - b.gpus ||
+        a.gpuMilli - b.gpuMilli,
     );
     const size = all.length;
     const d = {
@@ -50,6 +61,8 @@ export class ShapeCounter {
       vcpus: new Float64Array(size),
       memoryMb: new Float64Array(size),
       diskGb: new Float64Array(size),
+      gpus: new Int32Array(size),
+      gpuMilli: new Int32Array(size),
       instances: new Float64Array(size),
       share: new Float64Array(size),
       firstTime: this.firstTime,
@@ -61,6 +74,8 @@ export class ShapeCounter {
       d.vcpus[i] = s.vcpus;
       d.memoryMb[i] = s.memoryMb;
       d.diskGb[i] = s.diskGb;
+      d.gpus[i] = s.gpus;
+      d.gpuMilli[i] = s.gpuMilli;
       d.instances[i] = s.n;
       d.share[i] = s.n / total;
     });
@@ -77,7 +92,8 @@ export async function scanShapes(source: RowSource): Promise<ShapeDistribution> 
   await source.read({
     row(row: TraceRow) {
       counter.seen(row.time);
-      if (row.event === CREATE) counter.add(row.vcpus, row.memoryMb, row.diskGb, row.count);
+      if (row.event === CREATE)
+        counter.add(row.vcpus, row.memoryMb, row.diskGb, row.count, row.gpus, row.gpuMilli);
     },
     badRow(_err: InputError) {},
   });

@@ -1,3 +1,4 @@
+import type { GpuSummary } from './gpu-usage.ts';
 import type { LatencySummary } from './latency.ts';
 import type { FlavorOutcome } from './outcomes.ts';
 
@@ -66,6 +67,8 @@ export interface MetricsSummary {
     readonly balance_cv: PerResource<number | null>;
     readonly fragmentation: PerResource;
     readonly shapes: number;
+    /** Only on a cluster with GPUs. */
+    readonly gpu?: GpuSummary;
   };
   readonly latency: LatencySummary;
   readonly series: { readonly origin: number; readonly window_s: number; readonly windows: WindowPoint[] };

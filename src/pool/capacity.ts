@@ -5,6 +5,9 @@ export interface Probe {
   readonly noValidHostRate: number;
   readonly noValidHost: number;
   readonly instances: number;
+  /** Only on a cluster with GPUs: GPUs on the probed hosts, and GPUs placed / GPUs asked for. */
+  readonly gpus?: number;
+  readonly gpuAllocationRate?: number | null;
 }
 
 /** What a capacity search found. */

@@ -18,11 +18,12 @@ export interface PreparedTrace {
 }
 
 /**
- * Estimated bytes of the shared form per line of the CSV, used before parsing. The columns take 62
- * bytes per row (FIXED_BYTES_PER_ROW) plus the id and the symbols; the generated benchmark trace
- * measures 69 bytes per row in all (53 bytes per CSV line), so 80 leaves room for longer ids.
+ * Estimated bytes of the shared form per line of the CSV, used before parsing. The columns take 69
+ * bytes per row (FIXED_BYTES_PER_ROW, GPU columns included) plus the id and the symbols; the generated benchmark trace
+ * measured 69 bytes per row in all before the 7 bytes of GPU columns (53 bytes per CSV line), so 87
+ * leaves room for longer ids.
  */
-export const ESTIMATED_BYTES_PER_LINE = 80;
+export const ESTIMATED_BYTES_PER_LINE = 87;
 
 /**
  * Memory the shared traces of a run may take: a quarter of the machine's memory, at most 4 GiB.

@@ -18,6 +18,8 @@ export interface ReplayObserver extends OutcomeObserver {
   driverCall?(ms: number, instances: number): void;
   /** Trace time is about to advance to `time` (before the departures and the row at that time). */
   clockAdvance?(time: number): void;
+  /** Every row has been read (the last arrival is decided); the departures still due follow. */
+  rowsEnd?(): void;
   /** The replay finished at trace time `time`; flush and close. */
   finish?(time: number): void;
   /** The replay failed; drop anything half-written. */

@@ -48,6 +48,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   private readonly observers: readonly ReplayObserver[];
   private readonly departures = new DepartureQueue();
   private readonly popped = { slot: 0, serial: 0, due: 0 };
+  private readonly gpuSpecs = new Map<string, readonly string[]>();
   private lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig) {
@@ -123,11 +124,18 @@ export class Replayer implements RowSink, OutcomeObserver {
     const spec: RequestSpec = {
       requestId: row.id,
       instanceIds: ids,
-      flavor: { vcpus: row.vcpus, memoryMb: row.memoryMb, diskGb: row.diskGb },
+      flavor: {
+        vcpus: row.vcpus,
+        memoryMb: row.memoryMb,
+        diskGb: row.diskGb,
+        gpus: row.gpus,
+        gpuMilli: row.gpuMilli,
+      },
       time: row.time,
       availabilityZone: row.az === '' ? undefined : row.az,
       group: group ? this.cluster.groups.get(group.name) : undefined,
       extraSpecs: row.extraSpecs,
+      gpuSpec: this.gpuSpecOf(row.gpuSpec),
       sameHost: this.resolveHint(row.sameHost),
       differentHost: this.resolveHint(row.differentHost),
     };
@@ -156,6 +164,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     try {
       for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
+      for (const o of this.observers) o.rowsEnd?.();
       while (this.departures.size > 0) this.advance(this.departures.peekDue());
       this.manager.verifyHostTable();
       this.result.endTime = Math.max(this.lastTime, 0);
@@ -209,10 +218,22 @@ export class Replayer implements RowSink, OutcomeObserver {
     const inst = this.cluster.instances;
     const id = inst.idOf(slot);
     const host = inst.host[slot];
-    const flavor = { vcpus: inst.vcpus[slot], memoryMb: inst.memoryMb[slot], diskGb: inst.diskGb[slot] };
+    const flavor = inst.flavorOf(slot);
     this.cluster.release(slot);
     this.result.released++;
     for (const o of this.observers) o.instanceReleased?.(id, host, time, flavor);
+  }
+
+  /** The allowed models of a normalised `gpu_spec`, one list per distinct value. */
+  private gpuSpecOf(spec: string): readonly string[] | undefined {
+    if (spec === '') return undefined;
+    let models = this.gpuSpecs.get(spec);
+    if (!models) {
+      models = Object.freeze(spec.split('|'));
+      if (this.gpuSpecs.size >= 4096) this.gpuSpecs.clear();
+      this.gpuSpecs.set(spec, models);
+    }
+    return models;
   }
 
   private groupOf(row: TraceRow): Pick<ServerGroup, 'name' | 'policy'> | undefined {

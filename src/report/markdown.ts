@@ -20,6 +20,22 @@ export const SUMMARY_METRICS = [
   'latency_p99_us',
 ] as const;
 
+/** Summary columns added when some report's cluster has GPUs. */
+export const GPU_SUMMARY_METRICS = [
+  'util_gpu',
+  'gpu_allocation_rate',
+  'unallocated_gpus',
+  'gpu_fragmentation',
+] as const;
+
+/** The summary columns for these reports: the GPU ones (after fragmentation_ram) only with GPUs. */
+export function summaryMetrics(reports: readonly Report[]): MetricDef[] {
+  const names: string[] = [...SUMMARY_METRICS];
+  if (reports.some((r) => r.quality.gpu !== undefined))
+    names.splice(names.indexOf('fragmentation_ram') + 1, 0, ...GPU_SUMMARY_METRICS);
+  return names.map((n) => metricByName(n) as MetricDef);
+}
+
 const MD_ESCAPES = new Map([
   ['&', '&amp;'],
   ['<', '&lt;'],
@@ -82,7 +98,7 @@ export function inputsLines(reports: readonly Report[]): string[] {
 
 /** `summary.md`: one row per report, the headline metrics as columns. */
 export function summaryMarkdown(reports: readonly Report[]): string {
-  const defs = SUMMARY_METRICS.map((n) => metricByName(n) as MetricDef);
+  const defs = summaryMetrics(reports);
   const labels = reportLabels(reports);
   const rows = reports.map((r, i) => [
     labels[i],

@@ -39,6 +39,9 @@ const probeSchema = z.object({
   no_valid_host_rate: z.number().min(0).max(1),
   no_valid_host: z.int().nonnegative(),
   instances: z.int().nonnegative(),
+  /** Only on a cluster with GPUs: GPUs on the probed hosts, and GPUs placed / GPUs asked for. */
+  gpus: z.int().nonnegative().optional(),
+  gpu_allocation_rate: z.number().min(0).max(1).nullable().optional(),
 });
 
 /** `capacity.json`: per strategy, the smallest cluster prefix that places the trace within the target. */
@@ -47,12 +50,16 @@ export const capacityReportSchema = z.object({
   trace: z.string(),
   cluster: z.string(),
   total_hosts: z.int().nonnegative(),
+  /** Only on a cluster with GPUs. */
+  total_gpus: z.int().nonnegative().optional(),
   target_no_valid_host_rate: z.number().min(0).max(1),
   strategies: z.array(
     z.object({
       strategy: z.string(),
       /** null: the trace does not fit even on every host (or the search failed: see error). */
       hosts: z.int().nonnegative().nullable(),
+      /** Only on a cluster with GPUs: the GPUs of those hosts. */
+      gpus: z.int().nonnegative().nullable().optional(),
       non_monotone: z.boolean(),
       rounds: z.int().nonnegative(),
       probes: z.array(probeSchema),

@@ -70,6 +70,9 @@ export const reportSchema = z.object({
         vcpus: count,
         memory_mb: count,
         disk_gb: count,
+        /** Only on a cluster with GPUs. */
+        gpus: count.optional(),
+        gpu_milli: count.optional(),
         instances: count,
         placed: count,
         no_valid_host: count,
@@ -95,6 +98,20 @@ export const reportSchema = z.object({
     fragmentation: perResource(share),
     /** Distinct request shapes in the trace (the fragmentation's workload). */
     shapes: count,
+    /** GPUs (docs/metrics.md, "GPUs"): only on a cluster with GPUs. */
+    gpu: z
+      .object({
+        capacity_gpus: z.number().nonnegative(),
+        utilisation: share,
+        peak_utilisation: share,
+        arrived_gpus: z.number().nonnegative(),
+        allocated_gpus: z.number().nonnegative(),
+        allocation_rate: nullableShare,
+        unallocated_gpus: z.number().nonnegative(),
+        fragmentation_gpus: z.number().nonnegative(),
+        fragmentation_rate: nullableShare,
+      })
+      .optional(),
   }),
   contract: z.object({
     instance_action_events: z.int().nonnegative(),

@@ -46,7 +46,8 @@ export interface ReplayTask {
 
 /** Run one replay and return its validated report (nothing is written but `placementsPath`). */
 export async function runReplayTask(task: ReplayTask): Promise<Report> {
-  const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed);
+  const hasGpus = task.cluster.hosts.some((h) => h.gpus > 0);
+  const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed, undefined, hasGpus);
   const source = task.source ?? new CsvTraceSource(task.tracePath);
   const shapes = task.shapes ?? (await scanShapes(source));
   const metrics = new MetricsCollector(shapes, task.metrics);

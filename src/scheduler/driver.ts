@@ -14,8 +14,11 @@ export interface DriverContext {
    * Nova's `_provision_resource`: send instance `index` of the request to host `host`, whose compute
    * node claims the resources. Returns true when the claim succeeded (the host's state is then
    * consumed); false when it failed, in which case the manager reschedules the instance later.
+   * `gpu`: for a GPU share (flavor gpus 1, gpuMilli below 1000), the host's GPU to put it on (local
+   * index, 0-based); ignored otherwise. Left out, the claim picks the GPU with the least free share
+   * that fits. A `gpu` that is no GPU of the host breaks the contract; one without room fails the claim.
    */
-  provision(index: number, host: number): boolean;
+  provision(index: number, host: number, gpu?: number): boolean;
   /** No host for instance `index` (Nova's NoValidHost); the instance goes to ERROR. */
   noValidHost(index: number, reason: string): void;
   /** Count host evaluations (one host through the filters or the weighers), for the per-host cost. */

@@ -160,7 +160,7 @@ export class SchedulerManager implements DriverContext {
 
   // --- DriverContext -------------------------------------------------------------------------
 
-  provision(index: number, host: number): boolean {
+  provision(index: number, host: number, gpu?: number): boolean {
     const k = this.settle(index);
     const spec = this.spec;
     const n = spec.instanceIds.length;
@@ -179,6 +179,7 @@ export class SchedulerManager implements DriverContext {
         spec.group,
         n > 1 ? spec.requestId : '',
         n,
+        gpu,
       );
     } catch (err) {
       throw err instanceof ContractError ? this.broken(err.message) : err;

@@ -16,6 +16,8 @@ export interface RequestSpec {
   readonly availabilityZone: string | undefined;
   readonly group: ServerGroup | undefined;
   readonly extraSpecs: ExtraSpecs | undefined;
+  /** Allowed GPU models (trace `gpu_spec`); undefined for any model. */
+  readonly gpuSpec: readonly string[] | undefined;
   /** Scheduler hints `same_host` / `different_host`, already resolved to instance ids. */
   readonly sameHost: readonly string[] | undefined;
   readonly differentHost: readonly string[] | undefined;

@@ -50,6 +50,9 @@ class ColumnarBuilder implements RowSink {
   private readonly memoryMb: Uint32Array;
   private readonly diskGb: Uint32Array;
   private readonly count: Uint32Array;
+  private readonly gpus: Uint8Array;
+  private readonly gpuMilli: Uint16Array;
+  private readonly gpuSpec: Uint32Array;
   private readonly duration: Float64Array;
   private readonly az: Uint32Array;
   private readonly group: Uint32Array;
@@ -79,6 +82,9 @@ class ColumnarBuilder implements RowSink {
     this.memoryMb = u32();
     this.diskGb = u32();
     this.count = u32();
+    this.gpus = u8();
+    this.gpuMilli = new Uint16Array(new SharedArrayBuffer(2 * capacity));
+    this.gpuSpec = u32();
     this.duration = f64();
     this.az = u32();
     this.group = u32();
@@ -102,6 +108,9 @@ class ColumnarBuilder implements RowSink {
       this.memoryMb[i] = this.u32(r.memoryMb, r.line, 'memory_mb');
       this.diskGb[i] = this.u32(r.diskGb, r.line, 'disk_gb');
       this.count[i] = r.count;
+      this.gpus[i] = r.gpus;
+      this.gpuMilli[i] = r.gpuMilli;
+      this.gpuSpec[i] = this.symbol(r.gpuSpec);
       this.duration[i] = r.duration;
       this.az[i] = this.symbol(r.az);
       this.group[i] = this.symbol(r.group);
@@ -159,6 +168,9 @@ class ColumnarBuilder implements RowSink {
       memoryMb: this.memoryMb.subarray(0, n),
       diskGb: this.diskGb.subarray(0, n),
       count: this.count.subarray(0, n),
+      gpus: this.gpus.subarray(0, n),
+      gpuMilli: this.gpuMilli.subarray(0, n),
+      gpuSpec: this.gpuSpec.subarray(0, n),
       duration: this.duration.subarray(0, n),
       az: this.az.subarray(0, n),
       group: this.group.subarray(0, n),

@@ -32,6 +32,10 @@ export interface ColumnarTraceData {
   readonly memoryMb: Uint32Array;
   readonly diskGb: Uint32Array;
   readonly count: Uint32Array;
+  readonly gpus: Uint8Array;
+  readonly gpuMilli: Uint16Array;
+  /** Symbol of the normalised `gpu_spec`, 0 for any model. */
+  readonly gpuSpec: Uint32Array;
   /** NaN: lives until deleted. */
   readonly duration: Float64Array;
   readonly az: Uint32Array;
@@ -61,15 +65,16 @@ export interface BadRowColumns {
 const YIELD_MASK = (1 << 16) - 1;
 
 /** Bytes the columns take per stored row, the id arena and symbols aside. */
-export const FIXED_BYTES_PER_ROW = 4 + 8 + 1 + 4 + 4 * 4 + 8 + 4 + 4 + 1 + 4 * 3;
+export const FIXED_BYTES_PER_ROW = 4 + 8 + 1 + 4 + 4 * 4 + 1 + 2 + 4 + 8 + 4 + 4 + 1 + 4 * 3;
 
 /** The bytes a columnar trace holds (what sharing it costs in memory). */
 export function columnarBytes(t: ColumnarTraceData): number {
   let n = t.idBytes.byteLength + t.symbolBytes.byteLength + t.symbolEnd.byteLength;
   for (const c of [t.line, t.time, t.kind, t.idEnd, t.vcpus, t.memoryMb, t.diskGb, t.count, t.duration])
     n += c.byteLength;
-  for (const c of [t.az, t.group, t.groupPolicy, t.extraSpecs, t.sameHost, t.differentHost])
+  for (const c of [t.gpus, t.gpuMilli, t.gpuSpec, t.az, t.group, t.groupPolicy, t.extraSpecs])
     n += c.byteLength;
+  for (const c of [t.sameHost, t.differentHost]) n += c.byteLength;
   for (const c of [t.bad.at, t.bad.line, t.bad.field, t.bad.reason]) n += c.byteLength;
   return n;
 }
@@ -134,6 +139,9 @@ export class ColumnarTraceSource implements RowSource {
         row.memoryMb = t.memoryMb[i];
         row.diskGb = t.diskGb[i];
         row.count = t.count[i];
+        row.gpus = t.gpus[i];
+        row.gpuMilli = t.gpuMilli[i];
+        row.gpuSpec = this.symbols.get(t.gpuSpec[i]);
         row.duration = t.duration[i];
         row.az = this.symbols.get(t.az[i]);
         row.group = this.symbols.get(t.group[i]);

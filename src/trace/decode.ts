@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.ts';
-import { MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
+import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { quote } from '../common/safe-text.ts';
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import type { GroupPolicy } from '../model/group-policy.ts';
@@ -22,6 +22,9 @@ export const COLUMNS = [
   'extra_specs',
   'same_host',
   'different_host',
+  'gpus',
+  'gpu_milli',
+  'gpu_spec',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -95,6 +98,7 @@ export class RowDecoder {
         `expected an integer from 1 to ${MAX_ROW_COUNT}, got ${row.count}`,
       );
     }
+    this.gpus(record, line, row);
     const duration = this.text(record, c.duration).trim();
     row.duration = duration === '' ? Number.NaN : this.number(record, c.duration, 'duration', line, false);
     row.az = this.text(record, c.az).trim();
@@ -114,6 +118,45 @@ export class RowDecoder {
     row.extraSpecs = this.extraSpecs(this.text(record, c.extra_specs), line);
     row.sameHost = idList(this.text(record, c.same_host));
     row.differentHost = idList(this.text(record, c.different_host));
+  }
+
+  /** `gpus`, `gpu_milli` and `gpu_spec` (docs: traces/README.md). */
+  private gpus(record: readonly string[], line: number, row: TraceRow): void {
+    const c = this.cols;
+    const gpus = this.integer(record, c.gpus, 'gpus', line, 0);
+    if (gpus > MAX_GPUS)
+      throw new InputError(this.file, line, 'gpus', `expected an integer from 0 to ${MAX_GPUS}, got ${gpus}`);
+    const milliText = this.text(record, c.gpu_milli).trim();
+    let milli = this.integer(record, c.gpu_milli, 'gpu_milli', line, gpus > 0 ? GPU_MILLI : 0);
+    if (gpus === 0 && milli !== 0) {
+      throw new InputError(
+        this.file,
+        line,
+        'gpu_milli',
+        `must be 0 or empty when gpus is 0, got ${quote(milliText)}`,
+      );
+    }
+    if (gpus > 0 && (milli < 1 || milli > GPU_MILLI)) {
+      throw new InputError(
+        this.file,
+        line,
+        'gpu_milli',
+        `expected an integer from 1 to ${GPU_MILLI} (thousandths of a GPU), got ${quote(milliText)}`,
+      );
+    }
+    if (milli < GPU_MILLI && gpus > 1) {
+      throw new InputError(
+        this.file,
+        line,
+        'gpu_milli',
+        `a share below ${GPU_MILLI} needs gpus = 1 (one shared GPU), got gpus = ${gpus}`,
+      );
+    }
+    if (gpus === 0) milli = 0;
+    row.gpus = gpus;
+    row.gpuMilli = milli;
+    const spec = this.text(record, c.gpu_spec).trim();
+    row.gpuSpec = spec === '' ? '' : normaliseGpuSpec(spec);
   }
 
   private text(record: readonly string[], i: number): string {
@@ -191,6 +234,15 @@ export class RowDecoder {
     this.specCache.set(key, specs);
     return specs;
   }
+}
+
+/** `a | b||c` as `a|b|c`: models trimmed, empty ones dropped. */
+function normaliseGpuSpec(raw: string): string {
+  return raw
+    .split('|')
+    .map((m) => m.trim())
+    .filter((m) => m !== '')
+    .join('|');
 }
 
 function idList(raw: string): readonly string[] | undefined {

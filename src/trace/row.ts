@@ -18,6 +18,12 @@ export interface TraceRow {
   memoryMb: number;
   diskGb: number;
   count: number;
+  /** Whole GPUs per instance, 0..64. */
+  gpus: number;
+  /** Thousandths of each of those GPUs: 0 when gpus = 0, else 1..1000 (below 1000 only with gpus = 1). */
+  gpuMilli: number;
+  /** Allowed GPU models separated by `|`; '' for any. */
+  gpuSpec: string;
   /** Seconds the instances live, or NaN when they live until deleted. */
   duration: number;
   /** '' when absent. */
@@ -39,6 +45,9 @@ export function emptyRow(): TraceRow {
     memoryMb: 0,
     diskGb: 0,
     count: 1,
+    gpus: 0,
+    gpuMilli: 0,
+    gpuSpec: '',
     duration: Number.NaN,
     az: '',
     group: '',

@@ -1,11 +1,19 @@
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
 import { ClusterState } from '../../src/cluster/cluster-state.ts';
 import type { HostTable } from '../../src/cluster/host-table.ts';
-import { consumeFromRequest } from '../../src/cluster/usage.ts';
+import { chooseGpus, consumeFromRequest, NO_GPU_FIT } from '../../src/cluster/usage.ts';
 import type { Flavor } from '../../src/model/flavor.ts';
 
 /** The host-table fields that change as instances come and go: what a cache can get wrong. */
-const USAGE_FIELDS = ['freeRamMb', 'freeDiskMb', 'vcpusUsed', 'numInstances', 'numIoOps'] as const;
+const USAGE_FIELDS = [
+  'freeRamMb',
+  'freeDiskMb',
+  'vcpusUsed',
+  'numInstances',
+  'numIoOps',
+  'gpuFreeMilli',
+  'gpuFreeMilliTotal',
+] as const;
 /** The per-host static arrays, copied once so the copy matches the truth whatever built it. */
 const STATIC_FIELDS = [
   'vcpusTotal',
@@ -55,8 +63,13 @@ export class HostCache {
    * Nova's `consume_from_request` on the cached HostState when the scheduler selects the host: done
    * before, and whatever the result of, the compute node's claim.
    */
-  consume(h: number, f: Flavor): void {
-    consumeFromRequest(this.cluster.hosts, h, f);
+  consume(h: number, f: Flavor, gpu?: number): void {
+    const c = this.cluster.hosts;
+    // The cache picks GPUs as the claim would on its own (stale) counts; a named GPU out of range is
+    // the claim's contract error, and GPUs the cache thinks full are simply not taken here.
+    const named = gpu !== undefined && gpu >>> 0 === gpu && gpu < c.gpuCount[h] ? gpu : -1;
+    const mask = chooseGpus(c, h, f, named);
+    consumeFromRequest(c, h, f, mask === NO_GPU_FIT ? 0n : mask);
   }
 }
 
@@ -73,6 +86,8 @@ function specOf(t: HostTable): ClusterSpec {
       traits: t.traits[h],
       enabled: t.serviceEnabled[h] === 1,
       up: t.serviceUp[h] === 1,
+      gpus: t.gpuCount[h],
+      gpuModel: t.gpuModel[h],
     })),
     allocationRatios: {
       cpu: first < 0 ? 1 : t.cpuAllocationRatio[first],

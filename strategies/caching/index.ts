@@ -100,9 +100,9 @@ class CachedContext implements DriverContext {
     return this.inner.rng;
   }
 
-  provision(index: number, host: number): boolean {
-    this.cache.consume(host, this.spec.flavor);
-    return this.inner.provision(index, host);
+  provision(index: number, host: number, gpu?: number): boolean {
+    this.cache.consume(host, this.spec.flavor, gpu);
+    return this.inner.provision(index, host, gpu);
   }
 
   noValidHost(index: number, reason: string): void {

@@ -44,6 +44,25 @@ export class HostView {
   get numInstances(): number {
     return this.t.numInstances[this.index];
   }
+  /** GPUs the host has, and their model ('' when the cluster file gives none). */
+  get gpus(): number {
+    return this.t.gpuCount[this.index];
+  }
+  get gpuModel(): string {
+    return this.t.gpuModel[this.index];
+  }
+  /** Free GPU share over the host's GPUs, in thousandths (1000 per idle GPU). */
+  get freeGpuMilli(): number {
+    return this.t.gpuFreeMilliTotal[this.index];
+  }
+  /** GPUs with nothing on them. */
+  get idleGpus(): number {
+    const t = this.t;
+    let idle = 0;
+    for (let g = t.gpuStart[this.index]; g < t.gpuStart[this.index + 1]; g++)
+      if (t.gpuFreeMilli[g] === 1000) idle++;
+    return idle;
+  }
   /** The host's traits from the cluster file (Nova's HostState.stats). */
   get traits(): Readonly<Record<string, unknown>> {
     return this.t.traits[this.index];

@@ -17,7 +17,7 @@ import {
 import { ContractError } from '../../src/common/errors.ts';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';
 
-const flavor = { vcpus: 2, memoryMb: 2048, diskGb: 20 };
+const flavor = { vcpus: 2, memoryMb: 2048, diskGb: 20, gpus: 0, gpuMilli: 0 };
 
 describe('usage arithmetic', () => {
   it('what is left counts the ratios and the reservation', () => {

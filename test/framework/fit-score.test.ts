@@ -17,8 +17,8 @@ describe('FitScorer', () => {
       ],
     }),
   );
-  state.claim(1, 'running', { vcpus: 4, memoryMb: 16384, diskGb: 0 }, undefined);
-  const flavor = { vcpus: 4, memoryMb: 16384, diskGb: 0 };
+  state.claim(1, 'running', { vcpus: 4, memoryMb: 16384, diskGb: 0, gpus: 0, gpuMilli: 0 }, undefined);
+  const flavor = { vcpus: 4, memoryMb: 16384, diskGb: 0, gpus: 0, gpuMilli: 0 };
 
   it('dot-product: Σ (demand/R) × (left/R)', () => {
     // A: cpu left (32-0-4)/32 = 0.875, ram left (32768-0-16384)/65536 = 0.25

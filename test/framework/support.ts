@@ -58,7 +58,7 @@ export function place(
   flavor: Partial<Flavor> = {},
   grp?: ServerGroup,
 ): number {
-  const f: Flavor = { vcpus: 0, memoryMb: 0, diskGb: 0, ...flavor };
+  const f: Flavor = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0, ...flavor };
   const slot = b.cluster.claim(hostIndex(b, hostName), id, f, grp);
   if (slot < 0) throw new Error(`claim of ${id} on ${hostName} failed`);
   return slot;
@@ -70,6 +70,7 @@ export interface RequestFields {
   az?: string;
   group?: ServerGroup;
   extraSpecs?: ExtraSpecs;
+  gpuSpec?: string[];
   sameHost?: string[];
   differentHost?: string[];
   /** Hosts already tried (RetryFilter), by name. */
@@ -83,11 +84,12 @@ export function request(b: Bench, fields: RequestFields = {}): FilterRequest {
   const spec: RequestSpec = {
     requestId: id,
     instanceIds: [id],
-    flavor: { vcpus: 0, memoryMb: 0, diskGb: 0, ...fields.flavor },
+    flavor: { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0, ...fields.flavor },
     time: 0,
     availabilityZone: fields.az,
     group: fields.group,
     extraSpecs: fields.extraSpecs,
+    gpuSpec: fields.gpuSpec,
     sameHost: fields.sameHost,
     differentHost: fields.differentHost,
   };
@@ -207,11 +209,12 @@ export function requestSpec(
   return {
     requestId: id,
     instanceIds: count === 1 ? [id] : Array.from({ length: count }, (_, k) => `${id}-${k}`),
-    flavor: { vcpus: 0, memoryMb: 0, diskGb: 0, ...flavor },
+    flavor: { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0, ...flavor },
     time: 0,
     availabilityZone: fields.availabilityZone,
     group: fields.group,
     extraSpecs: fields.extraSpecs,
+    gpuSpec: fields.gpuSpec,
     sameHost: fields.sameHost,
     differentHost: fields.differentHost,
   };

@@ -15,7 +15,7 @@ import { SchedulerRecords } from '../../src/scheduler/records.ts';
 import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 
-const flavor = { vcpus: 2, memoryMb: 4096, diskGb: 10 };
+const flavor = { vcpus: 2, memoryMb: 4096, diskGb: 10, gpus: 0, gpuMilli: 0 };
 
 function spec(id: string): RequestSpec {
   return {
@@ -26,6 +26,7 @@ function spec(id: string): RequestSpec {
     availabilityZone: undefined,
     group: undefined,
     extraSpecs: undefined,
+    gpuSpec: undefined,
     sameHost: undefined,
     differentHost: undefined,
   };

@@ -13,11 +13,12 @@ function spec(id: string, count: number, memoryMb: number): RequestSpec {
   return {
     requestId: id,
     instanceIds: ids,
-    flavor: { vcpus: 1, memoryMb, diskGb: 0 },
+    flavor: { vcpus: 1, memoryMb, diskGb: 0, gpus: 0, gpuMilli: 0 },
     time: 0,
     availabilityZone: undefined,
     group: undefined,
     extraSpecs: undefined,
+    gpuSpec: undefined,
     sameHost: undefined,
     differentHost: undefined,
   };

@@ -1,7 +1,6 @@
 import { formatMetric } from '../format.ts';
 import { reportLabels } from '../labels.ts';
-import { inputsLines, SUMMARY_METRICS } from '../markdown.ts';
-import { type MetricDef, metricByName } from '../metric-catalog.ts';
+import { inputsLines, summaryMetrics } from '../markdown.ts';
 import type { Report } from '../schema.ts';
 import { buildCharts, renderSvg } from './charts.ts';
 
@@ -27,7 +26,7 @@ ul.inputs { color: #444; }
  */
 export async function htmlReport(reports: readonly Report[]): Promise<string> {
   const labels = reportLabels(reports);
-  const defs = SUMMARY_METRICS.map((n) => metricByName(n) as MetricDef);
+  const defs = summaryMetrics(reports);
   const head = ['strategy', 'seed', ...defs.map((d) => d.name)];
   const rows = reports.map((r, i) => [
     labels[i],

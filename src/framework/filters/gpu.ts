@@ -1,0 +1,52 @@
+import { gpuFits } from '../../cluster/usage.ts';
+import { defineHostFilter } from '../define.ts';
+import type { FilterRequest } from '../types.ts';
+
+/**
+ * GpuFilter: a request for GPUs passes a host with room for them (usage.ts gpuFits: `gpus` idle
+ * GPUs, or one GPU with the share free) whose GPU model is one of the request's `gpu_spec` models
+ * (any model when it has none). A request without GPUs skips the filter, `gpu_spec` included: it
+ * uses no GPU. In the default filter list whenever the cluster has GPUs.
+ */
+export const gpuFilter = defineHostFilter({
+  name: 'GpuFilter',
+  create({ cluster }) {
+    const t = cluster.hosts;
+    // Hosts of an allowed model, per distinct gpu_spec (static: models never change).
+    const byModels = new Map<string, Uint8Array>();
+    let allowed: Uint8Array | undefined;
+    let gpus = 0;
+    let milli = 0;
+    const modelsPass = (models: readonly string[]): Uint8Array => {
+      const key = models.join('|');
+      let pass = byModels.get(key);
+      if (!pass) {
+        pass = new Uint8Array(t.size);
+        for (let h = 0; h < t.size; h++) pass[h] = models.includes(t.gpuModel[h]) ? 1 : 0;
+        byModels.set(key, pass);
+      }
+      return pass;
+    };
+    return {
+      name: 'GpuFilter',
+      runOncePerRequest: false,
+      preFilter(req: FilterRequest): boolean {
+        const f = req.spec.flavor;
+        if (f.gpus === 0) return false;
+        gpus = f.gpus;
+        milli = f.gpuMilli;
+        allowed = req.spec.gpuSpec === undefined ? undefined : modelsPass(req.spec.gpuSpec);
+        return true;
+      },
+      hostPasses: (h) => (allowed === undefined || allowed[h] === 1) && gpuFits(t, h, gpus, milli),
+      filterAll(list, len) {
+        let kept = 0;
+        for (let i = 0; i < len; i++) {
+          const h = list[i];
+          if ((allowed === undefined || allowed[h] === 1) && gpuFits(t, h, gpus, milli)) list[kept++] = h;
+        }
+        return kept;
+      },
+    };
+  },
+});

@@ -1,0 +1,110 @@
+import type { ClusterState } from '../cluster/cluster-state.ts';
+import { GPU_MILLI } from '../common/limits.ts';
+import type { Flavor } from '../model/flavor.ts';
+import { clusterGpuFragmentation, type TaskDistribution } from './gpu-fragmentation.ts';
+
+/** The GPU figures of a report (docs/metrics.md, "GPUs"); only for a cluster with GPUs. */
+export interface GpuSummary {
+  /** GPUs on schedulable hosts. */
+  readonly capacity_gpus: number;
+  /** Time-weighted allocated GPU share / capacity, and its highest instantaneous value. */
+  readonly utilisation: number;
+  readonly peak_utilisation: number;
+  /** GPUs asked for by every instance decided (placed or NoValidHost), and by those placed. */
+  readonly arrived_gpus: number;
+  readonly allocated_gpus: number;
+  /** allocated_gpus / arrived_gpus (FGD's GPU allocation rate); null when no instance asked for a GPU. */
+  readonly allocation_rate: number | null;
+  /**
+   * Once every row is read (the last arrival decided; with no departures, the end): capacity minus
+   * the GPU share allocated, in GPUs.
+   */
+  readonly unallocated_gpus: number;
+  /** FGD's expected GPU fragmentation then, in GPUs, under the trace's task distribution. */
+  readonly fragmentation_gpus: number;
+  /** fragmentation_gpus / unallocated_gpus; null when no GPU is free. */
+  readonly fragmentation_rate: number | null;
+}
+
+/**
+ * GPU allocation as the metrics see it: running sums in thousandths of a GPU from placement and
+ * release events (O(1) each), the utilisation integral, and FGD fragmentation at the end.
+ */
+export class GpuMeter {
+  private readonly schedulable: Uint8Array;
+  private readonly capacityMilli: number;
+  private allocatedMilli = 0;
+  private arrivedMilli = 0;
+  private placedMilli = 0;
+  private integral = 0;
+  private span = 0;
+  private peak = 0;
+  private atLastArrival: { unallocated: number; fragmentation: number } | undefined;
+
+  constructor(
+    private readonly cluster: ClusterState,
+    private readonly tasks: TaskDistribution,
+  ) {
+    const t = cluster.hosts;
+    this.schedulable = new Uint8Array(t.size);
+    let cap = 0;
+    for (let h = 0; h < t.size; h++) {
+      if (t.serviceEnabled[h] === 1 && t.serviceUp[h] === 1) {
+        this.schedulable[h] = 1;
+        cap += GPU_MILLI * t.gpuCount[h];
+      }
+    }
+    this.capacityMilli = cap;
+  }
+
+  /** Allocated share / capacity now. */
+  utilisation(): number {
+    return this.capacityMilli > 0 ? this.allocatedMilli / this.capacityMilli : 0;
+  }
+
+  /** An instance was decided: placed on `host`, or NoValidHost (host -1). */
+  scheduled(f: Flavor, host: number): void {
+    if (f.gpus === 0) return;
+    const demand = f.gpus * f.gpuMilli;
+    this.arrivedMilli += demand;
+    if (host < 0) return;
+    this.placedMilli += demand;
+    if (this.schedulable[host] === 1) this.allocatedMilli += demand;
+    this.peak = Math.max(this.peak, this.utilisation());
+  }
+
+  released(f: Flavor, host: number): void {
+    if (f.gpus > 0 && this.schedulable[host] === 1) this.allocatedMilli -= f.gpus * f.gpuMilli;
+  }
+
+  /** The current state held for `dt` trace seconds. */
+  hold(dt: number): void {
+    this.integral += this.utilisation() * dt;
+    this.span += dt;
+  }
+
+  /** Every row is read: take the unallocated GPUs and the fragmentation now (O(hosts × tasks × GPUs), once). */
+  rowsEnd(): void {
+    this.atLastArrival = {
+      unallocated: (this.capacityMilli - this.allocatedMilli) / GPU_MILLI,
+      fragmentation: clusterGpuFragmentation(this.cluster.hosts, this.tasks) / GPU_MILLI,
+    };
+  }
+
+  summary(): GpuSummary {
+    if (!this.atLastArrival) this.rowsEnd();
+    const { unallocated, fragmentation: frag } = this.atLastArrival!;
+    return {
+      capacity_gpus: this.capacityMilli / GPU_MILLI,
+      // A replay without duration: its final state, as for the other utilisations.
+      utilisation: this.span > 0 ? this.integral / this.span : this.utilisation(),
+      peak_utilisation: this.peak,
+      arrived_gpus: this.arrivedMilli / GPU_MILLI,
+      allocated_gpus: this.placedMilli / GPU_MILLI,
+      allocation_rate: this.arrivedMilli > 0 ? this.placedMilli / this.arrivedMilli : null,
+      unallocated_gpus: unallocated,
+      fragmentation_gpus: frag,
+      fragmentation_rate: unallocated > 0 ? Math.min(1, frag / unallocated) : null,
+    };
+  }
+}
