@@ -31,9 +31,9 @@ export const fgdStrategy = defineGpuScoreStrategy({
       .describe("the most frequent flavors covering this share of instances are FGD's task types"),
   },
   scorer(cluster, options, flavors) {
-    if (!flavors) throw new Error("fgd: create() needs the trace's flavor mix");
     const t = cluster.hosts;
-    const tasks = typicalTasks(taskDistribution(flavors), options.typical_share);
+    // Without a mix (a driver built outside a replay) no type is expected: Δ = 0, first feasible host.
+    const tasks = typicalTasks(taskDistribution(flavors ?? []), options.typical_share);
     return (list, len, req, scores, gpus) => {
       const f = req.spec.flavor;
       const share = isGpuShare(f);
