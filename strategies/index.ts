@@ -1,9 +1,13 @@
 import { bestFitStrategy } from './best-fit.ts';
 import { cachingStrategy } from './caching/index.ts';
 import { chanceStrategy } from './chance.ts';
+import { dotProductStrategy } from './dot-product.ts';
+import { fgdStrategy } from './fgd.ts';
 import { filterStrategy } from './filter/index.ts';
 import { firstFitStrategy } from './first-fit.ts';
+import { gpuPackingStrategy } from './gpu-packing.ts';
 import { powerOfTwoStrategy } from './power-of-two.ts';
+import { randomStrategy } from './random.ts';
 import { weightedStrategy } from './weighted.ts';
 import { worstFitStrategy } from './worst-fit.ts';
 
@@ -17,4 +21,8 @@ export const BUILTIN_STRATEGIES = [
   bestFitStrategy,
   worstFitStrategy,
   powerOfTwoStrategy,
+  fgdStrategy,
+  gpuPackingStrategy,
+  dotProductStrategy,
+  randomStrategy,
 ] as const;

@@ -19,6 +19,11 @@ export interface HostSelection {
    * (NoValidHost for this instance). Allocation-free: runs once per instance.
    */
   select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext, more: boolean): number;
+  /**
+   * For a GPU-share request: the local GPU chosen on the host `select` last returned, or -1 (or
+   * absent) to leave the choice to the claim (the least free GPU that fits).
+   */
+  readonly gpu?: number;
 }
 
 /**
@@ -69,7 +74,11 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
       }
       const host = this.selection.select(list, len, req, ctx, k < n - 1);
       if (host < 0) ctx.noValidHost(k, NO_VALID_HOST);
-      else ctx.provision(k, host);
+      else {
+        const gpu = this.selection.gpu ?? -1;
+        if (gpu < 0) ctx.provision(k, host);
+        else ctx.provision(k, host, gpu);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { SchedulerDriver } from '../scheduler/driver.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { BUILTIN_PLUGINS } from './builtins.ts';
@@ -19,7 +20,7 @@ export interface FrameworkStrategyDefinition<O> {
   readonly name: string;
   readonly description: string;
   optionsSchema(plugins: PluginSet): z.ZodType<O>;
-  create(cluster: ClusterState, options: O, plugins: PluginSet): SchedulerDriver;
+  create(cluster: ClusterState, options: O, plugins: PluginSet, flavors?: FlavorMix): SchedulerDriver;
 }
 
 export function frameworkStrategy<O>(def: FrameworkStrategyDefinition<O>): FrameworkStrategy<O> {
@@ -27,7 +28,7 @@ export function frameworkStrategy<O>(def: FrameworkStrategyDefinition<O>): Frame
     name: def.name,
     description: def.description,
     optionsSchema: def.optionsSchema(plugins),
-    create: (cluster, options) => def.create(cluster, options, plugins),
+    create: (cluster, options, flavors) => def.create(cluster, options, plugins, flavors),
   });
   return { ...bind(BUILTIN_PLUGINS), withPlugins: bind };
 }

@@ -1,9 +1,11 @@
 import type { InputError } from '../common/errors.ts';
+import type { FlavorMix } from '../model/flavor-mix.ts';
 import { CREATE, type TraceRow } from '../trace/row.ts';
 import type { RowSource } from '../trace/source.ts';
 
 /**
- * The trace's own request-shape distribution: every distinct flavor (vcpus, memory_mb, disk_gb, gpus, gpu_milli) of
+ * The trace's own request-shape distribution: every distinct flavor (vcpus, memory_mb, disk_gb,
+ * gpus, gpu_milli) of
  * its create rows, weighted by instances (a row's `count`). Fragmentation is measured against it
  * (docs/metrics.md). Columnar, sorted by weight descending, then by vcpus, memory and disk.
  */
@@ -98,4 +100,18 @@ export async function scanShapes(source: RowSource): Promise<ShapeDistribution> 
     badRow(_err: InputError) {},
   });
   return counter.build();
+}
+
+/** The distribution as the flavor mix a strategy's create receives. */
+export function flavorMix(d: ShapeDistribution): FlavorMix {
+  return Array.from({ length: d.size }, (_, m) => ({
+    flavor: {
+      vcpus: d.vcpus[m],
+      memoryMb: d.memoryMb[m],
+      diskGb: d.diskGb[m],
+      gpus: d.gpus[m],
+      gpuMilli: d.gpuMilli[m],
+    },
+    count: d.instances[m],
+  }));
 }

@@ -3,6 +3,7 @@ import { ClusterState } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
 import { SeededRng } from '../common/rng.ts';
+import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { ReplayResult } from '../model/replay-result.ts';
 import type { SchedulerDriver } from '../scheduler/driver.ts';
 import { CREATE_PHASE, SchedulerManager } from '../scheduler/manager.ts';
@@ -20,6 +21,8 @@ export interface ReplayConfig {
   readonly strategy: Strategy<unknown>;
   /** Already validated against the strategy's schema. */
   readonly strategyOptions: unknown;
+  /** The trace's flavor mix, handed to the strategy's create (fgd plans for it). */
+  readonly flavors?: FlavorMix;
   readonly seed: number;
   readonly maxAttempts: number;
   readonly multiCreate?: 'each' | 'all-or-nothing';
@@ -285,11 +288,11 @@ export class Replayer implements RowSink, OutcomeObserver {
  */
 function createWatched(cfg: ReplayConfig, cluster: ClusterState): SchedulerDriver {
   const hb = cfg.heartbeat;
-  if (!hb) return cfg.strategy.create(cluster, cfg.strategyOptions);
+  if (!hb) return cfg.strategy.create(cluster, cfg.strategyOptions, cfg.flavors);
   if (hb.length > 1) Atomics.store(hb, 1, CREATE_PHASE);
   Atomics.add(hb, 0, 1);
   try {
-    return cfg.strategy.create(cluster, cfg.strategyOptions);
+    return cfg.strategy.create(cluster, cfg.strategyOptions, cfg.flavors);
   } finally {
     Atomics.add(hb, 0, 1);
     if (hb.length > 1) Atomics.store(hb, 1, 0);

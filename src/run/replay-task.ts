@@ -2,7 +2,7 @@ import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
 import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
 import { MetricsCollector, type MetricsOptions } from '../metrics/collector.ts';
-import { type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
+import { flavorMix, type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
 import { replay } from '../replay/replayer.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -66,6 +66,7 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
     r = await replay(task.cluster, source, {
       strategy: task.strategy,
       strategyOptions: config.strategyOptions,
+      flavors: flavorMix(shapes),
       seed: config.common.seed,
       maxAttempts: config.common.max_attempts,
       multiCreate: config.common.multi_create,

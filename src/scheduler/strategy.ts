@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { SchedulerDriver } from './driver.ts';
 
 /**
@@ -11,7 +12,8 @@ export interface Strategy<Options = unknown> {
   /** One line, shown by `schedbench strategies`. */
   readonly description: string;
   readonly optionsSchema: z.ZodType<Options>;
-  create(cluster: ClusterState, options: Options): SchedulerDriver;
+  /** `flavors`: the trace's flavor mix, which the replay always passes (tests may leave it out). */
+  create(cluster: ClusterState, options: Options, flavors?: FlavorMix): SchedulerDriver;
 }
 
 /** A strategy of any options type, as registries hold them (each validates its own options). */

@@ -85,10 +85,10 @@ describe('a GPU replay', () => {
     expect(g.unallocated_gpus).toBeCloseTo(0.9, 12);
     // FGD over the trace's 7 instances: (1 GPU, 0.5) x2, (2 GPUs) x1, (1 GPU) x2, (1 GPU, 0.6) x1, no GPU x1.
     // h1: 0.5 can use GPU 0, so GPU 1's 400 is stranded; 2 GPUs, 1 GPU and 0.6 fit nowhere on h1, so
-    // all 900 is; a task without GPUs strands nothing. (2·400 + 900 + 2·900 + 900) / 7 = 4400/7.
-    // h2 has nothing free.
-    expect(g.fragmentation_gpus).toBeCloseTo(4400 / 7 / 1000, 12);
-    expect(g.fragmentation_rate).toBeCloseTo(4400 / 7 / 900, 12);
+    // all 900 is; a task without GPUs can use none of it, so all 900 is (FGD's XL class, frag.go).
+    // (2·400 + 900 + 2·900 + 900 + 900) / 7 = 5300/7. h2 has nothing free.
+    expect(g.fragmentation_gpus).toBeCloseTo(5300 / 7 / 1000, 12);
+    expect(g.fragmentation_rate).toBeCloseTo(5300 / 7 / 900, 12);
     const byFlavor = report.placement.by_flavor.map((f) => [
       f.memory_mb,
       f.gpus,
