@@ -84,3 +84,8 @@ export function transformsOf(f: TransformFlags): TransformOptions {
 }
 
 export type { TraceFormat };
+
+/** `--trace-format` and the transforms, for `run` and `capacity`. */
+export function addTraceInputOptions(cmd: Command): Command {
+  return addTransformOptions(cmd.addOption(traceFormatOption()));
+}
