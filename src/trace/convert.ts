@@ -74,7 +74,7 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
   )
     throw new UsageError(`convert --from ${o.format}: no cluster: give --cluster for --inflate`);
 
-  const capacity = (b: RequestBuffer): Capacity => {
+  const capacity = (b: RequestBuffer): Capacity | undefined => {
     if (o.cluster) return o.cluster.capacity;
     if (peak && !hosts) {
       // The synthesised cluster, sized on the requests before resampling, in time order.
@@ -85,7 +85,7 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
         peak.add(b.time[i], b.duration[i], b.count[i] * b.vcpus[i], b.count[i] * b.memoryMb[i]);
       hosts = sample(peak.hosts());
     }
-    return hostCapacity(hosts!);
+    return hosts ? hostCapacity(hosts) : undefined;
   };
   const source: RowSource = formatSource(o.format, o.inputs, !t.sort && t.shuffle === undefined);
   const transformed = new TransformedSource(source, t, capacity);

@@ -51,7 +51,13 @@ describe('openb pod list (11-column form)', () => {
       gpu_spec: '',
     });
     // openb-pod-0001,6000,12288,1,460,,LS,Running,427061,12902960,427061: a GPU share
-    expect(rows[1]).toMatchObject({ time: '427061', vcpus: '6', gpus: '1', gpu_milli: '460', duration: '12475899' });
+    expect(rows[1]).toMatchObject({
+      time: '427061',
+      vcpus: '6',
+      gpus: '1',
+      gpu_milli: '460',
+      duration: '12475899',
+    });
     // openb-pod-0005,20000,65536,0,0,...: no GPU, so both GPU columns are empty
     expect(rows[5]).toMatchObject({ vcpus: '20', memory_mb: '65536', gpus: '', gpu_milli: '' });
     // openb-pod-0033,3152,5600,1,1000,,BE,Failed,9965463,9965645: 3.152 cores round up to 4 vCPUs
@@ -101,18 +107,53 @@ describe('openb pod list (11-column form)', () => {
   it('run --trace-format openb reads the same rows as run on the converted trace', () => {
     const dir = tempDir();
     const conv = cli([
-      'convert', '--from', 'openb', NODES, PODS, '--out', join(dir, 't.csv'),
-      '--cluster-out', join(dir, 'c.json'), '--no-departures', '--shuffle', '9',
+      'convert',
+      '--from',
+      'openb',
+      NODES,
+      PODS,
+      '--out',
+      join(dir, 't.csv'),
+      '--cluster-out',
+      join(dir, 'c.json'),
+      '--no-departures',
+      '--shuffle',
+      '9',
     ]);
     expect(conv.code, conv.stderr).toBe(0);
     const viaFile = cli([
-      'run', '--cluster', join(dir, 'c.json'), '--trace', join(dir, 't.csv'), '--strategy', 'best-fit',
-      '--placements', join(dir, 'a.csv'), '--out', join(dir, 'ra'), '--quiet',
+      'run',
+      '--cluster',
+      join(dir, 'c.json'),
+      '--trace',
+      join(dir, 't.csv'),
+      '--strategy',
+      'best-fit',
+      '--placements',
+      join(dir, 'a.csv'),
+      '--out',
+      join(dir, 'ra'),
+      '--quiet',
     ]);
     expect(viaFile.code, viaFile.stderr).toBe(0);
     const direct = cli([
-      'run', '--trace-format', 'openb', '--cluster', NODES, '--trace', PODS, '--strategy', 'best-fit',
-      '--no-departures', '--shuffle', '9', '--placements', join(dir, 'b.csv'), '--out', join(dir, 'rb'), '--quiet',
+      'run',
+      '--trace-format',
+      'openb',
+      '--cluster',
+      NODES,
+      '--trace',
+      PODS,
+      '--strategy',
+      'best-fit',
+      '--no-departures',
+      '--shuffle',
+      '9',
+      '--placements',
+      join(dir, 'b.csv'),
+      '--out',
+      join(dir, 'rb'),
+      '--quiet',
     ]);
     expect(direct.code, direct.stderr).toBe(0);
     const a = readFileSync(join(dir, 'a.csv'), 'utf8');

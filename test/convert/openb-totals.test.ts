@@ -58,7 +58,9 @@ describe('openb default trace, converted whole', () => {
   it('pods: count, vCPUs (ceil), memory, GPU pods, GPU-share pods, GPUs asked', () => {
     expect(trace).toHaveLength(pods.length);
     expect(pods.length).toBe(8152); // the README and the issue
-    expect(sum(trace.map((r) => Number(r.vcpus)))).toBe(sum(pods.map((p) => Math.ceil(Number(p.cpu_milli) / 1000))));
+    expect(sum(trace.map((r) => Number(r.vcpus)))).toBe(
+      sum(pods.map((p) => Math.ceil(Number(p.cpu_milli) / 1000))),
+    );
     expect(sum(trace.map((r) => Number(r.memory_mb)))).toBe(sum(pods.map((p) => Number(p.memory_mib))));
     const gpuPods = pods.filter((p) => Number(p.num_gpu) > 0).length;
     expect(gpuPods).toBe(7064); // the issue: 7,064 of 8,152 ask for GPUs
@@ -67,7 +69,9 @@ describe('openb default trace, converted whole', () => {
     expect(share).toBe(3078); // the issue: 3,078 share a fraction of one
     expect(trace.filter((r) => Number(r.gpu_milli) > 0 && Number(r.gpu_milli) < 1000)).toHaveLength(share);
     const milli = (gpus: string, m: string) => Number(gpus || 0) * Number(m || 0);
-    expect(sum(trace.map((r) => milli(r.gpus, r.gpu_milli)))).toBe(sum(pods.map((p) => milli(p.num_gpu, p.gpu_milli))));
+    expect(sum(trace.map((r) => milli(r.gpus, r.gpu_milli)))).toBe(
+      sum(pods.map((p) => milli(p.num_gpu, p.gpu_milli))),
+    );
   });
 
   it('times and lifetimes: creation_time and deletion_time - creation_time, pod by pod', () => {

@@ -28,7 +28,7 @@ export class TransformedSource implements RowSource {
     private readonly inner: RowSource,
     private readonly t: TransformOptions,
     /** The cluster's capacity (for --inflate), asked for once the requests are held (buffered only). */
-    private readonly capacity: (requests: RequestBuffer) => Capacity,
+    private readonly capacity: (requests: RequestBuffer) => Capacity | undefined,
   ) {}
 
   get path(): string {
@@ -86,6 +86,7 @@ export class TransformedSource implements RowSource {
     const note: TransformNote = { requestsIn: b.size, requestsOut: b.size };
     const capacity = this.capacity(b);
     if (t.inflate !== undefined && b.size > 0) {
+      if (!capacity) throw new Error('--inflate without a cluster capacity');
       const r = inflate(b, order, t.inflate, capacity, t.seed);
       order = r.order;
       source = r.source;
