@@ -80,6 +80,38 @@ describe('azure vmtable', () => {
     expect(report.placement.instances).toBe(5);
   });
 
+  it('run --trace-format azure reads the vmtable directly; --on-bad-row skip counts a bad row', () => {
+    const dir = tempDir();
+    const vm = join(dir, 'vmtable.csv');
+    writeFileSync(vm, `${readFileSync(SAMPLE, 'utf8')}vm6,s1,d1,7200,7300,1,1,1,Interactive,big,4\n`);
+    const cluster = join(dir, 'c.json');
+    writeFileSync(
+      cluster,
+      JSON.stringify({ hosts: [{ name: 'h1', vcpus: 128, memory_mb: 1048576, disk_gb: 0 }] }),
+    );
+    const r = cli([
+      'run',
+      '--trace-format',
+      'azure',
+      '--cluster',
+      cluster,
+      '--trace',
+      vm,
+      '--on-bad-row',
+      'skip',
+      '--out',
+      join(dir, 'r'),
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r/filter.json'), 'utf8'));
+    expect(report.placement.instances).toBe(5);
+    expect(report.placement.bad_rows_skipped).toBe(1);
+    expect(report.placement.bad_row_samples[0]).toBe(
+      `${vm}:6: vmcorecountbucket: expected a bucket (a number or >N), got "big"`,
+    );
+  });
+
   it('a bad bucket names file, line and field (exit 2)', () => {
     const dir = tempDir();
     const bad = join(dir, 'vmtable.csv');

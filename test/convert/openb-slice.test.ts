@@ -160,4 +160,29 @@ describe('openb pod list (11-column form)', () => {
     expect(a.split('\n').length).toBeGreaterThan(63);
     expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(a);
   });
+
+  it('capacity --trace-format openb: a pod wider than every host fits on no prefix', () => {
+    // openb-pod-0017 asks for 88,000 milli-CPU (88 vCPUs); the 12 slice nodes have 64 each.
+    const dir = tempDir();
+    const r = cli([
+      'capacity',
+      '--trace-format',
+      'openb',
+      '--cluster',
+      NODES,
+      '--trace',
+      PODS,
+      '--no-departures',
+      '--out',
+      join(dir, 'cap'),
+      '--workers',
+      '1',
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const cap = JSON.parse(readFileSync(join(dir, 'cap/capacity.json'), 'utf8'));
+    expect(cap.strategies[0].hosts).toBeNull();
+    expect(cap.strategies[0].probes[0]).toMatchObject({ hosts: 12, instances: 63 });
+    expect(cap.strategies[0].probes[0].no_valid_host).toBeGreaterThanOrEqual(1);
+  });
 });
