@@ -58,7 +58,7 @@ export function registerConvert(program: Command): void {
       cluster: spec
         ? {
             capacity: capacityOf(
-              spec.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus ?? 0 })),
+              spec.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus })),
               spec.allocationRatios,
               spec.reserved.memoryMb,
             ),

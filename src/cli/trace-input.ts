@@ -28,7 +28,7 @@ export async function loadTraceInput(
     format: flags.traceFormat,
     transforms,
     capacity: capacityOf(
-      cluster.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus ?? 0 })),
+      cluster.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus })),
       cluster.allocationRatios,
       cluster.reserved.memoryMb,
     ),
