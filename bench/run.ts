@@ -3,6 +3,7 @@
 // only within one run (the machine is shared).
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
+import { benchConvert } from './convert.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 
@@ -46,6 +47,21 @@ process.stdout.write(`${table(await benchHostScans(settings.sizes, settings.time
 process.stdout.write('Trace row decoding (bundled trace)\n');
 process.stdout.write(
   `${table(await benchDecoding(`${ROOT}traces/default-trace.csv`, settings.timeMs), true)}\n\n`,
+);
+const convertRows = quick ? 20_000 : 200_000;
+process.stdout.write(
+  `convert: an openb pod list of ${convertRows.toLocaleString('en-US')} pods (medians of 3)\n`,
+);
+process.stdout.write(
+  `${formatTable(
+    ['variant', 'rows', 'seconds', 'rows/s'],
+    (await benchConvert(convertRows, 3)).map((b) => [
+      b.name,
+      b.rows.toLocaleString('en-US'),
+      b.seconds.toFixed(2),
+      Math.round(b.rowsPerS).toLocaleString('en-US'),
+    ]),
+  )}\n\n`,
 );
 const overhead = await metricsOverhead(
   `${ROOT}traces/default-cluster.json`,

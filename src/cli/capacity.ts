@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
-import { type ClusterSpec, loadCluster } from '../cluster/cluster-spec.ts';
+import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
 import { escapeControls } from '../common/safe-text.ts';
@@ -14,6 +14,7 @@ import type { CellSpec } from '../pool/cells.ts';
 import type { Dispatcher } from '../pool/dispatcher.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
+import type { TraceInput } from '../trace/open-trace.ts';
 import {
   addClusterOption,
   addPoolOptions,
@@ -28,8 +29,11 @@ import {
 import { intOption } from './options.ts';
 import { checkOutputDir, refuseOverwrites } from './output-paths.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
+import { loadTraceInput } from './trace-input.ts';
+import { addTraceInputOptions, type TraceFormat, type TransformFlags } from './transform-options.ts';
 
-interface CapacityFlags extends PoolFlags {
+interface CapacityFlags extends PoolFlags, TransformFlags {
+  traceFormat: TraceFormat;
   cluster: string;
   trace: string;
   strategy?: string[];
@@ -74,6 +78,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         .default(0),
     )
     .addOption(onBadRowOption());
+  addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse the trace once and share it with the workers')
     .option('--out <dir>', 'directory for capacity.json', 'reports')
     .option('--quiet', 'print nothing but errors')
@@ -86,7 +91,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       strategies.forEach((s, i) => {
         loadRunConfig(registry.get(s), flags.config, points[i][0].sets, flags.seed);
       });
-      const cluster = loadCluster(flags.cluster);
+      const { cluster, traceInput } = await loadTraceInput(flags);
       const path = join(flags.out, 'capacity.json');
       checkOutputDir(flags.out, '--out');
       refuseOverwrites(
@@ -111,6 +116,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         const traces = await prepareTraces(new Map([[flags.trace, Number.POSITIVE_INFINITY]]), {
           mode: flags.shareTraces,
           onBadRow: flags.onBadRow,
+          streamOnly: traceInput ? 'read through --trace-format or transforms' : undefined,
         });
         const trace = traces.get(flags.trace)!;
         results = await Promise.all(
@@ -121,6 +127,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
               flags,
               cluster,
               trace,
+              traceInput,
             });
             try {
               return { strategy, result: await searchCapacity(cluster.hosts.length, width, probe) };
@@ -173,6 +180,7 @@ function poolProbe(
     flags: CapacityFlags;
     cluster: ClusterSpec;
     trace: PreparedTrace;
+    traceInput: TraceInput | undefined;
   },
 ): (hosts: number) => Promise<Probe> {
   return async (hosts) => {
@@ -194,6 +202,7 @@ function poolProbe(
         trace: o.trace.shared,
         onBadRow: o.flags.onBadRow,
         placementsPath: undefined,
+        traceInput: o.traceInput,
       },
       o.trace.rows,
     );

@@ -7,6 +7,7 @@ import { PluginError } from '../scheduler/errors.ts';
 import { registerCapacity } from './capacity.ts';
 import { registerCheck } from './check.ts';
 import { registerCompare } from './compare.ts';
+import { registerConvert } from './convert.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
 import { registerReport } from './report.ts';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
+  registerConvert(program);
   registerStrategies(program, registry);
   registerCompare(program);
   registerCheck(program);

@@ -8,6 +8,7 @@ import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
 import { exitStatus, runSummary } from '../pool/run-summary.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
+import type { TraceInput } from '../trace/open-trace.ts';
 import { type PoolFlags, sessionFlags } from './matrix-options.ts';
 import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
 
@@ -22,6 +23,8 @@ export async function runCells(o: {
   registry: Catalog;
   /** Plugin and strategy files loaded in this thread, for the workers. */
   plugins: readonly string[];
+  /** The traces' format and transforms; undefined for plain canonical CSVs. */
+  traceInput?: TraceInput;
 }): Promise<{ outcomes: CellOutcome[]; status: { code: number; message?: string } }> {
   const { flags, cells } = o;
   const matrix = cells.length > 1;
@@ -44,7 +47,11 @@ export async function runCells(o: {
   let outcomes: CellOutcome[];
   let traces: Map<string, PreparedTrace>;
   try {
-    traces = await prepareTraces(uses, { mode: flags.shareTraces, onBadRow: flags.onBadRow });
+    traces = await prepareTraces(uses, {
+      mode: flags.shareTraces,
+      onBadRow: flags.onBadRow,
+      streamOnly: o.traceInput ? 'read through --trace-format or transforms' : undefined,
+    });
     if (matrix) {
       for (const t of traces.values()) log(`trace ${t.path}: ${t.note}`);
       log(`running ${cells.length} cells on ${workers} worker${workers === 1 ? '' : 's'}`);
@@ -54,6 +61,7 @@ export async function runCells(o: {
       clusterPath: flags.cluster,
       cluster: o.cluster,
       onBadRow: flags.onBadRow,
+      traceInput: o.traceInput,
       traces,
       dispatcher: session.dispatcher,
       outDir: flags.out,

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { droppedInStrategyFiles, isStrategyPath } from '../../strategies/plugin/loader.ts';
 import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { loadCluster } from '../cluster/cluster-spec.ts';
 import { ExitStatus } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
@@ -30,8 +29,11 @@ import {
   reportOutputPaths,
 } from './output-paths.ts';
 import { runCells } from './run-cells.ts';
+import { loadTraceInput } from './trace-input.ts';
+import { addTraceInputOptions, type TraceFormat, type TransformFlags } from './transform-options.ts';
 
-export interface RunFlags extends PoolFlags {
+export interface RunFlags extends PoolFlags, TransformFlags {
+  traceFormat: TraceFormat;
   cluster: string;
   trace: string[];
   strategy?: string[];
@@ -77,6 +79,7 @@ export function registerRun(program: Command, registry: Catalog): void {
       [],
     )
     .option('--sweep <key=v1|v2>', 'sweep a config option over |-separated values (repeatable)', collect, []);
+  addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse a trace once and share it with the workers')
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
@@ -98,7 +101,7 @@ export function registerRun(program: Command, registry: Catalog): void {
         strategies.push((await resolveStrategy(value, registry)).name);
         if (file !== undefined) plugins.push(resolve(file));
       }
-      const cluster = loadCluster(flags.cluster);
+      const { cluster, traceInput } = await loadTraceInput(flags);
       const cells = expandMatrix(
         {
           traces: flags.trace,
@@ -112,7 +115,7 @@ export function registerRun(program: Command, registry: Catalog): void {
       );
       validateCellConfigs(cells, registry, flags.sweep);
       checkRunOutputs(flags, cells, plugins);
-      const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins });
+      const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins, traceInput });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
       if (reports.length > 0) await writeReportOutputs(flags.out, reports);
       if (cells.length === 1) {

@@ -7,7 +7,7 @@ import type { Report } from '../report/schema.ts';
 import { runReplayTask } from '../run/replay-task.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';
-import { CsvTraceSource } from '../trace/csv-reader.ts';
+import { openTrace, type TraceInput } from '../trace/open-trace.ts';
 import type { CellSpec } from './cells.ts';
 import { CancelledError, MeteredSource, type TaskMeter } from './metered-source.ts';
 
@@ -25,6 +25,8 @@ export interface CellTask {
   readonly onBadRow: 'stop' | 'skip';
   readonly placementsPath: string | undefined;
   readonly meter: TaskMeter;
+  /** The trace's format and stress transforms (`--trace-format`, `--shuffle`...); undefined: a plain CSV. */
+  readonly traceInput?: TraceInput;
 }
 
 /**
@@ -68,7 +70,9 @@ export function cellError(err: unknown): CellError {
 export async function runCellTask(task: CellTask, registry: Catalog): Promise<CellResult> {
   const { cell } = task;
   try {
-    const inner = task.trace ? new ColumnarTraceSource(task.trace) : new CsvTraceSource(cell.tracePath);
+    const inner = task.trace
+      ? new ColumnarTraceSource(task.trace)
+      : openTrace(cell.tracePath, task.traceInput);
     // The request-shape distribution (for fragmentation) is read from the unmetered source, so it
     // counts neither as progress nor against cancellation; a shared trace reads it in milliseconds.
     const shapes = await scanShapes(inner);

@@ -3,6 +3,7 @@ import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { removeTempFiles, writeJsonAtomic } from '../common/atomic-write.ts';
 import { onForcedExit } from '../common/process-guard.ts';
 import type { Report } from '../report/schema.ts';
+import type { TraceInput } from '../trace/open-trace.ts';
 import { type CellError, cellError } from './cell-task.ts';
 import type { CellSpec } from './cells.ts';
 import type { Dispatcher } from './dispatcher.ts';
@@ -25,6 +26,8 @@ export interface MatrixRunOptions {
   readonly clusterPath: string;
   readonly cluster: ClusterSpec;
   readonly onBadRow: 'stop' | 'skip';
+  /** The traces' format and stress transforms, for every cell; undefined: plain CSVs. */
+  readonly traceInput?: TraceInput;
   /** Every cell's trace, shared or streamed (see prepareTraces). */
   readonly traces: ReadonlyMap<string, PreparedTrace>;
   readonly dispatcher: Dispatcher;
@@ -87,6 +90,7 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
         trace: trace.shared,
         onBadRow: o.onBadRow,
         placementsPath,
+        traceInput: o.traceInput,
       },
       trace.rows,
     );

@@ -40,6 +40,8 @@ export interface PrepareOptions {
   readonly onBadRow: 'stop' | 'skip';
   /** Bytes all shared traces together may take (default: defaultShareBudget()). */
   readonly budget?: number;
+  /** Why no trace may be shared (a format adapter or transforms read it per task), or undefined. */
+  readonly streamOnly?: string;
 }
 
 /**
@@ -63,6 +65,10 @@ export async function prepareTraces(
       shared: undefined,
       note,
     });
+    if (o.streamOnly !== undefined) {
+      out.set(path, stream(`streamed by each task (${o.streamOnly})`));
+      continue;
+    }
     if (o.mode === 'never') {
       out.set(path, stream('streamed by each task (--share-traces never)'));
       continue;

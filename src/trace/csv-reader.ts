@@ -76,7 +76,8 @@ export async function refuseNonRegular(path: string): Promise<void> {
   if (!s.isFile()) throw new InputError(path, undefined, undefined, describeNonRegular(s));
 }
 
-function toInputError(path: string, err: unknown): unknown {
+/** A csv-parse or file-system error as the InputError naming the file (and line) it came from. */
+export function toInputError(path: string, err: unknown): unknown {
   if (err instanceof InputError) return err;
   if (err instanceof CsvError) {
     const line = (err as unknown as { lines?: number }).lines;

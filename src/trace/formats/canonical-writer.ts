@@ -1,0 +1,77 @@
+import { StagedFile } from '../../common/atomic-write.ts';
+import { CREATE, type TraceRow } from '../row.ts';
+
+/** The columns `convert` writes, in order: the trace format of traces/README.md with the GPU columns. */
+export const CANONICAL_HEADER = [
+  'time',
+  'event',
+  'id',
+  'vcpus',
+  'memory_mb',
+  'disk_gb',
+  'count',
+  'duration',
+  'az',
+  'group',
+  'group_policy',
+  'extra_specs',
+  'same_host',
+  'different_host',
+  'gpus',
+  'gpu_milli',
+  'gpu_spec',
+] as const;
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break. */
+function field(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One trace row as a canonical CSV line (without the newline). */
+export function canonicalLine(r: TraceRow): string {
+  if (r.event !== CREATE) return `${r.time},delete,${field(r.id)},,,,,,,,,,,,,,`;
+  return [
+    String(r.time),
+    'create',
+    field(r.id),
+    String(r.vcpus),
+    String(r.memoryMb),
+    String(r.diskGb),
+    String(r.count),
+    Number.isNaN(r.duration) ? '' : String(r.duration),
+    field(r.az),
+    field(r.group),
+    r.groupPolicy,
+    field(r.extraSpecs?.key ?? ''),
+    field(r.sameHost?.join(';') ?? ''),
+    field(r.differentHost?.join(';') ?? ''),
+    r.gpus === 0 ? '' : String(r.gpus),
+    r.gpus === 0 ? '' : String(r.gpuMilli),
+    field(r.gpuSpec),
+  ].join(',');
+}
+
+/** Writes canonical rows through a StagedFile: never half-written under its name. */
+export class CanonicalTraceWriter {
+  private readonly file: StagedFile;
+  rows = 0;
+
+  constructor(path: string) {
+    this.file = new StagedFile(path);
+    this.file.write(`${CANONICAL_HEADER.join(',')}\n`);
+  }
+
+  readonly write = (r: TraceRow): void => {
+    this.file.write(`${canonicalLine(r)}\n`);
+    this.rows++;
+  };
+
+  close(): void {
+    this.file.commit();
+  }
+
+  /** Drop the temp file (after an error). */
+  abort(): void {
+    this.file.discard();
+  }
+}
