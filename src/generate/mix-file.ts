@@ -5,7 +5,7 @@ import { hostShapeFields } from '../cluster/host-shape.ts';
 import { size } from '../common/bounds.ts';
 import { InputError } from '../common/errors.ts';
 import { readWholeFile } from '../common/read-whole-file.ts';
-import { formatPath, parseStructured, readStructuredFile } from '../common/structured-file.ts';
+import { formatPath, readStructuredFile } from '../common/structured-file.ts';
 import type { MixFlavor, MixHostShape } from './options.ts';
 
 const weight = z.number().nonnegative().finite().default(1);
@@ -93,9 +93,16 @@ function checkWeights(path: string, rows: readonly Entry<{ weight: number }>[]):
 function readEntries<T extends z.ZodType>(path: string, entry: T, key: string): Entry<z.output<T>>[] {
   if (extname(path).toLowerCase() === '.csv') return readCsv(path, entry);
   const file = readStructuredFile(path);
-  const parsed = parseStructured(file, listOf(entry, key)) as Record<string, z.output<T>[]>;
-  const list = Array.isArray(file.value) ? [] : [key];
-  return parsed[key].map((value, i) => ({ value, line: file.lineOf([...list, i]) }));
+  // A bare list is read as `key:` holding it; error paths point back into the file as written.
+  const bare = Array.isArray(file.value);
+  const r = listOf(entry, key).safeParse(file.value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const at = bare ? issue.path.slice(1) : issue.path;
+    throw new InputError(path, file.lineOf(at), formatPath(at), issue.message);
+  }
+  const parsed = r.data as Record<string, z.output<T>[]>;
+  return parsed[key].map((value, i) => ({ value, line: file.lineOf(bare ? [i] : [key, i]) }));
 }
 
 /** CSV: a header naming the fields; empty cells are absent; numbers as written. */
