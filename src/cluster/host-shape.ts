@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { size } from '../common/bounds.ts';
-import { InputError, UsageError } from '../common/errors.ts';
+import { UsageError } from '../common/errors.ts';
 import { parseStructured, readStructuredFile } from '../common/structured-file.ts';
 
 /** The fields of one host shape, as a cluster file's host has them (without name, az, aggregates). */
@@ -12,15 +12,20 @@ export const hostShapeFields = {
   gpu_model: z.string().default(''),
 };
 
-export const hostShapeSchema = z.strictObject(hostShapeFields);
+/** A host shape `capacity --grow-with` adds: the fields above and an optional availability zone. */
+export const hostShapeSchema = z
+  .strictObject({ ...hostShapeFields, az: z.string().min(1).optional() })
+  .refine((s) => s.vcpus > 0 || s.memory_mb > 0, {
+    message: 'a host shape with no vCPUs and no memory adds nothing',
+    path: ['vcpus'],
+  });
 
-/** A host shape: what `capacity --grow-with` adds and what the generator draws hosts from. */
 export type HostShape = z.output<typeof hostShapeSchema>;
 
 const INLINE = /^[a-z_]+=/;
 
 /**
- * A host shape given inline (`vcpus=32,memory_mb=131072,disk_gb=1000[,gpus=8,gpu_model=V100]`) or
+ * A host shape given inline (`vcpus=32,memory_mb=131072,disk_gb=1000[,gpus=8,gpu_model=V100,az=az1]`) or
  * as a JSON/YAML file holding one such object. `flag` names the option in errors.
  */
 export function parseHostShape(value: string, flag: string): HostShape {
@@ -32,7 +37,7 @@ export function parseHostShape(value: string, flag: string): HostShape {
       const key = part.slice(0, eq).trim();
       const v = part.slice(eq + 1).trim();
       if (Object.hasOwn(raw, key)) throw new UsageError(`${flag}: ${key} given twice`);
-      raw[key] = key === 'gpu_model' ? v : v === '' ? Number.NaN : Number(v);
+      raw[key] = key === 'gpu_model' || key === 'az' ? v : v === '' ? Number.NaN : Number(v);
     }
     const r = hostShapeSchema.safeParse(raw);
     if (!r.success) {
@@ -42,14 +47,5 @@ export function parseHostShape(value: string, flag: string): HostShape {
     }
     return r.data;
   }
-  const file = readStructuredFile(value);
-  const shape = parseStructured(file, hostShapeSchema);
-  if (shape.vcpus === 0 && shape.memory_mb === 0)
-    throw new InputError(
-      value,
-      file.lineOf([]),
-      'vcpus',
-      'a host shape with no vCPUs and no memory adds nothing',
-    );
-  return shape;
+  return parseStructured(readStructuredFile(value), hostShapeSchema);
 }
