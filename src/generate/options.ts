@@ -77,7 +77,10 @@ export const generatorOptionsSchema = z.strictObject({
   gpuSharingShare: share().default(0.4),
   /** Whole-GPU counts and their weights, for the other GPU requests. */
   gpuCounts: z
-    .record(z.string().regex(/^(?:[1-9]|[1-5]\d|6[0-4])$/, 'a GPU count from 1 to 64'), weight())
+    .record(z.string(), weight())
+    .refine((r) => Object.keys(r).every((k) => /^(?:[1-9]|[1-5]\d|6[0-4])$/.test(k)), {
+      message: 'expected GPU counts from 1 to 64 as keys',
+    })
     .default({ 1: 0.7, 2: 0.15, 4: 0.1, 8: 0.05 }),
   /** The gpu_milli values of GPU-sharing requests, drawn uniformly. */
   gpuMilliChoices: z.array(z.int().min(1).max(999)).min(1).default([100, 250, 500, 750]),

@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHostShape } from '../../src/cluster/host-shape.ts';
+import { generateCluster } from '../../src/generate/cluster.ts';
 import { loadFlavorMix, loadHostShapes } from '../../src/generate/mix-file.ts';
 import { cli } from '../helpers/cli.ts';
-import { generateRecords, tmp } from './support.ts';
+import { generateRecords, options, tmp } from './support.ts';
 
 function file(name: string, text: string): string {
   const path = join(tmp(), name);
@@ -72,6 +73,23 @@ describe('flavor mix files', () => {
     expect(Math.abs(creates.filter((r) => r.vcpus === '2').length / creates.length - 0.75)).toBeLessThan(
       0.02,
     );
+  });
+
+  it('a host-shape file shapes the generated cluster, GPU shapes with their model, by weight', () => {
+    // Weights 1:3 -> 25% GPU hosts of 400: 100 expected, binomial sd 8.7.
+    const hostShapes = loadHostShapes(
+      file(
+        's.yaml',
+        'shapes:\n  - {vcpus: 16, memory_mb: 65536, disk_gb: 100, gpus: 4, gpu_model: A10, weight: 1}\n  - {vcpus: 64, memory_mb: 262144, weight: 3}\n',
+      ),
+    );
+    const c = generateCluster(options({ hosts: 400, hostShapes })) as {
+      hosts: { vcpus: number; gpus?: number; gpu_model?: string }[];
+    };
+    const gpu = c.hosts.filter((h) => h.gpus !== undefined);
+    expect(gpu.every((h) => h.vcpus === 16 && h.gpus === 4 && h.gpu_model === 'A10')).toBe(true);
+    expect(c.hosts.filter((h) => h.gpus === undefined).every((h) => h.vcpus === 64)).toBe(true);
+    expect(Math.abs(gpu.length - 100)).toBeLessThan(35);
   });
 
   it('host shapes: a file of shapes, or one shape inline or in a file', () => {
