@@ -43,6 +43,7 @@ export function capacityReport(
     return added === null ? null : prefix[o.totalHosts] + added * (g?.gpus ?? 0);
   };
   return capacityReportSchema.parse({
+    schema_version: 1,
     trace: o.trace,
     cluster: o.cluster,
     total_hosts: o.totalHosts,
