@@ -162,7 +162,11 @@ describe('the other built-in filters explain', () => {
   it("ComputeCapabilitiesFilter: the first spec and the host's value", () => {
     const b = bench(
       cluster({
-        hosts: [host('h1', { traits: { cpu_arch: 'x86_64' } }), host('h2'), host('h3', { traits: { cpu_arch: 'aarch64' } })],
+        hosts: [
+          host('h1', { traits: { cpu_arch: 'x86_64' } }),
+          host('h2'),
+          host('h3', { traits: { cpu_arch: 'aarch64' } }),
+        ],
       }),
     );
     const req = request(b, { extraSpecs: extraSpecs(['capabilities:cpu_arch', 's== aarch64']) });
