@@ -42,7 +42,10 @@ export function reasonOf(f: HostFilter, host: number, req: FilterRequest): strin
   return f.explain ? f.explain(host, req) : genericReason(f.name);
 }
 
+// One formatter: `toLocaleString` with options builds a new one per call (tens of µs each).
+const AMOUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 /** A number as reasons print it: thousands separated, at most two decimals (`1,536`, `0.5`). */
 export function amount(x: number): string {
-  return x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return AMOUNT.format(x);
 }
