@@ -25,8 +25,8 @@ export function gpuKind(gpus: number, gpuMilli: number): number {
  *   table differs from the count recorded here is resynced before it is scored: its recorded slots
  *   (an intrusive list over the instance table's slots) are checked against the table's serials,
  *   so a departure costs O(instances on that host);
- * - anything else (instances claimed outside this driver, as a test may): if the counts still
- *   differ, the host is rebuilt from a scan of the instance table.
+ * - anything else (instances claimed outside this driver, as a test or a pre-filled cluster may):
+ *   if the counts still differ, one scan of the instance table records every instance missed.
  */
 export class HostGpuKinds {
   /** counts[h * GPU_KINDS + kind]: live instances of that kind on host h. */
@@ -77,16 +77,16 @@ export class HostGpuKinds {
       if (serial[s] !== this.slotSerial[s]) this.drop(s);
       s = after;
     }
-    if (live !== this.known[h]) this.rebuild(h);
+    if (live !== this.known[h]) this.recordAll();
   }
 
-  /** Record every live instance on h the lists miss (claims made outside the driver). */
-  private rebuild(h: number): void {
-    const inst = this.cluster.instances;
-    const end = inst.serial.length;
-    for (let s = 0; s < end; s++) {
-      if (inst.serial[s] !== 0 && inst.host[s] === h) this.record(s);
-    }
+  /**
+   * Record every live instance the lists miss (claims made outside the driver), on every host at
+   * once: one scan of the table however many hosts it catches up.
+   */
+  private recordAll(): void {
+    const serial = this.cluster.instances.serial;
+    for (let s = 0; s < serial.length; s++) if (serial[s] !== 0) this.record(s);
   }
 
   /** Record live slot s, unless already recorded; a stale record of an earlier incarnation goes first. */
