@@ -19,7 +19,7 @@ export function gpuKind(gpus: number, gpuMilli: number): number {
  *
  * How it follows, allocation-free:
  * - arrivals: the driver tells `placedMaybe(id)` the instance its last decision sent to a host
- *   (every placement of this driver is one decision); at the next decision `sync` looks the id up in
+ *   (every placement of this driver is one decision); at the next decision `absorbPending` looks it up in
  *   the instance table and, if the claim succeeded and the instance is still live, records it;
  * - departures (replay deletes, all-or-nothing rollbacks): a host whose instance count in the host
  *   table differs from the count recorded here is resynced before it is scored: its recorded slots
