@@ -27,7 +27,7 @@ export interface MicroResult {
   readonly rme: number;
 }
 
-function result(task: Task, hosts: number | null, perOp = 1): MicroResult {
+export function result(task: Task, hosts: number | null, perOp = 1): MicroResult {
   const r = task.result;
   if (r.state !== 'completed') throw new Error(`benchmark ${task.name}: ${r.state}`);
   const medianUs = (r.latency.p50 * 1000) / perOp;

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
+import { benchGpuDecisions } from './gpu-strategies.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 
@@ -44,6 +45,10 @@ process.stdout.write(
   'Hot path: each filter and weigher over every host of a half-full cluster, and whole decisions\n',
 );
 process.stdout.write(`${table(await benchHostScans(settings.sizes, settings.timeMs))}\n\n`);
+process.stdout.write(
+  'GPU strategies: one decision on a half-full cluster with 8 GPUs per host (dry run, FGD mix of 13 types)\n',
+);
+process.stdout.write(`${table(await benchGpuDecisions(settings.sizes, settings.timeMs))}\n\n`);
 process.stdout.write('Trace row decoding (bundled trace)\n');
 process.stdout.write(
   `${table(await benchDecoding(`${ROOT}traces/default-trace.csv`, settings.timeMs), true)}\n\n`,

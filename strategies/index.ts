@@ -5,6 +5,7 @@ import { dotProductStrategy } from './dot-product.ts';
 import { fgdStrategy } from './fgd.ts';
 import { filterStrategy } from './filter/index.ts';
 import { firstFitStrategy } from './first-fit.ts';
+import { gpuClusteringStrategy } from './gpu-clustering/index.ts';
 import { gpuPackingStrategy } from './gpu-packing.ts';
 import { powerOfTwoStrategy } from './power-of-two.ts';
 import { randomStrategy } from './random.ts';
@@ -23,6 +24,7 @@ export const BUILTIN_STRATEGIES = [
   powerOfTwoStrategy,
   fgdStrategy,
   gpuPackingStrategy,
+  gpuClusteringStrategy,
   dotProductStrategy,
   randomStrategy,
 ] as const;

@@ -192,7 +192,10 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       writeJsonAtomic(path, report);
       if (!flags.quiet)
         process.stdout.write(
-          `${flags.growWith ? growthTable(results, cluster.hosts.length, flags.growWith) : capacityTable(results, cluster.hosts.length)}\n\nreport: ${escapeControls(path)}\n`,
+          `${flags.growWith ? growthTable(results, cluster.hosts.length, flags.growWith) : capacityTable(results, cluster.hosts.length, gpusOfPrefix(cluster))}
+
+report: ${escapeControls(path)}
+`,
         );
       const failed = results.filter((r) => r.error);
       if (failed.length === 0) return;
@@ -273,11 +276,30 @@ function gpusOfPrefix(cluster: ClusterSpec): number[] | undefined {
 
 const pct = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(2)}%`);
 
-function capacityTable(results: readonly StrategyCapacity[], total: number): string {
+/**
+ * The console table; with GPUs (`gpus`: GPUs of each host prefix) also the GPUs of the hosts found
+ * (of the cluster's) and the GPU allocation rate there, as capacity.json has them.
+ */
+function capacityTable(
+  results: readonly StrategyCapacity[],
+  total: number,
+  gpus: readonly number[] | undefined,
+): string {
+  // strategy, hosts, of, [GPUs, of], NVH rate, NVH rate at hosts-1, [GPU alloc rate], probes, note
+  const withGpus = (row: string[], found: string, of: string, rate: string) =>
+    gpus ? [...row.slice(0, 3), found, of, ...row.slice(3, 5), rate, ...row.slice(5)] : row;
+  const totalGpus = gpus ? String(gpus[total]) : '';
+  const head = ['strategy', 'hosts', 'of', 'NVH rate', 'NVH rate at hosts-1', 'probes', 'note'];
   return formatTable(
-    ['strategy', 'hosts', 'of', 'NVH rate', 'NVH rate at hosts-1', 'probes', 'note'],
+    withGpus(head, 'GPUs', 'of', 'GPU alloc rate'),
     results.map(({ strategy, result, error }) => {
-      if (!result) return [strategy, '-', String(total), '-', '-', '-', `failed: ${error!.message}`];
+      if (!result)
+        return withGpus(
+          [strategy, '-', String(total), '-', '-', '-', `failed: ${error!.message}`],
+          '-',
+          totalGpus,
+          '-',
+        );
       const at = (n: number | null) => result.probes.find((p) => p.hosts === n);
       const note =
         result.hosts === null
@@ -285,15 +307,21 @@ function capacityTable(results: readonly StrategyCapacity[], total: number): str
           : result.nonMonotone
             ? 'not monotone: a larger cluster failed (see capacity.json)'
             : '';
-      return [
-        strategy,
-        result.hosts === null ? '-' : String(result.hosts),
-        String(total),
-        pct(at(result.hosts ?? total)?.noValidHostRate),
-        result.hosts === null || result.hosts === 0 ? '-' : pct(at(result.hosts - 1)?.noValidHostRate),
-        String(result.probes.length),
-        note,
-      ];
+      const rate = at(result.hosts ?? total)?.gpuAllocationRate;
+      return withGpus(
+        [
+          strategy,
+          result.hosts === null ? '-' : String(result.hosts),
+          String(total),
+          pct(at(result.hosts ?? total)?.noValidHostRate),
+          result.hosts === null || result.hosts === 0 ? '-' : pct(at(result.hosts - 1)?.noValidHostRate),
+          String(result.probes.length),
+          note,
+        ],
+        result.hosts === null || !gpus ? '-' : String(gpus[result.hosts]),
+        totalGpus,
+        rate === undefined || rate === null ? '-' : pct(rate),
+      );
     }),
   );
 }

@@ -37,9 +37,13 @@ const RULES = {
   fcpu: 'last',
   fram: 'last',
   fdisk: 'last',
+  // Only written on a cluster with GPUs.
+  ugpu: 'sum',
+  agpu: 'last',
 } as const;
 type Field = keyof typeof RULES;
 const INTEGRALS: readonly Field[] = ['covered', 'ucpu', 'uram', 'udisk', 'active'];
+const GPU_INTEGRALS: readonly Field[] = ['ugpu'];
 
 /**
  * The replay's metrics, as one observer: it sees placements, releases, clock ticks and driver-call
@@ -64,6 +68,7 @@ export class MetricsCollector implements ReplayObserver {
   private prev = 0;
   private readonly values = new Float64Array(INTEGRALS.length);
   private readonly fragNow = new Float64Array(3);
+  private readonly gpuNow = new Float64Array(1);
   // Whole-span time integrals.
   private span = 0;
   private readonly utilInt = new Float64Array(3);
@@ -143,6 +148,7 @@ export class MetricsCollector implements ReplayObserver {
     s.set('fcpu', last, this.fragNow[0]);
     s.set('fram', last, this.fragNow[1]);
     s.set('fdisk', last, this.fragNow[2]);
+    if (this.gpu) s.set('agpu', last, this.gpu.allocatedGpus());
     this.activeMax = Math.max(this.activeMax, u.active);
     this.result = this.summarise(s, end);
   }
@@ -190,6 +196,10 @@ export class MetricsCollector implements ReplayObserver {
     for (let r = 0; r < 3; r++) v[1 + r] = u.utilisation(r);
     v[4] = u.active;
     s.integrate(INTEGRALS, v, a, time);
+    if (this.gpu) {
+      this.gpuNow[0] = this.gpu.utilisation();
+      s.integrate(GPU_INTEGRALS, this.gpuNow, a, time);
+    }
 
     this.span += dt;
     this.gpu?.hold(dt);
@@ -215,6 +225,7 @@ export class MetricsCollector implements ReplayObserver {
         s.set('fcpu', k, this.fragNow[0]);
         s.set('fram', k, this.fragNow[1]);
         s.set('fdisk', k, this.fragNow[2]);
+        if (this.gpu) s.set('agpu', k, this.gpu.allocatedGpus());
       }
       u.resync();
     }
@@ -265,6 +276,7 @@ export class MetricsCollector implements ReplayObserver {
         fragmentation_cpu: fr[0],
         fragmentation_ram: fr[1],
         fragmentation_disk: fr[2],
+        ...(this.gpu ? { util_gpu: mean('ugpu'), gpus_allocated: sample('agpu') } : {}),
       });
     }
     return {

@@ -62,6 +62,11 @@ export class GpuMeter {
     return this.capacityMilli > 0 ? this.allocatedMilli / this.capacityMilli : 0;
   }
 
+  /** GPUs allocated now (on schedulable hosts), in GPUs. */
+  allocatedGpus(): number {
+    return this.allocatedMilli / GPU_MILLI;
+  }
+
   /** An instance was decided: placed on `host`, or NoValidHost (host -1). */
   scheduled(f: Flavor, host: number): void {
     if (f.gpus === 0) return;

@@ -31,6 +31,10 @@ export interface WindowPoint {
   readonly fragmentation_cpu: number | null;
   readonly fragmentation_ram: number | null;
   readonly fragmentation_disk: number | null;
+  /** Only on a cluster with GPUs: allocated GPU share / capacity, time-weighted over the window. */
+  readonly util_gpu?: number | null;
+  /** Only on a cluster with GPUs: GPUs allocated at the window's end (as the fragmentation). */
+  readonly gpus_allocated?: number | null;
 }
 
 export interface PolicySummary {

@@ -28,6 +28,9 @@ export const windowSchema = z.object({
   fragmentation_cpu: nullableShare,
   fragmentation_ram: nullableShare,
   fragmentation_disk: nullableShare,
+  /** Only on a cluster with GPUs. */
+  util_gpu: z.number().nonnegative().nullable().optional(),
+  gpus_allocated: z.number().nonnegative().nullable().optional(),
 });
 
 /** The JSON report of one replay (strategy × trace × config × seed). */

@@ -19,15 +19,18 @@ const COLUMNS = [
   'fragmentation_ram',
   'fragmentation_disk',
 ] as const;
+/** Only when some report's cluster has GPUs, so a run without them writes the same file as before. */
+const GPU_COLUMNS = ['util_gpu', 'gpus_allocated'] as const;
 
 /** `timeseries.csv`: one row per report and window; empty cells where a value does not apply. */
 export function timeSeriesCsv(reports: readonly Report[]): string {
   const labels = reportLabels(reports);
+  const columns = reports.some((r) => r.quality.gpu !== undefined) ? [...COLUMNS, ...GPU_COLUMNS] : COLUMNS;
   const rows: (string | number)[][] = [];
   reports.forEach((r, i) => {
     r.series.windows.forEach((w, k) => {
-      rows.push([labels[i], r.inputs.strategy, r.inputs.seed, k, ...COLUMNS.map((c) => w[c] ?? '')]);
+      rows.push([labels[i], r.inputs.strategy, r.inputs.seed, k, ...columns.map((c) => w[c] ?? '')]);
     });
   });
-  return stringify(rows, { header: true, columns: ['label', 'strategy', 'seed', 'window', ...COLUMNS] });
+  return stringify(rows, { header: true, columns: ['label', 'strategy', 'seed', 'window', ...columns] });
 }

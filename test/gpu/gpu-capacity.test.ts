@@ -31,5 +31,28 @@ describe('schedbench capacity with GPUs', () => {
     const one = s.probes.find((p) => p.hosts === 1)!;
     expect([one.gpus, one.no_valid_host]).toEqual([2, 1]);
     expect(one.gpu_allocation_rate).toBeCloseTo(2 / 3, 12);
+    // The console table has the GPU columns: 3 GPUs of 7, NVH 0% (1 of 3 at one host), all GPUs placed.
+    const [head, , row] = res.stdout.split('\n');
+    expect(head.split(/\s{2,}/).slice(0, 9)).toEqual([
+      'strategy',
+      'hosts',
+      'of',
+      'GPUs',
+      'of',
+      'NVH rate',
+      'NVH rate at hosts-1',
+      'GPU alloc rate',
+      'probes',
+    ]);
+    expect(row.split(/\s+/).slice(0, 8)).toEqual([
+      'filter',
+      '2',
+      '3',
+      '3',
+      '7',
+      '0.00%',
+      '33.33%',
+      '100.00%',
+    ]);
   });
 });
