@@ -2,7 +2,7 @@
 // (bench/openb-pods.ts) is converted onto 1,000 sampled openb nodes, the converted trace is replayed
 // with `filter`, and the pod list is replayed directly with `run --trace-format openb`. Each step is
 // a child process under /usr/bin/time -v (peak RSS, CPU time); the replays' decisions/s come from
-// their reports. Heavy (about 20 minutes on 2 cores): `npm run bench -- --rss-10m [--rss-rows N]`.
+// their reports. Heavy (about 20 CPU-minutes, an hour of wall on 2 shared cores): `npm run bench -- --rss-10m [--rss-rows N]`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

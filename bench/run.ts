@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --out DIR]`: tinybench microbenchmarks of the hot path and a
 // replay matrix of every strategy over the bundled trace. Timings are medians; compare figures
 // only within one run (the machine is shared). `npm run bench -- --rss-10m [--rss-rows N]` runs
-// only the heavy end-to-end memory check instead (bench/rss-10m.ts, about 20 minutes).
+// only the heavy end-to-end memory check instead (bench/rss-10m.ts, about 20 CPU-minutes).
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
