@@ -11,7 +11,7 @@ import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { RequestSpec } from '../src/scheduler/request-spec.ts';
 
 /**
- * A generated cluster of `hosts` hosts (src/trace/generate.ts: several shapes, two zones, an ssd
+ * A generated cluster of `hosts` hosts (src/generate/: several shapes, two zones, an ssd
  * aggregate, traits; the last host disabled, so the ComputeFilter has work), half full: instances
  * of mixed flavors claimed on random hosts until about half the RAM is used, so free values differ
  * from host to host as they do mid-replay; every 50th instance is in a server group of each policy.

@@ -1,17 +1,37 @@
 // `npm run bench [-- --quick] [-- --out DIR]`: tinybench microbenchmarks of the hot path and a
 // replay matrix of every strategy over the bundled trace. Timings are medians; compare figures
-// only within one run (the machine is shared).
+// only within one run (the machine is shared). `npm run bench -- --rss-10m [--rss-rows N]` runs
+// only the heavy end-to-end memory check instead (bench/rss-10m.ts, about 20 CPU-minutes).
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
 import { benchGpuDecisions } from './gpu-strategies.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
+import { benchRss, RSS_LIMIT_MB, rssTable } from './rss-10m.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'reports/bench' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'reports/bench' },
+    'rss-10m': { type: 'boolean', default: false },
+    'rss-rows': { type: 'string', default: '10000000' },
+  },
 });
+if (values['rss-10m']) {
+  const rows = Number(values['rss-rows']);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new Error(`--rss-rows: a positive integer, got ${values['rss-rows']}`);
+  process.stdout.write(
+    `schedbench bench --rss-10m: Node ${process.version}, ${rows.toLocaleString('en-US')} openb pods, ` +
+      `1,000 hosts, filter; peak RSS bound ${RSS_LIMIT_MB} MB\n`,
+  );
+  const { steps, ok, load } = await benchRss(rows);
+  process.stdout.write(`${rssTable(steps)}\nload average (1, 5, 15 min): ${load}\n`);
+  process.stdout.write(ok ? 'every step under the bound\n' : `a step reached ${RSS_LIMIT_MB} MB or more\n`);
+  process.exit(ok ? 0 : 1);
+}
 const quick = values.quick ?? false;
 const settings = quick
   ? { sizes: [1000], timeMs: 100, seeds: [0] }

@@ -120,6 +120,17 @@ describe('columnar trace: the same rows as streaming the CSV', () => {
     expect(await scanTrace(join(dir, 'b.csv'))).toEqual({ bytes: 5, lines: 3 });
   });
 
+  it('scanTrace counts across read buffers (64 KiB each), a newline on a buffer edge included', async () => {
+    const dir = tempDir();
+    // 100,000 lines of 'x\n': 200,000 bytes, a bit over three 65,536-byte reads; byte 65,535 (the
+    // last of the first read) is a newline, as every odd byte is.
+    writeFileSync(join(dir, 'big.csv'), 'x\n'.repeat(100_000));
+    expect(await scanTrace(join(dir, 'big.csv'))).toEqual({ bytes: 200_000, lines: 100_001 });
+    // 3 x 65,536 bytes with no newline, then one: the lines of a file with one newline at its end.
+    writeFileSync(join(dir, 'long.csv'), `${'y'.repeat(3 * 65_536)}\n`);
+    expect(await scanTrace(join(dir, 'long.csv'))).toEqual({ bytes: 3 * 65_536 + 1, lines: 2 });
+  });
+
   it('costs FIXED_BYTES_PER_ROW per row plus the ids and symbols', async () => {
     // Two rows, ids "a" and "bb" (3 bytes), symbols: "" and "az1" (3 bytes, 2 ends of 4 bytes).
     const path = traceFile([HEADER, '0,create,a,1,1,1,1,,az1,,,,,', '1,create,bb,2,2,2,1,,az1,,,,,']);
