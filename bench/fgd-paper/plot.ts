@@ -50,7 +50,8 @@ export async function allocationPlotSvg(points: readonly Point[], title: string)
               field: 'policy',
               type: 'nominal',
               title: 'policy',
-              sort: POLICIES.map((p) => p.paper),
+              // Every policy in the domain, so a policy keeps its colour whichever are present.
+              scale: { domain: POLICIES.map((p) => p.paper) },
             },
           },
         },
