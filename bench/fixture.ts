@@ -3,11 +3,12 @@ import { ClusterState } from '../src/cluster/cluster-state.ts';
 import { SeededRng } from '../src/common/rng.ts';
 import { GroupView } from '../src/framework/group-view.ts';
 import type { FilterRequest } from '../src/framework/types.ts';
+import { generateCluster } from '../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
 import type { GroupPolicy } from '../src/model/group-policy.ts';
 import { GROUP_POLICIES } from '../src/model/group-policy.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { RequestSpec } from '../src/scheduler/request-spec.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateCluster } from '../src/trace/generate.ts';
 
 /**
  * A generated cluster of `hosts` hosts (src/trace/generate.ts: several shapes, two zones, an ssd

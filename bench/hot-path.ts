@@ -101,6 +101,12 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
     bench.add('decision (default filters, RAMWeigher)', () =>
       defaults.scheduleRunInstance(ctx, plain, NO_RETRY),
     );
+    // Diagnosis mode (every rejected host explained): what asking why costs; unset, the loop is the plain one.
+    const diagnosed = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
+    diagnosed.pipeline.onDiagnosis = () => {};
+    bench.add('decision (default filters, RAMWeigher, diagnosis mode)', () =>
+      diagnosed.scheduleRunInstance(ctx, plain, NO_RETRY),
+    );
     const full = new FilterScheduler(cluster, everything);
     bench.add('decision (every filter and weigher)', () => full.scheduleRunInstance(ctx, req.spec, NO_RETRY));
     await bench.run();

@@ -7,6 +7,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinCatalog } from '../src/catalog/bootstrap.ts';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
+import { writeGeneratedCluster } from '../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
+import { generateTrace } from '../src/generate/trace.ts';
 import { expandMatrix } from '../src/pool/cells.ts';
 import { Dispatcher } from '../src/pool/dispatcher.ts';
 import { PoolExecutor } from '../src/pool/executor.ts';
@@ -15,7 +18,6 @@ import { prepareTraces, type SharingMode } from '../src/pool/shared-traces.ts';
 import { ColumnarTraceSource, columnarBytes } from '../src/trace/columnar.ts';
 import { parseColumnar, scanTrace } from '../src/trace/columnar-builder.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../src/trace/generate.ts';
 import type { RowSource } from '../src/trace/source.ts';
 
 const [rows, hosts, reps] = [100_000, 300, 3].map((d, i) => Number(process.argv[2 + i] ?? d));

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clusterFromObject } from '../src/cluster/cluster-spec.ts';
+import { generateCluster } from '../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
+import { generateTrace } from '../src/generate/trace.ts';
 import { replay } from '../src/replay/replayer.ts';
 import { formatTable } from '../src/report/summary-table.ts';
 import type { AnyStrategy } from '../src/scheduler/strategy.ts';
 import { CsvTraceSource } from '../src/trace/csv-reader.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../src/trace/generate.ts';
 import { BUILTIN_STRATEGIES } from '../strategies/index.ts';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000);

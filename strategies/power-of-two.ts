@@ -72,17 +72,22 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
       check.preFilter(req);
       let found = 0;
       let seen = 0;
+      // The last filter (by position) that was a host's first rejection: with no host found, every
+      // host was checked and this is the filter a scan would have been emptied by.
+      let emptiedBy = -1;
       while (seen < n && found < this.d) {
         const j = seen + ctx.rng.int(n - seen);
         const h = order[j];
         order[j] = order[seen];
         order[seen] = h;
         seen++;
-        if (check.passes(h, req)) sample[found++] = h;
+        const rejectedBy = check.rejectedBy(h, req);
+        if (rejectedBy < 0) sample[found++] = h;
+        else if (rejectedBy > emptiedBy) emptiedBy = rejectedBy;
       }
       ctx.countHostEvaluations(seen);
       if (found === 0) {
-        ctx.noValidHost(k, NO_VALID_HOST);
+        ctx.noValidHost(k, NO_VALID_HOST, check.filterName(emptiedBy));
         continue;
       }
       ctx.provision(k, this.better(found, spec));

@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
+import { checkGrowable, growCluster } from '../cluster/grow.ts';
+import { type HostShape, parseHostShape } from '../cluster/host-shape.ts';
 import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
+import { MAX_HOSTS } from '../common/limits.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { loadRunConfig } from '../config/run-config.ts';
 import { configPoints } from '../config/sweep.ts';
@@ -12,6 +15,7 @@ import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.t
 import type { CellError } from '../pool/cell-task.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import type { Dispatcher } from '../pool/dispatcher.ts';
+import { type GrowthResult, searchGrowth } from '../pool/grow.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { TraceInput } from '../trace/open-trace.ts';
@@ -42,6 +46,8 @@ interface CapacityFlags extends PoolFlags, TransformFlags {
   set: string[];
   target: number;
   out: string;
+  growWith?: HostShape;
+  growMax?: number;
 }
 
 /** A probe whose task failed: the search of that strategy stops with the task's error. */
@@ -77,6 +83,16 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         })
         .default(0),
     )
+    .option(
+      '--grow-with <shape>',
+      'instead: the fewest hosts of this shape to add to the whole cluster (vcpus=32,memory_mb=131072,disk_gb=1000[,gpus=N,gpu_model=M,az=Z] or a JSON/YAML file)',
+      (v: string) => parseHostShape(v, '--grow-with'),
+    )
+    .option(
+      '--grow-max <n>',
+      "most hosts --grow-with may add (default: 10 times the cluster's hosts, at least 100)",
+      intOption('--grow-max'),
+    )
     .addOption(onBadRowOption());
   addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse the trace once and share it with the workers')
@@ -92,6 +108,15 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         loadRunConfig(registry.get(s), flags.config, points[i][0].sets, flags.seed);
       });
       const { cluster, traceInput } = await loadTraceInput(flags);
+      const room = MAX_HOSTS - cluster.hosts.length;
+      if (flags.growMax !== undefined && !flags.growWith)
+        throw new UsageError('--grow-max needs --grow-with');
+      if (flags.growMax !== undefined && !(flags.growMax >= 1 && flags.growMax <= room))
+        throw new UsageError(
+          `--grow-max expects an integer from 1 to ${room} (the host limit less the cluster's hosts)`,
+        );
+      if (flags.growWith) checkGrowable(cluster);
+      const maxAdded = flags.growMax ?? Math.min(room, Math.max(100, 10 * cluster.hosts.length));
       const path = join(flags.out, 'capacity.json');
       checkOutputDir(flags.out, '--out');
       refuseOverwrites(
@@ -121,15 +146,22 @@ export function registerCapacity(program: Command, registry: Catalog): void {
         const trace = traces.get(flags.trace)!;
         results = await Promise.all(
           strategies.map(async (strategy, i): Promise<StrategyCapacity> => {
-            const probe = poolProbe(session.dispatcher, {
-              strategy,
-              sets: points[i][0].sets,
-              flags,
-              cluster,
-              trace,
-              traceInput,
-            });
+            const probeOn = (sized: (n: number) => ClusterSpec) =>
+              poolProbe(session.dispatcher, {
+                strategy,
+                sets: points[i][0].sets,
+                flags,
+                sized,
+                trace,
+                traceInput,
+              });
+            const shape = flags.growWith;
             try {
+              if (shape) {
+                const probe = probeOn((n) => growCluster(cluster, shape, n));
+                return { strategy, growth: await searchGrowth(maxAdded, width, probe) };
+              }
+              const probe = probeOn((n) => ({ ...cluster, hosts: cluster.hosts.slice(0, n) }));
               return { strategy, result: await searchCapacity(cluster.hosts.length, width, probe) };
             } catch (err) {
               if (err instanceof ProbeFailed) return { strategy, error: err.error };
@@ -147,6 +179,8 @@ export function registerCapacity(program: Command, registry: Catalog): void {
           totalHosts: cluster.hosts.length,
           target: flags.target,
           gpusOfPrefix: gpusOfPrefix(cluster),
+          growWith: flags.growWith,
+          maxAdded,
         },
         results,
       );
@@ -158,7 +192,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       writeJsonAtomic(path, report);
       if (!flags.quiet)
         process.stdout.write(
-          `${capacityTable(results, cluster.hosts.length)}\n\nreport: ${escapeControls(path)}\n`,
+          `${flags.growWith ? growthTable(results, cluster.hosts.length, flags.growWith) : capacityTable(results, cluster.hosts.length)}\n\nreport: ${escapeControls(path)}\n`,
         );
       const failed = results.filter((r) => r.error);
       if (failed.length === 0) return;
@@ -171,22 +205,27 @@ export function registerCapacity(program: Command, registry: Catalog): void {
     });
 }
 
-/** A probe on the pool: the trace replayed on the first `hosts` hosts, passing within the target. */
+/**
+ * A probe on the pool: the trace replayed on the cluster `sized(n)` (the first n hosts, or the
+ * cluster with n hosts added), passing within the target. The probe's `hosts` is n.
+ */
 function poolProbe(
   dispatcher: Dispatcher,
   o: {
     strategy: string;
     sets: Readonly<Record<string, unknown>>;
     flags: CapacityFlags;
-    cluster: ClusterSpec;
+    sized: (n: number) => ClusterSpec;
     trace: PreparedTrace;
     traceInput: TraceInput | undefined;
   },
 ): (hosts: number) => Promise<Probe> {
+  const grow = o.flags.growWith !== undefined;
   return async (hosts) => {
+    const probed = o.sized(hosts);
     const cell: CellSpec = {
       index: hosts,
-      name: `${o.strategy}@${hosts}`,
+      name: `${o.strategy}@${grow ? '+' : ''}${hosts}`,
       tracePath: o.flags.trace,
       strategy: o.strategy,
       configPath: o.flags.config,
@@ -198,7 +237,7 @@ function poolProbe(
       {
         cell,
         clusterPath: o.flags.cluster,
-        cluster: { ...o.cluster, hosts: o.cluster.hosts.slice(0, hosts) },
+        cluster: probed,
         trace: o.trace.shared,
         onBadRow: o.flags.onBadRow,
         placementsPath: undefined,
@@ -214,9 +253,9 @@ function poolProbe(
       noValidHostRate: p.no_valid_host_rate,
       noValidHost: p.no_valid_host,
       instances: p.instances,
-      ...(o.cluster.hosts.some((h) => h.gpus > 0)
+      ...(probed.hosts.some((h) => h.gpus > 0)
         ? {
-            gpus: o.cluster.hosts.slice(0, hosts).reduce((n, h) => n + h.gpus, 0),
+            gpus: probed.hosts.reduce((n, h) => n + h.gpus, 0),
             gpuAllocationRate: result.report.quality.gpu?.allocation_rate ?? null,
           }
         : {}),
@@ -257,4 +296,35 @@ function capacityTable(results: readonly StrategyCapacity[], total: number): str
       ];
     }),
   );
+}
+
+const shapeText = (s: HostShape) =>
+  `vcpus=${s.vcpus},memory_mb=${s.memory_mb},disk_gb=${s.disk_gb}${s.gpus > 0 ? `,gpus=${s.gpus}${s.gpu_model ? `,gpu_model=${s.gpu_model}` : ''}` : ''}${s.az ? `,az=${s.az}` : ''}`;
+
+function growthTable(results: readonly StrategyCapacity[], base: number, shape: HostShape): string {
+  const table = formatTable(
+    ['strategy', 'hosts', 'of which added', 'NVH rate', 'NVH rate with one fewer', 'probes', 'note'],
+    results.map(({ strategy, growth, error }) => {
+      if (!growth) return [strategy, '-', '-', '-', '-', '-', `failed: ${error!.message}`];
+      const g: GrowthResult = growth;
+      const at = (n: number) => g.probes.find((p) => p.hosts === n);
+      const n = g.added;
+      const note =
+        n === null
+          ? `does not fit even with ${g.maxAdded} more hosts of this shape`
+          : n === 0
+            ? 'fits as it is'
+            : `needs ${n} more host${n === 1 ? '' : 's'} of this shape${g.nonMonotone ? ' (not monotone: found by a linear scan)' : ''}`;
+      return [
+        strategy,
+        n === null ? '-' : String(base + n),
+        n === null ? '-' : String(n),
+        pct(at(n ?? g.maxAdded)?.noValidHostRate),
+        n === null || n === 0 ? '-' : pct(at(n - 1)?.noValidHostRate),
+        String(g.probes.length),
+        note,
+      ];
+    }),
+  );
+  return `grow with: ${shapeText(shape)} (cluster: ${base} hosts)\n${table}`;
 }

@@ -1,3 +1,4 @@
+import { type Diagnosis, type FilterStep, type HostRejection, reasonOf } from './diagnosis.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
@@ -45,4 +46,52 @@ export function keepPassing(f: HostFilter, list: Int32Array, len: number, req: F
     if (f.hostPasses(h, req)) list[kept++] = h;
   }
   return kept;
+}
+
+/**
+ * `filterHosts` in diagnosis mode: the same filters, calls and result (same `list`, same length,
+ * same `outcome`), and besides, the decision's Diagnosis: each filter's hosts in and out, and for
+ * each host it rejects, the reason from its `explain`. Allocates (a copy of the list per filter,
+ * the reasons): for explaining a decision, never for the replay's own loop.
+ */
+export function diagnoseHosts(
+  filters: readonly HostFilter[],
+  list: Int32Array,
+  len: number,
+  req: FilterRequest,
+  outcome?: FilterOutcome,
+): { readonly len: number; readonly diagnosis: Diagnosis } {
+  const steps: FilterStep[] = [];
+  const rejected = new Map<number, HostRejection>();
+  const rejectingFilters = new Set<string>();
+  let emptiedBy: string | undefined;
+  for (const f of filters) {
+    const skipped =
+      req.index > 0 && f.runOncePerRequest
+        ? 'once-per-request'
+        : !f.preFilter(req)
+          ? 'pre-filter'
+          : undefined;
+    if (skipped) {
+      steps.push({ filter: f.name, hostsIn: len, hostsOut: len, skipped });
+      continue;
+    }
+    const before = list.slice(0, len);
+    const kept = f.filterAll ? f.filterAll(list, len, req) : keepPassing(f, list, len, req);
+    // Both lists are in the same order (the filter compacts in place): a merge walk finds the lost.
+    for (let i = 0, j = 0; i < len; i++) {
+      const h = before[i];
+      if (j < kept && list[j] === h) j++;
+      else rejected.set(h, { filter: f.name, reason: reasonOf(f, h, req) });
+    }
+    if (kept < len) rejectingFilters.add(f.name);
+    steps.push({ filter: f.name, hostsIn: len, hostsOut: kept, skipped: undefined });
+    len = kept;
+    if (len === 0) {
+      emptiedBy = f.name;
+      if (outcome) outcome.lastEmptiedBy = f.name;
+      break;
+    }
+  }
+  return { len, diagnosis: { steps, rejected, rejectingFilters, emptiedBy } };
 }

@@ -1,3 +1,4 @@
+import { type HostRejection, reasonOf } from './diagnosis.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
@@ -23,10 +24,32 @@ export class HostCheck {
 
   /** Does host `h` pass every filter that applies to the current decision (see `preFilter`)? */
   passes(h: number, req: FilterRequest): boolean {
+    return this.rejectedBy(h, req) < 0;
+  }
+
+  /**
+   * The position (in the filter list) of the first filter that applies and rejects host `h`, or -1
+   * when it passes them all. Over a set of hosts that all fail, the greatest position is the filter
+   * a scan of those hosts in this order would have been emptied by (`filterName`).
+   */
+  rejectedBy(h: number, req: FilterRequest): number {
     const { filters, applies } = this;
     for (let i = 0; i < filters.length; i++) {
-      if (applies[i] === 1 && !filters[i].hostPasses(h, req)) return false;
+      if (applies[i] === 1 && !filters[i].hostPasses(h, req)) return i;
     }
-    return true;
+    return -1;
+  }
+
+  /** The name of the filter at `position` (from `rejectedBy`), or undefined for -1. */
+  filterName(position: number): string | undefined {
+    return position < 0 ? undefined : this.filters[position].name;
+  }
+
+  /** Diagnosis mode: why host `h` fails the current decision, or undefined when it passes. */
+  explain(h: number, req: FilterRequest): HostRejection | undefined {
+    const i = this.rejectedBy(h, req);
+    if (i < 0) return undefined;
+    const f = this.filters[i];
+    return { filter: f.name, reason: reasonOf(f, h, req) };
   }
 }

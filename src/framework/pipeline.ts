@@ -2,7 +2,8 @@ import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
 import { NO_VALID_HOST } from '../scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
-import { type FilterOutcome, filterHosts } from './filter-handler.ts';
+import type { Diagnosis } from './diagnosis.ts';
+import { diagnoseHosts, type FilterOutcome, filterHosts } from './filter-handler.ts';
 import { reusableFilterRequest } from './request.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
@@ -36,10 +37,17 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
    * The filter that emptied the host list in the request last scheduled, or undefined when no
    * filter did (hosts were left, the cluster has none, or the selection refused them). Once a
    * filter empties the list, the rest of the request's instances are NoValidHost for the same
-   * cause, so it names the filter for each of them. Data only: the NoValidHost reason stays the
-   * constant one (see FilterOutcome).
+   * cause, so it names the filter for each of them. It goes with each NoValidHost to the manager
+   * (`DriverContext.noValidHost`) and so into the outcome event (`InstanceOutcome.emptiedBy`); the
+   * reason stays the constant one.
    */
   lastEmptiedBy: string | undefined = undefined;
+  /**
+   * Diagnosis mode: when set, each instance's filtering runs through `diagnoseHosts` (same
+   * decisions) and its Diagnosis comes here, with the request and the instance index. Unset (the
+   * default), the loop is the plain one and builds no reason.
+   */
+  onDiagnosis: ((diagnosis: Diagnosis, spec: RequestSpec, index: number) => void) | undefined = undefined;
   private readonly list: Int32Array;
   private readonly req: FilterRequest;
 
@@ -67,9 +75,16 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
       req.instanceId = spec.instanceIds[k];
       req.group.refresh(spec.group);
       ctx.countHostEvaluations(len);
-      if (len > 0) len = filterHosts(this.filters, list, len, req, this);
+      if (len > 0) {
+        if (this.onDiagnosis === undefined) len = filterHosts(this.filters, list, len, req, this);
+        else {
+          const d = diagnoseHosts(this.filters, list, len, req, this);
+          len = d.len;
+          this.onDiagnosis(d.diagnosis, spec, k);
+        }
+      }
       if (len === 0) {
-        ctx.noValidHost(k, NO_VALID_HOST);
+        ctx.noValidHost(k, NO_VALID_HOST, this.lastEmptiedBy);
         continue;
       }
       const host = this.selection.select(list, len, req, ctx, k < n - 1);

@@ -50,6 +50,14 @@ export interface HostFilter {
    * one predicate instead of calling through the interface per host.
    */
   filterAll?(list: Int32Array, len: number, req: FilterRequest): number;
+  /**
+   * Why host `host` fails this filter, with the numbers (Kubernetes' Status reasons), such as
+   * `RamFilter: 1,536 MB free under the limit, 2,048 MB asked`. Called only in diagnosis mode
+   * (src/framework/diagnosis.ts), only for a host this filter has just rejected in the current
+   * decision, after its `preFilter`: it may read that decision's state. Never on the hot path.
+   * Optional: a filter without it gets a generic reason naming it (`genericReason`).
+   */
+  explain?(host: number, req: FilterRequest): string;
 }
 
 /**

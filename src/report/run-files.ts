@@ -53,6 +53,19 @@ export const capacityReportSchema = z.object({
   /** Only on a cluster with GPUs. */
   total_gpus: z.int().nonnegative().optional(),
   target_no_valid_host_rate: z.number().min(0).max(1),
+  /** `--grow-with`: the shape added to the whole cluster (probes' `hosts` count the cluster with them). */
+  grow_with: z
+    .object({
+      vcpus: z.int().nonnegative(),
+      memory_mb: z.int().nonnegative(),
+      disk_gb: z.int().nonnegative(),
+      gpus: z.int().nonnegative(),
+      gpu_model: z.string(),
+      az: z.string().nullable(),
+      max_added: z.int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
   strategies: z.array(
     z.object({
       strategy: z.string(),
@@ -60,6 +73,8 @@ export const capacityReportSchema = z.object({
       hosts: z.int().nonnegative().nullable(),
       /** Only on a cluster with GPUs: the GPUs of those hosts. */
       gpus: z.int().nonnegative().nullable().optional(),
+      /** `--grow-with`: the fewest hosts of the shape to add (0: fits as it is); null: not within max_added. */
+      added_hosts: z.int().nonnegative().nullable().default(null),
       non_monotone: z.boolean(),
       rounds: z.int().nonnegative(),
       probes: z.array(probeSchema),

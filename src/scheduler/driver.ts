@@ -19,8 +19,12 @@ export interface DriverContext {
    * that fits. A `gpu` that is no GPU of the host breaks the contract; one without room fails the claim.
    */
   provision(index: number, host: number, gpu?: number): boolean;
-  /** No host for instance `index` (Nova's NoValidHost); the instance goes to ERROR. */
-  noValidHost(index: number, reason: string): void;
+  /**
+   * No host for instance `index` (Nova's NoValidHost); the instance goes to ERROR. `emptiedBy`
+   * names the filter that removed the last candidate hosts, when filters did (data for observers,
+   * `InstanceOutcome.emptiedBy`; `reason` is what the instance's fault says).
+   */
+  noValidHost(index: number, reason: string, emptiedBy?: string): void;
   /** Count host evaluations (one host through the filters or the weighers), for the per-host cost. */
   countHostEvaluations(n: number): void;
 }

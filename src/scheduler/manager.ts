@@ -72,6 +72,7 @@ export class SchedulerManager implements DriverContext {
   private attempts = new Int32Array(16);
   private tried: number[][] = [];
   private reasons: (string | undefined)[] = [];
+  private emptiedBy: (string | undefined)[] = [];
   /** Maps the index the driver sees to the request's instance index (differs on reschedules). */
   private passIndex = new Int32Array(16);
   private passSize = 0;
@@ -94,6 +95,7 @@ export class SchedulerManager implements DriverContext {
       slot: -1,
       attempts: 0,
       reason: undefined,
+      emptiedBy: undefined,
     };
   }
 
@@ -121,6 +123,7 @@ export class SchedulerManager implements DriverContext {
         if (this.attempts[k] >= this.opts.maxAttempts) {
           this.state[k] = FAILED;
           this.reasons[k] = MAX_RETRIES;
+          this.emptiedBy[k] = undefined;
           break;
         }
         this.stats.retries++;
@@ -150,6 +153,7 @@ export class SchedulerManager implements DriverContext {
       o.slot = ok ? this.slotOf[k] : -1;
       o.attempts = this.attempts[k];
       o.reason = this.reasons[k];
+      o.emptiedBy = ok ? undefined : this.emptiedBy[k];
       for (const obs of this.observers) obs.instanceScheduled?.(o);
     }
     records.notifyEnd(spec);
@@ -198,10 +202,11 @@ export class SchedulerManager implements DriverContext {
     return true;
   }
 
-  noValidHost(index: number, reason: string): void {
+  noValidHost(index: number, reason: string, emptiedBy?: string): void {
     const k = this.settle(index);
     this.state[k] = FAILED;
     this.reasons[k] = reason;
+    this.emptiedBy[k] = emptiedBy;
   }
 
   countHostEvaluations(n: number): void {
@@ -241,6 +246,7 @@ export class SchedulerManager implements DriverContext {
       if (this.tried[k]) this.tried[k].length = 0;
       else this.tried[k] = [];
       this.reasons[k] = undefined;
+      this.emptiedBy[k] = undefined;
     }
   }
 
@@ -263,6 +269,7 @@ export class SchedulerManager implements DriverContext {
         else if (this.state[k] === PLACED) this.unplace(k);
         this.state[k] = FAILED;
         this.reasons[k] = err.message;
+        this.emptiedBy[k] = undefined;
         this.stats.schedulingErrors++;
       }
       this.passSettled = size;
@@ -294,6 +301,8 @@ export class SchedulerManager implements DriverContext {
     for (let k = 0; k < n; k++) {
       if (this.state[k] === PLACED) this.unplace(k);
       this.state[k] = FAILED;
+      // An instance that fails with the request takes the failed instance's reason and cause.
+      if (this.reasons[k] === undefined) this.emptiedBy[k] = this.emptiedBy[failed];
       this.reasons[k] ??= this.reasons[failed] ?? NO_VALID_HOST;
     }
   }

@@ -28,6 +28,12 @@ export interface InstanceOutcome {
   /** Scheduling passes the instance took. */
   readonly attempts: number;
   readonly reason: string | undefined;
+  /**
+   * For a NoValidHost: the filter that removed the last candidate hosts, as the driver said
+   * (`DriverContext.noValidHost`); undefined when placed, when no filter emptied the list (no host
+   * at all, a selection that refused, a raised error, retries exhausted) or the driver did not say.
+   */
+  readonly emptiedBy: string | undefined;
 }
 
 /** Told each instance's outcome (in instance order, after the request) and every failed claim. */

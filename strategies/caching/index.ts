@@ -105,8 +105,8 @@ class CachedContext implements DriverContext {
     return this.inner.provision(index, host, gpu);
   }
 
-  noValidHost(index: number, reason: string): void {
-    this.inner.noValidHost(index, reason);
+  noValidHost(index: number, reason: string, emptiedBy?: string): void {
+    this.inner.noValidHost(index, reason, emptiedBy);
   }
 
   countHostEvaluations(n: number): void {

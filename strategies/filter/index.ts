@@ -19,7 +19,8 @@ import { NovaSelection } from './nova-selection.ts';
  */
 export class FilterScheduler implements SchedulerDriver {
   readonly name: string;
-  private readonly pipeline: FilterPipeline;
+  /** Its pipeline: diagnosis mode is `pipeline.onDiagnosis`. */
+  readonly pipeline: FilterPipeline;
   /** Policies whose filter or weigher is missing, when `group_policy_check` is on. */
   private readonly unsupportedPolicies = new Map<string, string>();
 

@@ -6,7 +6,11 @@ import { type FilterOutcome, filterHosts } from '../../src/framework/filter-hand
 import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
 import { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
+import type { InstanceOutcome } from '../../src/scheduler/outcome.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
+import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import type { Strategy } from '../../src/scheduler/strategy.ts';
+import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import { cluster } from '../helpers/cluster.ts';
 import { type Bench, bench, makeFilter, request, requestSpec } from './support.ts';
 
@@ -78,5 +82,95 @@ describe('FilterPipeline.lastEmptiedBy', () => {
     // The next request that places resets it.
     p.run(1000, 1);
     expect(p.pipeline.lastEmptiedBy).toBeUndefined();
+  });
+});
+
+describe('InstanceOutcome.emptiedBy', () => {
+  type Seen = Pick<InstanceOutcome, 'host' | 'reason' | 'emptiedBy'>;
+  function outcomes(b: Bench, strategy: Strategy<unknown>, options: object, specs: RequestSpec[]): Seen[] {
+    const seen: Seen[] = [];
+    const manager = new SchedulerManager({
+      driver: strategy.create(b.cluster, strategy.optionsSchema.parse(options)),
+      cluster: b.cluster,
+      rng: new SeededRng(1),
+      records: new SchedulerRecords(false),
+      maxAttempts: 3,
+      observers: [
+        { instanceScheduled: ({ host, reason, emptiedBy }) => seen.push({ host, reason, emptiedBy }) },
+      ],
+    });
+    for (const spec of specs) manager.runInstance({ time: 0 }, spec, undefined);
+    return seen;
+  }
+
+  // Every built-in strategy, with its default filters: 9000 MB fits no host (4096, 8192; RamFilter is
+  // the first filter that rejects anything), 1000 MB fits. The reason stays Nova's constant one.
+  // chance checks no resources: each claim fails, the reschedule excludes the host, and the third
+  // pass (max_attempts 3) finds both hosts tried: RetryFilter emptied the list.
+  for (const strategy of BUILTIN_STRATEGIES) {
+    const filter = strategy.name === 'chance' ? 'RetryFilter' : 'RamFilter';
+    it(`${strategy.name}: names ${filter} for a NoValidHost, nothing for a placement`, () => {
+      const b = hosts();
+      const seen = outcomes(b, strategy as Strategy<unknown>, {}, [
+        requestSpec('big', { memoryMb: 9000 }, { count: 2 }),
+        requestSpec('small', { memoryMb: 1000 }),
+      ]);
+      expect(seen).toEqual([
+        { host: -1, reason: NO_VALID_HOST, emptiedBy: filter },
+        { host: -1, reason: NO_VALID_HOST, emptiedBy: filter },
+        { host: expect.any(Number), reason: undefined, emptiedBy: undefined },
+      ]);
+      expect(seen[2].host).toBeGreaterThanOrEqual(0);
+    });
+  }
+
+  it("power-of-two names the last filter in order that was some host's first rejection", () => {
+    // AZ z1: h1 only. h1 (4096 MB) then fails RamFilter at 5000 MB; h2 fails the AZ filter first.
+    // The scan would keep h1 after the AZ filter and lose it at RamFilter: RamFilter emptied it.
+    const b = hosts();
+    const p2 = BUILTIN_STRATEGIES.find((s) => s.name === 'power-of-two') as Strategy<unknown>;
+    const filters = ['AvailabilityZoneFilter', 'RamFilter', 'CoreFilter', 'DiskFilter'];
+    const az = { availabilityZone: 'z1' };
+    expect(outcomes(b, p2, { filters }, [requestSpec('r', { memoryMb: 5000 }, az)])[0].emptiedBy).toBe(
+      'RamFilter',
+    );
+    // 200 GB of disk fits neither host: h2 still fails the AZ filter first, h1 fails DiskFilter.
+    expect(outcomes(b, p2, { filters }, [requestSpec('r', { diskGb: 200 }, az)])[0].emptiedBy).toBe(
+      'DiskFilter',
+    );
+    // Every host fails the AZ filter (z9): the AZ filter emptied it.
+    expect(
+      outcomes(b, p2, { filters }, [requestSpec('r', {}, { availabilityZone: 'z9' })])[0].emptiedBy,
+    ).toBe('AvailabilityZoneFilter');
+  });
+});
+
+describe('FilterPipeline.onDiagnosis', () => {
+  it('hands each instance its diagnosis and decides as without it', () => {
+    const b = hosts();
+    const filters = ['AvailabilityZoneFilter', 'RamFilter'].map((n) => makeFilter(b, n));
+    const pipeline = new FilterPipeline('test', b.cluster, filters, { select: (list) => list[0] });
+    const got: string[] = [];
+    pipeline.onDiagnosis = (d, spec, k) =>
+      got.push(
+        `${spec.instanceIds[k]}: ${d.steps.map((s) => `${s.filter} ${s.hostsIn}->${s.hostsOut}${s.skipped ? ` (${s.skipped})` : ''}`).join(', ')}`,
+      );
+    const placed: number[] = [];
+    const manager = new SchedulerManager({
+      driver: pipeline,
+      cluster: b.cluster,
+      rng: new SeededRng(0),
+      records: new SchedulerRecords(false),
+      maxAttempts: 3,
+      observers: [{ instanceScheduled: ({ host }) => placed.push(host) }],
+    });
+    // 3000 MB twice: h1 (4096) then, 1096 left on h1 (ratio 1), h2. No AZ asked: the AZ filter
+    // skips at its pre-filter, and runs once per request anyway.
+    manager.runInstance({ time: 0 }, requestSpec('r', { memoryMb: 3000 }, { count: 2 }), undefined);
+    expect(placed).toEqual([0, 1]);
+    expect(got).toEqual([
+      'r-0: AvailabilityZoneFilter 2->2 (pre-filter), RamFilter 2->2',
+      'r-1: AvailabilityZoneFilter 2->2 (once-per-request), RamFilter 2->1',
+    ]);
   });
 });

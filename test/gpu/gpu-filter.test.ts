@@ -49,6 +49,29 @@ describe('GpuFilter', () => {
     expect(passing(b, 1, 1000, ['A100'])).toEqual([]);
   });
 
+  it('explains a rejection with the GPUs the host has', () => {
+    const b = cluster();
+    const f = BUILTIN_PLUGINS.filters
+      .get('GpuFilter')!
+      .create({ cluster: b.cluster, options: DEFAULT_FILTER_OPTIONS });
+    const why = (host: string, gpus: number, gpuMilli: number, gpuSpec?: string[]) => {
+      const req = request(b, { flavor: { gpus, gpuMilli }, gpuSpec });
+      f.preFilter(req);
+      const h = b.cluster.hosts.indexOf(host);
+      expect(f.hostPasses(h, req)).toBe(false);
+      return f.explain!(h, req);
+    };
+    place(b, 't4', 'a', { gpus: 1, gpuMilli: 700 });
+    expect(why('v100', 3, 1000)).toBe('GpuFilter: 2 idle GPU(s) of 2, 3 asked');
+    expect(why('t4', 1, 1000)).toBe('GpuFilter: 0 idle GPU(s) of 1, 1 asked');
+    expect(why('cpu', 1, 1000)).toBe('GpuFilter: 0 idle GPU(s) of 0, 1 asked');
+    expect(why('t4', 1, 500)).toBe(
+      'GpuFilter: at most 300/1000 of a GPU free on one of 1 GPUs, 500/1000 asked',
+    );
+    expect(why('v100', 1, 1000, ['T4'])).toBe('GpuFilter: model V100, gpu_spec allows T4');
+    expect(why('cpu', 1, 1000, ['A100', 'T4'])).toBe('GpuFilter: no GPU model, gpu_spec allows A100|T4');
+  });
+
   it('a request without GPUs skips it, gpu_spec or not', () => {
     const b = cluster();
     expect(passing(b, 0, 0)).toBe('skipped');

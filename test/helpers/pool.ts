@@ -2,13 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { type ClusterSpec, loadCluster } from '../../src/cluster/cluster-spec.ts';
+import { writeGeneratedCluster } from '../../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../../src/generate/options.ts';
+import { generateTrace } from '../../src/generate/trace.ts';
 import { type CellSpec, expandMatrix, type MatrixSpec } from '../../src/pool/cells.ts';
 import { Dispatcher } from '../../src/pool/dispatcher.ts';
 import type { CellExecutor } from '../../src/pool/executor.ts';
 import { type CellOutcome, runMatrix } from '../../src/pool/run-matrix.ts';
 import { prepareTraces, type SharingMode } from '../../src/pool/shared-traces.ts';
 import type { Report } from '../../src/report/schema.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateTrace, writeGeneratedCluster } from '../../src/trace/generate.ts';
 import { tempDir } from './replay.ts';
 
 /** The test plugin module (strategies `throwing` and `dying`), as workers import it. */

@@ -3,6 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
+import { generateCluster } from '../../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../../src/generate/options.ts';
+import { generateTrace } from '../../src/generate/trace.ts';
 import { MetricsCollector } from '../../src/metrics/collector.ts';
 import { scanShapes } from '../../src/metrics/shapes.ts';
 import { replay } from '../../src/replay/replayer.ts';
@@ -10,7 +13,6 @@ import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { runReplayTask } from '../../src/run/replay-task.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 

@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { clusterFromObject, loadCluster } from '../../src/cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../../src/config/run-config.ts';
 import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { generateCluster } from '../../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../../src/generate/options.ts';
+import { generateTrace } from '../../src/generate/trace.ts';
 import { replay } from '../../src/replay/replayer.ts';
 import { PlacementsWriter } from '../../src/report/placements-writer.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 import { tempDir } from '../helpers/replay.ts';
 

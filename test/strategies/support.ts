@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
+import { generateCluster } from '../../src/generate/cluster.ts';
+import { DEFAULT_GENERATOR_OPTIONS } from '../../src/generate/options.ts';
+import { generateTrace } from '../../src/generate/trace.ts';
 import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
-import { DEFAULT_GENERATOR_OPTIONS, generateCluster, generateTrace } from '../../src/trace/generate.ts';
 import { cluster } from '../helpers/cluster.ts';
 import { replayLines, tempDir } from '../helpers/replay.ts';
 

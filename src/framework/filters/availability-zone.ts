@@ -37,6 +37,13 @@ export const availabilityZoneFilter = defineHostFilter({
         return true;
       },
       hostPasses: (h) => current[h] === 1,
+      explain(h, req: FilterRequest) {
+        const zones = t.aggregateMetadata(h, 'availability_zone').get('availability_zone');
+        const is = zones
+          ? [...zones].sort().join(', ')
+          : `${DEFAULT_AVAILABILITY_ZONE} (in no zone aggregate)`;
+        return `AvailabilityZoneFilter: host in zone ${is}, ${req.spec.availabilityZone} asked`;
+      },
     };
   },
 });

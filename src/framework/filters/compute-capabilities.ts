@@ -28,12 +28,20 @@ export const computeCapabilitiesFilter = defineHostFilter({
       preFilter(req: FilterRequest): boolean {
         const specs = req.spec.extraSpecs;
         if (!specs || specs.entries.length === 0) return false;
-        const passes = (h: number) => satisfiesExtraSpecs(t, h, specs);
+        const passes = (h: number) => firstUnsatisfied(t, h, specs) < 0;
         // Specs that read usage (free_ram_mb, ...) cannot be cached across requests.
         current = readsUsage(specs) ? computeVerdicts(t.size, passes) : cache.get(specs.key, passes);
         return true;
       },
       hostPasses: (h) => verdictOf(current!, h),
+      explain(h, req: FilterRequest) {
+        const specs = req.spec.extraSpecs!;
+        const i = firstUnsatisfied(t, h, specs);
+        const [key, want] = specs.entries[i];
+        const cap = getCapability(t, h, capabilityPath(t, h, key)!);
+        const have = cap === null ? 'the host has none' : `the host has ${pyStr(cap)}`;
+        return `ComputeCapabilitiesFilter: ${key}=${want} asked, ${have}`;
+      },
     };
   },
 });
@@ -46,21 +54,24 @@ function readsUsage(specs: ExtraSpecs): boolean {
   });
 }
 
-function satisfiesExtraSpecs(t: HostTable, h: number, specs: ExtraSpecs): boolean {
-  const stats = t.traits[h];
-  for (const [key, want] of specs.entries) {
-    let scope = key.split(':');
-    if (scope.length === 1) {
-      if (!hasHostAttribute(key) && !Object.hasOwn(stats, key)) continue;
-    } else {
-      if (scope[0] !== 'capabilities') continue;
-      scope = scope.slice(1);
-    }
+/** The capability path an extra spec names on host `h`, or undefined when the filter ignores it. */
+function capabilityPath(t: HostTable, h: number, key: string): readonly string[] | undefined {
+  const scope = key.split(':');
+  if (scope.length === 1) return hasHostAttribute(key) || Object.hasOwn(t.traits[h], key) ? scope : undefined;
+  return scope[0] === 'capabilities' ? scope.slice(1) : undefined;
+}
+
+/** The index of the first extra spec host `h` does not satisfy, or -1 when it satisfies them all. */
+function firstUnsatisfied(t: HostTable, h: number, specs: ExtraSpecs): number {
+  for (let i = 0; i < specs.entries.length; i++) {
+    const [key, want] = specs.entries[i];
+    const scope = capabilityPath(t, h, key);
+    if (scope === undefined) continue;
     const cap = getCapability(t, h, scope);
-    if (cap === null) return false;
-    if (!matchExtraSpec(pyStr(cap), want)) return false;
+    if (cap === null) return i;
+    if (!matchExtraSpec(pyStr(cap), want)) return i;
   }
-  return true;
+  return -1;
 }
 
 const HOST = Symbol('host');

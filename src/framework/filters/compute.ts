@@ -11,6 +11,10 @@ export const computeFilter = defineHostFilter({
       runOncePerRequest: true,
       preFilter: () => !allActive,
       hostPasses: (h) => serviceEnabled[h] === 1 && serviceUp[h] === 1,
+      explain(h) {
+        const why = [serviceEnabled[h] === 1 ? '' : 'disabled', serviceUp[h] === 1 ? '' : 'down'];
+        return `ComputeFilter: compute service ${why.filter(Boolean).join(' and ')}`;
+      },
     };
   },
 });

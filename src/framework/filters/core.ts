@@ -1,5 +1,6 @@
-import { cpuFits } from '../../cluster/usage.ts';
+import { cpuFits, vcpuLimit, vcpusLeft } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
+import { amount } from '../diagnosis.ts';
 import type { FilterRequest } from '../types.ts';
 
 /** CoreFilter (classic): free vCPUs within the cpu_allocation_ratio limit. */
@@ -22,6 +23,17 @@ export const coreFilter = defineHostFilter({
           if (cpuFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      explain(h, req: FilterRequest) {
+        const asked = req.spec.flavor.vcpus;
+        const total = t.vcpusTotal[h];
+        const limit = vcpuLimit(t, h);
+        if (limit > 0 && asked > total)
+          return `CoreFilter: ${amount(asked)} vCPUs asked, more than the host's ${amount(total)}`;
+        return (
+          `CoreFilter: ${amount(vcpusLeft(t, h))} vCPUs free under the limit, ${amount(asked)} asked ` +
+          `(limit ${amount(limit)} = ${amount(total)} × ${amount(t.cpuAllocationRatio[h])})`
+        );
       },
     };
   },

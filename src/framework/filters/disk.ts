@@ -1,5 +1,6 @@
-import { diskFits } from '../../cluster/usage.ts';
+import { diskFits, diskLeftMb, diskLimitMb } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
+import { amount } from '../diagnosis.ts';
 import type { FilterRequest } from '../types.ts';
 
 /** DiskFilter (classic): free disk within the disk_allocation_ratio limit, net of the reservation. */
@@ -22,6 +23,17 @@ export const diskFilter = defineHostFilter({
           if (diskFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      explain(h, req: FilterRequest) {
+        const askedGb = req.spec.flavor.diskGb;
+        const asked = 1024 * askedGb;
+        const totalGb = t.totalUsableDiskGb[h];
+        if (totalGb * 1024 < asked)
+          return `DiskFilter: ${amount(askedGb)} GB asked, more than the host's ${amount(totalGb)} GB`;
+        return (
+          `DiskFilter: ${amount(diskLeftMb(t, h))} MB free under the limit, ${amount(asked)} MB asked ` +
+          `(limit ${amount(diskLimitMb(t, h))} MB = ${amount(totalGb)} GB × ${amount(t.diskAllocationRatio[h])})`
+        );
       },
     };
   },

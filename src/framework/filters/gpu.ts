@@ -1,5 +1,6 @@
 import { gpuFits } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
+import { amount } from '../diagnosis.ts';
 import type { FilterRequest } from '../types.ts';
 
 /**
@@ -46,6 +47,23 @@ export const gpuFilter = defineHostFilter({
           if ((allowed === undefined || allowed[h] === 1) && gpuFits(t, h, gpus, milli)) list[kept++] = h;
         }
         return kept;
+      },
+      explain(h, req: FilterRequest) {
+        if (allowed !== undefined && allowed[h] !== 1) {
+          const model = t.gpuModel[h] === '' ? 'no GPU model' : `model ${t.gpuModel[h]}`;
+          return `GpuFilter: ${model}, gpu_spec allows ${(req.spec.gpuSpec ?? []).join('|')}`;
+        }
+        let idle = 0;
+        let most = 0;
+        for (let g = t.gpuStart[h]; g < t.gpuStart[h + 1]; g++) {
+          const free = t.gpuFreeMilli[g];
+          if (free === 1000) idle++;
+          if (free > most) most = free;
+        }
+        const count = t.gpuCount[h];
+        if (milli < 1000)
+          return `GpuFilter: at most ${amount(most)}/1000 of a GPU free on one of ${count} GPUs, ${amount(milli)}/1000 asked`;
+        return `GpuFilter: ${idle} idle GPU(s) of ${count}, ${gpus} asked`;
       },
     };
   },

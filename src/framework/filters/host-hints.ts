@@ -26,6 +26,10 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
       return true;
     },
     hostPasses: (h) => (marks[h] === 1) === wantOverlap,
+    explain: () =>
+      wantOverlap
+        ? `${name}: holds none of the instances named by same_host`
+        : `${name}: holds an instance named by different_host`,
   };
 }
 

@@ -13,6 +13,7 @@ export const ioOpsFilter = defineHostFilter({
       runOncePerRequest: false,
       preFilter: () => true,
       hostPasses: (h) => numIoOps[h] < max,
+      explain: (h) => `IoOpsFilter: ${numIoOps[h]} builds in flight, the limit is ${max}`,
     };
   },
 });

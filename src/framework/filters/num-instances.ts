@@ -13,6 +13,7 @@ export const numInstancesFilter = defineHostFilter({
       runOncePerRequest: false,
       preFilter: () => true,
       hostPasses: (h) => numInstances[h] < max,
+      explain: (h) => `NumInstancesFilter: ${numInstances[h]} instances on the host, the limit is ${max}`,
     };
   },
 });

@@ -1,5 +1,6 @@
-import { ramFits } from '../../cluster/usage.ts';
+import { ramFits, ramLeftMb, ramLimitMb } from '../../cluster/usage.ts';
 import { defineHostFilter } from '../define.ts';
+import { amount } from '../diagnosis.ts';
 import type { FilterRequest } from '../types.ts';
 
 /** RamFilter (classic): free RAM within the ram_allocation_ratio limit, net of the reservation. */
@@ -22,6 +23,16 @@ export const ramFilter = defineHostFilter({
           if (ramFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      explain(h, req: FilterRequest) {
+        const asked = req.spec.flavor.memoryMb;
+        const total = t.totalUsableRamMb[h];
+        if (!(total >= asked))
+          return `RamFilter: ${amount(asked)} MB asked, more than the host's ${amount(total)} MB`;
+        return (
+          `RamFilter: ${amount(ramLeftMb(t, h))} MB free under the limit, ${amount(asked)} MB asked ` +
+          `(limit ${amount(ramLimitMb(t, h))} MB = ${amount(total)} MB × ${amount(t.ramAllocationRatio[h])})`
+        );
       },
     };
   },

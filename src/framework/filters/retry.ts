@@ -25,6 +25,7 @@ export const retryFilter = defineHostFilter({
         return marked.length > 0;
       },
       hostPasses: (h) => tried[h] === 0,
+      explain: () => 'RetryFilter: already tried for this instance (its claim failed there)',
     };
   },
 });

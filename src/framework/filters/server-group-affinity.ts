@@ -10,6 +10,8 @@ export const serverGroupAffinityFilter = defineHostFilter({
       runOncePerRequest: false,
       preFilter: (req: FilterRequest) => req.group.group?.policy === 'affinity' && req.group.liveMembers > 0,
       hostPasses: (h, req: FilterRequest) => req.group.count(h) > 0,
+      explain: (_h, req: FilterRequest) =>
+        `ServerGroupAffinityFilter: no member of affinity group ${req.group.group?.name} on the host`,
     };
   },
 });

@@ -11,6 +11,9 @@ export const serverGroupAntiAffinityFilter = defineHostFilter({
       preFilter: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
       // Nova's max_server_per_host rule defaults to 1.
       hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
+      explain: (h, req: FilterRequest) =>
+        `ServerGroupAntiAffinityFilter: ${req.group.count(h)} member(s) of anti-affinity group ` +
+        `${req.group.group?.name} already on the host`,
     };
   },
 });

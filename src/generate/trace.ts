@@ -1,0 +1,156 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { makeDirs } from '../common/make-dirs.ts';
+import { outputError } from '../common/output-error.ts';
+import { SeededRng } from '../common/rng.ts';
+import { arrivalClock } from './arrivals.ts';
+import { BUILT_IN_FLAVORS } from './flavors.ts';
+import { lifetimeSampler } from './lifetime.ts';
+import { loadCapacity, meanGapForLoad } from './load.ts';
+import { type GeneratorOptions, traceHasGpus } from './options.ts';
+import { WeightedPick } from './weighted.ts';
+
+const POLICIES = ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'] as const;
+const HEADER =
+  'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host';
+const FLUSH_AT = 1 << 16;
+
+/** The mean gap between arrivals: `meanGap`, or the one that reaches `targetLoad`. */
+export function resolveMeanGap(o: GeneratorOptions): number {
+  return o.targetLoad === undefined
+    ? o.meanGap
+    : meanGapForLoad(o, o.targetLoad, loadCapacity(o, o.loadCluster));
+}
+
+/**
+ * Streams a synthetic trace of `rows` rows to `path`: Poisson arrivals (diurnally modulated when
+ * asked), lifetimes of the chosen distribution, a weighted flavor mix, multi-instance requests,
+ * server groups by policy weight, AZs, extra specs, delete rows (also of ids that are not live),
+ * GPU requests (whole and shared) when asked. Memory stays flat: rows go out in 64 KiB blocks by
+ * blocking writes (the disk paces the generator), and only the pending delete rows and one byte
+ * per group are kept. Every random draw of a knob that is off is skipped, so the defaults give
+ * the bytes they always gave.
+ */
+export function generateTrace(o: GeneratorOptions, path: string): void {
+  const meanGap = resolveMeanGap(o);
+  const rng = new SeededRng(o.seed);
+  let fd: number;
+  try {
+    makeDirs(dirname(path));
+    fd = openSync(path, 'w');
+  } catch (err) {
+    throw outputError(path, err);
+  }
+  const gpuColumns = traceHasGpus(o);
+  const tail = gpuColumns ? ',,,' : '';
+  let buf = `${HEADER}${gpuColumns ? ',gpus,gpu_milli,gpu_spec' : ''}\n`;
+  const flush = (force: boolean) => {
+    if (force || buf.length > FLUSH_AT) {
+      try {
+        writeSync(fd, buf);
+      } catch (err) {
+        closeSync(fd);
+        throw outputError(path, err);
+      }
+      buf = '';
+    }
+  };
+  const flavors = o.flavors ?? BUILT_IN_FLAVORS;
+  const flavorPick = new WeightedPick(flavors.map((f) => f.weight));
+  const policyPick = new WeightedPick(POLICIES.map((p) => o.groupPolicies[p]));
+  const gpuCountEntries = Object.entries(o.gpuCounts).map(([n, w]) => [Number(n), w] as const);
+  const gpuCountPick = gpuCountEntries.some(([, w]) => w > 0)
+    ? new WeightedPick(gpuCountEntries.map(([, w]) => w))
+    : undefined;
+  const nextArrival = arrivalClock(o, meanGap);
+  const lifetime = lifetimeSampler(o);
+  const groupCount = o.groupCount ?? Math.max(1, Math.floor(o.rows / 50));
+  // Policy of each group once it has one: index + 1 into POLICIES, 0 = not used yet.
+  const groupPolicy = new Uint8Array(groupCount);
+  // Pending delete rows, kept sorted by time (a small binary-insertion list).
+  const pending: { t: number; id: string }[] = [];
+  let written = 0;
+  let n = 0;
+  while (written < o.rows) {
+    const t = Math.round(nextArrival(rng) * 1000) / 1000;
+    while (pending.length > 0 && pending[0].t <= t && written < o.rows) {
+      const d = pending.shift()!;
+      buf += `${d.t},delete,${d.id},,,,,,,,,,,${tail}\n`;
+      written++;
+    }
+    if (written >= o.rows) break;
+    if (rng.float() < o.strayDeleteShare) {
+      buf += `${t},delete,ghost${n++},,,,,,,,,,,${tail}\n`;
+      written++;
+      continue;
+    }
+    const id = `i${n++}`;
+    const flavor = flavors[flavorPick.draw(rng)];
+    const count = rng.float() < o.multiInstanceShare ? 2 + rng.int(4) : 1;
+    const life = lifetime(rng);
+    const byDelete = rng.float() < o.deleteRowShare;
+    const az = rng.float() < o.azShare ? (rng.float() < 0.05 ? 'nova' : `az${1 + rng.int(o.zones)}`) : '';
+    let group = '';
+    let policy = '';
+    if (rng.float() < o.groupShare) {
+      const g = rng.int(groupCount);
+      group = `g${g}`;
+      if (groupPolicy[g] === 0) groupPolicy[g] = 1 + policyPick.draw(rng);
+      policy = POLICIES[groupPolicy[g] - 1];
+    }
+    let specs = '';
+    if (rng.float() < o.extraSpecsShare) {
+      const u = rng.float();
+      specs =
+        u < 0.4
+          ? 'aggregate_instance_extra_specs:ssd=true'
+          : u < 0.6
+            ? 'ssd=<or> true <or> yes'
+            : u < 0.8
+              ? 'capabilities:cpu_arch=s== x86_64'
+              : 'disk_class=fast;hw:cpu_policy=dedicated';
+    }
+    let same = '';
+    let different = '';
+    if (n > 1 && rng.float() < o.hintShare) {
+      const other = `i${Math.max(0, n - 2 - rng.int(20))}`;
+      if (rng.float() < 0.5) same = other;
+      else different = other;
+    }
+    let gpu = '';
+    if (gpuColumns) {
+      let gpus = flavor.gpus;
+      let milli = flavor.gpuMilli;
+      let spec = flavor.gpuSpec;
+      if (gpus === 0 && o.gpuShare > 0 && rng.float() < o.gpuShare) {
+        if (rng.float() < o.gpuSharingShare || gpuCountPick === undefined) {
+          gpus = 1;
+          milli = o.gpuMilliChoices[rng.int(o.gpuMilliChoices.length)];
+        } else {
+          gpus = gpuCountEntries[gpuCountPick.draw(rng)][0];
+          milli = 1000;
+        }
+      }
+      if (gpus > 0 && spec === '' && o.gpuSpecShare > 0 && rng.float() < o.gpuSpecShare)
+        spec = o.gpuModels[rng.int(o.gpuModels.length)];
+      // Whole GPUs leave gpu_milli empty (= 1000).
+      gpu = gpus === 0 ? ',,,' : `,${gpus},${milli === 1000 ? '' : milli},${spec}`;
+    }
+    buf += `${t},create,${id},${flavor.vcpus},${flavor.memoryMb},${flavor.diskGb},${count},${byDelete ? '' : life},${az},${group},${policy},${specs},${same},${different}${gpu}\n`;
+    written++;
+    if (byDelete) {
+      const due = Math.round((t + life) * 1000) / 1000;
+      let lo = 0;
+      let hi = pending.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (pending[mid].t <= due) lo = mid + 1;
+        else hi = mid;
+      }
+      pending.splice(lo, 0, { t: due, id });
+    }
+    flush(false);
+  }
+  flush(true);
+  closeSync(fd);
+}
