@@ -20,7 +20,8 @@ export interface SeedRun {
 /** A report of `run` on a trace named `seed-<S>.csv` (the experiment's naming). */
 export function runFromReport(r: Report): SeedRun {
   const gpu = r.quality.gpu;
-  if (!gpu) throw new Error(`${r.inputs.trace.path}: the report has no GPU figures`);
+  if (!gpu?.allocation_curve)
+    throw new Error(`${r.inputs.trace.path}: the report has no GPU allocation curve`);
   const name = basename(r.inputs.trace.path, extname(r.inputs.trace.path));
   return {
     policy: policyOfStrategy(r.inputs.strategy),

@@ -54,7 +54,7 @@ describe('the GPU allocation curve', () => {
       calibrationSamples: 0,
     });
     expect(report.placement.no_valid_host).toBe(1);
-    const points = report.quality.gpu!.allocation_curve.map((p) => [p.arrived_pct, p.allocated_pct]);
+    const points = report.quality.gpu!.allocation_curve!.map((p) => [p.arrived_pct, p.allocated_pct]);
     // A percent with samples: their mean. One without: the mean of its neighbours' samples, or
     // nothing when they have none (2..23, 27..98, 102..110, 114..118).
     expect(points).toEqual([
