@@ -1,6 +1,7 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import { GPU_MILLI } from '../common/limits.ts';
 import type { Flavor } from '../model/flavor.ts';
+import { AllocationCurve, type AllocationPoint } from './gpu-allocation-curve.ts';
 import { clusterGpuFragmentation, type TaskDistribution } from './gpu-fragmentation.ts';
 
 /** The GPU figures of a report (docs/metrics.md, "GPUs"); only for a cluster with GPUs. */
@@ -24,6 +25,11 @@ export interface GpuSummary {
   readonly fragmentation_gpus: number;
   /** fragmentation_gpus / unallocated_gpus; null when no GPU is free. */
   readonly fragmentation_rate: number | null;
+  /**
+   * The FGD paper's plot: allocated GPU % of capacity against arrived GPU demand in whole percent,
+   * sampled after every instance decided or released (src/metrics/gpu-allocation-curve.ts).
+   */
+  readonly allocation_curve: AllocationPoint[];
 }
 
 /**
@@ -40,6 +46,7 @@ export class GpuMeter {
   private span = 0;
   private peak = 0;
   private atLastArrival: { unallocated: number; fragmentation: number } | undefined;
+  private readonly curve: AllocationCurve;
 
   constructor(
     private readonly cluster: ClusterState,
@@ -55,6 +62,7 @@ export class GpuMeter {
       }
     }
     this.capacityMilli = cap;
+    this.curve = new AllocationCurve(cap / GPU_MILLI);
   }
 
   /** Allocated share / capacity now. */
@@ -69,17 +77,22 @@ export class GpuMeter {
 
   /** An instance was decided: placed on `host`, or NoValidHost (host -1). */
   scheduled(f: Flavor, host: number): void {
-    if (f.gpus === 0) return;
-    const demand = f.gpus * f.gpuMilli;
-    this.arrivedMilli += demand;
-    if (host < 0) return;
-    this.placedMilli += demand;
-    if (this.schedulable[host] === 1) this.allocatedMilli += demand;
-    this.peak = Math.max(this.peak, this.utilisation());
+    if (f.gpus > 0) {
+      const demand = f.gpus * f.gpuMilli;
+      this.arrivedMilli += demand;
+      if (host >= 0) {
+        this.placedMilli += demand;
+        if (this.schedulable[host] === 1) this.allocatedMilli += demand;
+        this.peak = Math.max(this.peak, this.utilisation());
+      }
+    }
+    // Every pod, with or without GPUs, placed or not, is one [Alloc] line in the simulator.
+    this.curve.sample(this.arrivedMilli, this.allocatedMilli);
   }
 
   released(f: Flavor, host: number): void {
     if (f.gpus > 0 && this.schedulable[host] === 1) this.allocatedMilli -= f.gpus * f.gpuMilli;
+    this.curve.sample(this.arrivedMilli, this.allocatedMilli);
   }
 
   /** The current state held for `dt` trace seconds. */
@@ -110,6 +123,7 @@ export class GpuMeter {
       unallocated_gpus: unallocated,
       fragmentation_gpus: frag,
       fragmentation_rate: unallocated > 0 ? Math.min(1, frag / unallocated) : null,
+      allocation_curve: this.curve.points(),
     };
   }
 }

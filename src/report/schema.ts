@@ -113,6 +113,13 @@ export const reportSchema = z.object({
         unallocated_gpus: z.number().nonnegative(),
         fragmentation_gpus: z.number().nonnegative(),
         fragmentation_rate: nullableShare,
+        /**
+         * The FGD paper's plot: allocated GPU % against arrived GPU demand, one point per whole
+         * percent. Always written; optional so that reports made before it existed still read.
+         */
+        allocation_curve: z
+          .array(z.object({ arrived_pct: count, allocated_pct: z.number().nonnegative() }))
+          .optional(),
       })
       .optional(),
   }),
