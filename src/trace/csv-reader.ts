@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, type Parser, parse } from 'csv-parse';
 import { InputError } from '../common/errors.ts';
 import { MAX_TRACE_LINE_BYTES } from '../common/limits.ts';
 import { describeFsError, describeNonRegular } from '../common/read-whole-file.ts';
@@ -48,19 +48,7 @@ export class CsvTraceSource implements RowSource {
         return null;
       },
     });
-    await new Promise<void>((resolve, reject) => {
-      const input = createReadStream(path);
-      const fail = (err: unknown) => {
-        input.destroy();
-        parser.destroy();
-        reject(toInputError(path, err));
-      };
-      input.on('error', fail);
-      parser.on('error', fail);
-      parser.on('end', () => resolve());
-      parser.resume();
-      input.pipe(parser);
-    });
+    await pipeFile(path, parser);
     if (!decoder) throw new InputError(path, 1, undefined, 'empty trace: expected a header row');
   }
 }
@@ -95,4 +83,21 @@ export function toInputError(path: string, err: unknown): unknown {
   if ((err as NodeJS.ErrnoException).code)
     return new InputError(path, undefined, undefined, describeFsError(err));
   return err;
+}
+
+/** Stream the file into the CSV parser until it ends; a read or parse error rejects as InputError. */
+export function pipeFile(path: string, parser: Parser): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const input = createReadStream(path);
+    const fail = (err: unknown) => {
+      input.destroy();
+      parser.destroy();
+      reject(toInputError(path, err));
+    };
+    input.on('error', fail);
+    parser.on('error', fail);
+    parser.on('end', () => resolve());
+    parser.resume();
+    input.pipe(parser);
+  });
 }

@@ -1,26 +1,9 @@
 import { StagedFile } from '../../common/atomic-write.ts';
+import { COLUMNS } from '../decode.ts';
 import { CREATE, type TraceRow } from '../row.ts';
 
-/** The columns `convert` writes, in order: the trace format of traces/README.md with the GPU columns. */
-export const CANONICAL_HEADER = [
-  'time',
-  'event',
-  'id',
-  'vcpus',
-  'memory_mb',
-  'disk_gb',
-  'count',
-  'duration',
-  'az',
-  'group',
-  'group_policy',
-  'extra_specs',
-  'same_host',
-  'different_host',
-  'gpus',
-  'gpu_milli',
-  'gpu_spec',
-] as const;
+/** The columns `convert` writes, in order: every column the decoder reads (traces/README.md). */
+export const CANONICAL_HEADER = COLUMNS;
 
 /** A CSV field, quoted when it holds a comma, a quote or a line break. */
 function field(s: string): string {

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { InputError } from '../../common/errors.ts';
 import { MAX_TRACE_LINE_BYTES } from '../../common/limits.ts';
 import { describeFsError } from '../../common/read-whole-file.ts';
 import { quote } from '../../common/safe-text.ts';
-import { refuseNonRegular, toInputError } from '../csv-reader.ts';
+import { pipeFile, refuseNonRegular } from '../csv-reader.ts';
 
 /**
  * Streams the records of a CSV file through csv-parse, one at a time, with their 1-based line
@@ -31,19 +30,7 @@ export async function readRecords(
       return null;
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path);
-    const fail = (err: unknown) => {
-      input.destroy();
-      parser.destroy();
-      reject(toInputError(path, err));
-    };
-    input.on('error', fail);
-    parser.on('error', fail);
-    parser.on('end', () => resolve());
-    parser.resume();
-    input.pipe(parser);
-  });
+  await pipeFile(path, parser);
 }
 
 /** Field readers for one source record, each failing with `file:line: field: reason`. */
