@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { BIN, cli } from '../helpers/cli.ts';
-import { generated } from '../helpers/pool.ts';
+import { generated, namesIn } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 describe('schedbench run: a matrix', () => {
@@ -227,7 +227,7 @@ describe('schedbench run: a matrix', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Interrupt as soon as the first report is there: 7 cells are still to run.
-    while (!(existsSync(out) && readdirSync(out).some((f) => f.endsWith('.json')))) {
+    while (!namesIn(out).some((f) => f.endsWith('.json'))) {
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGINT');

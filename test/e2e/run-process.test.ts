@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { BIN } from '../helpers/cli.ts';
-import { generated } from '../helpers/pool.ts';
+import { generated, namesIn } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -59,8 +59,7 @@ async function until(ready: () => boolean, ms = 60_000): Promise<void> {
   }
 }
 
-const tempFiles = (dir: string) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : [];
+const tempFiles = (dir: string) => namesIn(dir).filter((f) => f.endsWith('.tmp'));
 
 describe('hangs: a stuck decision or a cell past its limit fails its cell', () => {
   it('a decision past --decision-timeout fails a single run naming the strategy; no output, no temp file', async () => {
@@ -257,7 +256,9 @@ describe('signals stop a run: SIGINT exits 130, SIGTERM 143', () => {
         '--quiet',
       ]);
       // The placements temp file has had rows flushed to it: the replay is under way.
-      await until(() => tempFiles(out).some((f) => statSync(join(out, f)).size > 0));
+      await until(() =>
+        tempFiles(out).some((f) => (statSync(join(out, f), { throwIfNoEntry: false })?.size ?? 0) > 0),
+      );
       p.child.kill(signal);
       const res = await p.exited;
       expect(res.code).toBe(code);
@@ -287,7 +288,7 @@ describe('signals stop a run: SIGINT exits 130, SIGTERM 143', () => {
       join(out, 'p.csv'),
       '--quiet',
     ]);
-    await until(() => existsSync(out) && readdirSync(out).some((f) => f.endsWith('.json')));
+    await until(() => namesIn(out).some((f) => f.endsWith('.json')));
     p.child.kill('SIGTERM');
     const res = await p.exited;
     expect(res.code).toBe(143);

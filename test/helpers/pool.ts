@@ -82,6 +82,19 @@ export async function runFixture(
   }
 }
 
+/**
+ * The names in a folder, or none while it does not exist. A run's preflight probe makes and removes
+ * its output folder, so the folder can vanish between an exists check and the listing.
+ */
+export function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /** Every file in a directory with its content (sorted by name). */
 export function filesIn(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
