@@ -83,6 +83,7 @@ export type FilterSchedulerOptions = {
   weighers: string[];
   host_subset_size: number;
   group_policy_check: boolean;
+  reference_scan: boolean;
 };
 
 export type FilterOptions = FilterSchedulerOptions & BuiltinWeigherOptions & BuiltinFilterOptions;
@@ -111,6 +112,12 @@ export function filterOptionsSchema(plugins: PluginSet): z.ZodObject {
       .boolean()
       .default(false)
       .describe("fail a group whose policy's filter or weigher is not configured, as Nova's conductor does"),
+    reference_scan: z
+      .boolean()
+      .default(false)
+      .describe(
+        'decide every request with the plain reference scan (no index, no fused pass): slower, same decisions',
+      ),
   });
 }
 

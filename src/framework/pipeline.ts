@@ -3,6 +3,7 @@ import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
 import { NO_VALID_HOST } from '../scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
 import type { Diagnosis } from './diagnosis.ts';
+import type { DecisionFastPath } from './fast-path.ts';
 import { diagnoseHosts, type FilterOutcome, filterHosts } from './filter-handler.ts';
 import { reusableFilterRequest } from './request.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
@@ -56,6 +57,8 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
     cluster: ClusterState,
     private readonly filters: readonly HostFilter[],
     private readonly selection: HostSelection,
+    /** Exact shortcuts tried in order before the reference loop (not in diagnosis mode). */
+    private readonly fastPaths: readonly DecisionFastPath[] = [],
   ) {
     const n = cluster.hosts.size;
     this.list = new Int32Array(n);
@@ -63,12 +66,15 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
+    this.lastEmptiedBy = undefined;
+    if (this.onDiagnosis === undefined) {
+      for (const fast of this.fastPaths) if (fast.tryScheduleRunInstance(ctx, spec, props)) return;
+    }
     const { list, req } = this;
     let len = ctx.cluster.hosts.size;
     for (let i = 0; i < len; i++) list[i] = i;
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
-    this.lastEmptiedBy = undefined;
     const n = spec.instanceIds.length;
     for (let k = 0; k < n; k++) {
       req.index = k;

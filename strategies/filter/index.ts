@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { buildFilters, buildWeighers } from '../../src/framework/build.ts';
 import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { buildFastPaths } from '../../src/framework/fast/index.ts';
 import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
 import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
 import { frameworkStrategy } from '../../src/framework/strategy.ts';
@@ -33,12 +34,16 @@ export class FilterScheduler implements SchedulerDriver {
   ) {
     this.name = name;
     const n = cluster.hosts.size;
-    const weightHandler = new WeightHandler(buildWeighers(options.weighers, cluster, options, plugins), n);
+    const weighers = buildWeighers(options.weighers, cluster, options, plugins);
+    const filters = buildFilters(options.filters, cluster, options, plugins);
+    const weightHandler = new WeightHandler(weighers, n);
     this.pipeline = new FilterPipeline(
       name,
       cluster,
-      buildFilters(options.filters, cluster, options, plugins),
+      filters,
       selection ? selection(weightHandler) : new NovaSelection(weightHandler, options.host_subset_size, n),
+      // The fast paths decide as Nova's selection does: not for a swapped selection.
+      selection ? [] : buildFastPaths({ cluster, options, filters, weighers }),
     );
     if (options.group_policy_check) {
       const needs: [string, string, readonly string[]][] = [

@@ -1,0 +1,26 @@
+import type { ClusterState } from '../../cluster/cluster-state.ts';
+import type { DecisionFastPath } from '../fast-path.ts';
+import type { FilterOptions } from '../options.ts';
+import type { HostFilter, HostWeigher } from '../types.ts';
+
+/** What a FilterScheduler's fast paths are built from: its cluster, options and built plugins. */
+export interface FastPathInit {
+  readonly cluster: ClusterState;
+  readonly options: FilterOptions;
+  /** The configured filters, built, in configured order. */
+  readonly filters: readonly HostFilter[];
+  /** The configured weighers, built, in configured order. */
+  readonly weighers: readonly HostWeigher[];
+}
+
+/**
+ * The fast paths of a FilterScheduler with Nova's selection, tried in this order before the
+ * reference loop. None with `reference_scan` set.
+ */
+export function buildFastPaths(init: FastPathInit): DecisionFastPath[] {
+  if (init.options.reference_scan) return [];
+  const out: DecisionFastPath[] = [];
+  // indexed: (the tournament-tree index goes here)
+  // fused: (the fused single pass goes here)
+  return out;
+}
