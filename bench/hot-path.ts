@@ -109,6 +109,25 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
     );
     const full = new FilterScheduler(cluster, everything);
     bench.add('decision (every filter and weigher)', () => full.scheduleRunInstance(ctx, req.spec, NO_RETRY));
+    // The fused pass (src/framework/fast/fused*.ts) against the reference scan, same requests: every
+    // filter and weigher with a soft-affinity group, a zone, extra specs and a different_host hint
+    // (same_host would leave at most 2 hosts); and the RAM+CPU+Disk weighers with the default filters.
+    const soft = { ...benchRequest(cluster, 'soft-affinity').spec, sameHost: undefined };
+    for (const reference of [false, true]) {
+      const label = reference ? 'reference scan' : 'fused';
+      const all = new FilterScheduler(cluster, { ...everything, reference_scan: reference });
+      bench.add(`decision (every filter and weigher, soft-affinity group, ${label})`, () =>
+        all.scheduleRunInstance(ctx, soft, NO_RETRY),
+      );
+      const rcd = new FilterScheduler(cluster, {
+        ...DEFAULT_FILTER_OPTIONS,
+        weighers: ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'],
+        reference_scan: reference,
+      });
+      bench.add(`decision (RAM+CPU+Disk weighers, ${label})`, () =>
+        rcd.scheduleRunInstance(ctx, plain, NO_RETRY),
+      );
+    }
     await bench.run();
     for (const task of bench.tasks) out.push(result(task, n));
   }

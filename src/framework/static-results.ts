@@ -1,4 +1,5 @@
 import { SchedulingError } from '../scheduler/errors.ts';
+import type { FilterForm } from './fused-form.ts';
 
 const FAIL = 0;
 const PASS = 1;
@@ -8,6 +9,8 @@ const RAISE = 2;
 export interface HostVerdicts {
   readonly verdicts: Int8Array;
   readonly errors: Map<number, string>;
+  /** The verdicts as a pass mask (1 = pass), when no host raises. */
+  readonly mask: Uint8Array | undefined;
 }
 
 /**
@@ -46,7 +49,8 @@ export function computeVerdicts(hostCount: number, passes: (h: number) => boolea
       errors.set(h, err.message);
     }
   }
-  return { verdicts, errors };
+  const mask = errors.size === 0 ? new Uint8Array(verdicts.buffer, 0, hostCount) : undefined;
+  return { verdicts, errors, mask };
 }
 
 /** Read one host's cached verdict, raising where Nova would. */
@@ -54,4 +58,14 @@ export function verdictOf(v: HostVerdicts, h: number): boolean {
   const x = v.verdicts[h];
   if (x === RAISE) throw new SchedulingError(v.errors.get(h) ?? 'filter raised');
   return x === PASS;
+}
+
+/** A mask form of `v` (reused `form`), or undefined when some host raises: the path calls hostPasses. */
+export function verdictMask(
+  v: HostVerdicts,
+  form: Extract<FilterForm, { kind: 'mask' }>,
+): FilterForm | undefined {
+  if (v.mask === undefined) return undefined;
+  form.mask = v.mask;
+  return form;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
+import type { FilterForm, WeigherForm } from './fused-form.ts';
 import type { GroupView } from './group-view.ts';
 
 /** What filters and weighers see about the instance being scheduled. Reused across instances. */
@@ -58,6 +59,12 @@ export interface HostFilter {
    * Optional: a filter without it gets a generic reason naming it (`genericReason`).
    */
   explain?(host: number, req: FilterRequest): string;
+  /**
+   * Optional, for the fused fast path: this decision's verdict as data (fused-form.ts), read right
+   * after `preFilter` answered true; undefined when it cannot be put so (the path then calls
+   * `hostPasses`). The returned object may be reused by the next call.
+   */
+  fusedForm?(req: FilterRequest): FilterForm | undefined;
 }
 
 /**
@@ -77,6 +84,8 @@ export interface HostWeigher {
    */
   preScore?(req: FilterRequest): void;
   weigh(host: number, req: FilterRequest): number;
+  /** Optional, for the fused fast path: what `weigh` computes, as data (fused-form.ts). */
+  readonly fusedForm?: WeigherForm;
 }
 
 /**

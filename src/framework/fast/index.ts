@@ -2,6 +2,7 @@ import type { ClusterState } from '../../cluster/cluster-state.ts';
 import type { DecisionFastPath } from '../fast-path.ts';
 import type { FilterOptions } from '../options.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
+import { FusedDecision } from './fused.ts';
 
 /** What a FilterScheduler's fast paths are built from: its cluster, options and built plugins. */
 export interface FastPathInit {
@@ -21,6 +22,6 @@ export function buildFastPaths(init: FastPathInit): DecisionFastPath[] {
   if (init.options.reference_scan) return [];
   const out: DecisionFastPath[] = [];
   // indexed: (the tournament-tree index goes here)
-  // fused: (the fused single pass goes here)
+  out.push(new FusedDecision(init.cluster, init.filters, init.weighers, init.options.host_subset_size));
   return out;
 }

@@ -2,7 +2,7 @@ import type { HostTable } from '../../cluster/host-table.ts';
 import type { ExtraSpecs } from '../../model/extra-specs.ts';
 import { defineHostFilter } from '../define.ts';
 import { matchExtraSpec } from '../extra-specs-ops.ts';
-import { type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
+import { type HostVerdicts, StaticVerdictCache, verdictMask, verdictOf } from '../static-results.ts';
 import type { FilterRequest } from '../types.ts';
 
 const SCOPE = 'aggregate_instance_extra_specs';
@@ -17,6 +17,7 @@ export const aggregateInstanceExtraSpecsFilter = defineHostFilter({
     const t = cluster.hosts;
     const cache = new StaticVerdictCache(t.size);
     let current: HostVerdicts | undefined;
+    const form = { kind: 'mask' as const, mask: new Uint8Array(0), want: 1, stable: true };
     return {
       name: 'AggregateInstanceExtraSpecsFilter',
       runOncePerRequest: true,
@@ -27,6 +28,7 @@ export const aggregateInstanceExtraSpecsFilter = defineHostFilter({
         return true;
       },
       hostPasses: (h) => verdictOf(current!, h),
+      fusedForm: () => verdictMask(current!, form),
       explain(h, req: FilterRequest) {
         const specs = req.spec.extraSpecs!;
         const [fullKey, want] = specs.entries[firstMismatch(t, h, specs)];

@@ -22,6 +22,7 @@ export const availabilityZoneFilter = defineHostFilter({
       }
       return pass;
     };
+    const form = { kind: 'mask' as const, mask: current, want: 1, stable: true };
     return {
       name: 'AvailabilityZoneFilter',
       runOncePerRequest: true,
@@ -37,6 +38,10 @@ export const availabilityZoneFilter = defineHostFilter({
         return true;
       },
       hostPasses: (h) => current[h] === 1,
+      fusedForm() {
+        form.mask = current;
+        return form;
+      },
       explain(h, req: FilterRequest) {
         const zones = t.aggregateMetadata(h, 'availability_zone').get('availability_zone');
         const is = zones

@@ -9,7 +9,13 @@ import {
   hasHostAttribute,
   readHostAttribute,
 } from '../host-attributes.ts';
-import { computeVerdicts, type HostVerdicts, StaticVerdictCache, verdictOf } from '../static-results.ts';
+import {
+  computeVerdicts,
+  type HostVerdicts,
+  StaticVerdictCache,
+  verdictMask,
+  verdictOf,
+} from '../static-results.ts';
 import type { FilterRequest } from '../types.ts';
 
 /**
@@ -22,6 +28,7 @@ export const computeCapabilitiesFilter = defineHostFilter({
     const t = cluster.hosts;
     const cache = new StaticVerdictCache(t.size);
     let current: HostVerdicts | undefined;
+    const form = { kind: 'mask' as const, mask: new Uint8Array(0), want: 1, stable: true };
     return {
       name: 'ComputeCapabilitiesFilter',
       runOncePerRequest: true,
@@ -30,10 +37,12 @@ export const computeCapabilitiesFilter = defineHostFilter({
         if (!specs || specs.entries.length === 0) return false;
         const passes = (h: number) => firstUnsatisfied(t, h, specs) < 0;
         // Specs that read usage (free_ram_mb, ...) cannot be cached across requests.
-        current = readsUsage(specs) ? computeVerdicts(t.size, passes) : cache.get(specs.key, passes);
+        form.stable = !readsUsage(specs);
+        current = form.stable ? cache.get(specs.key, passes) : computeVerdicts(t.size, passes);
         return true;
       },
       hostPasses: (h) => verdictOf(current!, h),
+      fusedForm: () => verdictMask(current!, form),
       explain(h, req: FilterRequest) {
         const specs = req.spec.extraSpecs!;
         const i = firstUnsatisfied(t, h, specs);

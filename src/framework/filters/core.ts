@@ -8,6 +8,7 @@ export const coreFilter = defineHostFilter({
   name: 'CoreFilter',
   create({ cluster }) {
     const t = cluster.hosts;
+    const form = { kind: 'cpu' as const, amount: 0 };
     return {
       name: 'CoreFilter',
       runOncePerRequest: false,
@@ -23,6 +24,10 @@ export const coreFilter = defineHostFilter({
           if (cpuFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      fusedForm(req: FilterRequest) {
+        form.amount = req.spec.flavor.vcpus;
+        return form;
       },
       explain(h, req: FilterRequest) {
         const asked = req.spec.flavor.vcpus;

@@ -8,6 +8,7 @@ export const diskFilter = defineHostFilter({
   name: 'DiskFilter',
   create({ cluster }) {
     const t = cluster.hosts;
+    const form = { kind: 'disk' as const, amount: 0 };
     return {
       name: 'DiskFilter',
       runOncePerRequest: false,
@@ -23,6 +24,10 @@ export const diskFilter = defineHostFilter({
           if (diskFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      fusedForm(req: FilterRequest) {
+        form.amount = req.spec.flavor.diskGb;
+        return form;
       },
       explain(h, req: FilterRequest) {
         const askedGb = req.spec.flavor.diskGb;

@@ -18,6 +18,7 @@ export const gpuFilter = defineHostFilter({
     let allowed: Uint8Array | undefined;
     let gpus = 0;
     let milli = 0;
+    const form = { kind: 'gpu' as const, allowed, gpus, milli };
     const modelsPass = (models: readonly string[]): Uint8Array => {
       const key = models.join('|');
       let pass = byModels.get(key);
@@ -47,6 +48,12 @@ export const gpuFilter = defineHostFilter({
           if ((allowed === undefined || allowed[h] === 1) && gpuFits(t, h, gpus, milli)) list[kept++] = h;
         }
         return kept;
+      },
+      fusedForm() {
+        form.allowed = allowed;
+        form.gpus = gpus;
+        form.milli = milli;
+        return form;
       },
       explain(h, req: FilterRequest) {
         if (allowed !== undefined && allowed[h] !== 1) {

@@ -8,6 +8,7 @@ type Hint = 'sameHost' | 'differentHost';
 function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOverlap: boolean): HostFilter {
   const marks = new Uint8Array(cluster.hosts.size);
   let marked: number[] = [];
+  const form = { kind: 'mask' as const, mask: marks, want: wantOverlap ? 1 : 0, stable: false };
   return {
     name,
     runOncePerRequest: true,
@@ -26,6 +27,7 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
       return true;
     },
     hostPasses: (h) => (marks[h] === 1) === wantOverlap,
+    fusedForm: () => form,
     explain: () =>
       wantOverlap
         ? `${name}: holds none of the instances named by same_host`

@@ -8,11 +8,13 @@ export const ioOpsFilter = defineHostFilter({
   create({ cluster, options }) {
     const { numIoOps } = cluster.hosts;
     const max = options.max_io_ops_per_host;
+    const form = { kind: 'below' as const, values: numIoOps, max };
     return {
       name: 'IoOpsFilter',
       runOncePerRequest: false,
       preFilter: () => true,
       hostPasses: (h) => numIoOps[h] < max,
+      fusedForm: () => form,
       explain: (h) => `IoOpsFilter: ${numIoOps[h]} builds in flight, the limit is ${max}`,
     };
   },

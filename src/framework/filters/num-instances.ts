@@ -8,11 +8,13 @@ export const numInstancesFilter = defineHostFilter({
   create({ cluster, options }) {
     const { numInstances } = cluster.hosts;
     const max = options.max_instances_per_host;
+    const form = { kind: 'below' as const, values: numInstances, max };
     return {
       name: 'NumInstancesFilter',
       runOncePerRequest: false,
       preFilter: () => true,
       hostPasses: (h) => numInstances[h] < max,
+      fusedForm: () => form,
       explain: (h) => `NumInstancesFilter: ${numInstances[h]} instances on the host, the limit is ${max}`,
     };
   },

@@ -8,6 +8,7 @@ export const ramFilter = defineHostFilter({
   name: 'RamFilter',
   create({ cluster }) {
     const t = cluster.hosts;
+    const form = { kind: 'ram' as const, amount: 0 };
     return {
       name: 'RamFilter',
       runOncePerRequest: false,
@@ -23,6 +24,10 @@ export const ramFilter = defineHostFilter({
           if (ramFits(t, h, requested)) list[kept++] = h;
         }
         return kept;
+      },
+      fusedForm(req: FilterRequest) {
+        form.amount = req.spec.flavor.memoryMb;
+        return form;
       },
       explain(h, req: FilterRequest) {
         const asked = req.spec.flavor.memoryMb;

@@ -9,6 +9,7 @@ export const retryFilter = defineHostFilter({
     // Our own copy of what is marked: the manager reuses (and empties) its retry arrays, so unmarking
     // through the caller's array could leave stale marks behind.
     const marked: number[] = [];
+    const form = { kind: 'mask' as const, mask: tried, want: 0, stable: false };
     return {
       name: 'RetryFilter',
       runOncePerRequest: false,
@@ -25,6 +26,7 @@ export const retryFilter = defineHostFilter({
         return marked.length > 0;
       },
       hostPasses: (h) => tried[h] === 0,
+      fusedForm: () => form,
       explain: () => 'RetryFilter: already tried for this instance (its claim failed there)',
     };
   },

@@ -5,11 +5,13 @@ import type { FilterRequest } from '../types.ts';
 export const serverGroupAffinityFilter = defineHostFilter({
   name: 'ServerGroupAffinityFilter',
   create() {
+    const form = { kind: 'group' as const, min: 1, max: Number.POSITIVE_INFINITY };
     return {
       name: 'ServerGroupAffinityFilter',
       runOncePerRequest: false,
       preFilter: (req: FilterRequest) => req.group.group?.policy === 'affinity' && req.group.liveMembers > 0,
       hostPasses: (h, req: FilterRequest) => req.group.count(h) > 0,
+      fusedForm: () => form,
       explain: (_h, req: FilterRequest) =>
         `ServerGroupAffinityFilter: no member of affinity group ${req.group.group?.name} on the host`,
     };

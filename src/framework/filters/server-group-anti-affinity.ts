@@ -5,12 +5,14 @@ import type { FilterRequest } from '../types.ts';
 export const serverGroupAntiAffinityFilter = defineHostFilter({
   name: 'ServerGroupAntiAffinityFilter',
   create() {
+    const form = { kind: 'group' as const, min: Number.NEGATIVE_INFINITY, max: 0 };
     return {
       name: 'ServerGroupAntiAffinityFilter',
       runOncePerRequest: false,
       preFilter: (req: FilterRequest) => req.group.group?.policy === 'anti-affinity',
       // Nova's max_server_per_host rule defaults to 1.
       hostPasses: (h, req: FilterRequest) => req.group.count(h) < 1,
+      fusedForm: () => form,
       explain: (h, req: FilterRequest) =>
         `ServerGroupAntiAffinityFilter: ${req.group.count(h)} member(s) of anti-affinity group ` +
         `${req.group.group?.name} already on the host`,

@@ -12,6 +12,7 @@ export const cpuWeigher = defineHostWeigher({
       minval: 0,
       maxval: undefined,
       multipliers: weightMultipliers(cluster.hosts, 'cpu_weight_multiplier', options.cpu_weight_multiplier),
+      fusedForm: { kind: 'cpu' },
       weigh: (h) => vcpusTotal[h] * cpuAllocationRatio[h] - vcpusUsed[h],
     };
   },

@@ -12,6 +12,7 @@ export const diskWeigher = defineHostWeigher({
       minval: 0,
       maxval: undefined,
       multipliers: weightMultipliers(cluster.hosts, 'disk_weight_multiplier', options.disk_weight_multiplier),
+      fusedForm: { kind: 'array', values: freeDiskMb },
       weigh: (h) => freeDiskMb[h],
     };
   },

@@ -16,6 +16,7 @@ export const ioOpsWeigher = defineHostWeigher({
         'io_ops_weight_multiplier',
         options.io_ops_weight_multiplier,
       ),
+      fusedForm: { kind: 'array', values: numIoOps },
       weigh: (h) => numIoOps[h],
     };
   },

@@ -21,6 +21,7 @@ export const numInstancesWeigher = defineHostWeigher({
         'num_instances_weight_multiplier',
         options.num_instances_weight_multiplier,
       ),
+      fusedForm: { kind: 'array', values: numInstances },
       weigh: (h) => numInstances[h],
     };
   },

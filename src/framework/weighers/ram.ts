@@ -14,6 +14,7 @@ export const ramWeigher = defineHostWeigher({
       minval: 0,
       maxval: undefined,
       multipliers: weightMultipliers(cluster.hosts, 'ram_weight_multiplier', options.ram_weight_multiplier),
+      fusedForm: { kind: 'array', values: freeRamMb },
       weigh: (h) => freeRamMb[h],
     };
   },

@@ -23,6 +23,7 @@ export const serverGroupSoftAffinityWeigher = defineHostWeigher({
         'soft_affinity_weight_multiplier',
         options.soft_affinity_weight_multiplier,
       ),
+      fusedForm: { kind: 'group', policy: 'soft-affinity', sign: 1 },
       weigh: (h, req: FilterRequest) =>
         req.group.group?.policy === 'soft-affinity' ? req.group.count(h) : 0,
     };

@@ -23,6 +23,7 @@ export const serverGroupSoftAntiAffinityWeigher = defineHostWeigher({
         options.soft_anti_affinity_weight_multiplier,
       ),
       // 0 - n, not -n: Python's -1 * 0 is 0, and -0 would be a different float here.
+      fusedForm: { kind: 'group', policy: 'soft-anti-affinity', sign: -1 },
       weigh: (h, req: FilterRequest) =>
         req.group.group?.policy === 'soft-anti-affinity' ? 0 - req.group.count(h) : 0,
     };
