@@ -84,6 +84,7 @@ export class Replayer implements RowSink, OutcomeObserver {
       endTime: 0,
       liveAtEnd: 0,
       wallMs: 0,
+      cpuMs: 0,
       manager: this.manager.stats,
       records: this.records.counts,
     };
@@ -164,6 +165,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   /** Replay the whole source; departures still pending at the end are processed in due order. */
   async run(source: RowSource): Promise<ReplayResult> {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
@@ -173,6 +175,8 @@ export class Replayer implements RowSink, OutcomeObserver {
       this.result.endTime = Math.max(this.lastTime, 0);
       this.result.liveAtEnd = this.cluster.instances.liveCount;
       this.result.wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      this.result.cpuMs = (cpu.user + cpu.system) / 1000;
       for (const o of this.observers) o.finish?.(this.result.endTime);
     } catch (err) {
       for (const o of this.observers) o.abort?.();
