@@ -51,6 +51,8 @@ export class Replayer implements RowSink, OutcomeObserver {
   private readonly observers: readonly ReplayObserver[];
   private readonly departures = new DepartureQueue();
   private readonly popped = { slot: 0, serial: 0, due: 0 };
+  /** The released instance's flavor, rewritten on every release (observers must copy what they keep). */
+  private readonly releasedFlavor = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 };
   private readonly gpuSpecs = new Map<string, readonly string[]>();
   private lastTime = Number.NEGATIVE_INFINITY;
 
@@ -225,7 +227,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     const inst = this.cluster.instances;
     const id = inst.idOf(slot);
     const host = inst.host[slot];
-    const flavor = inst.flavorOf(slot);
+    const flavor = this.releasedFlavor;
+    inst.flavorInto(slot, flavor);
     this.cluster.release(slot);
     this.result.released++;
     for (const o of this.observers) o.instanceReleased?.(id, host, time, flavor);
