@@ -49,6 +49,15 @@ export class InstanceTable {
     };
   }
 
+  /** Copy the flavor of a live instance into `out` (no allocation: for per-release hot paths). */
+  flavorInto(slot: number, out: { -readonly [K in keyof Flavor]: Flavor[K] }): void {
+    out.vcpus = this.vcpus[slot];
+    out.memoryMb = this.memoryMb[slot];
+    out.diskGb = this.diskGb[slot];
+    out.gpus = this.gpus[slot];
+    out.gpuMilli = this.gpuMilli[slot];
+  }
+
   /**
    * Add a live instance; returns its slot. The caller has checked that `id` is not live.
    * `gpuMask`: the GPUs it holds on `host` (bit i: the host's GPU i), 0n for none.

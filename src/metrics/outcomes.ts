@@ -15,16 +15,57 @@ export interface FlavorOutcome {
   readonly no_valid_host_rate: number;
 }
 
+function sameShape(a: Flavor, b: Flavor): boolean {
+  return (
+    a.vcpus === b.vcpus &&
+    a.memoryMb === b.memoryMb &&
+    a.diskGb === b.diskGb &&
+    a.gpus === b.gpus &&
+    a.gpuMilli === b.gpuMilli
+  );
+}
+
+interface ShapeEntry {
+  readonly f: Flavor;
+  instances: number;
+  nvh: number;
+}
+
 /** Instances and NoValidHost per flavor shape (vcpus, memory_mb, disk_gb, and GPUs on a GPU cluster). */
 export class FlavorOutcomes {
-  private readonly byShape = new Map<string, { f: Flavor; instances: number; nvh: number }>();
+  /**
+   * Entries by a numeric hash of the shape (no string built per instance); a bucket holds the
+   * shapes that share a hash, told apart field by field.
+   */
+  private readonly byHash = new Map<number, ShapeEntry[]>();
+  private readonly entries: ShapeEntry[] = [];
+  /** The last shape seen: every instance of a request has the same one. */
+  private lastEntry: ShapeEntry | undefined;
 
   /** `withGpus`: the cluster has GPUs, so shapes and the listing include gpus and gpu_milli. */
   constructor(private readonly withGpus = false) {}
 
   add(f: Flavor, placed: boolean): void {
-    const key = `${f.vcpus}|${f.memoryMb}|${f.diskGb}|${f.gpus}|${f.gpuMilli}`;
-    let e = this.byShape.get(key);
+    const last = this.lastEntry;
+    const e = last !== undefined && sameShape(last.f, f) ? last : this.entryOf(f);
+    e.instances++;
+    if (!placed) e.nvh++;
+  }
+
+  private entryOf(f: Flavor): ShapeEntry {
+    const hash = (((f.vcpus * 31 + f.memoryMb) * 31 + f.diskGb) * 31 + f.gpus) * 1009 + f.gpuMilli;
+    let bucket = this.byHash.get(hash);
+    if (!bucket) {
+      bucket = [];
+      this.byHash.set(hash, bucket);
+    }
+    let e: ShapeEntry | undefined;
+    for (const x of bucket) {
+      if (sameShape(x.f, f)) {
+        e = x;
+        break;
+      }
+    }
     if (!e) {
       const copy = {
         vcpus: f.vcpus,
@@ -34,15 +75,16 @@ export class FlavorOutcomes {
         gpuMilli: f.gpuMilli,
       };
       e = { f: copy, instances: 0, nvh: 0 };
-      this.byShape.set(key, e);
+      bucket.push(e);
+      this.entries.push(e);
     }
-    e.instances++;
-    if (!placed) e.nvh++;
+    this.lastEntry = e;
+    return e;
   }
 
   /** Most instances first; ties by vcpus, memory, disk (a stable, input-independent order). */
   list(): FlavorOutcome[] {
-    return [...this.byShape.values()]
+    return [...this.entries]
       .sort(
         (a, b) =>
           b.instances - a.instances ||

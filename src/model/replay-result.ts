@@ -15,6 +15,11 @@ export interface ReplayResult {
   endTime: number;
   liveAtEnd: number;
   wallMs: number;
+  /**
+   * CPU milliseconds (user + system) of the process while the replay ran: unlike wallMs it does not
+   * grow when other programs take the cores, but it counts every thread of the process.
+   */
+  cpuMs: number;
   readonly manager: ManagerStats;
   readonly records: RecordCounts;
 }

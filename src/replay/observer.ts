@@ -9,7 +9,10 @@ import type { OutcomeObserver } from '../scheduler/outcome.ts';
 export interface ReplayObserver extends OutcomeObserver {
   /** The replay is about to read its first row; `cluster` is its live state, to read, never to change. */
   begin?(cluster: ClusterState): void;
-  /** An instance left its host (a delete row or its duration ran out). */
+  /**
+   * An instance left its host (a delete row or its duration ran out). `flavor` is reused for the
+   * next release: copy what you keep.
+   */
   instanceReleased?(id: string, host: number, time: number, flavor: Flavor): void;
   /**
    * One driver call (a scheduling pass over `instances` instances) took `ms` milliseconds, timed

@@ -51,6 +51,8 @@ export class Replayer implements RowSink, OutcomeObserver {
   private readonly observers: readonly ReplayObserver[];
   private readonly departures = new DepartureQueue();
   private readonly popped = { slot: 0, serial: 0, due: 0 };
+  /** The released instance's flavor, rewritten on every release (observers must copy what they keep). */
+  private readonly releasedFlavor = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 };
   private readonly gpuSpecs = new Map<string, readonly string[]>();
   private lastTime = Number.NEGATIVE_INFINITY;
 
@@ -84,6 +86,7 @@ export class Replayer implements RowSink, OutcomeObserver {
       endTime: 0,
       liveAtEnd: 0,
       wallMs: 0,
+      cpuMs: 0,
       manager: this.manager.stats,
       records: this.records.counts,
     };
@@ -164,6 +167,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   /** Replay the whole source; departures still pending at the end are processed in due order. */
   async run(source: RowSource): Promise<ReplayResult> {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       for (const o of this.observers) o.begin?.(this.cluster);
       await source.read(this);
@@ -173,6 +177,8 @@ export class Replayer implements RowSink, OutcomeObserver {
       this.result.endTime = Math.max(this.lastTime, 0);
       this.result.liveAtEnd = this.cluster.instances.liveCount;
       this.result.wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      this.result.cpuMs = (cpu.user + cpu.system) / 1000;
       for (const o of this.observers) o.finish?.(this.result.endTime);
     } catch (err) {
       for (const o of this.observers) o.abort?.();
@@ -221,7 +227,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     const inst = this.cluster.instances;
     const id = inst.idOf(slot);
     const host = inst.host[slot];
-    const flavor = inst.flavorOf(slot);
+    const flavor = this.releasedFlavor;
+    inst.flavorInto(slot, flavor);
     this.cluster.release(slot);
     this.result.released++;
     for (const o of this.observers) o.instanceReleased?.(id, host, time, flavor);

@@ -109,6 +109,8 @@ export async function buildReport(
       host_evaluations_per_s: rate(m.hostEvaluations, m.driverMs / 1000),
       ns_per_host_evaluation: rate(m.driverMs * 1e6, m.hostEvaluations),
       wall_ms: r.wallMs,
+      cpu_ms: r.cpuMs,
+      decisions_per_cpu_s: rate(m.decisions, r.cpuMs / 1000),
       rows_per_s: rate(r.rows, r.wallMs / 1000),
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
       latency_us: metrics.latency,

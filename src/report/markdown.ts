@@ -17,6 +17,8 @@ export const SUMMARY_METRICS = [
   'anti_affinity_violations',
   'soft_affinity_satisfaction',
   'decisions_per_s',
+  'decisions_per_cpu_s',
+  'latency_p50_us',
   'latency_p99_us',
 ] as const;
 

@@ -212,6 +212,22 @@ export const METRICS: readonly MetricDef[] = [
     'throughput',
   ),
   m(
+    'decisions_per_cpu_s',
+    'instance decisions per CPU second of the whole replay (robust to machine load)',
+    'higher',
+    'number',
+    (r) => r.performance.decisions_per_cpu_s ?? null,
+    'throughput',
+  ),
+  m(
+    'cpu_s',
+    'CPU seconds of the process during the replay',
+    'lower',
+    'number',
+    (r) => (r.performance.cpu_ms === undefined ? null : r.performance.cpu_ms / 1000),
+    'duration',
+  ),
+  m(
     'host_evaluations_per_s',
     'host evaluations per second inside the driver',
     'higher',

@@ -144,6 +144,13 @@ export const reportSchema = z.object({
     host_evaluations_per_s: z.number().nonnegative(),
     ns_per_host_evaluation: z.number().nonnegative(),
     wall_ms: z.number().nonnegative(),
+    /**
+     * CPU time (user + system, ms) of the process during the replay: robust to other load on the
+     * machine, unlike wall_ms and decisions_per_s. Absent in reports written before it existed.
+     */
+    cpu_ms: z.number().nonnegative().optional(),
+    /** decisions / cpu_ms: a lower bound on the decision rate (the CPU time includes the whole replay). */
+    decisions_per_cpu_s: z.number().nonnegative().optional(),
     rows_per_s: z.number().nonnegative(),
     peak_rss_mb: z.number().nonnegative(),
     /** One value per driver call, from an HDR histogram (3 significant digits), in microseconds. */

@@ -32,7 +32,9 @@ export function summaryTable(reports: readonly Report[]): string {
       'NVH rate',
       'retries',
       'decisions/s',
+      'p50 µs',
       'wall s',
+      'cpu s',
     ],
     reports.map((r) => [
       r.inputs.strategy,
@@ -43,7 +45,9 @@ export function summaryTable(reports: readonly Report[]): string {
       `${(100 * r.placement.no_valid_host_rate).toFixed(2)}%`,
       int(r.placement.retries),
       int(r.performance.decisions_per_s),
+      r.performance.latency_us.p50.toFixed(1),
       (r.performance.wall_ms / 1000).toFixed(2),
+      r.performance.cpu_ms === undefined ? '-' : (r.performance.cpu_ms / 1000).toFixed(2),
     ]),
   );
 }

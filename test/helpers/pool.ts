@@ -30,7 +30,7 @@ export function generated(
 }
 
 /** Report fields that measure time or memory; everything else must be reproducible. */
-const TIMING = /_ms$|_per_s$|^ns_per_|^peak_rss_mb$|^latency_us$|^calibration$/;
+const TIMING = /_ms$|_per_s$|_per_cpu_s$|^ns_per_|^peak_rss_mb$|^latency_us$|^calibration$/;
 
 /** A report without its timing figures and creation time: what must be byte-identical across runs. */
 export function withoutTiming(r: Report): unknown {

@@ -213,7 +213,7 @@ describe('columnar trace: a replay cannot tell it from the CSV', () => {
 
 /** A replay's counts without its clocks. */
 function counts(r: ReplayResult): ReplayResult {
-  return { ...r, wallMs: 0, manager: { ...r.manager, driverMs: 0 } };
+  return { ...r, wallMs: 0, cpuMs: 0, manager: { ...r.manager, driverMs: 0 } };
 }
 
 function traceFileJson(obj: unknown): string {
