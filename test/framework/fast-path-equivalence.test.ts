@@ -28,8 +28,8 @@ import {
   TRACE_HEADER,
 } from '../helpers/random-scenario.ts';
 
-// About 2-4 ms a replay here; four replays a run. Kept well under a minute on a loaded 2-core box.
-const RUNS = 120;
+// A few ms a replay; the file takes about 10-20 s on this 2-core machine under load 8-10.
+const RUNS = 200;
 
 /** `run` puts GpuFilter into the default filter list on a cluster with GPUs: so does the test. */
 function asRunWould(spec: ClusterSpec, options: Record<string, unknown>): Record<string, unknown> {
@@ -39,7 +39,7 @@ function asRunWould(spec: ClusterSpec, options: Record<string, unknown>): Record
   return o;
 }
 
-/** Replay with the fast paths and with the reference scan; undefined when they agree. */
+/** Replay with the fast paths and with the reference scan: the first difference (undefined: none) and the reference log. */
 async function fastVersusReference(
   scenario: Scenario,
   strategy: AnyStrategy,

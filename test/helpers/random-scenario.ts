@@ -44,11 +44,15 @@ const hostArb = fc.record({
   up: mostly(true, fc.constant(false)),
 });
 
-/** A cluster file object (validated by `cluster()`), 1 to `maxHosts` hosts. */
+/** A cluster (validated by `cluster()`): mostly 1 to `maxHosts` hosts, sometimes up to 4 times that. */
 export function clusterArb(maxHosts = 10) {
   return fc
     .record({
-      hosts: fc.array(hostArb, { minLength: 1, maxLength: maxHosts }),
+      // Mostly small (ties, full hosts), sometimes a few times larger (deeper index trees).
+      hosts: fc.oneof(
+        { arbitrary: fc.array(hostArb, { minLength: 1, maxLength: maxHosts }), weight: 3 },
+        { arbitrary: fc.array(hostArb, { minLength: maxHosts + 1, maxLength: 4 * maxHosts }), weight: 1 },
+      ),
       reserved: fc.record({
         memory_mb: fc.constantFrom(0, 512, 4096),
         disk_gb: fc.constantFrom(0, 10),
@@ -207,7 +211,7 @@ export function definedOnly(o: Record<string, unknown>): Record<string, unknown>
 }
 
 /** A whole scenario: cluster, trace, seed and max_attempts. */
-export function scenarioArb(maxHosts = 10, maxRows = 25): fc.Arbitrary<Scenario> {
+export function scenarioArb(maxHosts = 10, maxRows = 30): fc.Arbitrary<Scenario> {
   return fc.record({
     cluster: clusterArb(maxHosts),
     lines: traceArb(maxRows),
