@@ -2,6 +2,9 @@
 // replay matrix of every strategy over the bundled trace. Timings are medians; compare figures
 // only within one run (the machine is shared). `npm run bench -- --rss-10m [--rss-rows N]` runs
 // only the heavy end-to-end memory check instead (bench/rss-10m.ts, about 20 CPU-minutes).
+// First comes issue 15's targets table (bench/targets.ts); `--targets` prints only that table, and
+// `--run-rows N` sets the whole-run case's trace length (default 10,000,000; not run with --quick).
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
@@ -9,6 +12,7 @@ import { benchGpuDecisions } from './gpu-strategies.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 import { benchRss, RSS_LIMIT_MB, rssTable } from './rss-10m.ts';
+import { benchTargets, targetsTable } from './targets.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -17,6 +21,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'reports/bench' },
     'rss-10m': { type: 'boolean', default: false },
     'rss-rows': { type: 'string', default: '10000000' },
+    targets: { type: 'boolean', default: false },
+    'run-rows': { type: 'string', default: '10000000' },
   },
 });
 if (values['rss-10m']) {
@@ -61,6 +67,20 @@ function table(results: readonly MicroResult[], perRow = false): string {
 }
 
 process.stdout.write(`schedbench bench${quick ? ' (quick)' : ''}: Node ${process.version}\n\n`);
+const runRows = Number(values['run-rows']);
+if (!Number.isInteger(runRows) || runRows < 1)
+  throw new Error(`--run-rows: a positive integer, got ${values['run-rows']}`);
+process.stdout.write(
+  'Targets (issue 15): one thread, medians of per-decision time; half-full generated clusters, dry runs\n' +
+    `over 8 flavors unless said${quick ? '; the whole-run case is left out with --quick' : ''}\n`,
+);
+const targetLines = await benchTargets({ quick, runRows });
+process.stdout.write(
+  `${targetsTable(targetLines)}\nload average (1, 5, 15 min): ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}\n\n`,
+);
+if (values.targets) process.exit(0);
 process.stdout.write(
   'Hot path: each filter and weigher over every host of a half-full cluster, and whole decisions\n',
 );
