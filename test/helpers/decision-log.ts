@@ -162,7 +162,7 @@ export async function decisionLog(
     onBadRow: 'stop',
     observers: [new OutcomeRecorder(outcomes, names, placements)],
   });
-  const { wallMs: _wall, trace: _trace, manager, ...counts } = r.result;
+  const { wallMs: _wall, cpuMs: _cpu, trace: _trace, manager, ...counts } = r.result;
   const { driverMs: _driver, ...decisions } = manager;
   return { calls, outcomes, counters: JSON.stringify({ ...counts, ...decisions }), placements };
 }
