@@ -2,6 +2,7 @@ import type { ClusterState } from '../../cluster/cluster-state.ts';
 import type { DecisionFastPath } from '../fast-path.ts';
 import type { FilterOptions } from '../options.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
+import { indexedFastPath } from './indexed.ts';
 
 /** What a FilterScheduler's fast paths are built from: its cluster, options and built plugins. */
 export interface FastPathInit {
@@ -20,7 +21,8 @@ export interface FastPathInit {
 export function buildFastPaths(init: FastPathInit): DecisionFastPath[] {
   if (init.options.reference_scan) return [];
   const out: DecisionFastPath[] = [];
-  // indexed: (the tournament-tree index goes here)
+  const indexed = indexedFastPath(init);
+  if (indexed) out.push(indexed);
   // fused: (the fused single pass goes here)
   return out;
 }

@@ -1,0 +1,239 @@
+import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
+import type { HostTable } from '../../cluster/host-table.ts';
+import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
+import { GPU_MILLI } from '../../common/limits.ts';
+import type { Flavor } from '../../model/flavor.ts';
+import type { FilterRequest, HostWeigher } from '../types.ts';
+
+/** At most this many weigher terms (RAM, CPU, disk). */
+export const MAX_TERMS = 3;
+
+/**
+ * Queries over a HostIndex for one decision: which hosts pass the resource filters (pruned by the
+ * subtree fit bounds, then checked exactly at the leaf with usage.ts's own predicates), the
+ * constrained maximum of a weigher's raw value over them (WeightHandler's normaliser), and Nova's
+ * winner: the leftmost host of highest weight, by branch and bound. Every step of the weight
+ * (clamp, − lo, ÷ range, × m, + in weigher order) is monotone under IEEE rounding, so a subtree's
+ * bound (its terms at its max key, or min key for m < 0) is never below a weight inside it; a
+ * subtree is skipped only when its bound is below the best weight found, or equal and wholly right
+ * of it, so the result is exactly the reference's `weights[i] > weights[best]` scan.
+ * Allocation-free: one instance per fast path, set up per decision.
+ */
+export class IndexedSearch {
+  // The request's resource constraints; a filter not configured gets −Infinity (never prunes).
+  private ramOn = false;
+  private cpuOn = false;
+  private diskOn = false;
+  private gpuOn = false;
+  private ramMb = 0;
+  private vcpus = 0;
+  private diskGb = 0;
+  private diskMb = 0;
+  private gpus = 0;
+  private gpuMilli = 0;
+  private readonly stack = new Int32Array(128);
+  // Weigher terms, set by `setTerm`.
+  private terms = 0;
+  private readonly termWeigher: (HostWeigher | undefined)[] = [undefined, undefined, undefined];
+  private readonly termBound: Float64Array[] = [
+    new Float64Array(0),
+    new Float64Array(0),
+    new Float64Array(0),
+  ];
+  private readonly termM = new Float64Array(MAX_TERMS);
+  private readonly termLo = new Float64Array(MAX_TERMS);
+  private readonly termRange = new Float64Array(MAX_TERMS);
+  private readonly termMin = new Float64Array(MAX_TERMS);
+  private readonly termMax = new Float64Array(MAX_TERMS);
+  req: FilterRequest | undefined = undefined;
+
+  constructor(private readonly t: HostTable) {}
+
+  /** The resource filters in force for this query and the flavor they check. */
+  setConstraints(f: Flavor, ram: boolean, cpu: boolean, disk: boolean, gpu: boolean): void {
+    this.ramOn = ram;
+    this.cpuOn = cpu;
+    this.diskOn = disk;
+    this.gpuOn = gpu && f.gpus !== 0;
+    this.ramMb = f.memoryMb;
+    this.vcpus = f.vcpus;
+    this.diskGb = f.diskGb;
+    this.diskMb = 1024 * f.diskGb;
+    this.gpus = f.gpus;
+    this.gpuMilli = f.gpuMilli;
+  }
+
+  /** Clear the weigher terms (then `addTerm` each, in weigher order). */
+  clearTerms(): void {
+    this.terms = 0;
+  }
+
+  /** A weigher's term: multiplier m (non-zero), normaliser lo and range (> 0). */
+  addTerm(w: HostWeigher, tree: HostIndex, maxField: IndexField, m: number, lo: number, range: number): void {
+    const j = this.terms++;
+    this.termWeigher[j] = w;
+    // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
+    this.termBound[j] = tree.nodes[m > 0 ? maxField : maxField + 1];
+    this.termM[j] = m;
+    this.termLo[j] = lo;
+    this.termRange[j] = range;
+    this.termMin[j] = w.minval ?? Number.NEGATIVE_INFINITY;
+    this.termMax[j] = w.maxval ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Can a host of node v's subtree pass the resource filters (false: none can)? */
+  private nodeMayFit(tree: HostIndex, v: number): boolean {
+    const n = tree.nodes;
+    if (this.ramOn && n[IndexField.RamFit][v] < this.ramMb) return false;
+    if (this.cpuOn && n[IndexField.CpuFit][v] < this.vcpus) return false;
+    if (this.diskOn && n[IndexField.DiskFit][v] < this.diskMb) return false;
+    if (this.gpuOn) {
+      if (this.gpuMilli >= GPU_MILLI) return !(n[IndexField.GpuIdle][v] < this.gpus);
+      return !(n[IndexField.GpuShare][v] < this.gpuMilli);
+    }
+    return true;
+  }
+
+  /** Does host h pass the resource filters (their own predicates)? */
+  leafFits(h: number): boolean {
+    const t = this.t;
+    if (this.ramOn && !ramFits(t, h, this.ramMb)) return false;
+    if (this.cpuOn && !cpuFits(t, h, this.vcpus)) return false;
+    if (this.diskOn && !diskFits(t, h, this.diskGb)) return false;
+    return !this.gpuOn || gpuFits(t, h, this.gpus, this.gpuMilli);
+  }
+
+  /** Is some host of the tree passing the resource filters? */
+  anyFits(tree: HostIndex): boolean {
+    if (tree.size === 0) return false;
+    const stack = this.stack;
+    const { cap, size } = tree;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        if (v - cap < size && this.leafFits(tree.hosts[v - cap])) return true;
+        continue;
+      }
+      if (tree.firstLeaf(2 * v + 1) < size) stack[top++] = 2 * v + 1;
+      stack[top++] = 2 * v;
+    }
+    return false;
+  }
+
+  /**
+   * The maximum (`wantMax`) or minimum of `w`'s raw value over the hosts passing the resource
+   * filters, clamped as WeightHandler clamps; NaN when no host passes.
+   */
+  extreme(tree: HostIndex, w: HostWeigher, maxField: IndexField, wantMax: boolean): number {
+    if (tree.size === 0) return Number.NaN;
+    const keys = tree.nodes[wantMax ? maxField : maxField + 1];
+    const sign = wantMax ? 1 : -1;
+    const stack = this.stack;
+    const { cap, size } = tree;
+    const req = this.req!;
+    let best = Number.NEGATIVE_INFINITY;
+    let found = false;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      if (found && !(sign * keys[v] > best)) continue;
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        const h = tree.hosts[v - cap];
+        if (v - cap < size && this.leafFits(h)) {
+          let x = w.weigh(h, req);
+          if (w.minval !== undefined && x < w.minval) x = w.minval;
+          if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
+          if (!found || sign * x > best) best = sign * x;
+          found = true;
+        }
+        continue;
+      }
+      const l = 2 * v;
+      const r = l + 1;
+      const rightReal = tree.firstLeaf(r) < size;
+      // The more promising child last, so it is searched first.
+      if (rightReal && sign * keys[r] > sign * keys[l]) {
+        stack[top++] = l;
+        stack[top++] = r;
+      } else {
+        if (rightReal) stack[top++] = r;
+        stack[top++] = l;
+      }
+    }
+    return found ? sign * best : Number.NaN;
+  }
+
+  private bound(v: number): number {
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      let x = this.termBound[j][v];
+      if (x < this.termMin[j]) x = this.termMin[j];
+      if (x > this.termMax[j]) x = this.termMax[j];
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  private leafWeight(h: number): number {
+    const req = this.req!;
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      const w = this.termWeigher[j]!;
+      let x = w.weigh(h, req);
+      if (w.minval !== undefined && x < w.minval) x = w.minval;
+      if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  /**
+   * Nova's choice: the leftmost host passing the resource filters with the highest weight under
+   * the terms set (with none, the leftmost passing host). Its leaf index, or −1 when none passes.
+   */
+  best(tree: HostIndex): number {
+    if (tree.size === 0) return -1;
+    const stack = this.stack;
+    const { cap, size } = tree;
+    let best = Number.NEGATIVE_INFINITY;
+    let bestLeaf = -1;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      if (bestLeaf >= 0) {
+        const b = this.bound(v);
+        if (b < best || (b === best && tree.firstLeaf(v) > bestLeaf)) continue;
+      }
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        const leaf = v - cap;
+        if (leaf >= size) continue;
+        const h = tree.hosts[leaf];
+        if (!this.leafFits(h)) continue;
+        const wt = this.leafWeight(h);
+        if (bestLeaf < 0 || wt > best || (wt === best && leaf < bestLeaf)) {
+          best = wt;
+          bestLeaf = leaf;
+        }
+        continue;
+      }
+      const l = 2 * v;
+      const r = l + 1;
+      const rightReal = tree.firstLeaf(r) < size;
+      if (rightReal && this.terms > 0 && this.bound(r) > this.bound(l)) {
+        stack[top++] = l;
+        stack[top++] = r;
+      } else {
+        if (rightReal) stack[top++] = r;
+        stack[top++] = l;
+      }
+    }
+    return bestLeaf;
+  }
+}
