@@ -41,16 +41,20 @@ export class PartitionCache implements UsageWatcher {
    * that no closure is made per call). Undefined when there is no exact index for it.
    */
   get<A, B>(key: string, fill: (mask: Uint8Array, a: A, b: B) => boolean, a: A, b: B): Partition | undefined {
-    if (this.stale) {
-      for (const tree of this.trees) tree.rebuild();
-      this.stale = false;
-    }
+    this.freshen();
     const known = this.byKey.get(key);
     if (known !== undefined) return known ?? undefined;
     const made = this.make(fill, a, b);
     // Remembered either way: a signature without an index stays without one (no retry per request).
     this.byKey.set(key, made ?? null);
     return made;
+  }
+
+  /** Rebuild the trees if the usage was rewritten since: call before reading a partition kept aside. */
+  freshen(): void {
+    if (!this.stale) return;
+    for (const tree of this.trees) tree.rebuild();
+    this.stale = false;
   }
 
   hostChanged(h: number): void {

@@ -45,7 +45,10 @@ export class IndexedSearch {
   private readonly termRange = new Float64Array(MAX_TERMS);
   private readonly termMin = new Float64Array(MAX_TERMS);
   private readonly termMax = new Float64Array(MAX_TERMS);
+  private readonly bounds = new Float64Array(128);
   req: FilterRequest | undefined = undefined;
+  /** A leaf where the last `extreme` found its answer (a passing host), or −1. */
+  extremeLeaf = -1;
 
   constructor(private readonly t: HostTable) {}
 
@@ -136,6 +139,7 @@ export class IndexedSearch {
     const req = this.req!;
     let best = Number.NEGATIVE_INFINITY;
     let found = false;
+    this.extremeLeaf = -1;
     let top = 0;
     stack[top++] = 1;
     while (top > 0) {
@@ -148,7 +152,10 @@ export class IndexedSearch {
           let x = w.weigh(h, req);
           if (w.minval !== undefined && x < w.minval) x = w.minval;
           if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
-          if (!found || sign * x > best) best = sign * x;
+          if (!found || sign * x > best) {
+            best = sign * x;
+            this.extremeLeaf = v - cap;
+          }
           found = true;
         }
         continue;
@@ -169,6 +176,12 @@ export class IndexedSearch {
   }
 
   private bound(v: number): number {
+    if (this.terms === 1) {
+      let x = this.termBound[0][v];
+      if (x < this.termMin[0]) x = this.termMin[0];
+      if (x > this.termMax[0]) x = this.termMax[0];
+      return 0 + this.termM[0] * ((x - this.termLo[0]) / this.termRange[0]);
+    }
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
       let x = this.termBound[j][v];
@@ -195,28 +208,34 @@ export class IndexedSearch {
   /**
    * Nova's choice: the leftmost host passing the resource filters with the highest weight under
    * the terms set (with none, the leftmost passing host). Its leaf index, or −1 when none passes.
+   * `seed`: a leaf known to pass (e.g. `extremeLeaf`), or −1; it only speeds the search up.
    */
-  best(tree: HostIndex): number {
+  best(tree: HostIndex, seed: number): number {
     if (tree.size === 0) return -1;
     const stack = this.stack;
+    const bounds = this.bounds;
     const { cap, size } = tree;
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
+    if (seed >= 0) {
+      best = this.leafWeight(tree.hosts[seed]);
+      bestLeaf = seed;
+    }
+    const weighed = this.terms > 0;
     let top = 0;
-    stack[top++] = 1;
+    stack[top] = 1;
+    bounds[top++] = weighed ? this.bound(1) : 0;
     while (top > 0) {
       const v = stack[--top];
-      if (bestLeaf >= 0) {
-        const b = this.bound(v);
-        if (b < best || (b === best && tree.firstLeaf(v) > bestLeaf)) continue;
-      }
+      const b = bounds[top];
+      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
       if (!this.nodeMayFit(tree, v)) continue;
       if (v >= cap) {
         const leaf = v - cap;
         if (leaf >= size) continue;
         const h = tree.hosts[leaf];
         if (!this.leafFits(h)) continue;
-        const wt = this.leafWeight(h);
+        const wt = weighed ? this.leafWeight(h) : 0;
         if (bestLeaf < 0 || wt > best || (wt === best && leaf < bestLeaf)) {
           best = wt;
           bestLeaf = leaf;
@@ -225,13 +244,24 @@ export class IndexedSearch {
       }
       const l = 2 * v;
       const r = l + 1;
-      const rightReal = tree.firstLeaf(r) < size;
-      if (rightReal && this.terms > 0 && this.bound(r) > this.bound(l)) {
-        stack[top++] = l;
-        stack[top++] = r;
+      const bl = weighed ? this.bound(l) : 0;
+      if (tree.firstLeaf(r) >= size) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        continue;
+      }
+      const br = weighed ? this.bound(r) : 0;
+      // The more promising child last, so it is searched first (the left one on a tie).
+      if (br > bl) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        stack[top] = r;
+        bounds[top++] = br;
       } else {
-        if (rightReal) stack[top++] = r;
-        stack[top++] = l;
+        stack[top] = r;
+        bounds[top++] = br;
+        stack[top] = l;
+        bounds[top++] = bl;
       }
     }
     return bestLeaf;

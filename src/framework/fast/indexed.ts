@@ -31,6 +31,11 @@ class IndexedFastPath implements DecisionFastPath {
   private readonly partitions: PartitionCache;
   private readonly search: IndexedSearch;
   private readonly req: FilterRequest;
+  // The last full partition and the static request fields it was for.
+  private last: Partition | undefined = undefined;
+  private lastAz: string | undefined = undefined;
+  private lastSpecs: string | undefined = undefined;
+  private lastGpuSpec: readonly string[] | undefined = undefined;
 
   constructor(
     private readonly init: IndexedInit,
@@ -79,6 +84,7 @@ class IndexedFastPath implements DecisionFastPath {
     search.setConstraints(f, plan.ram, plan.cpu, plan.disk, plan.gpu);
     search.clearTerms();
     let none = false;
+    let seed = -1;
     for (let j = 0; j < plan.weighers.length; j++) {
       const m = p.multipliers[j];
       if (Number.isNaN(m)) return false;
@@ -87,6 +93,7 @@ class IndexedFastPath implements DecisionFastPath {
       const field = plan.weigherFields[j];
       const lo = w.minval ?? search.extreme(p.tree, w, field, false);
       const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
+      if (search.extremeLeaf >= 0) seed = search.extremeLeaf;
       if (Number.isNaN(lo) || Number.isNaN(hi)) {
         none = true;
         break;
@@ -94,7 +101,7 @@ class IndexedFastPath implements DecisionFastPath {
       if (lo === hi) continue;
       search.addTerm(w, p.tree, field, m, lo, hi - lo);
     }
-    const leaf = none ? -1 : search.best(p.tree);
+    const leaf = none ? -1 : search.best(p.tree, seed);
     if (leaf >= 0) {
       ctx.countHostEvaluations(n);
       ctx.provision(0, p.tree.hosts[leaf]);
@@ -146,6 +153,31 @@ class IndexedFastPath implements DecisionFastPath {
 
   /** The partition of hosts passing the static filters in force among the first `upto`. */
   private partitionFor(spec: RequestSpec, upto: number): Partition | undefined {
+    const full = upto === this.plan.kinds.length;
+    // The last request's static fields again (the common case): no key to build.
+    if (full && this.last !== undefined && this.sameStatics(spec)) {
+      this.partitions.freshen();
+      return this.last;
+    }
+    const p = this.partitionByKey(spec, upto);
+    if (full) {
+      this.last = p;
+      this.lastAz = spec.availabilityZone;
+      this.lastSpecs = spec.extraSpecs?.key;
+      this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
+    }
+    return p;
+  }
+
+  private sameStatics(spec: RequestSpec): boolean {
+    return (
+      spec.availabilityZone === this.lastAz &&
+      spec.extraSpecs?.key === this.lastSpecs &&
+      (spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined) === this.lastGpuSpec
+    );
+  }
+
+  private partitionByKey(spec: RequestSpec, upto: number): Partition | undefined {
     const { plan } = this;
     let key = '';
     for (let i = 0; i < upto; i++) {
