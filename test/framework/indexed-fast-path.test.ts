@@ -25,6 +25,8 @@ interface Shape {
   readonly gpus: boolean;
   /** Per-AZ RAM multiplier overrides (uniform inside each zone). */
   readonly zoneMultipliers: boolean;
+  /** One RAM multiplier override for every host (uniform), e.g. a subnormal that makes weights tie. */
+  readonly everyHost?: string;
 }
 
 /** A random cluster: few distinct sizes (ties), zones, an ssd aggregate, disabled hosts, GPUs. */
@@ -39,6 +41,7 @@ function randomCluster(s: Shape, rng: SeededRng): ClusterState {
       aggregates.push({ name: `zone${zone}`, metadata });
     }
     if (rng.int(2) === 0) aggregates.push({ name: 'ssd', metadata: { ssd: 'true' } });
+    if (s.everyHost) aggregates.push({ name: 'all', metadata: { ram_weight_multiplier: s.everyHost } });
     const gpus = s.gpus && rng.int(2) === 0 ? 1 + rng.int(4) : 0;
     hosts.push({
       name: `h${i}`,
@@ -229,6 +232,20 @@ describe('indexed fast path = reference scan', () => {
       );
       // Requests for az1 or az2 alone are uniform; the rest fall back.
       expect(hits).toBeGreaterThan(50);
+    }
+  });
+
+  it('weights that round to equal values for different free RAM (subnormal multipliers)', () => {
+    // 5e-324 × q is 5e-324 for every q in [0.5, 1]: hosts with different free RAM tie, the leftmost wins.
+    for (const m of ['5e-324', '-5e-324', '1e-310']) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const hits = compare(
+          { seed, hosts: 45, gpus: false, zoneMultipliers: false, everyHost: m },
+          DEFAULT_FILTER_OPTIONS,
+          300,
+        );
+        expect(hits).toBeGreaterThan(150);
+      }
     }
   });
 

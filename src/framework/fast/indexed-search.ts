@@ -128,58 +128,91 @@ export class IndexedSearch {
 
   /**
    * The maximum (`wantMax`) or minimum of `w`'s raw value over the hosts passing the resource
-   * filters, clamped as WeightHandler clamps; NaN when no host passes.
+   * filters, clamped as WeightHandler clamps; NaN when no host passes. `extremeLeaf` is then the
+   * leftmost passing leaf with that clamped value.
    */
   extreme(tree: HostIndex, w: HostWeigher, maxField: IndexField, wantMax: boolean): number {
+    this.extremeLeaf = -1;
     if (tree.size === 0) return Number.NaN;
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
+    const min = w.minval ?? Number.NEGATIVE_INFINITY;
+    const max = w.maxval ?? Number.POSITIVE_INFINITY;
     const stack = this.stack;
+    const bounds = this.bounds;
     const { cap, size } = tree;
     const req = this.req!;
     let best = Number.NEGATIVE_INFINITY;
-    let found = false;
-    this.extremeLeaf = -1;
+    let bestLeaf = -1;
     let top = 0;
-    stack[top++] = 1;
+    stack[top] = 1;
+    bounds[top++] = sign * clamp(keys[1], min, max);
     while (top > 0) {
       const v = stack[--top];
-      if (found && !(sign * keys[v] > best)) continue;
+      const b = bounds[top];
+      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
       if (!this.nodeMayFit(tree, v)) continue;
       if (v >= cap) {
-        const h = tree.hosts[v - cap];
-        if (v - cap < size && this.leafFits(h)) {
-          let x = w.weigh(h, req);
-          if (w.minval !== undefined && x < w.minval) x = w.minval;
-          if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
-          if (!found || sign * x > best) {
-            best = sign * x;
-            this.extremeLeaf = v - cap;
-          }
-          found = true;
+        const leaf = v - cap;
+        if (leaf >= size) continue;
+        const h = tree.hosts[leaf];
+        if (!this.leafFits(h)) continue;
+        const x = sign * clamp(w.weigh(h, req), min, max);
+        if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
+          best = x;
+          bestLeaf = leaf;
         }
         continue;
       }
       const l = 2 * v;
       const r = l + 1;
-      const rightReal = tree.firstLeaf(r) < size;
-      // The more promising child last, so it is searched first.
-      if (rightReal && sign * keys[r] > sign * keys[l]) {
-        stack[top++] = l;
-        stack[top++] = r;
+      const bl = sign * clamp(keys[l], min, max);
+      if (tree.firstLeaf(r) >= size) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        continue;
+      }
+      const br = sign * clamp(keys[r], min, max);
+      // The more promising child last, so it is searched first (the left one on a tie).
+      if (br > bl) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        stack[top] = r;
+        bounds[top++] = br;
       } else {
-        if (rightReal) stack[top++] = r;
-        stack[top++] = l;
+        stack[top] = r;
+        bounds[top++] = br;
+        stack[top] = l;
+        bounds[top++] = bl;
       }
     }
-    return found ? sign * best : Number.NaN;
+    this.extremeLeaf = bestLeaf;
+    return bestLeaf < 0 ? Number.NaN : sign * best;
+  }
+
+  /**
+   * With exactly one term: is its weight at `x` strictly above its weight at every value on the
+   * losing side of x (just below x for m > 0, just above for m < 0)? Then no host with another
+   * value ties the best one, and Nova's winner is the leftmost host with value x.
+   */
+  isolated(x: number): boolean {
+    const m = this.termM[0];
+    const next = nextAfter(x, m < 0);
+    const clamped = clamp(next, this.termMin[0], this.termMax[0]);
+    if (clamped === x) return false;
+    const wx = 0 + m * ((x - this.termLo[0]) / this.termRange[0]);
+    const wn = 0 + m * ((clamped - this.termLo[0]) / this.termRange[0]);
+    return wn < wx;
+  }
+
+  /** How many weigher terms are set. */
+  get termCount(): number {
+    return this.terms;
   }
 
   private bound(v: number): number {
     if (this.terms === 1) {
-      let x = this.termBound[0][v];
-      if (x < this.termMin[0]) x = this.termMin[0];
-      if (x > this.termMax[0]) x = this.termMax[0];
+      const x = clamp(this.termBound[0][v], this.termMin[0], this.termMax[0]);
       return 0 + this.termM[0] * ((x - this.termLo[0]) / this.termRange[0]);
     }
     let s = 0;
@@ -266,4 +299,35 @@ export class IndexedSearch {
     }
     return bestLeaf;
   }
+}
+
+function clamp(x: number, min: number, max: number): number {
+  if (x < min) x = min;
+  if (x > max) x = max;
+  return x;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// The bit trick below reads the low word first (little-endian, as on every platform Node runs on).
+f64[0] = 1;
+const LITTLE_ENDIAN = u32[1] === 0x3ff00000;
+
+/** The double next to finite x, upwards or downwards (Math.nextafter); NaN where unsure. */
+export function nextAfter(x: number, up: boolean): number {
+  if (!LITTLE_ENDIAN || !Number.isFinite(x)) return Number.NaN;
+  if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  f64[0] = x;
+  const lo = u32[0];
+  if (x > 0 === up) {
+    // Away from zero: the bit pattern plus one.
+    if (lo === 0xffffffff) {
+      u32[0] = 0;
+      u32[1] += 1;
+    } else u32[0] = lo + 1;
+  } else if (lo === 0) {
+    u32[0] = 0xffffffff;
+    u32[1] -= 1;
+  } else u32[0] = lo - 1;
+  return f64[0];
 }

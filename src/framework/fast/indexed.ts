@@ -85,21 +85,38 @@ class IndexedFastPath implements DecisionFastPath {
     search.clearTerms();
     let none = false;
     let seed = -1;
+    // The last term's leftmost passing host with its best value (max for m > 0, else min).
+    let termLeaf = -1;
+    let termValue = 0;
     for (let j = 0; j < plan.weighers.length; j++) {
       const m = p.multipliers[j];
       if (Number.isNaN(m)) return false;
       if (m === 0) continue;
       const w = plan.weighers[j];
       const field = plan.weigherFields[j];
-      const lo = w.minval ?? search.extreme(p.tree, w, field, false);
+      // Each term needs the values on its winning side: its min when it stacks (m < 0).
+      const lo = w.minval === undefined || m < 0 ? search.extreme(p.tree, w, field, false) : w.minval;
+      const minLeaf = search.extremeLeaf;
       const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
-      if (search.extremeLeaf >= 0) seed = search.extremeLeaf;
+      const maxLeaf = w.maxval === undefined ? search.extremeLeaf : -1;
       if (Number.isNaN(lo) || Number.isNaN(hi)) {
         none = true;
         break;
       }
-      if (lo === hi) continue;
-      search.addTerm(w, p.tree, field, m, lo, hi - lo);
+      seed = m > 0 ? maxLeaf : minLeaf;
+      const low = w.minval ?? lo;
+      if (low === hi) continue;
+      search.addTerm(w, p.tree, field, m, low, hi - low);
+      termLeaf = seed;
+      termValue = m > 0 ? hi : lo;
+    }
+    if (!none && search.termCount === 1) {
+      // One term: its extreme host wins unless rounding lets other values tie with it.
+      if (termLeaf >= 0 && search.isolated(termValue)) {
+        ctx.countHostEvaluations(n);
+        ctx.provision(0, p.tree.hosts[termLeaf]);
+        return true;
+      }
     }
     const leaf = none ? -1 : search.best(p.tree, seed);
     if (leaf >= 0) {
