@@ -256,3 +256,63 @@ describe('indexed fast path = reference scan', () => {
     }
   });
 });
+
+describe('indexed fast path declines what it cannot decide exactly', () => {
+  const shape: Shape = { seed: 3, hosts: 20, gpus: false, zoneMultipliers: false };
+  const spec = (over: Partial<RequestSpec> = {}): RequestSpec => ({
+    requestId: 'r',
+    instanceIds: ['r'],
+    flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
+    time: 0,
+    availabilityZone: undefined,
+    group: undefined,
+    extraSpecs: undefined,
+    gpuSpec: undefined,
+    sameHost: undefined,
+    differentHost: undefined,
+    ...over,
+  });
+  function tryOnce(options: FilterOptions, s: RequestSpec, retryHosts?: number[]): boolean | undefined {
+    const cluster = randomCluster(shape, new SeededRng(shape.seed));
+    const filters = buildFilters(options.filters, cluster, options, BUILTIN_PLUGINS);
+    const weighers = buildWeighers(options.weighers, cluster, options, BUILTIN_PLUGINS);
+    const fast = indexedFastPath({ cluster, options, filters, weighers });
+    if (fast === undefined) return undefined;
+    const touched: string[] = [];
+    const ctx: DriverContext = {
+      cluster,
+      rng: new SeededRng(1),
+      provision: () => touched.push('provision') > 0,
+      noValidHost: () => touched.push('noValidHost'),
+      countHostEvaluations: () => touched.push('count'),
+    };
+    const props = retryHosts ? { retry: { numAttempts: 1, hosts: retryHosts } } : NO_RETRY;
+    const hit = fast.tryScheduleRunInstance(ctx, s, props);
+    expect(touched.length > 0).toBe(hit);
+    return hit;
+  }
+
+  it('takes a plain request, declines retries, groups, multi-instance rows and non-finite flavors', () => {
+    const cluster = randomCluster(shape, new SeededRng(shape.seed));
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec())).toBe(true);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [0])).toBe(false);
+    // An empty retry list: RetryFilter is skipped, so the index decides.
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [])).toBe(true);
+    const g = cluster.groups.intern('g', 'anti-affinity');
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ group: g }))).toBe(false);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ['r-0', 'r-1'] }))).toBe(false);
+    const nan = { vcpus: 1, memoryMb: Number.NaN, diskGb: 1, gpus: 0, gpuMilli: 0 };
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ flavor: nan }))).toBe(false);
+  });
+
+  it('is not built for filters or weighers it does not index, nor for host_subset_size > 1', () => {
+    const more = (o: Partial<FilterOptions>) => ({ ...DEFAULT_FILTER_OPTIONS, ...o });
+    expect(tryOnce(more({ host_subset_size: 2 }), spec())).toBeUndefined();
+    expect(
+      tryOnce(more({ filters: [...DEFAULT_FILTER_OPTIONS.filters, 'NumInstancesFilter'] }), spec()),
+    ).toBeUndefined();
+    expect(tryOnce(more({ weighers: ['RAMWeigher', 'IoOpsWeigher'] }), spec())).toBeUndefined();
+    // A weigher with multiplier 0 everywhere is skipped by the weight handler: still indexed.
+    expect(tryOnce(more({ weighers: ['RAMWeigher', 'NumInstancesWeigher'] }), spec())).toBe(true);
+  });
+});
