@@ -95,8 +95,9 @@ class IndexedFastPath implements DecisionFastPath {
       const w = plan.weighers[j];
       const field = plan.weigherFields[j];
       // Each term needs the values on its winning side: its min when it stacks (m < 0).
-      const lo = w.minval === undefined || m < 0 ? search.extreme(p.tree, w, field, false) : w.minval;
-      const minLeaf = search.extremeLeaf;
+      const minQueried = w.minval === undefined || m < 0;
+      const lo = minQueried ? search.extreme(p.tree, w, field, false) : w.minval;
+      const minLeaf = minQueried ? search.extremeLeaf : -1;
       const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
       const maxLeaf = w.maxval === undefined ? search.extremeLeaf : -1;
       if (Number.isNaN(lo) || Number.isNaN(hi)) {
