@@ -101,6 +101,20 @@ export async function benchHostScans(sizes: readonly number[], timeMs: number): 
     bench.add('decision (default filters, RAMWeigher)', () =>
       defaults.scheduleRunInstance(ctx, plain, NO_RETRY),
     );
+    // The same decisions without the fast paths (the indexed path takes the lines above and below).
+    const reference = new FilterScheduler(cluster, { ...DEFAULT_FILTER_OPTIONS, reference_scan: true });
+    bench.add('decision (default filters, RAMWeigher, reference scan)', () =>
+      reference.scheduleRunInstance(ctx, plain, NO_RETRY),
+    );
+    const resources = { ...DEFAULT_FILTER_OPTIONS, weighers: ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'] };
+    const threeWeighers = new FilterScheduler(cluster, resources);
+    bench.add('decision (default filters, RAM+CPU+Disk weighers)', () =>
+      threeWeighers.scheduleRunInstance(ctx, plain, NO_RETRY),
+    );
+    const threeReference = new FilterScheduler(cluster, { ...resources, reference_scan: true });
+    bench.add('decision (default filters, RAM+CPU+Disk weighers, reference scan)', () =>
+      threeReference.scheduleRunInstance(ctx, plain, NO_RETRY),
+    );
     // Diagnosis mode (every rejected host explained): what asking why costs; unset, the loop is the plain one.
     const diagnosed = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
     diagnosed.pipeline.onDiagnosis = () => {};

@@ -17,6 +17,17 @@ import {
 } from './usage.ts';
 
 /**
+ * Told of every change of a host's RAM, disk, vCPU or GPU usage (indexes over the host table, such
+ * as a HostIndex, keep themselves current through it).
+ */
+export interface UsageWatcher {
+  /** Host `h`'s usage changed (a claim, a release, a cached consume). */
+  hostChanged(h: number): void;
+  /** The usage arrays were rewritten wholesale (a cache refresh): anything may have changed. */
+  allChanged(): void;
+}
+
+/**
  * Hosts, live instances and server groups of one replay. The only place that changes usage: the
  * compute node's claim (place an instance), release (delete it) and finished builds, each with the
  * arithmetic of usage.ts.
@@ -32,6 +43,8 @@ export class ClusterState {
    * no driver can reach it.
    */
   readonly #own: Pick<HostTable, CheckedField | 'size' | 'gpuCount'> & UsageArrays;
+  /** Indexes over the usage, told of each change (none until one asks: a replay pays nothing). */
+  private readonly watchers: UsageWatcher[] = [];
 
   constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
     this.hosts = new HostTable(spec, ratioOverrides);
@@ -56,6 +69,21 @@ export class ClusterState {
     // A driver gets this object as ctx.cluster: it may not shadow a method (a `fits` that always
     // says yes). A swapped table is caught by the claim's check against the private copy.
     Object.preventExtensions(this);
+  }
+
+  /** Keep `w` told of every usage change from now on. */
+  watchUsage(w: UsageWatcher): void {
+    this.watchers.push(w);
+  }
+
+  /** Host `h`'s usage was changed outside claim and release (a cache's own consume). */
+  hostUsageChanged(h: number): void {
+    for (const w of this.watchers) w.hostChanged(h);
+  }
+
+  /** The usage arrays were rewritten wholesale (a cache refresh). */
+  usageRewritten(): void {
+    for (const w of this.watchers) w.allChanged();
   }
 
   /** Would the compute node accept this flavor now (the same limits as the resource filters)? */
@@ -113,6 +141,7 @@ export class ClusterState {
     if (mask === NO_GPU_FIT) return -1;
     consumeFromRequest(t, h, f, mask);
     consume(o, h, f, mask);
+    for (const w of this.watchers) w.hostChanged(h);
     if (group) this.groups.addMember(group, h);
     return this.instances.add(id, h, f, mask, group ? group.id : -1, request, requestCount);
   }
@@ -125,6 +154,7 @@ export class ClusterState {
     const mask = inst.gpuMask[slot];
     giveBack(this.hosts, h, f, mask);
     giveBack(this.#own, h, f, mask);
+    for (const w of this.watchers) w.hostChanged(h);
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);

@@ -57,6 +57,7 @@ export class HostCache {
     const t = this.truth.hosts;
     const c = this.cluster.hosts;
     for (const f of USAGE_FIELDS) (c[f] as Float64Array | Int32Array).set(t[f] as never);
+    this.cluster.usageRewritten();
   }
 
   /**
@@ -70,6 +71,7 @@ export class HostCache {
     const named = gpu !== undefined && gpu >>> 0 === gpu && gpu < c.gpuCount[h] ? gpu : -1;
     const mask = chooseGpus(c, h, f, named);
     consumeFromRequest(c, h, f, mask === NO_GPU_FIT ? 0n : mask);
+    this.cluster.hostUsageChanged(h);
   }
 }
 

@@ -3,6 +3,7 @@ import type { DecisionFastPath } from '../fast-path.ts';
 import type { FilterOptions } from '../options.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
 import { FusedDecision } from './fused.ts';
+import { indexedFastPath } from './indexed.ts';
 
 /** What a FilterScheduler's fast paths are built from: its cluster, options and built plugins. */
 export interface FastPathInit {
@@ -21,7 +22,9 @@ export interface FastPathInit {
 export function buildFastPaths(init: FastPathInit): DecisionFastPath[] {
   if (init.options.reference_scan) return [];
   const out: DecisionFastPath[] = [];
-  // indexed: (the tournament-tree index goes here)
+  // The index first: O(log n) for what it can decide exactly; the fused pass takes every other request.
+  const indexed = indexedFastPath(init);
+  if (indexed) out.push(indexed);
   out.push(new FusedDecision(init.cluster, init.filters, init.weighers, init.options.host_subset_size));
   return out;
 }

@@ -1,0 +1,172 @@
+import { GPU_MILLI } from '../common/limits.ts';
+import type { HostTable } from './host-table.ts';
+
+/** The per-subtree aggregates a HostIndex keeps (`max` unless named `min`). */
+export const IndexField = {
+  /** min(total RAM, RAM slack) per usage.ts ramFits: a host fits `r` MB only if this is >= r. */
+  RamFit: 0,
+  /** The same for vCPUs (cpuFits): +Infinity for a host reporting no vCPUs. */
+  CpuFit: 1,
+  /** The same for disk, in MB (diskFits). */
+  DiskFit: 2,
+  /** Idle GPUs (a whole-GPU request of g GPUs fits only if this is >= g). */
+  GpuIdle: 3,
+  /** The largest free share of one GPU (a share of s fits only if this is >= s). */
+  GpuShare: 4,
+  /** RAMWeigher's raw value, freeRamMb. */
+  RamMax: 5,
+  RamMin: 6,
+  /** CPUWeigher's raw value, total × ratio − used. */
+  CpuMax: 7,
+  CpuMin: 8,
+  /** DiskWeigher's raw value, freeDiskMb. */
+  DiskMax: 9,
+  DiskMin: 10,
+} as const;
+/** One of IndexField's values. */
+export type IndexField = (typeof IndexField)[keyof typeof IndexField];
+export const INDEX_FIELDS = 11;
+
+const isMin = (f: number) => f === IndexField.RamMin || f === IndexField.CpuMin || f === IndexField.DiskMin;
+
+/**
+ * A tournament tree over a set of hosts in cluster order (leaf i = `hosts[i]`): per subtree, the
+ * maximum (or minimum) of each field in `IndexField`, read from the host table. `update(h)` after a
+ * host's usage changed keeps it exact in O(log n); `rebuild()` after the table was rewritten
+ * wholesale. Only the fields asked for are kept (the others are empty arrays). Padding leaves hold
+ * −Infinity maxima and +Infinity minima. Iterative, allocation-free after construction.
+ */
+export class HostIndex {
+  /** Leaves: 2^levels >= hosts.length; node 1 is the root, leaf i is node `cap + i`. */
+  readonly cap: number;
+  readonly levels: number;
+  readonly size: number;
+  /** field -> per-node values (length 2·cap, or 0 when the field is not kept). */
+  readonly nodes: Float64Array[];
+  /** host -> its leaf, or −1 when the host is not in this set. */
+  readonly leafOf: Int32Array;
+  private readonly kept: number[];
+
+  constructor(
+    private readonly t: HostTable,
+    /** The hosts, ascending. */
+    readonly hosts: Int32Array,
+    fields: readonly IndexField[],
+  ) {
+    this.size = hosts.length;
+    let levels = 0;
+    while (1 << levels < this.size) levels++;
+    this.levels = levels;
+    this.cap = 1 << levels;
+    this.kept = [...new Set(fields)];
+    this.nodes = [];
+    for (let f = 0; f < INDEX_FIELDS; f++) {
+      this.nodes.push(new Float64Array(this.kept.includes(f) ? 2 * this.cap : 0));
+    }
+    this.leafOf = new Int32Array(t.size).fill(-1);
+    for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
+    this.rebuild();
+  }
+
+  /** Whether field `f` is kept. */
+  has(f: IndexField): boolean {
+    return this.nodes[f].length > 0;
+  }
+
+  /** Recompute every leaf and node from the host table: O(n). */
+  rebuild(): void {
+    const { cap } = this;
+    for (const f of this.kept) {
+      const a = this.nodes[f];
+      a.fill(isMin(f) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
+    }
+    for (let i = 0; i < this.size; i++) this.writeLeaf(i);
+    for (const f of this.kept) {
+      const a = this.nodes[f];
+      const min = isMin(f);
+      for (let v = cap - 1; v >= 1; v--) a[v] = combine(a[2 * v], a[2 * v + 1], min);
+    }
+  }
+
+  /** Host `h`'s usage changed: its leaf and the path to the root, if it is in this set. */
+  update(h: number): void {
+    const leaf = this.leafOf[h];
+    if (leaf < 0) return;
+    this.writeLeaf(leaf);
+    for (const f of this.kept) {
+      const a = this.nodes[f];
+      const min = isMin(f);
+      for (let v = (this.cap + leaf) >> 1; v >= 1; v >>= 1) {
+        const next = combine(a[2 * v], a[2 * v + 1], min);
+        if (a[v] === next) break;
+        a[v] = next;
+      }
+    }
+  }
+
+  /** The first leaf index of node `v`'s subtree. */
+  firstLeaf(v: number): number {
+    const depth = 31 - Math.clz32(v);
+    return (v - (1 << depth)) << (this.levels - depth);
+  }
+
+  private writeLeaf(i: number): void {
+    const t = this.t;
+    const h = this.hosts[i];
+    const v = this.cap + i;
+    const n = this.nodes;
+    if (n[IndexField.RamFit].length > 0) {
+      const total = t.totalUsableRamMb[h];
+      const slack = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
+      n[IndexField.RamFit][v] = orLow(total < slack ? total : slack);
+    }
+    if (n[IndexField.CpuFit].length > 0) {
+      const total = t.vcpusTotal[h];
+      let fit = Number.POSITIVE_INFINITY;
+      if (total) {
+        const limit = total * t.cpuAllocationRatio[h];
+        const slack = limit - t.vcpusUsed[h];
+        // cpuFits: !(slack < r) passes a NaN slack.
+        const s = Number.isNaN(slack) ? Number.POSITIVE_INFINITY : slack;
+        fit = limit > 0 && total < s ? total : s;
+      }
+      n[IndexField.CpuFit][v] = fit;
+    }
+    if (n[IndexField.DiskFit].length > 0) {
+      const total = t.totalUsableDiskGb[h] * 1024;
+      const slack = total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
+      n[IndexField.DiskFit][v] = orLow(total < slack ? total : slack);
+    }
+    if (n[IndexField.GpuIdle].length > 0 || n[IndexField.GpuShare].length > 0) {
+      let idle = 0;
+      let most = Number.NEGATIVE_INFINITY;
+      const free = t.gpuFreeMilli;
+      for (let g = t.gpuStart[h], end = t.gpuStart[h] + t.gpuCount[h]; g < end; g++) {
+        if (free[g] >= GPU_MILLI) idle++;
+        if (free[g] > most) most = free[g];
+      }
+      if (n[IndexField.GpuIdle].length > 0) n[IndexField.GpuIdle][v] = idle;
+      if (n[IndexField.GpuShare].length > 0) n[IndexField.GpuShare][v] = most;
+    }
+    if (n[IndexField.RamMax].length > 0) n[IndexField.RamMax][v] = t.freeRamMb[h];
+    if (n[IndexField.RamMin].length > 0) n[IndexField.RamMin][v] = t.freeRamMb[h];
+    const cpu = n[IndexField.CpuMax].length > 0 || n[IndexField.CpuMin].length > 0;
+    if (cpu) {
+      const x = t.vcpusTotal[h] * t.cpuAllocationRatio[h] - t.vcpusUsed[h];
+      if (n[IndexField.CpuMax].length > 0) n[IndexField.CpuMax][v] = x;
+      if (n[IndexField.CpuMin].length > 0) n[IndexField.CpuMin][v] = x;
+    }
+    if (n[IndexField.DiskMax].length > 0) n[IndexField.DiskMax][v] = t.freeDiskMb[h];
+    if (n[IndexField.DiskMin].length > 0) n[IndexField.DiskMin][v] = t.freeDiskMb[h];
+  }
+}
+
+/** A NaN bound never fits: −Infinity. */
+function orLow(x: number): number {
+  return Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x;
+}
+
+function combine(a: number, b: number, min: boolean): number {
+  if (min) return b < a ? b : a;
+  return b > a ? b : a;
+}

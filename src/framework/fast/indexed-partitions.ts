@@ -1,0 +1,102 @@
+import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
+import { HostIndex, type IndexField } from '../../cluster/host-index.ts';
+import type { HostWeigher } from '../types.ts';
+
+/** The hosts one combination of static filter verdicts leaves, indexed. */
+export interface Partition {
+  readonly tree: HostIndex;
+  /**
+   * Per active weigher (in order): its multiplier, the same on every host of the partition; NaN
+   * when the hosts' multipliers differ or one is not finite (the index cannot decide exactly).
+   */
+  readonly multipliers: Float64Array;
+}
+
+/**
+ * The HostIndexes of the static partitions (hosts passing the request's AZ, extra specs, GPU
+ * models and service filters), keyed by a signature of those verdicts, built on first use and
+ * kept current through the cluster's usage notifications. Bounded: past `maxLeaves` leaves in
+ * all, a new signature gets no index (the request falls back to the reference scan).
+ */
+export class PartitionCache implements UsageWatcher {
+  private readonly byKey = new Map<string, Partition | null>();
+  private readonly trees: HostIndex[] = [];
+  private leaves = 0;
+  private stale = false;
+  private watching = false;
+  private readonly mask: Uint8Array;
+
+  constructor(
+    private readonly cluster: ClusterState,
+    private readonly fields: readonly IndexField[],
+    private readonly weighers: readonly HostWeigher[],
+    private readonly maxLeaves: number,
+  ) {
+    this.mask = new Uint8Array(cluster.hosts.size);
+  }
+
+  /**
+   * The partition for signature `key`: on first use `fill(mask, a, b)` marks its hosts in a zeroed
+   * mask (returning false when it cannot, e.g. a filter raised; a and b are its arguments, so
+   * that no closure is made per call). Undefined when there is no exact index for it.
+   */
+  get<A, B>(key: string, fill: (mask: Uint8Array, a: A, b: B) => boolean, a: A, b: B): Partition | undefined {
+    this.freshen();
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const made = this.make(fill, a, b);
+    // Remembered either way: a signature without an index stays without one (no retry per request).
+    this.byKey.set(key, made ?? null);
+    return made;
+  }
+
+  /** Rebuild the trees if the usage was rewritten since: call before reading a partition kept aside. */
+  freshen(): void {
+    if (!this.stale) return;
+    for (const tree of this.trees) tree.rebuild();
+    this.stale = false;
+  }
+
+  hostChanged(h: number): void {
+    if (this.stale) return;
+    const trees = this.trees;
+    for (let i = 0; i < trees.length; i++) trees[i].update(h);
+  }
+
+  allChanged(): void {
+    this.stale = true;
+  }
+
+  private make<A, B>(fill: (mask: Uint8Array, a: A, b: B) => boolean, a: A, b: B): Partition | undefined {
+    const t = this.cluster.hosts;
+    const mask = this.mask;
+    mask.fill(0);
+    let ok: boolean;
+    try {
+      ok = fill(mask, a, b);
+    } catch {
+      ok = false;
+    }
+    if (!ok) return undefined;
+    let count = 0;
+    for (let h = 0; h < t.size; h++) count += mask[h];
+    if (this.leaves + count > this.maxLeaves) return undefined;
+    const hosts = new Int32Array(count);
+    for (let h = 0, i = 0; h < t.size; h++) if (mask[h] === 1) hosts[i++] = h;
+    const multipliers = new Float64Array(this.weighers.length);
+    this.weighers.forEach((w, j) => {
+      const m = count > 0 ? w.multipliers[hosts[0]] : 0;
+      let uniform = Number.isFinite(m);
+      for (let i = 1; i < count && uniform; i++) uniform = w.multipliers[hosts[i]] === m;
+      multipliers[j] = uniform ? m : Number.NaN;
+    });
+    if (!this.watching) {
+      this.cluster.watchUsage(this);
+      this.watching = true;
+    }
+    const tree = new HostIndex(t, hosts, this.fields);
+    this.trees.push(tree);
+    this.leaves += count;
+    return { tree, multipliers };
+  }
+}

@@ -1,0 +1,333 @@
+import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
+import type { HostTable } from '../../cluster/host-table.ts';
+import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
+import { GPU_MILLI } from '../../common/limits.ts';
+import type { Flavor } from '../../model/flavor.ts';
+import type { FilterRequest, HostWeigher } from '../types.ts';
+
+/** At most this many weigher terms (RAM, CPU, disk). */
+export const MAX_TERMS = 3;
+
+/**
+ * Queries over a HostIndex for one decision: which hosts pass the resource filters (pruned by the
+ * subtree fit bounds, then checked exactly at the leaf with usage.ts's own predicates), the
+ * constrained maximum of a weigher's raw value over them (WeightHandler's normaliser), and Nova's
+ * winner: the leftmost host of highest weight, by branch and bound. Every step of the weight
+ * (clamp, − lo, ÷ range, × m, + in weigher order) is monotone under IEEE rounding, so a subtree's
+ * bound (its terms at its max key, or min key for m < 0) is never below a weight inside it; a
+ * subtree is skipped only when its bound is below the best weight found, or equal and wholly right
+ * of it, so the result is exactly the reference's `weights[i] > weights[best]` scan.
+ * Allocation-free: one instance per fast path, set up per decision.
+ */
+export class IndexedSearch {
+  // The request's resource constraints; a filter not configured gets −Infinity (never prunes).
+  private ramOn = false;
+  private cpuOn = false;
+  private diskOn = false;
+  private gpuOn = false;
+  private ramMb = 0;
+  private vcpus = 0;
+  private diskGb = 0;
+  private diskMb = 0;
+  private gpus = 0;
+  private gpuMilli = 0;
+  private readonly stack = new Int32Array(128);
+  // Weigher terms, set by `setTerm`.
+  private terms = 0;
+  private readonly termWeigher: (HostWeigher | undefined)[] = [undefined, undefined, undefined];
+  private readonly termBound: Float64Array[] = [
+    new Float64Array(0),
+    new Float64Array(0),
+    new Float64Array(0),
+  ];
+  private readonly termM = new Float64Array(MAX_TERMS);
+  private readonly termLo = new Float64Array(MAX_TERMS);
+  private readonly termRange = new Float64Array(MAX_TERMS);
+  private readonly termMin = new Float64Array(MAX_TERMS);
+  private readonly termMax = new Float64Array(MAX_TERMS);
+  private readonly bounds = new Float64Array(128);
+  req: FilterRequest | undefined = undefined;
+  /** A leaf where the last `extreme` found its answer (a passing host), or −1. */
+  extremeLeaf = -1;
+
+  constructor(private readonly t: HostTable) {}
+
+  /** The resource filters in force for this query and the flavor they check. */
+  setConstraints(f: Flavor, ram: boolean, cpu: boolean, disk: boolean, gpu: boolean): void {
+    this.ramOn = ram;
+    this.cpuOn = cpu;
+    this.diskOn = disk;
+    this.gpuOn = gpu && f.gpus !== 0;
+    this.ramMb = f.memoryMb;
+    this.vcpus = f.vcpus;
+    this.diskGb = f.diskGb;
+    this.diskMb = 1024 * f.diskGb;
+    this.gpus = f.gpus;
+    this.gpuMilli = f.gpuMilli;
+  }
+
+  /** Clear the weigher terms (then `addTerm` each, in weigher order). */
+  clearTerms(): void {
+    this.terms = 0;
+  }
+
+  /** A weigher's term: multiplier m (non-zero), normaliser lo and range (> 0). */
+  addTerm(w: HostWeigher, tree: HostIndex, maxField: IndexField, m: number, lo: number, range: number): void {
+    const j = this.terms++;
+    this.termWeigher[j] = w;
+    // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
+    this.termBound[j] = tree.nodes[m > 0 ? maxField : maxField + 1];
+    this.termM[j] = m;
+    this.termLo[j] = lo;
+    this.termRange[j] = range;
+    this.termMin[j] = w.minval ?? Number.NEGATIVE_INFINITY;
+    this.termMax[j] = w.maxval ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Can a host of node v's subtree pass the resource filters (false: none can)? */
+  private nodeMayFit(tree: HostIndex, v: number): boolean {
+    const n = tree.nodes;
+    if (this.ramOn && n[IndexField.RamFit][v] < this.ramMb) return false;
+    if (this.cpuOn && n[IndexField.CpuFit][v] < this.vcpus) return false;
+    if (this.diskOn && n[IndexField.DiskFit][v] < this.diskMb) return false;
+    if (this.gpuOn) {
+      if (this.gpuMilli >= GPU_MILLI) return !(n[IndexField.GpuIdle][v] < this.gpus);
+      return !(n[IndexField.GpuShare][v] < this.gpuMilli);
+    }
+    return true;
+  }
+
+  /** Does host h pass the resource filters (their own predicates)? */
+  leafFits(h: number): boolean {
+    const t = this.t;
+    if (this.ramOn && !ramFits(t, h, this.ramMb)) return false;
+    if (this.cpuOn && !cpuFits(t, h, this.vcpus)) return false;
+    if (this.diskOn && !diskFits(t, h, this.diskGb)) return false;
+    return !this.gpuOn || gpuFits(t, h, this.gpus, this.gpuMilli);
+  }
+
+  /** Is some host of the tree passing the resource filters? */
+  anyFits(tree: HostIndex): boolean {
+    if (tree.size === 0) return false;
+    const stack = this.stack;
+    const { cap, size } = tree;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        if (v - cap < size && this.leafFits(tree.hosts[v - cap])) return true;
+        continue;
+      }
+      if (tree.firstLeaf(2 * v + 1) < size) stack[top++] = 2 * v + 1;
+      stack[top++] = 2 * v;
+    }
+    return false;
+  }
+
+  /**
+   * The maximum (`wantMax`) or minimum of `w`'s raw value over the hosts passing the resource
+   * filters, clamped as WeightHandler clamps; NaN when no host passes. `extremeLeaf` is then the
+   * leftmost passing leaf with that clamped value.
+   */
+  extreme(tree: HostIndex, w: HostWeigher, maxField: IndexField, wantMax: boolean): number {
+    this.extremeLeaf = -1;
+    if (tree.size === 0) return Number.NaN;
+    const keys = tree.nodes[wantMax ? maxField : maxField + 1];
+    const sign = wantMax ? 1 : -1;
+    const min = w.minval ?? Number.NEGATIVE_INFINITY;
+    const max = w.maxval ?? Number.POSITIVE_INFINITY;
+    const stack = this.stack;
+    const bounds = this.bounds;
+    const { cap, size } = tree;
+    const req = this.req!;
+    let best = Number.NEGATIVE_INFINITY;
+    let bestLeaf = -1;
+    let top = 0;
+    stack[top] = 1;
+    bounds[top++] = sign * clamp(keys[1], min, max);
+    while (top > 0) {
+      const v = stack[--top];
+      const b = bounds[top];
+      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        const leaf = v - cap;
+        if (leaf >= size) continue;
+        const h = tree.hosts[leaf];
+        if (!this.leafFits(h)) continue;
+        const x = sign * clamp(w.weigh(h, req), min, max);
+        if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
+          best = x;
+          bestLeaf = leaf;
+        }
+        continue;
+      }
+      const l = 2 * v;
+      const r = l + 1;
+      const bl = sign * clamp(keys[l], min, max);
+      if (tree.firstLeaf(r) >= size) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        continue;
+      }
+      const br = sign * clamp(keys[r], min, max);
+      // The more promising child last, so it is searched first (the left one on a tie).
+      if (br > bl) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        stack[top] = r;
+        bounds[top++] = br;
+      } else {
+        stack[top] = r;
+        bounds[top++] = br;
+        stack[top] = l;
+        bounds[top++] = bl;
+      }
+    }
+    this.extremeLeaf = bestLeaf;
+    return bestLeaf < 0 ? Number.NaN : sign * best;
+  }
+
+  /**
+   * With exactly one term: is its weight at `x` strictly above its weight at every value on the
+   * losing side of x (just below x for m > 0, just above for m < 0)? Then no host with another
+   * value ties the best one, and Nova's winner is the leftmost host with value x.
+   */
+  isolated(x: number): boolean {
+    const m = this.termM[0];
+    const next = nextAfter(x, m < 0);
+    const clamped = clamp(next, this.termMin[0], this.termMax[0]);
+    if (clamped === x) return false;
+    const wx = 0 + m * ((x - this.termLo[0]) / this.termRange[0]);
+    const wn = 0 + m * ((clamped - this.termLo[0]) / this.termRange[0]);
+    return wn < wx;
+  }
+
+  /** How many weigher terms are set. */
+  get termCount(): number {
+    return this.terms;
+  }
+
+  private bound(v: number): number {
+    if (this.terms === 1) {
+      const x = clamp(this.termBound[0][v], this.termMin[0], this.termMax[0]);
+      return 0 + this.termM[0] * ((x - this.termLo[0]) / this.termRange[0]);
+    }
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      let x = this.termBound[j][v];
+      if (x < this.termMin[j]) x = this.termMin[j];
+      if (x > this.termMax[j]) x = this.termMax[j];
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  private leafWeight(h: number): number {
+    const req = this.req!;
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      const w = this.termWeigher[j]!;
+      let x = w.weigh(h, req);
+      if (w.minval !== undefined && x < w.minval) x = w.minval;
+      if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  /**
+   * Nova's choice: the leftmost host passing the resource filters with the highest weight under
+   * the terms set (with none, the leftmost passing host). Its leaf index, or −1 when none passes.
+   * `seed`: a leaf known to pass (e.g. `extremeLeaf`), or −1; it only speeds the search up.
+   */
+  best(tree: HostIndex, seed: number): number {
+    if (tree.size === 0) return -1;
+    const stack = this.stack;
+    const bounds = this.bounds;
+    const { cap, size } = tree;
+    let best = Number.NEGATIVE_INFINITY;
+    let bestLeaf = -1;
+    if (seed >= 0) {
+      best = this.leafWeight(tree.hosts[seed]);
+      bestLeaf = seed;
+    }
+    const weighed = this.terms > 0;
+    let top = 0;
+    stack[top] = 1;
+    bounds[top++] = weighed ? this.bound(1) : 0;
+    while (top > 0) {
+      const v = stack[--top];
+      const b = bounds[top];
+      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      if (!this.nodeMayFit(tree, v)) continue;
+      if (v >= cap) {
+        const leaf = v - cap;
+        if (leaf >= size) continue;
+        const h = tree.hosts[leaf];
+        if (!this.leafFits(h)) continue;
+        const wt = weighed ? this.leafWeight(h) : 0;
+        if (bestLeaf < 0 || wt > best || (wt === best && leaf < bestLeaf)) {
+          best = wt;
+          bestLeaf = leaf;
+        }
+        continue;
+      }
+      const l = 2 * v;
+      const r = l + 1;
+      const bl = weighed ? this.bound(l) : 0;
+      if (tree.firstLeaf(r) >= size) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        continue;
+      }
+      const br = weighed ? this.bound(r) : 0;
+      // The more promising child last, so it is searched first (the left one on a tie).
+      if (br > bl) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        stack[top] = r;
+        bounds[top++] = br;
+      } else {
+        stack[top] = r;
+        bounds[top++] = br;
+        stack[top] = l;
+        bounds[top++] = bl;
+      }
+    }
+    return bestLeaf;
+  }
+}
+
+function clamp(x: number, min: number, max: number): number {
+  if (x < min) x = min;
+  if (x > max) x = max;
+  return x;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// The bit trick below reads the low word first (little-endian, as on every platform Node runs on).
+f64[0] = 1;
+const LITTLE_ENDIAN = u32[1] === 0x3ff00000;
+
+/** The double next to finite x, upwards or downwards (Math.nextafter); NaN where unsure. */
+export function nextAfter(x: number, up: boolean): number {
+  if (!LITTLE_ENDIAN || !Number.isFinite(x)) return Number.NaN;
+  if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  f64[0] = x;
+  const lo = u32[0];
+  if (x > 0 === up) {
+    // Away from zero: the bit pattern plus one.
+    if (lo === 0xffffffff) {
+      u32[0] = 0;
+      u32[1] += 1;
+    } else u32[0] = lo + 1;
+  } else if (lo === 0) {
+    u32[0] = 0xffffffff;
+    u32[1] -= 1;
+  } else u32[0] = lo - 1;
+  return f64[0];
+}

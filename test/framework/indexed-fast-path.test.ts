@@ -1,0 +1,318 @@
+// The indexed fast path against the reference loop (filterHosts + WeightHandler + NovaSelection):
+// seeded random clusters and traces replayed twice, once through a pipeline whose only fast path
+// is the index, once with `reference_scan`, with every ctx call compared. The big property test
+// (every fast path, fast-check) is test/framework/fast-path-equivalence.test.ts.
+import { describe, expect, it } from 'vitest';
+import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { SeededRng } from '../../src/common/rng.ts';
+import { buildFilters, buildWeighers } from '../../src/framework/build.ts';
+import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { indexedFastPath } from '../../src/framework/fast/indexed.ts';
+import type { DecisionFastPath } from '../../src/framework/fast-path.ts';
+import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../../src/framework/options.ts';
+import { FilterPipeline } from '../../src/framework/pipeline.ts';
+import { WeightHandler } from '../../src/framework/weight-handler.ts';
+import type { Flavor } from '../../src/model/flavor.ts';
+import type { DriverContext } from '../../src/scheduler/driver.ts';
+import { NO_RETRY, type RequestSpec } from '../../src/scheduler/request-spec.ts';
+import { HostCache } from '../../strategies/caching/host-cache.ts';
+import { NovaSelection } from '../../strategies/filter/nova-selection.ts';
+
+interface Shape {
+  readonly seed: number;
+  readonly hosts: number;
+  readonly gpus: boolean;
+  /** Per-AZ RAM multiplier overrides (uniform inside each zone). */
+  readonly zoneMultipliers: boolean;
+  /** One RAM multiplier override for every host (uniform), e.g. a subnormal that makes weights tie. */
+  readonly everyHost?: string;
+}
+
+/** A random cluster: few distinct sizes (ties), zones, an ssd aggregate, disabled hosts, GPUs. */
+function randomCluster(s: Shape, rng: SeededRng): ClusterState {
+  const hosts = [];
+  for (let i = 0; i < s.hosts; i++) {
+    const zone = rng.int(3);
+    const aggregates = [];
+    if (zone > 0) {
+      const metadata: Record<string, string> = { availability_zone: `az${zone}` };
+      if (s.zoneMultipliers) metadata.ram_weight_multiplier = zone === 1 ? '2.5' : '-1';
+      aggregates.push({ name: `zone${zone}`, metadata });
+    }
+    if (rng.int(2) === 0) aggregates.push({ name: 'ssd', metadata: { ssd: 'true' } });
+    if (s.everyHost) aggregates.push({ name: 'all', metadata: { ram_weight_multiplier: s.everyHost } });
+    const gpus = s.gpus && rng.int(2) === 0 ? 1 + rng.int(4) : 0;
+    hosts.push({
+      name: `h${i}`,
+      vcpus: [0, 4, 8, 16][rng.int(4)],
+      memory_mb: [2048, 4096, 8192][rng.int(3)],
+      disk_gb: [20, 40, 80][rng.int(3)],
+      aggregates,
+      enabled: rng.int(10) !== 0,
+      gpus,
+      gpu_model: gpus > 0 ? ['a100', 'v100'][rng.int(2)] : '',
+    });
+  }
+  return new ClusterState(
+    clusterFromObject({
+      hosts,
+      allocation_ratios: { cpu: 2, ram: 1.5, disk: 1 },
+      reserved: { memory_mb: 512 },
+    }),
+  );
+}
+
+function randomFlavor(rng: SeededRng, gpus: boolean): Flavor {
+  const g = gpus && rng.int(3) === 0 ? 1 + rng.int(2) : 0;
+  return {
+    vcpus: [0, 1, 2, 4][rng.int(4)],
+    memoryMb: [0, 512, 1024, 2048, 4096][rng.int(5)],
+    diskGb: [0, 10, 20][rng.int(3)],
+    gpus: g,
+    gpuMilli: g === 0 ? 0 : g === 2 ? 1000 : [250, 500, 1000][rng.int(3)],
+  };
+}
+
+/** One side of the comparison: a cluster (with or without a cache) and its pipeline. */
+class Side {
+  readonly log: string[] = [];
+  readonly live: number[] = [];
+  readonly truth: ClusterState;
+  readonly cache: HostCache | undefined;
+  readonly pipeline: FilterPipeline;
+  readonly ctx: DriverContext;
+  hits = 0;
+
+  constructor(s: Shape, options: FilterOptions, indexed: boolean, cached: boolean) {
+    this.truth = randomCluster(s, new SeededRng(s.seed));
+    this.cache = cached ? new HostCache(this.truth) : undefined;
+    const cluster = this.cache ? this.cache.cluster : this.truth;
+    const filters = buildFilters(options.filters, cluster, options, BUILTIN_PLUGINS);
+    const weighers = buildWeighers(options.weighers, cluster, options, BUILTIN_PLUGINS);
+    const n = cluster.hosts.size;
+    const fast: DecisionFastPath[] = [];
+    const made = indexed ? indexedFastPath({ cluster, options, filters, weighers }) : undefined;
+    if (indexed && made === undefined) throw new Error('the index declined the configuration');
+    if (made) {
+      fast.push({
+        name: made.name,
+        tryScheduleRunInstance: (ctx, spec, props) => {
+          const hit = made.tryScheduleRunInstance(ctx, spec, props);
+          if (hit) this.hits++;
+          return hit;
+        },
+      });
+    }
+    const selection = new NovaSelection(new WeightHandler(weighers, n), 1, n);
+    this.pipeline = new FilterPipeline('filter', cluster, filters, selection, fast);
+    let spec: RequestSpec | undefined;
+    this.ctx = {
+      cluster,
+      rng: new SeededRng(1),
+      provision: (k, h, gpu) => {
+        this.log.push(`${spec!.instanceIds[k]} -> h${h} gpu ${gpu}`);
+        this.cache?.consume(h, spec!.flavor, gpu);
+        const slot = this.truth.claim(h, spec!.instanceIds[k], spec!.flavor, undefined, '', 1, gpu);
+        if (slot >= 0) this.live.push(slot);
+        return slot >= 0;
+      },
+      noValidHost: (k, reason, emptiedBy) =>
+        this.log.push(`${spec!.instanceIds[k]} NoValidHost ${reason} ${emptiedBy}`),
+      countHostEvaluations: (n) => this.log.push(`count ${n}`),
+    };
+    this.schedule = (sp) => {
+      spec = sp;
+      this.pipeline.scheduleRunInstance(this.ctx, sp, NO_RETRY);
+    };
+  }
+
+  schedule: (spec: RequestSpec) => void;
+}
+
+/** Replay a random trace of creates and deletes on both sides; returns the indexed side's hits. */
+function compare(s: Shape, options: FilterOptions, steps: number, cached = false): number {
+  const ref = new Side(s, { ...options, reference_scan: true }, false, cached);
+  const idx = new Side(s, options, true, cached);
+  const rng = new SeededRng(s.seed * 7919 + 1);
+  for (let i = 0; i < steps; i++) {
+    const r = rng.int(10);
+    if (r < 3 && ref.live.length > 0) {
+      const j = rng.int(ref.live.length);
+      for (const side of [ref, idx]) {
+        const slot = side.live[j];
+        side.live.splice(j, 1);
+        side.truth.release(slot);
+      }
+      continue;
+    }
+    if (cached && r === 9) {
+      ref.cache!.refresh();
+      idx.cache!.refresh();
+      continue;
+    }
+    const zone = rng.int(4);
+    const spec: RequestSpec = {
+      requestId: `r${i}`,
+      instanceIds: [`r${i}`],
+      flavor: randomFlavor(rng, s.gpus),
+      time: i,
+      availabilityZone: zone === 0 ? undefined : zone === 3 ? 'nova' : `az${zone}`,
+      group: undefined,
+      extraSpecs: rng.int(4) === 0 ? { key: 'ssd=true', entries: [['ssd', 'true']] } : undefined,
+      gpuSpec: s.gpus && rng.int(3) === 0 ? ['a100'] : undefined,
+      sameHost: undefined,
+      differentHost: undefined,
+    };
+    ref.schedule(spec);
+    idx.schedule(spec);
+  }
+  expect(idx.log).toEqual(ref.log);
+  return idx.hits;
+}
+
+const withGpu: FilterOptions = {
+  ...DEFAULT_FILTER_OPTIONS,
+  filters: [
+    ...DEFAULT_FILTER_OPTIONS.filters.slice(0, 6),
+    'GpuFilter',
+    ...DEFAULT_FILTER_OPTIONS.filters.slice(6),
+  ],
+};
+
+describe('indexed fast path = reference scan', () => {
+  it('default filters and RAMWeigher, random clusters filling up with deletes', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const hits = compare(
+        { seed, hosts: 40 + seed * 7, gpus: false, zoneMultipliers: false },
+        DEFAULT_FILTER_OPTIONS,
+        400,
+      );
+      expect(hits).toBeGreaterThan(200);
+    }
+  });
+
+  it('GPUs with gpu_spec, AZs, extra specs, disabled hosts', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const hits = compare({ seed, hosts: 50, gpus: true, zoneMultipliers: false }, withGpu, 400);
+      expect(hits).toBeGreaterThan(200);
+    }
+  });
+
+  it('negative, zero and several weighers', () => {
+    const variants: Partial<FilterOptions>[] = [
+      { ram_weight_multiplier: -1 },
+      { ram_weight_multiplier: 0 },
+      { weighers: ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'] },
+      {
+        weighers: ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'],
+        ram_weight_multiplier: -2,
+        disk_weight_multiplier: 0.5,
+      },
+      { weighers: ['CPUWeigher', 'DiskWeigher'], cpu_weight_multiplier: -1 },
+    ];
+    for (const v of variants) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const hits = compare(
+          { seed, hosts: 45, gpus: false, zoneMultipliers: false },
+          { ...DEFAULT_FILTER_OPTIONS, ...v },
+          300,
+        );
+        expect(hits).toBeGreaterThan(150);
+      }
+    }
+  });
+
+  it('per-zone multipliers: exact inside a zone, declined across zones', () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const hits = compare(
+        { seed, hosts: 45, gpus: false, zoneMultipliers: true },
+        DEFAULT_FILTER_OPTIONS,
+        300,
+      );
+      // Requests for az1 or az2 alone are uniform; the rest fall back.
+      expect(hits).toBeGreaterThan(50);
+    }
+  });
+
+  it('weights that round to equal values for different free RAM (subnormal multipliers)', () => {
+    // 5e-324 × q is 5e-324 for every q in [0.5, 1]: hosts with different free RAM tie, the leftmost wins.
+    for (const m of ['5e-324', '-5e-324', '1e-310']) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const hits = compare(
+          { seed, hosts: 45, gpus: false, zoneMultipliers: false, everyHost: m },
+          DEFAULT_FILTER_OPTIONS,
+          300,
+        );
+        expect(hits).toBeGreaterThan(150);
+      }
+    }
+  });
+
+  it('the caching strategy: cache refreshes rewrite the usage wholesale', () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const hits = compare({ seed, hosts: 40, gpus: true, zoneMultipliers: false }, withGpu, 400, true);
+      expect(hits).toBeGreaterThan(150);
+    }
+  });
+});
+
+describe('indexed fast path declines what it cannot decide exactly', () => {
+  const shape: Shape = { seed: 3, hosts: 20, gpus: false, zoneMultipliers: false };
+  const spec = (over: Partial<RequestSpec> = {}): RequestSpec => ({
+    requestId: 'r',
+    instanceIds: ['r'],
+    flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
+    time: 0,
+    availabilityZone: undefined,
+    group: undefined,
+    extraSpecs: undefined,
+    gpuSpec: undefined,
+    sameHost: undefined,
+    differentHost: undefined,
+    ...over,
+  });
+  function tryOnce(options: FilterOptions, s: RequestSpec, retryHosts?: number[]): boolean | undefined {
+    const cluster = randomCluster(shape, new SeededRng(shape.seed));
+    const filters = buildFilters(options.filters, cluster, options, BUILTIN_PLUGINS);
+    const weighers = buildWeighers(options.weighers, cluster, options, BUILTIN_PLUGINS);
+    const fast = indexedFastPath({ cluster, options, filters, weighers });
+    if (fast === undefined) return undefined;
+    const touched: string[] = [];
+    const ctx: DriverContext = {
+      cluster,
+      rng: new SeededRng(1),
+      provision: () => touched.push('provision') > 0,
+      noValidHost: () => touched.push('noValidHost'),
+      countHostEvaluations: () => touched.push('count'),
+    };
+    const props = retryHosts ? { retry: { numAttempts: 1, hosts: retryHosts } } : NO_RETRY;
+    const hit = fast.tryScheduleRunInstance(ctx, s, props);
+    expect(touched.length > 0).toBe(hit);
+    return hit;
+  }
+
+  it('takes a plain request, declines retries, groups, multi-instance rows and non-finite flavors', () => {
+    const cluster = randomCluster(shape, new SeededRng(shape.seed));
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec())).toBe(true);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [0])).toBe(false);
+    // An empty retry list: RetryFilter is skipped, so the index decides.
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [])).toBe(true);
+    const g = cluster.groups.intern('g', 'anti-affinity');
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ group: g }))).toBe(false);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ['r-0', 'r-1'] }))).toBe(false);
+    const nan = { vcpus: 1, memoryMb: Number.NaN, diskGb: 1, gpus: 0, gpuMilli: 0 };
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ flavor: nan }))).toBe(false);
+  });
+
+  it('is not built for filters or weighers it does not index, nor for host_subset_size > 1', () => {
+    const more = (o: Partial<FilterOptions>) => ({ ...DEFAULT_FILTER_OPTIONS, ...o });
+    expect(tryOnce(more({ host_subset_size: 2 }), spec())).toBeUndefined();
+    expect(
+      tryOnce(more({ filters: [...DEFAULT_FILTER_OPTIONS.filters, 'NumInstancesFilter'] }), spec()),
+    ).toBeUndefined();
+    expect(tryOnce(more({ weighers: ['RAMWeigher', 'IoOpsWeigher'] }), spec())).toBeUndefined();
+    // A weigher with multiplier 0 everywhere is skipped by the weight handler: still indexed.
+    expect(tryOnce(more({ weighers: ['RAMWeigher', 'NumInstancesWeigher'] }), spec())).toBe(true);
+  });
+});
