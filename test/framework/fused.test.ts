@@ -182,12 +182,13 @@ describe('FusedDecision', () => {
     expect(provisions).toBeGreaterThan(1000);
   });
 
-  it('is what the scheduler uses without reference_scan', () => {
+  it('is what the scheduler uses without reference_scan, for what the index declines', () => {
     const cluster = randomCluster(new SeededRng(3), 8);
     const withFast = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
+    // Two instances: the index declines multi-instance rows, so the request reaches the fused pass.
     const spec: RequestSpec = {
       requestId: 'x',
-      instanceIds: ['x'],
+      instanceIds: ['x', 'y'],
       flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
       time: 0,
       availabilityZone: undefined,
