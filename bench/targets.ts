@@ -149,7 +149,7 @@ function defaultConfigLines(timeMs: number, fixture: (hosts: number) => ClusterS
     const b = out[out.length - 1];
     out.push({
       ...line('  speed-up (reference / default)', hosts, a.medianUs),
-      decisionsPerS: b.medianUs / a.medianUs,
+      ratio: b.medianUs / a.medianUs,
     });
   }
   return out;
