@@ -4,16 +4,31 @@ import { CsvError, type Parser, parse } from 'csv-parse';
 import { InputError } from '../common/errors.ts';
 import { MAX_TRACE_LINE_BYTES } from '../common/limits.ts';
 import { describeFsError, describeNonRegular } from '../common/read-whole-file.ts';
+import { type Handoff, scanCanonicalCsv } from './canonical-reader.ts';
 import { indexColumns, RowDecoder } from './decode.ts';
-import { emptyRow } from './row.ts';
+import { emptyRow, type TraceRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
 
+/** Which reader a CsvTraceSource uses. */
+export interface CsvReadOptions {
+  /**
+   * Read with the byte scanner (canonical-reader.ts), csv-parse taking over only from the first
+   * row the scanner does not split (default true); false: csv-parse for the whole file.
+   */
+  readonly byteScanner?: boolean;
+}
+
 /**
- * Streams a trace CSV through csv-parse, decoding each record into one reused TraceRow and handing
- * it to the sink synchronously, so memory stays flat whatever the trace length.
+ * Streams a trace CSV, decoding each record into one reused TraceRow and handing it to the sink
+ * synchronously, so memory stays flat whatever the trace length. Plain rows (the canonical numeric
+ * trace) are split by the byte scanner, anything else by csv-parse; rows, line numbers and errors
+ * are the same either way.
  */
 export class CsvTraceSource implements RowSource {
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly options: CsvReadOptions = {},
+  ) {}
 
   async read(sink: RowSink): Promise<void> {
     const { path } = this;
@@ -24,33 +39,58 @@ export class CsvTraceSource implements RowSource {
       throw new InputError(path, undefined, undefined, describeFsError(err));
     }
     const row = emptyRow();
-    let decoder: RowDecoder | undefined;
-    const parser = parse({
-      bom: true,
-      skip_empty_lines: true,
-      // Short rows reach the decoder, which names the first missing field with the row's line.
-      relax_column_count_less: true,
-      // A FIFO or a file without newlines must not grow the parser's buffer without bound.
-      max_record_size: MAX_TRACE_LINE_BYTES,
-      on_record: (record: string[], info) => {
-        const line = info.lines;
-        if (!decoder) {
-          decoder = new RowDecoder(path, indexColumns(path, record), record);
-          return null;
-        }
-        try {
-          decoder.decode(record, line, row);
-          sink.row(row);
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err;
-          sink.badRow(err);
-        }
-        return null;
-      },
-    });
-    await pipeFile(path, parser);
-    if (!decoder) throw new InputError(path, 1, undefined, 'empty trace: expected a header row');
+    let from: Handoff | undefined;
+    if (this.options.byteScanner !== false) {
+      from = await scanCanonicalCsv(path, sink, row);
+      if (from === undefined) return;
+    }
+    await parseWithCsvParse(path, sink, row, from);
   }
+}
+
+/** csv-parse from the start of the file, or from where the byte scanner handed over. */
+async function parseWithCsvParse(
+  path: string,
+  sink: RowSink,
+  row: TraceRow,
+  from: Handoff | undefined,
+): Promise<void> {
+  let decoder = from?.decoder;
+  const lineOffset = from?.lineOffset ?? 0;
+  // The header fed again (see Handoff) is skipped: its decoder is known.
+  let skipHeader = from?.header !== undefined;
+  const parser = parse({
+    // A BOM is only stripped at the start of the file.
+    bom: from?.header === undefined,
+    skip_empty_lines: true,
+    // Short rows reach the decoder, which names the first missing field with the row's line.
+    relax_column_count_less: true,
+    // A FIFO or a file without newlines must not grow the parser's buffer without bound.
+    max_record_size: MAX_TRACE_LINE_BYTES,
+    on_record: (record: string[], info) => {
+      const line = info.lines + lineOffset;
+      if (skipHeader) {
+        skipHeader = false;
+        return null;
+      }
+      if (!decoder) {
+        decoder = new RowDecoder(path, indexColumns(path, record), record);
+        return null;
+      }
+      try {
+        decoder.decode(record, line, row);
+        sink.row(row);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        sink.badRow(err);
+      }
+      return null;
+    },
+  });
+  const start =
+    from?.header === undefined ? undefined : { offset: from.offset, prefix: from.header, lineOffset };
+  await pipeFile(path, parser, start);
+  if (!decoder) throw new InputError(path, 1, undefined, 'empty trace: expected a header row');
 }
 
 /**
@@ -65,10 +105,11 @@ export async function refuseNonRegular(path: string): Promise<void> {
 }
 
 /** A csv-parse or file-system error as the InputError naming the file (and line) it came from. */
-export function toInputError(path: string, err: unknown): unknown {
+export function toInputError(path: string, err: unknown, lineOffset = 0): unknown {
   if (err instanceof InputError) return err;
   if (err instanceof CsvError) {
-    const line = (err as unknown as { lines?: number }).lines;
+    const lines = (err as unknown as { lines?: number }).lines;
+    const line = lines === undefined ? undefined : lines + lineOffset;
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
       const mib = MAX_TRACE_LINE_BYTES / (1024 * 1024);
       return new InputError(path, line, undefined, `a row longer than the ${mib} MiB limit`);
@@ -85,19 +126,28 @@ export function toInputError(path: string, err: unknown): unknown {
   return err;
 }
 
+/** Where to start streaming a file into the parser: `prefix` first, then the file from `offset`. */
+export interface PipeStart {
+  readonly offset: number;
+  readonly prefix: Buffer;
+  /** Added to csv-parse's line numbers in its errors. */
+  readonly lineOffset: number;
+}
+
 /** Stream the file into the CSV parser until it ends; a read or parse error rejects as InputError. */
-export function pipeFile(path: string, parser: Parser): Promise<void> {
+export function pipeFile(path: string, parser: Parser, start?: PipeStart): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path);
+    const input = createReadStream(path, { start: start?.offset ?? 0 });
     const fail = (err: unknown) => {
       input.destroy();
       parser.destroy();
-      reject(toInputError(path, err));
+      reject(toInputError(path, err, start?.lineOffset));
     };
     input.on('error', fail);
     parser.on('error', fail);
     parser.on('end', () => resolve());
     parser.resume();
+    if (start) parser.write(start.prefix);
     input.pipe(parser);
   });
 }

@@ -1,0 +1,189 @@
+import { InputError } from '../common/errors.ts';
+import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
+import type { ExtraSpecs } from '../model/extra-specs.ts';
+import { GROUP_POLICIES, type GroupPolicy } from '../model/group-policy.ts';
+import { plainDecimal, plainInteger } from './byte-numbers.ts';
+import { type ColumnIndex, idList, normaliseGpuSpec, type RowDecoder } from './decode.ts';
+import { CREATE, DELETE, type TraceRow } from './row.ts';
+import type { RowSink } from './source.ts';
+
+const COMMA = 44;
+const QUOTE = 34;
+const CR = 13;
+const CREATE_BYTES = Buffer.from('create');
+const DELETE_BYTES = Buffer.from('delete');
+
+/**
+ * Decodes one CSV line of unquoted fields from its bytes into the reused TraceRow, exactly as
+ * csv-parse and the RowDecoder would. A line of plain printable ASCII whose fields all take the
+ * common forms (see byte-numbers.ts) is decoded here; any other line that csv-parse would split
+ * the same way (a field count below the header's, a non-ASCII byte, a number in another form, a bad
+ * value) is split here and decoded by the RowDecoder itself, so values and errors are its own. A
+ * line csv-parse might split otherwise (a quote, a carriage return, more fields than the header) is
+ * refused: `scanLine` returns false having called nothing, and the caller hands the input from
+ * this line on to csv-parse.
+ */
+export class CanonicalRowScanner {
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly width: number;
+
+  constructor(
+    private readonly decoder: RowDecoder,
+    private readonly cols: ColumnIndex,
+    headerWidth: number,
+    private readonly row: TraceRow,
+  ) {
+    this.width = headerWidth;
+    this.start = new Int32Array(headerWidth);
+    this.end = new Int32Array(headerWidth);
+  }
+
+  /** The non-empty line `b[from, to)` (without its line break), which is line `line` of the file. */
+  scanLine(b: Buffer, from: number, to: number, line: number, sink: RowSink): boolean {
+    const { start, end, width } = this;
+    let n = 0;
+    let fieldStart = from;
+    let plain = true;
+    for (let i = from; i < to; i++) {
+      const c = b[i];
+      if (c === COMMA) {
+        if (n === width - 1) return false;
+        start[n] = fieldStart;
+        end[n] = i;
+        n++;
+        fieldStart = i + 1;
+      } else if (c < 32 || c > 126) {
+        if (c === CR) return false;
+        plain = false;
+      } else if (c === QUOTE) {
+        return false;
+      }
+    }
+    start[n] = fieldStart;
+    end[n] = to;
+    n++;
+    if (n === width && plain && this.fastRow(b, line)) this.emit(sink);
+    else this.slowRow(b, n, line, sink);
+    return true;
+  }
+
+  private emit(sink: RowSink): void {
+    // As the csv-parse path: a row the sink rejects with an InputError is a bad row too.
+    try {
+      sink.row(this.row);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      sink.badRow(err);
+    }
+  }
+
+  /** The fields as the strings csv-parse gives, through the decoder. */
+  private slowRow(b: Buffer, n: number, line: number, sink: RowSink): void {
+    const record = new Array<string>(n);
+    for (let k = 0; k < n; k++) record[k] = b.toString('utf8', this.start[k], this.end[k]);
+    try {
+      this.decoder.decode(record, line, this.row);
+      sink.row(this.row);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      sink.badRow(err);
+    }
+  }
+
+  /** Empty field (or absent column). */
+  private empty(k: number): boolean {
+    return k < 0 || this.start[k] === this.end[k];
+  }
+
+  /** The trimmed text of a plain ASCII field, '' for an absent column. */
+  private text(b: Buffer, k: number): string {
+    if (k < 0 || this.start[k] === this.end[k]) return '';
+    return b.toString('latin1', this.start[k], this.end[k]).trim();
+  }
+
+  /** A flavor integer as the decoder reads it, or NaN where the decoder must decide. */
+  private integer(b: Buffer, k: number, dflt: number): number {
+    if (this.empty(k)) return dflt;
+    const v = plainInteger(b, this.start[k], this.end[k]);
+    return v <= MAX_SIZE ? v : Number.NaN;
+  }
+
+  private is(b: Buffer, k: number, word: Buffer): boolean {
+    const s = this.start[k];
+    return this.end[k] - s === word.length && b.compare(word, 0, word.length, s, s + word.length) === 0;
+  }
+
+  /** Decode a plain row of the header's width; false (the row untouched) where the decoder must. */
+  private fastRow(b: Buffer, line: number): boolean {
+    const c = this.cols;
+    const time = plainDecimal(b, this.start[c.time], this.end[c.time]);
+    if (!(Math.abs(time) <= MAX_TRACE_SECONDS)) return false;
+    let event: typeof CREATE | typeof DELETE = CREATE;
+    if (!this.empty(c.event) && !this.is(b, c.event, CREATE_BYTES)) {
+      if (!this.is(b, c.event, DELETE_BYTES)) return false;
+      event = DELETE;
+    }
+    const id = this.text(b, c.id);
+    if (id === '') return false;
+    const row = this.row;
+    if (event === DELETE) {
+      row.line = line;
+      row.time = time;
+      row.event = DELETE;
+      row.id = id;
+      return true;
+    }
+    const vcpus = this.integer(b, c.vcpus, Number.NaN);
+    const memoryMb = this.integer(b, c.memory_mb, Number.NaN);
+    const diskGb = this.integer(b, c.disk_gb, 0);
+    const count = this.integer(b, c.count, 1);
+    // NaN fails every comparison below: the decoder decides.
+    if (!(vcpus >= 0 && memoryMb >= 0 && diskGb >= 0 && count >= 1 && count <= MAX_ROW_COUNT)) return false;
+    const gpus = this.integer(b, c.gpus, 0);
+    if (!(gpus <= MAX_GPUS)) return false;
+    const gpuMilli = this.integer(b, c.gpu_milli, gpus > 0 ? GPU_MILLI : 0);
+    if (gpus === 0 ? gpuMilli !== 0 : !(gpuMilli >= 1 && gpuMilli <= GPU_MILLI)) return false;
+    if (gpuMilli < GPU_MILLI && gpus > 1) return false;
+    let duration = Number.NaN;
+    if (!this.empty(c.duration)) {
+      duration = plainDecimal(b, this.start[c.duration], this.end[c.duration]);
+      if (!(duration >= 0 && duration <= MAX_TRACE_SECONDS)) return false;
+    }
+    const az = this.text(b, c.az);
+    const group = this.text(b, c.group);
+    const policy = this.text(b, c.group_policy);
+    if (policy !== '' && (group === '' || !(GROUP_POLICIES as readonly string[]).includes(policy)))
+      return false;
+    let extraSpecs: ExtraSpecs | undefined;
+    if (!this.empty(c.extra_specs)) {
+      try {
+        extraSpecs = this.decoder.extraSpecs(this.text(b, c.extra_specs), line);
+      } catch (err) {
+        if (err instanceof InputError) return false;
+        throw err;
+      }
+    }
+    const spec = this.text(b, c.gpu_spec);
+    row.line = line;
+    row.time = time;
+    row.event = CREATE;
+    row.id = id;
+    row.vcpus = vcpus;
+    row.memoryMb = memoryMb;
+    row.diskGb = diskGb;
+    row.count = count;
+    row.gpus = gpus;
+    row.gpuMilli = gpuMilli;
+    // Without a `|` the normalised spec is the trimmed text itself.
+    row.gpuSpec = spec.includes('|') ? normaliseGpuSpec(spec) : spec;
+    row.duration = duration;
+    row.az = az;
+    row.group = group;
+    row.groupPolicy = policy as GroupPolicy | '';
+    row.extraSpecs = extraSpecs;
+    row.sameHost = this.empty(c.same_host) ? undefined : idList(this.text(b, c.same_host));
+    row.differentHost = this.empty(c.different_host) ? undefined : idList(this.text(b, c.different_host));
+    return true;
+  }
+}
