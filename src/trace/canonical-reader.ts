@@ -19,18 +19,18 @@ const QUOTE = 34;
 
 /**
  * Where the byte scanner stopped and csv-parse must go on: at byte `offset` of the file, a row
- * boundary, with file line = csv-parse's line + `lineOffset`. `header` (the header line with its
- * line break) is fed to csv-parse first, so that it splits the rest with the header's width and
- * line break; `decoder` is the header's. No header: csv-parse reads the whole file itself.
+ * boundary after `linesRead` lines. `header` (the header line with its line break) is fed to
+ * csv-parse first, so that it splits the rest with the header's width and line break; `decoder` is
+ * the header's. No header: csv-parse reads the whole file itself.
  */
 export interface Handoff {
   readonly offset: number;
-  readonly lineOffset: number;
+  readonly linesRead: number;
   readonly header: Buffer | undefined;
   readonly decoder: RowDecoder | undefined;
 }
 
-const FROM_START: Handoff = { offset: 0, lineOffset: 0, header: undefined, decoder: undefined };
+const FROM_START: Handoff = { offset: 0, linesRead: 0, header: undefined, decoder: undefined };
 
 /**
  * Read a trace CSV with the byte scanner (canonical-scanner.ts), handing every row to the sink in
@@ -66,7 +66,7 @@ export async function scanCanonicalCsv(
     let header: Buffer | undefined;
     let scanner: CanonicalRowScanner | undefined;
     let decoder: RowDecoder | undefined;
-    const handoff = (at: number): Handoff => ({ offset: base + at, lineOffset: breaks - 1, header, decoder });
+    const handoff = (at: number): Handoff => ({ offset: base + at, linesRead: breaks, header, decoder });
     for (;;) {
       const got = await read(buf, filled);
       filled += got;

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { CsvError, type Parser, parse } from 'csv-parse';
 import { InputError } from '../common/errors.ts';
 import { MAX_TRACE_LINE_BYTES } from '../common/limits.ts';
@@ -56,7 +57,6 @@ async function parseWithCsvParse(
   from: Handoff | undefined,
 ): Promise<void> {
   let decoder = from?.decoder;
-  const lineOffset = from?.lineOffset ?? 0;
   // The header fed again (see Handoff) is skipped: its decoder is known.
   let skipHeader = from?.header !== undefined;
   const parser = parse({
@@ -68,7 +68,7 @@ async function parseWithCsvParse(
     // A FIFO or a file without newlines must not grow the parser's buffer without bound.
     max_record_size: MAX_TRACE_LINE_BYTES,
     on_record: (record: string[], info) => {
-      const line = info.lines + lineOffset;
+      const line = info.lines;
       if (skipHeader) {
         skipHeader = false;
         return null;
@@ -87,10 +87,23 @@ async function parseWithCsvParse(
       return null;
     },
   });
-  const start =
-    from?.header === undefined ? undefined : { offset: from.offset, prefix: from.header, lineOffset };
+  const start = from?.header === undefined ? undefined : { offset: from.offset, prefix: handoffPrefix(from) };
   await pipeFile(path, parser, start);
   if (!decoder) throw new InputError(path, 1, undefined, 'empty trace: expected a header row');
+}
+
+/**
+ * The header, then one empty line for each line the scanner read: csv-parse skips them and so
+ * counts lines, in rows and in its own error messages, as if it had read the file from the start.
+ */
+function* handoffPrefix(from: Handoff): Generator<Buffer> {
+  const header = from.header as Buffer;
+  yield header;
+  const lineBreak = header.length >= 2 && header[header.length - 2] === 13 ? '\r\n' : '\n';
+  let left = from.linesRead - 1;
+  const block = Buffer.from(lineBreak.repeat(Math.min(left, 1 << 15)));
+  for (; left > 0; left -= 1 << 15)
+    yield left >= 1 << 15 ? block : block.subarray(0, left * lineBreak.length);
 }
 
 /**
@@ -105,11 +118,10 @@ export async function refuseNonRegular(path: string): Promise<void> {
 }
 
 /** A csv-parse or file-system error as the InputError naming the file (and line) it came from. */
-export function toInputError(path: string, err: unknown, lineOffset = 0): unknown {
+export function toInputError(path: string, err: unknown): unknown {
   if (err instanceof InputError) return err;
   if (err instanceof CsvError) {
-    const lines = (err as unknown as { lines?: number }).lines;
-    const line = lines === undefined ? undefined : lines + lineOffset;
+    const line = (err as unknown as { lines?: number }).lines;
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
       const mib = MAX_TRACE_LINE_BYTES / (1024 * 1024);
       return new InputError(path, line, undefined, `a row longer than the ${mib} MiB limit`);
@@ -126,28 +138,32 @@ export function toInputError(path: string, err: unknown, lineOffset = 0): unknow
   return err;
 }
 
-/** Where to start streaming a file into the parser: `prefix` first, then the file from `offset`. */
+/** Where to start streaming a file into the parser: the `prefix` chunks first, then the file from `offset`. */
 export interface PipeStart {
   readonly offset: number;
-  readonly prefix: Buffer;
-  /** Added to csv-parse's line numbers in its errors. */
-  readonly lineOffset: number;
+  readonly prefix: Iterable<Buffer>;
 }
 
 /** Stream the file into the CSV parser until it ends; a read or parse error rejects as InputError. */
 export function pipeFile(path: string, parser: Parser, start?: PipeStart): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path, { start: start?.offset ?? 0 });
+    const input = start
+      ? Readable.from(prefixed(path, start), { objectMode: false })
+      : createReadStream(path);
     const fail = (err: unknown) => {
       input.destroy();
       parser.destroy();
-      reject(toInputError(path, err, start?.lineOffset));
+      reject(toInputError(path, err));
     };
     input.on('error', fail);
     parser.on('error', fail);
     parser.on('end', () => resolve());
     parser.resume();
-    if (start) parser.write(start.prefix);
     input.pipe(parser);
   });
+}
+
+async function* prefixed(path: string, start: PipeStart): AsyncGenerator<Buffer> {
+  yield* start.prefix;
+  yield* createReadStream(path, { start: start.offset });
 }
