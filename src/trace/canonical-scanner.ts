@@ -35,6 +35,8 @@ export class CanonicalRowScanner {
   private readonly start: Int32Array;
   private readonly end: Int32Array;
   private readonly width: number;
+  /** Positions of the text columns after the flavor (zone, group, hints, ...) in the header. */
+  private readonly texts: Int32Array;
 
   constructor(
     private readonly decoder: RowDecoder,
@@ -45,6 +47,23 @@ export class CanonicalRowScanner {
     this.width = headerWidth;
     this.start = new Int32Array(headerWidth);
     this.end = new Int32Array(headerWidth);
+    const texts = [
+      cols.az,
+      cols.group,
+      cols.group_policy,
+      cols.extra_specs,
+      cols.same_host,
+      cols.different_host,
+      cols.gpu_spec,
+    ];
+    this.texts = Int32Array.from(texts.filter((k) => k >= 0));
+  }
+
+  /** Whether every text column is empty: the common row, with no string to make. */
+  private noTexts(): boolean {
+    const { texts, start, end } = this;
+    for (let j = 0; j < texts.length; j++) if (start[texts[j]] !== end[texts[j]]) return false;
+    return true;
   }
 
   /** The non-empty line `b[from, to)` (without its line break), which is line `line` of the file. */
@@ -163,21 +182,33 @@ export class CanonicalRowScanner {
       duration = plainDecimal(b, this.start[c.duration], this.end[c.duration]);
       if (!(duration >= 0 && duration <= MAX_TRACE_SECONDS)) return false;
     }
-    const az = this.text(b, c.az);
-    const group = this.text(b, c.group);
-    const policy = this.text(b, c.group_policy);
-    if (policy !== '' && (group === '' || !(GROUP_POLICIES as readonly string[]).includes(policy)))
-      return false;
+    let az = '';
+    let group = '';
+    let policy = '';
     let extraSpecs: ExtraSpecs | undefined;
-    if (!this.empty(c.extra_specs)) {
-      try {
-        extraSpecs = this.decoder.extraSpecs(this.text(b, c.extra_specs), line);
-      } catch (err) {
-        if (err instanceof InputError) return false;
-        throw err;
+    let spec = '';
+    let sameHost: readonly string[] | undefined;
+    let differentHost: readonly string[] | undefined;
+    if (!this.noTexts()) {
+      az = this.text(b, c.az);
+      group = this.text(b, c.group);
+      policy = this.text(b, c.group_policy);
+      if (policy !== '' && (group === '' || !(GROUP_POLICIES as readonly string[]).includes(policy)))
+        return false;
+      if (!this.empty(c.extra_specs)) {
+        try {
+          extraSpecs = this.decoder.extraSpecs(this.text(b, c.extra_specs), line);
+        } catch (err) {
+          if (err instanceof InputError) return false;
+          throw err;
+        }
       }
+      spec = this.text(b, c.gpu_spec);
+      // Without a `|` the normalised spec is the trimmed text itself.
+      if (spec.includes('|')) spec = normaliseGpuSpec(spec);
+      if (!this.empty(c.same_host)) sameHost = idList(this.text(b, c.same_host));
+      if (!this.empty(c.different_host)) differentHost = idList(this.text(b, c.different_host));
     }
-    const spec = this.text(b, c.gpu_spec);
     row.line = line;
     row.time = time;
     row.event = CREATE;
@@ -188,15 +219,14 @@ export class CanonicalRowScanner {
     row.count = count;
     row.gpus = gpus;
     row.gpuMilli = gpuMilli;
-    // Without a `|` the normalised spec is the trimmed text itself.
-    row.gpuSpec = spec.includes('|') ? normaliseGpuSpec(spec) : spec;
+    row.gpuSpec = spec;
     row.duration = duration;
     row.az = az;
     row.group = group;
     row.groupPolicy = policy as GroupPolicy | '';
     row.extraSpecs = extraSpecs;
-    row.sameHost = this.empty(c.same_host) ? undefined : idList(this.text(b, c.same_host));
-    row.differentHost = this.empty(c.different_host) ? undefined : idList(this.text(b, c.different_host));
+    row.sameHost = sameHost;
+    row.differentHost = differentHost;
     return true;
   }
 }

@@ -3,7 +3,7 @@ import { InputError } from '../common/errors.ts';
 import { describeFsError } from '../common/read-whole-file.ts';
 import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { type BadRowColumns, type ColumnarTraceData, KIND_DELETE, NO_SYMBOL } from './columnar.ts';
-import { CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
+import { type CsvReadOptions, CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
 import { DELETE, type TraceRow } from './row.ts';
 import type { RowSink } from './source.ts';
 
@@ -246,9 +246,10 @@ export async function parseColumnar(
   path: string,
   onBadRow: 'stop' | 'skip',
   lines?: number,
+  read: CsvReadOptions = {},
 ): Promise<ColumnarTraceData> {
   const capacity = Math.max(0, (lines ?? (await scanTrace(path)).lines) - 1);
   const builder = new ColumnarBuilder(path, capacity, onBadRow);
-  await new CsvTraceSource(path).read(builder);
+  await new CsvTraceSource(path, read).read(builder);
   return builder.finish();
 }
