@@ -47,6 +47,11 @@ export async function scanTrace(path: string): Promise<{ bytes: number; lines: n
 
 const U32_MAX = 0xffff_ffff;
 
+/** Undocumented but in every Node release (as Buffer's latin1Slice). */
+interface Utf8Buffer {
+  utf8Write(s: string, offset: number): number;
+}
+
 /**
  * Collects decoded rows into shared columns (a RowSink fed by the CSV reader, so validation and
  * line numbers are exactly the streaming reader's). With `onBadRow: 'stop'` the first bad row ends
@@ -210,10 +215,12 @@ class ColumnarBuilder implements RowSink {
       this.ids.copy(grown, 0, 0, this.idLength);
       this.ids = grown;
     }
-    this.idLength += this.ids.write(id, this.idLength, 'utf8');
+    // Buffer's own encoder, which `write(id, at, 'utf8')` calls after checking its arguments.
+    this.idLength += (this.ids as unknown as Utf8Buffer).utf8Write(id, this.idLength);
   }
 
   private symbol(s: string): number {
+    if (s === '') return 0;
     let i = this.symbols.get(s);
     if (i === undefined) {
       i = this.symbols.size;
