@@ -1,18 +1,13 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { InputError } from '../common/errors.ts';
 import { describeFsError } from '../common/read-whole-file.ts';
-import { CanonicalRowScanner } from './canonical-scanner.ts';
+import { CanonicalRowScanner, HAND_OFF, MAX_SCANNED_LINE, NEED_MORE } from './canonical-scanner.ts';
 import { indexColumns, RowDecoder } from './decode.ts';
 import type { TraceRow } from './row.ts';
 import type { RowSink } from './source.ts';
 
 /** Bytes read at a time, into one reused buffer. */
 const CHUNK_BYTES = 1 << 20;
-/**
- * A longer line goes to csv-parse, which enforces the row limit (MAX_TRACE_LINE_BYTES, far above
- * this): the scanner never accepts a row that csv-parse would refuse as too long.
- */
-const MAX_SCANNED_LINE = 64 * 1024;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -90,25 +85,14 @@ export async function scanCanonicalCsv(
         pos = nl + 1;
         breaks = 1;
       }
-      for (;;) {
-        const nl = view.indexOf(LF, pos);
-        if (nl < 0) break;
-        let end = nl;
-        if (crlf) {
-          // Under CRLF a bare LF is field data to csv-parse.
-          if (nl === pos || buf[nl - 1] !== CR) return handoff(pos);
-          end--;
-        }
-        if (end - pos > MAX_SCANNED_LINE) return handoff(pos);
-        if (end > pos && !scanner.scanLine(buf, pos, end, breaks + 1, sink)) return handoff(pos);
+      while (pos < filled) {
+        const next = scanner.scanRow(buf, pos, filled, breaks + 1, sink, crlf, eof);
+        if (next === HAND_OFF) return handoff(pos);
+        if (next === NEED_MORE) break;
         breaks++;
-        pos = nl + 1;
+        pos = next;
       }
-      if (eof) {
-        if (filled - pos > MAX_SCANNED_LINE) return handoff(pos);
-        if (pos < filled && !scanner.scanLine(buf, pos, filled, breaks + 1, sink)) return handoff(pos);
-        return undefined;
-      }
+      if (eof) return undefined;
       if (filled - pos > MAX_SCANNED_LINE) return handoff(pos);
       buf.copyWithin(0, pos, filled);
       base += pos;

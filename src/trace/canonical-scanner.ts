@@ -10,6 +10,16 @@ import type { RowSink } from './source.ts';
 const COMMA = 44;
 const QUOTE = 34;
 const CR = 13;
+const LF = 10;
+/**
+ * A longer row goes to csv-parse, which enforces the row limit (MAX_TRACE_LINE_BYTES, far above
+ * this): the scanner never accepts a row that csv-parse would refuse as too long.
+ */
+export const MAX_SCANNED_LINE = 64 * 1024;
+/** scanRow: the row's line break is not in the buffer yet. */
+export const NEED_MORE = -1;
+/** scanRow: csv-parse must read from this row on. */
+export const HAND_OFF = -2;
 const CREATE_BYTES = Buffer.from('create');
 const DELETE_BYTES = Buffer.from('delete');
 
@@ -66,36 +76,70 @@ export class CanonicalRowScanner {
     return true;
   }
 
-  /** The non-empty line `b[from, to)` (without its line break), which is line `line` of the file. */
-  scanLine(b: Buffer, from: number, to: number, line: number, sink: RowSink): boolean {
+  /**
+   * Scan the row that starts at `b[from]`, line `line` of the file, up to its line break (LF, or
+   * CRLF when `crlf`) before `limit`; at the end of the file (`atEnd`) `limit` ends the row too.
+   * Returns where the next row starts, NEED_MORE when the line break is not in `b` yet (nothing
+   * done), or HAND_OFF (nothing done) when csv-parse must read from this row on. An empty line is
+   * skipped.
+   */
+  scanRow(
+    b: Buffer,
+    from: number,
+    limit: number,
+    line: number,
+    sink: RowSink,
+    crlf: boolean,
+    atEnd: boolean,
+  ): number {
     const { start, end, width } = this;
     let n = 0;
     let fieldStart = from;
     let plain = true;
-    for (let i = from; i < to; i++) {
+    let to = -1;
+    let next = -1;
+    for (let i = from; i < limit; i++) {
       const c = b[i];
       // Digits and letters first: most bytes of a row.
       if (c >= 48) {
         if (c > 126) plain = false;
       } else if (c === COMMA) {
-        if (n === width - 1) return false;
+        if (n === width - 1) return HAND_OFF;
         start[n] = fieldStart;
         end[n] = i;
         n++;
         fieldStart = i + 1;
-      } else if (c < 32 || c > 126) {
-        if (c === CR) return false;
+      } else if (c === LF) {
+        // Under CRLF a bare LF is field data to csv-parse.
+        if (crlf) return HAND_OFF;
+        to = i;
+        next = i + 1;
+        break;
+      } else if (c === CR) {
+        if (!crlf || (i + 1 < limit && b[i + 1] !== LF)) return HAND_OFF;
+        if (i + 1 === limit) return atEnd ? HAND_OFF : NEED_MORE;
+        to = i;
+        next = i + 2;
+        break;
+      } else if (c < 32) {
         plain = false;
       } else if (c === QUOTE) {
-        return false;
+        return HAND_OFF;
       }
     }
+    if (to < 0) {
+      if (!atEnd) return NEED_MORE;
+      to = limit;
+      next = limit;
+    }
+    if (to - from > MAX_SCANNED_LINE) return HAND_OFF;
+    if (to === from) return next;
     start[n] = fieldStart;
     end[n] = to;
     n++;
     if (n === width && plain && this.fastRow(b, line)) this.emit(sink);
     else this.slowRow(b, n, line, sink);
-    return true;
+    return next;
   }
 
   private emit(sink: RowSink): void {

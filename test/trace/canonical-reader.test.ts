@@ -205,6 +205,24 @@ describe('byte scanner against csv-parse', () => {
     expect(out.events[1]).toMatchObject({ line: 3, time: 9, event: DELETE, id: 'a' });
   });
 
+  it('reads a file of several read chunks (rows across chunk ends), LF and CRLF', async () => {
+    for (const br of ['\n', '\r\n']) {
+      const lines = ['time,event,id,vcpus,memory_mb,duration'];
+      for (let i = 0; i < 40_000; i++)
+        lines.push(`${i}.5,create,vm-${i},${i % 64},${1024 + i},${i % 7 === 0 ? '' : i}`);
+      const out = await agreed(rawTrace(`${lines.join(br)}${br}`));
+      expect(out.events).toHaveLength(40_000);
+      expect(out.events[39_999]).toMatchObject({
+        line: 40_001,
+        time: 39_999.5,
+        id: 'vm-39999',
+        vcpus: 39_999 % 64,
+        memoryMb: 41_023,
+        duration: 39_999,
+      });
+    }
+  });
+
   it('a long row goes to csv-parse, which refuses one over the row limit', async () => {
     const long = 'i'.repeat(70 * 1024);
     const ok = await agreed(rawTrace(`time,id,vcpus,memory_mb\n0,a,1,1\n1,${long},1,1\n2,c,1,1\n`));
