@@ -155,13 +155,17 @@ export async function benchDecoding(tracePath: string, timeMs: number): Promise<
   const decoder = new RowDecoder(tracePath, indexColumns(tracePath, header));
   const row = emptyRow();
   const source = new CsvTraceSource(tracePath);
+  const csvParse = new CsvTraceSource(tracePath, { byteScanner: false });
   const sink = { row: () => {}, badRow: () => {} };
   const bench = new Bench({ time: timeMs, warmup: true });
   bench.add(`decode ${rows.length} rows (RowDecoder)`, () => {
     for (let i = 0; i < rows.length; i++) decoder.decode(rows[i], i + 2, row);
   });
-  bench.add(`read ${rows.length} rows (csv-parse + decode)`, async () => {
+  bench.add(`read ${rows.length} rows (byte scanner)`, async () => {
     await source.read(sink);
+  });
+  bench.add(`read ${rows.length} rows (csv-parse + decode)`, async () => {
+    await csvParse.read(sink);
   });
   await bench.run();
   // Report per row: a row is the operation users count.

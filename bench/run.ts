@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
+import { benchCsvRead } from './csv-read.ts';
 import { benchGpuDecisions } from './gpu-strategies.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
@@ -92,6 +93,26 @@ process.stdout.write(`${table(await benchGpuDecisions(settings.sizes, settings.t
 process.stdout.write('Trace row decoding (bundled trace)\n');
 process.stdout.write(
   `${table(await benchDecoding(`${ROOT}traces/default-trace.csv`, settings.timeMs), true)}\n\n`,
+);
+const csvRows = quick ? 100_000 : 1_000_000;
+const csvReps = quick ? 3 : 5;
+process.stdout.write(
+  `Trace CSV read: a canonical numeric trace of ${csvRows.toLocaleString('en-US')} rows (medians of ${csvReps} interleaved runs)\n`,
+);
+process.stdout.write(
+  `${formatTable(
+    ['reader', 'rows', 'CPU s', 'rows/s (CPU)', 'rows/s (wall)'],
+    (await benchCsvRead(csvRows, csvReps)).map((b) => [
+      b.name,
+      b.rows.toLocaleString('en-US'),
+      b.cpuSeconds.toFixed(2),
+      Math.round(b.rowsPerCpuS).toLocaleString('en-US'),
+      Math.round(b.rowsPerWallS).toLocaleString('en-US'),
+    ]),
+  )}\nload average (1, 5, 15 min): ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}\n\n`,
 );
 const convertRows = quick ? 20_000 : 200_000;
 process.stdout.write(

@@ -3,7 +3,7 @@ import { InputError } from '../common/errors.ts';
 import { describeFsError } from '../common/read-whole-file.ts';
 import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { type BadRowColumns, type ColumnarTraceData, KIND_DELETE, NO_SYMBOL } from './columnar.ts';
-import { CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
+import { type CsvReadOptions, CsvTraceSource, refuseNonRegular } from './csv-reader.ts';
 import { DELETE, type TraceRow } from './row.ts';
 import type { RowSink } from './source.ts';
 
@@ -46,6 +46,11 @@ export async function scanTrace(path: string): Promise<{ bytes: number; lines: n
 }
 
 const U32_MAX = 0xffff_ffff;
+
+/** Undocumented but in every Node release (as Buffer's latin1Slice). */
+interface Utf8Buffer {
+  utf8Write(s: string, offset: number): number;
+}
 
 /**
  * Collects decoded rows into shared columns (a RowSink fed by the CSV reader, so validation and
@@ -210,10 +215,12 @@ class ColumnarBuilder implements RowSink {
       this.ids.copy(grown, 0, 0, this.idLength);
       this.ids = grown;
     }
-    this.idLength += this.ids.write(id, this.idLength, 'utf8');
+    // Buffer's own encoder, which `write(id, at, 'utf8')` calls after checking its arguments.
+    this.idLength += (this.ids as unknown as Utf8Buffer).utf8Write(id, this.idLength);
   }
 
   private symbol(s: string): number {
+    if (s === '') return 0;
     let i = this.symbols.get(s);
     if (i === undefined) {
       i = this.symbols.size;
@@ -246,9 +253,10 @@ export async function parseColumnar(
   path: string,
   onBadRow: 'stop' | 'skip',
   lines?: number,
+  read: CsvReadOptions = {},
 ): Promise<ColumnarTraceData> {
   const capacity = Math.max(0, (lines ?? (await scanTrace(path)).lines) - 1);
   const builder = new ColumnarBuilder(path, capacity, onBadRow);
-  await new CsvTraceSource(path).read(builder);
+  await new CsvTraceSource(path, read).read(builder);
   return builder.finish();
 }

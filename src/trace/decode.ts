@@ -214,8 +214,11 @@ export class RowDecoder {
     return v;
   }
 
-  /** `k=v;k2=v2` into Nova's dict order: first position of a key, its last value. */
-  private extraSpecs(raw: string, line: number): ExtraSpecs | undefined {
+  /**
+   * `k=v;k2=v2` into Nova's dict order: first position of a key, its last value. Public for the
+   * byte scanner (canonical-scanner.ts), which shares this cache and these rules.
+   */
+  extraSpecs(raw: string, line: number): ExtraSpecs | undefined {
     const key = raw.trim();
     if (key === '') return undefined;
     const cached = this.specCache.get(key);
@@ -237,7 +240,7 @@ export class RowDecoder {
 }
 
 /** `a | b||c` as `a|b|c`: models trimmed, empty ones dropped. */
-function normaliseGpuSpec(raw: string): string {
+export function normaliseGpuSpec(raw: string): string {
   return raw
     .split('|')
     .map((m) => m.trim())
@@ -245,7 +248,8 @@ function normaliseGpuSpec(raw: string): string {
     .join('|');
 }
 
-function idList(raw: string): readonly string[] | undefined {
+/** `a; b;;c` as `['a', 'b', 'c']`, undefined when no id is left. */
+export function idList(raw: string): readonly string[] | undefined {
   const ids = raw
     .split(';')
     .map((s) => s.trim())

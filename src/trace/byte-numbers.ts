@@ -1,0 +1,49 @@
+// Numbers read straight from CSV bytes, for the canonical byte scanner. Each parse accepts only a
+// form whose value it can give bit-identical to the decoder's `Number(text)`, and returns NaN for
+// anything else, so that the row goes to the decoder itself (which parses or rejects it).
+
+/** Above 15 digits an integer accumulated digit by digit may no longer be exact. */
+const MAX_DIGITS = 15;
+
+const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+
+/** `[0-9]{1,15}` as its exact value, else NaN. */
+export function plainInteger(b: Uint8Array, start: number, end: number): number {
+  if (end === start || end - start > MAX_DIGITS) return Number.NaN;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * `-?[0-9]+(\.[0-9]+)?` with at most 15 digits in all, else NaN. The digits m are exact and so is
+ * 10^k; one IEEE division rounds m / 10^k correctly, which is the value `Number()` gives the text.
+ */
+export function plainDecimal(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && b[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 46) {
+      if (fraction >= 0 || digits === 0) return Number.NaN;
+      fraction = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    m = m * 10 + d;
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  if (digits === 0 || digits > MAX_DIGITS || fraction === 0) return Number.NaN;
+  const v = fraction > 0 ? m / POW10[fraction] : m;
+  return negative ? -v : v;
+}
