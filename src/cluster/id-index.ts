@@ -11,6 +11,11 @@ export class IdIndex {
   private hashes = new Int32Array(1024);
   private mask = 1023;
   private count = 0;
+  /** Slot -> the hash its id was added under, so a delete does not hash the id again. */
+  private slotHash = new Int32Array(1024);
+  /** The last id looked up and its hash: a create looks an id up, then adds it. */
+  private lastId = '';
+  private lastHash = hashId('');
 
   /** `keys[slot]` is the id stored at a live slot (the instance table's own array). */
   constructor(private readonly keys: readonly string[]) {}
@@ -22,6 +27,8 @@ export class IdIndex {
   /** The slot of `id`, or -1. */
   get(id: string): number {
     const h = hashId(id);
+    this.lastId = id;
+    this.lastHash = h;
     const { table, hashes, mask } = this;
     for (let b = h & mask; ; b = (b + 1) & mask) {
       const e = table[b];
@@ -33,14 +40,21 @@ export class IdIndex {
   /** Index `slot` under `id`, which the caller has checked is absent. */
   add(id: string, slot: number): void {
     if (2 * (this.count + 1) > this.table.length) this.grow();
-    this.insert(hashId(id), slot + 1);
+    const h = id === this.lastId ? this.lastHash : hashId(id);
+    if (slot >= this.slotHash.length) {
+      const bigger = new Int32Array(Math.max(slot + 1, this.slotHash.length * 2));
+      bigger.set(this.slotHash);
+      this.slotHash = bigger;
+    }
+    this.slotHash[slot] = h;
+    this.insert(h, slot + 1);
     this.count++;
   }
 
-  /** Drop the entry of `slot` (stored under `id`). */
-  delete(id: string, slot: number): void {
+  /** Drop the entry of `slot`. */
+  delete(slot: number): void {
     const { table, hashes, mask } = this;
-    let i = hashId(id) & mask;
+    let i = this.slotHash[slot] & mask;
     while (table[i] !== slot + 1) {
       if (table[i] === 0) return;
       i = (i + 1) & mask;

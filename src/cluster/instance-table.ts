@@ -100,7 +100,7 @@ export class InstanceTable {
   }
 
   remove(slot: number): void {
-    this.slotById.delete(this.ids[slot], slot);
+    this.slotById.delete(slot);
     this.ids[slot] = '';
     const request = this.request[slot];
     if (request !== '') {

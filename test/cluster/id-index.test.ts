@@ -9,7 +9,7 @@ describe('IdIndex', () => {
     index.add('b', 1);
     index.add('c', 2);
     expect([index.get('a'), index.get('b'), index.get('c'), index.get('d')]).toEqual([0, 1, 2, -1]);
-    index.delete('b', 1);
+    index.delete(1);
     expect([index.get('a'), index.get('b'), index.get('c'), index.size]).toEqual([0, -1, 2, 2]);
   });
 
@@ -40,7 +40,7 @@ describe('IdIndex', () => {
         index.add(id, s);
         ref.set(id, s);
       } else if (rand(3) > 0) {
-        index.delete(id, slot);
+        index.delete(slot);
         ref.delete(id);
         keys[slot] = '';
         free.push(slot);
