@@ -146,11 +146,15 @@ export class ClusterState {
     return this.instances.add(id, h, f, mask, group ? group.id : -1, request, requestCount);
   }
 
+  /** The flavor being released, rewritten by every release (no object per release). */
+  private readonly released = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 };
+
   /** Delete a live instance and give its resources back. */
   release(slot: number): void {
     const inst = this.instances;
     const h = inst.host[slot];
-    const f = inst.flavorOf(slot);
+    const f = this.released;
+    inst.flavorInto(slot, f);
     const mask = inst.gpuMask[slot];
     giveBack(this.hosts, h, f, mask);
     giveBack(this.#own, h, f, mask);

@@ -1,12 +1,13 @@
 import type { Flavor } from '../model/flavor.ts';
+import { IdIndex } from './id-index.ts';
 
 /**
  * Live instances, struct-of-arrays over reusable slots, so memory follows the live set rather than
  * the length of the trace.
  */
 export class InstanceTable {
-  private readonly slotById = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly ids: string[] = [];
+  private readonly slotById = new IdIndex(this.ids);
   private free: number[] = [];
   host = new Int32Array(1024);
   vcpus = new Float64Array(1024);
@@ -31,7 +32,7 @@ export class InstanceTable {
   }
 
   slotOf(id: string): number {
-    return this.slotById.get(id) ?? -1;
+    return this.slotById.get(id);
   }
 
   idOf(slot: number): string {
@@ -79,7 +80,7 @@ export class InstanceTable {
     } else {
       this.ids[slot] = id;
     }
-    this.slotById.set(id, slot);
+    this.slotById.add(id, slot);
     this.host[slot] = host;
     this.vcpus[slot] = f.vcpus;
     this.memoryMb[slot] = f.memoryMb;
@@ -99,7 +100,7 @@ export class InstanceTable {
   }
 
   remove(slot: number): void {
-    this.slotById.delete(this.ids[slot]);
+    this.slotById.delete(slot);
     this.ids[slot] = '';
     const request = this.request[slot];
     if (request !== '') {

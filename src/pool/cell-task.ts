@@ -7,6 +7,7 @@ import type { Report } from '../report/schema.ts';
 import { runReplayTask } from '../run/replay-task.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import { type ColumnarTraceData, ColumnarTraceSource } from '../trace/columnar.ts';
+import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { openTrace, type TraceInput } from '../trace/open-trace.ts';
 import type { CellSpec } from './cells.ts';
 import { CancelledError, MeteredSource, type TaskMeter } from './metered-source.ts';
@@ -75,9 +76,12 @@ export async function runCellTask(task: CellTask, registry: Catalog): Promise<Ce
       : openTrace(cell.tracePath, task.traceInput);
     // The request-shape distribution (for fragmentation) is read from the unmetered source, so it
     // counts neither as progress nor against cancellation; a shared trace reads it in milliseconds.
-    const shapes = await scanShapes(inner);
+    // A plain CSV file is not read twice: the replay guesses the shapes from its bytes and checks.
+    const plainCsv = !task.trace && inner instanceof CsvTraceSource;
+    const shapes = plainCsv ? undefined : await scanShapes(inner);
     const report = await runReplayTask({
       shapes,
+      plainCsv,
       clusterPath: task.clusterPath,
       cluster: task.cluster,
       tracePath: cell.tracePath,

@@ -49,6 +49,9 @@ export class Replayer implements RowSink, OutcomeObserver {
   readonly result: ReplayResult;
   private readonly cfg: ReplayConfig;
   private readonly observers: readonly ReplayObserver[];
+  /** The observers with each per-row hook, found once (no optional call per row). */
+  private readonly onReleased: readonly ReplayObserver[];
+  private readonly onClock: readonly ReplayObserver[];
   private readonly departures = new DepartureQueue();
   private readonly popped = { slot: 0, serial: 0, due: 0 };
   /** The released instance's flavor, rewritten on every release (observers must copy what they keep). */
@@ -59,6 +62,8 @@ export class Replayer implements RowSink, OutcomeObserver {
   constructor(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig) {
     this.cfg = cfg;
     this.observers = cfg.observers ?? [];
+    this.onReleased = this.observers.filter((o) => o.instanceReleased);
+    this.onClock = this.observers.filter((o) => o.clockAdvance);
     this.cluster = new ClusterState(spec, cfg.ratioOverrides);
     this.records = new SchedulerRecords(cfg.keepRecords ?? false);
     const driver = createWatched(cfg, this.cluster);
@@ -204,13 +209,15 @@ export class Replayer implements RowSink, OutcomeObserver {
 
   private tick(time: number): void {
     this.lastTime = time;
-    for (const o of this.observers) o.clockAdvance?.(time);
+    const hooks = this.onClock;
+    for (let i = 0; i < hooks.length; i++) hooks[i].clockAdvance!(time);
   }
 
   private delete(id: string, time: number): void {
     const inst = this.cluster.instances;
     const slot = inst.slotOf(id);
-    const request = inst.multiRequests.get(id);
+    // Most traces have few multi-instance requests live: skip the lookup when there are none.
+    const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
     if (slot < 0 && request === undefined) {
       this.result.deletesIgnored++;
       return;
@@ -231,7 +238,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     inst.flavorInto(slot, flavor);
     this.cluster.release(slot);
     this.result.released++;
-    for (const o of this.observers) o.instanceReleased?.(id, host, time, flavor);
+    const hooks = this.onReleased;
+    for (let i = 0; i < hooks.length; i++) hooks[i].instanceReleased!(id, host, time, flavor);
   }
 
   /** The allowed models of a normalised `gpu_spec`, one list per distinct value. */
@@ -278,7 +286,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     const out: string[] = [];
     for (const id of ids) {
       out.push(id);
-      const request = inst.multiRequests.get(id);
+      // Most traces have few multi-instance requests live: skip the lookup when there are none.
+      const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
       if (request === undefined) continue;
       for (const x of instanceIds(id, request.count)) {
         if (inst.slotOf(x) >= 0 && inst.request[inst.slotOf(x)] === id) out.push(x);

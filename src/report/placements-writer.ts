@@ -2,30 +2,100 @@ import { StagedFile } from '../common/atomic-write.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
 import type { InstanceOutcome } from '../scheduler/outcome.ts';
 
+/** Bytes gathered before a write: rows are encoded straight into one buffer, not into strings. */
+const CHUNK = 1 << 16;
+/** Room one row may take besides its id (two numbers, commas, newline); a longer row is written alone. */
+const ROW_SLACK = 64;
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const CR = 0x0d;
+
 /** `--placements FILE`: one CSV row per instance outcome, in trace order: seq,id,host,attempts. */
 export class PlacementsWriter implements ReplayObserver {
   private readonly file: StagedFile;
-  /** Each host's name as a CSV field, quoted once here rather than per row. */
-  private readonly hostFields: readonly string[];
+  /** Each host's name as an encoded CSV field, quoted once here rather than per row. */
+  private readonly hostFields: readonly Buffer[];
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
 
   constructor(path: string, hostNames: readonly string[]) {
     this.file = new StagedFile(path);
-    this.hostFields = hostNames.map(csvField);
+    this.hostFields = hostNames.map((n) => Buffer.from(csvField(n)));
     this.file.write('seq,id,host,attempts\n');
   }
 
   instanceScheduled({ seq, spec, index, host, attempts }: InstanceOutcome): void {
-    const name = host >= 0 ? this.hostFields[host] : '';
-    this.file.write(`${seq},${csvField(spec.instanceIds[index])},${name},${attempts}\n`);
+    const id = spec.instanceIds[index];
+    const name = host >= 0 ? this.hostFields[host] : undefined;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; quoting at most doubles that.
+    const need = 6 * id.length + (name ? name.length : 0) + ROW_SLACK;
+    if (this.pos + need > this.buf.length) {
+      this.flush();
+      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+    }
+    const buf = this.buf;
+    let p = writeUint(buf, this.pos, seq);
+    buf[p++] = COMMA;
+    p = writeField(buf, p, id);
+    buf[p++] = COMMA;
+    if (name) p += name.copy(buf, p);
+    buf[p++] = COMMA;
+    p = writeUint(buf, p, attempts);
+    buf[p++] = NEWLINE;
+    this.pos = p;
   }
 
   finish(): void {
+    this.flush();
     this.file.commit();
   }
 
   abort(): void {
     this.file.discard();
   }
+
+  private flush(): void {
+    if (this.pos === 0) return;
+    // The staged file writes synchronously, so the buffer can be reused at once.
+    this.file.write(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+}
+
+/** Write a non-negative integer's decimal digits at `p`; returns the position after them. */
+function writeUint(buf: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 0x30 + n;
+    return p + 1;
+  }
+  if (!Number.isSafeInteger(n) || n < 0) return p + buf.write(String(n), p, 'latin1');
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  let q = p + digits;
+  for (let x = n; q > p; x = Math.floor(x / 10)) buf[--q] = 0x30 + (x % 10);
+  return p + digits;
+}
+
+/** Write `s` as a CSV field at `p` (UTF-8, quoted only when it needs it); returns the end. */
+function writeField(buf: Buffer, p: number, s: string): number {
+  // Short ASCII ids (the usual case) byte by byte: cheaper than a call into the encoder.
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || c === QUOTE || c === COMMA || c === NEWLINE || c === CR) break;
+    buf[p + i] = c;
+  }
+  if (i === n) return p + n;
+  const end = p + buf.write(s, p, 'utf8');
+  // Multi-byte UTF-8 sequences never contain these ASCII bytes, so scanning bytes is exact.
+  for (let j = p; j < end; j++) {
+    const c = buf[j];
+    if (c === QUOTE || c === COMMA || c === NEWLINE || c === CR) return p + buf.write(csvField(s), p, 'utf8');
+  }
+  return end;
 }
 
 /** Quote a CSV field only when it needs it. */

@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
 import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
 import { MetricsCollector, type MetricsOptions } from '../metrics/collector.ts';
+import { guessShapes, ShapeCheckSource, sameShapes } from '../metrics/shape-guess.ts';
 import { flavorMix, type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
 import type { ReplayObserver } from '../replay/observer.ts';
 import { replay } from '../replay/replayer.ts';
@@ -18,10 +19,16 @@ export interface ReplayTask {
   readonly cluster: ClusterSpec;
   readonly tracePath: string;
   /**
-   * Where rows come from; defaults to streaming `tracePath` through csv-parse. Read twice (once
-   * for the shape distribution) unless `shapes` is given.
+   * Where rows come from; defaults to streaming `tracePath` through csv-parse. Without `shapes`, the
+   * shape distribution is guessed from the file's bytes when `plainCsv` says the rows are the file's,
+   * else read from the source first (a second read).
    */
   readonly source?: RowSource;
+  /**
+   * The source yields exactly the rows of the canonical CSV at `tracePath` (no adapter, no
+   * transform); true when `source` is not given.
+   */
+  readonly plainCsv?: boolean;
   /** The trace's request-shape distribution, if already known (it is one per trace, not per replay). */
   readonly shapes?: ShapeDistribution;
   /** Metric sampling options (window width). */
@@ -46,10 +53,23 @@ export interface ReplayTask {
 
 /** Run one replay and return its validated report (nothing is written but `placementsPath`). */
 export async function runReplayTask(task: ReplayTask): Promise<Report> {
+  const source = task.source ?? new CsvTraceSource(task.tracePath);
+  if (task.shapes) return replayWith(task, source, task.shapes);
+  const plain = task.plainCsv ?? task.source === undefined;
+  const guess = plain ? guessShapes(task.tracePath) : undefined;
+  if (!guess) return replayWith(task, source, await scanShapes(source));
+  // One read: the replay checks the guess against the rows it decodes. A trace the byte pass misread
+  // (bad rows, unusual number forms) is replayed again with the distribution the replay read, so the
+  // report is exactly what a separate scan would give; observers then see two replays.
+  const checked = new ShapeCheckSource(source);
+  const report = await replayWith(task, checked, guess);
+  const read = checked.shapes();
+  return sameShapes(guess, read) ? report : replayWith(task, source, read);
+}
+
+async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDistribution): Promise<Report> {
   const hasGpus = task.cluster.hosts.some((h) => h.gpus > 0);
   const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed, undefined, hasGpus);
-  const source = task.source ?? new CsvTraceSource(task.tracePath);
-  const shapes = task.shapes ?? (await scanShapes(source));
   const metrics = new MetricsCollector(shapes, task.metrics);
   const observers: ReplayObserver[] = [metrics, ...(task.observers ?? [])];
   const placements = task.placementsPath

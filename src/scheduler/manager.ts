@@ -78,14 +78,18 @@ export class SchedulerManager implements DriverContext {
   private passSize = 0;
   private passSettled = 0;
   private touched: number[] = [];
-  private readonly observers: readonly OutcomeObserver[];
+  /** The observers that want each hook, found once so the per-instance loops call without checking. */
+  private readonly onScheduled: readonly OutcomeObserver[];
+  private readonly onClaimFailed: readonly OutcomeObserver[];
   private readonly outcome: { -readonly [K in keyof InstanceOutcome]: InstanceOutcome[K] };
 
   constructor(opts: ManagerOptions) {
     this.opts = opts;
     this.cluster = opts.cluster;
     this.rng = opts.rng;
-    this.observers = opts.observers ?? [];
+    const observers = opts.observers ?? [];
+    this.onScheduled = observers.filter((o) => o.instanceScheduled);
+    this.onClaimFailed = observers.filter((o) => o.claimFailed);
     this.outcome = {
       seq: 0,
       context: { time: 0 },
@@ -154,7 +158,8 @@ export class SchedulerManager implements DriverContext {
       o.attempts = this.attempts[k];
       o.reason = this.reasons[k];
       o.emptiedBy = ok ? undefined : this.emptiedBy[k];
-      for (const obs of this.observers) obs.instanceScheduled?.(o);
+      const scheduled = this.onScheduled;
+      for (let i = 0; i < scheduled.length; i++) scheduled[i].instanceScheduled!(o);
     }
     records.notifyEnd(spec);
     // Builds complete when the request is done: no io ops are in flight at the next request.
@@ -192,7 +197,7 @@ export class SchedulerManager implements DriverContext {
       this.state[k] = CLAIM_FAILED;
       this.tried[k].push(host);
       this.stats.claimFailures++;
-      for (const obs of this.observers) obs.claimFailed?.(spec, k, host);
+      for (const obs of this.onClaimFailed) obs.claimFailed!(spec, k, host);
       return false;
     }
     this.state[k] = PLACED;

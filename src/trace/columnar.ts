@@ -110,6 +110,8 @@ export class ColumnarTraceSource implements RowSource {
   readonly path: string;
   private readonly symbols: Symbols;
   private readonly ids: Buffer;
+  /** Buffer's own UTF-8 decoder, called without `toString`'s argument handling (one call per row). */
+  private readonly idSlice: (this: Buffer, start: number, end: number) => string;
   private readonly specs = new Map<number, ExtraSpecs>();
   private readonly hints = new Map<number, readonly string[]>();
 
@@ -117,6 +119,12 @@ export class ColumnarTraceSource implements RowSource {
     this.path = t.path;
     this.symbols = new Symbols(t.symbolEnd, t.symbolBytes);
     this.ids = Buffer.from(t.idBytes.buffer, t.idBytes.byteOffset, t.idBytes.byteLength);
+    const native = (Buffer.prototype as unknown as { utf8Slice?: ColumnarTraceSource['idSlice'] }).utf8Slice;
+    this.idSlice =
+      native ??
+      function (this: Buffer, start, end) {
+        return this.toString('utf8', start, end);
+      };
   }
 
   async read(sink: RowSink): Promise<void> {
@@ -130,7 +138,7 @@ export class ColumnarTraceSource implements RowSource {
       while (b < bad.count && bad.at[b] === i) sink.badRow(this.badRowError(b++));
       row.line = t.line[i];
       row.time = t.time[i];
-      row.id = this.ids.toString('utf8', i === 0 ? 0 : t.idEnd[i - 1], t.idEnd[i]);
+      row.id = this.idSlice.call(this.ids, i === 0 ? 0 : t.idEnd[i - 1], t.idEnd[i]);
       if (t.kind[i] === KIND_DELETE) {
         row.event = DELETE;
       } else {

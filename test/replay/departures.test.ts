@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DepartureQueue } from '../../src/replay/departures.ts';
+
+describe('DepartureQueue', () => {
+  it('pops by due time, ties in the order they were pushed, with slot and serial', () => {
+    const q = new DepartureQueue();
+    q.push(5, 1, 11);
+    q.push(2, 2, 12);
+    q.push(5, 3, 13);
+    q.push(2, 4, 14);
+    q.push(9, 5, 15);
+    const out = { slot: 0, serial: 0, due: 0 };
+    const popped: number[][] = [];
+    while (q.size > 0) {
+      q.pop(out);
+      popped.push([out.due, out.slot, out.serial]);
+    }
+    expect(popped).toEqual([
+      [2, 2, 12],
+      [2, 4, 14],
+      [5, 1, 11],
+      [5, 3, 13],
+      [9, 5, 15],
+    ]);
+    expect(q.peekDue()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('matches a sorted list through growth and interleaved pushes and pops', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const q = new DepartureQueue();
+    const ref: { due: number; order: number; slot: number }[] = [];
+    let order = 0;
+    const out = { slot: 0, serial: 0, due: 0 };
+    const wrong: string[] = [];
+    for (let step = 0; step < 20_000; step++) {
+      if (rand(3) < 2 || ref.length === 0) {
+        const due = rand(500);
+        q.push(due, step, step * 2);
+        ref.push({ due, order: order++, slot: step });
+      } else {
+        ref.sort((a, b) => a.due - b.due || a.order - b.order);
+        const want = ref.shift()!;
+        if (q.peekDue() !== want.due) wrong.push(`peek at ${step}`);
+        q.pop(out);
+        if (out.due !== want.due || out.slot !== want.slot || out.serial !== want.slot * 2)
+          wrong.push(`pop at ${step}`);
+      }
+      if (q.size !== ref.length) wrong.push(`size at ${step}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
