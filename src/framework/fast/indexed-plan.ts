@@ -43,6 +43,9 @@ export interface IndexedPlan {
   readonly names: readonly string[];
   readonly retry: boolean;
   readonly groupFilters: boolean;
+  /** Where ServerGroupAntiAffinityFilter / ServerGroupAffinityFilter are in the list, or −1. */
+  readonly antiAt: number;
+  readonly affinityAt: number;
   readonly ram: boolean;
   readonly cpu: boolean;
   readonly disk: boolean;
@@ -100,6 +103,8 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     names: filters.map((f) => f.name),
     retry: has('retry'),
     groupFilters: has('group'),
+    antiAt: filters.findIndex((f) => f.name === 'ServerGroupAntiAffinityFilter'),
+    affinityAt: filters.findIndex((f) => f.name === 'ServerGroupAffinityFilter'),
     ram: has('ram'),
     cpu: has('cpu'),
     disk: has('disk'),

@@ -47,10 +47,15 @@ export class IndexedSearch {
   private readonly termMax = new Float64Array(MAX_TERMS);
   private readonly bounds = new Float64Array(128);
   req: FilterRequest | undefined = undefined;
+  /** Hosts every query skips while `excludeOn` (anti-affinity members): a bound stays a bound. */
+  readonly excluded: Uint8Array;
+  excludeOn = false;
   /** A leaf where the last `extreme` found its answer (a passing host), or −1. */
   extremeLeaf = -1;
 
-  constructor(private readonly t: HostTable) {}
+  constructor(private readonly t: HostTable) {
+    this.excluded = new Uint8Array(t.size);
+  }
 
   /** The resource filters in force for this query and the flavor they check. */
   setConstraints(f: Flavor, ram: boolean, cpu: boolean, disk: boolean, gpu: boolean): void {
@@ -97,9 +102,10 @@ export class IndexedSearch {
     return true;
   }
 
-  /** Does host h pass the resource filters (their own predicates)? */
+  /** Does host h pass the resource filters (their own predicates) and is it not excluded? */
   leafFits(h: number): boolean {
     const t = this.t;
+    if (this.excludeOn && this.excluded[h] === 1) return false;
     if (this.ramOn && !ramFits(t, h, this.ramMb)) return false;
     if (this.cpuOn && !cpuFits(t, h, this.vcpus)) return false;
     if (this.diskOn && !diskFits(t, h, this.diskGb)) return false;
@@ -225,7 +231,8 @@ export class IndexedSearch {
     return s;
   }
 
-  private leafWeight(h: number): number {
+  /** Host h's weight under the terms set (WeightHandler's arithmetic). */
+  leafWeight(h: number): number {
     const req = this.req!;
     let s = 0;
     for (let j = 0; j < this.terms; j++) {

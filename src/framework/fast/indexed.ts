@@ -4,9 +4,13 @@ import type { FilterProperties, RequestSpec } from '../../scheduler/request-spec
 import type { DecisionFastPath } from '../fast-path.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { FilterRequest } from '../types.ts';
+import { GroupMode, GroupScope } from './indexed-groups.ts';
 import { type Partition, PartitionCache } from './indexed-partitions.ts';
 import { type IndexedInit, type IndexedPlan, planIndexed } from './indexed-plan.ts';
 import { IndexedSearch } from './indexed-search.ts';
+
+/** bestHost's answer when the index cannot decide exactly. */
+const DECLINE = -2;
 
 /** The index's bound on leaves over all partitions, in hosts: a few full copies of the cluster. */
 const LEAVES_PER_HOST = 4;
@@ -16,8 +20,9 @@ const LEAVES_PER_HOST = 4;
  * filters (Retry, AZ, Compute, Ram, Core, Disk, Gpu, AggregateInstanceExtraSpecs, the server-group
  * filters) and RAM/CPU/Disk weighers of any uniform multiplier, decided by queries over a
  * HostIndex of the request's static partition (indexed-search.ts) in O(log n)-ish instead of a
- * scan. It declines (the reference runs) for retries, server groups under a group filter,
- * multi-instance rows, per-host multipliers that differ within the partition, flavors with
+ * scan. Server groups follow the group filters' own rules (indexed-groups.ts): anti-affinity
+ * members are skipped by every query, affinity member hosts are weighed explicitly, soft policies
+ * leave the decision alone. It declines (the reference runs) for retries, multi-instance rows, per-host multipliers that differ within the partition, flavors with
  * non-finite numbers, and partitions it has no index for. Undefined for a configuration it
  * cannot decide at all (other filters or weighers, host_subset_size > 1).
  */
@@ -31,6 +36,9 @@ class IndexedFastPath implements DecisionFastPath {
   private readonly partitions: PartitionCache;
   private readonly search: IndexedSearch;
   private readonly req: FilterRequest;
+  private readonly groups: GroupScope;
+  /** bestMember's survivors among the affinity members. */
+  private readonly memberList: Int32Array;
   // The last full partition and the static request fields it was for.
   private last: Partition | undefined = undefined;
   private lastAz: string | undefined = undefined;
@@ -51,6 +59,8 @@ class IndexedFastPath implements DecisionFastPath {
     this.search = new IndexedSearch(t);
     this.req = reusableFilterRequest(t.size);
     this.search.req = this.req;
+    this.groups = new GroupScope(t.size, plan, this.search);
+    this.memberList = new Int32Array(t.size);
   }
 
   tryScheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): boolean {
@@ -59,7 +69,6 @@ class IndexedFastPath implements DecisionFastPath {
     const n = ctx.cluster.hosts.size;
     if (n === 0 || n !== this.init.cluster.hosts.size) return false;
     if (plan.retry && props.retry !== undefined && props.retry.hosts.length > 0) return false;
-    if (plan.groupFilters && spec.group !== undefined) return false;
     const f = spec.flavor;
     if (
       !Number.isFinite(f.memoryMb) ||
@@ -80,17 +89,39 @@ class IndexedFastPath implements DecisionFastPath {
     req.retryHosts = props.retry?.hosts;
     const p = this.partitionFor(spec, plan.kinds.length);
     if (p === undefined) return false;
-    const search = this.search;
-    search.setConstraints(f, plan.ram, plan.cpu, plan.disk, plan.gpu);
+    const groups = this.groups;
+    groups.begin(spec.group);
+    try {
+      groups.scope(plan.kinds.length);
+      const host = groups.mode === GroupMode.Affinity ? this.bestMember(p) : this.bestHost(p);
+      if (host === DECLINE) return false;
+      if (host >= 0) {
+        ctx.countHostEvaluations(n);
+        ctx.provision(0, host);
+        return true;
+      }
+      const emptiedBy = this.emptiedBy(spec);
+      if (emptiedBy === undefined) return false;
+      ctx.countHostEvaluations(n);
+      ctx.noValidHost(0, NO_VALID_HOST, emptiedBy);
+      return true;
+    } finally {
+      groups.clear();
+    }
+  }
+
+  /** Nova's host for the request over partition p (the exclusion in scope), −1 for none, or DECLINE. */
+  private bestHost(p: Partition): number {
+    const { plan, search } = this;
+    search.setConstraints(this.req.spec.flavor, plan.ram, plan.cpu, plan.disk, plan.gpu);
     search.clearTerms();
-    let none = false;
     let seed = -1;
     // The last term's leftmost passing host with its best value (max for m > 0, else min).
     let termLeaf = -1;
     let termValue = 0;
     for (let j = 0; j < plan.weighers.length; j++) {
       const m = p.multipliers[j];
-      if (Number.isNaN(m)) return false;
+      if (Number.isNaN(m)) return DECLINE;
       if (m === 0) continue;
       const w = plan.weighers[j];
       const field = plan.weigherFields[j];
@@ -100,10 +131,7 @@ class IndexedFastPath implements DecisionFastPath {
       const minLeaf = minQueried ? search.extremeLeaf : -1;
       const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
       const maxLeaf = w.maxval === undefined ? search.extremeLeaf : -1;
-      if (Number.isNaN(lo) || Number.isNaN(hi)) {
-        none = true;
-        break;
-      }
+      if (Number.isNaN(lo) || Number.isNaN(hi)) return -1;
       seed = m > 0 ? maxLeaf : minLeaf;
       const low = w.minval ?? lo;
       if (low === hi) continue;
@@ -111,25 +139,62 @@ class IndexedFastPath implements DecisionFastPath {
       termLeaf = seed;
       termValue = m > 0 ? hi : lo;
     }
-    if (!none && search.termCount === 1) {
-      // One term: its extreme host wins unless rounding lets other values tie with it.
-      if (termLeaf >= 0 && search.isolated(termValue)) {
-        ctx.countHostEvaluations(n);
-        ctx.provision(0, p.tree.hosts[termLeaf]);
-        return true;
+    // One term: its extreme host wins unless rounding lets other values tie with it.
+    if (search.termCount === 1 && termLeaf >= 0 && search.isolated(termValue)) return p.tree.hosts[termLeaf];
+    const leaf = search.best(p.tree, seed);
+    return leaf >= 0 ? p.tree.hosts[leaf] : -1;
+  }
+
+  /**
+   * Affinity with live members: only the member hosts can pass, so they are weighed explicitly
+   * (WeightHandler's normalisers over the survivors among them) and the leftmost best wins.
+   */
+  private bestMember(p: Partition): number {
+    const { plan, search, groups } = this;
+    search.setConstraints(this.req.spec.flavor, plan.ram, plan.cpu, plan.disk, plan.gpu);
+    search.clearTerms();
+    const tree = p.tree;
+    const list = this.memberList;
+    let survivors = 0;
+    for (let i = 0; i < groups.memberCount; i++) {
+      const h = groups.members[i];
+      if (tree.leafOf[h] >= 0 && search.leafFits(h)) list[survivors++] = h;
+    }
+    if (survivors <= 1) return survivors === 1 ? list[0] : -1;
+    for (let j = 0; j < plan.weighers.length; j++) {
+      const m = p.multipliers[j];
+      if (Number.isNaN(m)) return DECLINE;
+      if (m === 0) continue;
+      const w = plan.weighers[j];
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < survivors; i++) {
+        const h = list[i];
+        let x = w.weigh(h, this.req);
+        if (w.minval !== undefined && x < w.minval) x = w.minval;
+        if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      const lo = w.minval ?? min;
+      const hi = w.maxval ?? max;
+      if (!(hi > lo)) {
+        if (lo === hi) continue;
+        return DECLINE;
+      }
+      search.addTerm(w, tree, plan.weigherFields[j], m, lo, hi - lo);
+    }
+    let best = -1;
+    let bestWeight = 0;
+    for (let i = 0; i < survivors; i++) {
+      const h = list[i];
+      const wt = search.leafWeight(h);
+      if (best < 0 || wt > bestWeight) {
+        best = h;
+        bestWeight = wt;
       }
     }
-    const leaf = none ? -1 : search.best(p.tree, seed);
-    if (leaf >= 0) {
-      ctx.countHostEvaluations(n);
-      ctx.provision(0, p.tree.hosts[leaf]);
-      return true;
-    }
-    const emptiedBy = this.emptiedBy(spec);
-    if (emptiedBy === undefined) return false;
-    ctx.countHostEvaluations(n);
-    ctx.noValidHost(0, NO_VALID_HOST, emptiedBy);
-    return true;
+    return best;
   }
 
   /**
@@ -152,11 +217,19 @@ class IndexedFastPath implements DecisionFastPath {
       else if (kind === 'gpu') {
         if (f.gpus === 0) continue;
         gpu = true;
+      } else if (kind === 'group') {
+        if (i !== plan.antiAt && i !== plan.affinityAt) continue;
+        if (this.groups.mode === GroupMode.None) continue;
+        if (i === plan.antiAt && this.groups.mode !== GroupMode.Anti) continue;
+        if (i === plan.affinityAt && this.groups.mode !== GroupMode.Affinity) continue;
       } else if (!this.staticInForce(kind, spec)) continue;
       const p = this.partitionFor(spec, i + 1);
       if (p === undefined) return undefined;
       search.setConstraints(f, ram, cpu, disk, gpu);
-      if (!search.anyFits(p.tree)) return plan.names[i];
+      this.groups.scope(i + 1);
+      const groups = this.groups;
+      const any = groups.affinityIn(i + 1) ? groups.anyMemberFits(p.tree) : search.anyFits(p.tree);
+      if (!any) return plan.names[i];
     }
     return undefined;
   }
