@@ -165,10 +165,10 @@ function compareSides(s: Shape, options: FilterOptions, steps: number, cached: b
   const idx = new Side(s, options, true, cached);
   const rng = new SeededRng(s.seed * 7919 + 1);
   if (mix.groupPercent !== undefined) {
-    // Members already spread over a few hosts (as a replayed trace may start), for every group,
-    // kept for the whole run (not among the instances deleted at random).
+    // Members already spread over a few hosts (as a replayed trace may start), for one group of
+    // each policy, kept for the whole run (not among the instances deleted at random).
     const tiny: Flavor = { vcpus: 0, memoryMb: 256, diskGb: 0, gpus: 0, gpuMilli: 0 };
-    for (let g = 0; g < 2 * POLICIES.length; g++) {
+    for (let g = 0; g < POLICIES.length; g++) {
       for (let k = 2 + rng.int(2); k > 0; k--) {
         const h = rng.int(ref.truth.hosts.size);
         for (const side of [ref, idx]) {
@@ -347,6 +347,60 @@ describe('indexed fast path = reference scan, server groups and multi-instance r
       }
     }
   });
+
+  it('multi-instance rows (2-5 instances), with and without groups', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const idx = compareSides(
+        { seed, hosts: 30 + seed * 5, gpus: false, zoneMultipliers: false },
+        DEFAULT_FILTER_OPTIONS,
+        500,
+        false,
+        { groupPercent: 40, multiPercent: 50 },
+      );
+      expect(idx.multiHits).toBeGreaterThan(150);
+    }
+  });
+
+  it('multi-instance rows: GPUs, the cache, stacking, no weigher, rounding ties, filters reversed', () => {
+    const variants: [FilterOptions, boolean, string | undefined][] = [
+      [withGpu, false, undefined],
+      [withGpu, true, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, ram_weight_multiplier: -1 }, false, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, ram_weight_multiplier: 0 }, false, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, weighers: ['DiskWeigher'] }, false, undefined],
+      [DEFAULT_FILTER_OPTIONS, false, '5e-324'],
+      [DEFAULT_FILTER_OPTIONS, false, '-1e-310'],
+      [
+        { ...DEFAULT_FILTER_OPTIONS, filters: [...DEFAULT_FILTER_OPTIONS.filters].reverse() },
+        false,
+        undefined,
+      ],
+    ];
+    for (const [options, cached, everyHost] of variants) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const idx = compareSides(
+          { seed, hosts: 40, gpus: true, zoneMultipliers: false, everyHost },
+          options,
+          400,
+          cached,
+          { groupPercent: 40, multiPercent: 50 },
+        );
+        expect(idx.multiHits).toBeGreaterThan(80);
+      }
+    }
+  });
+
+  it('multi-instance rows under several weighers: declined, still the reference', () => {
+    const idx = compareSides(
+      { seed: 2, hosts: 40, gpus: false, zoneMultipliers: false },
+      { ...DEFAULT_FILTER_OPTIONS, weighers: ['RAMWeigher', 'CPUWeigher'] },
+      300,
+      false,
+      { groupPercent: 40, multiPercent: 50 },
+    );
+    expect(idx.multiHits).toBe(0);
+    expect(idx.hits).toBeGreaterThan(100);
+  });
 });
 
 describe('indexed fast path declines what it cannot decide exactly', () => {
@@ -384,13 +438,19 @@ describe('indexed fast path declines what it cannot decide exactly', () => {
     return hit;
   }
 
-  it('takes a plain request, declines retries, multi-instance rows and non-finite flavors', () => {
+  it('takes plain requests, groups and rows of 2, declines retries, rows of 9 and non-finite flavors', () => {
     const cluster = randomCluster(shape, new SeededRng(shape.seed));
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec())).toBe(true);
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [0])).toBe(false);
     // An empty retry list: RetryFilter is skipped, so the index decides.
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [])).toBe(true);
-    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ['r-0', 'r-1'] }))).toBe(false);
+    // A server group under the group filters: decided (their rules are indexed).
+    expect(
+      tryOnce(DEFAULT_FILTER_OPTIONS, spec({ group: cluster.groups.intern('g', 'anti-affinity') })),
+    ).toBe(true);
+    const ids = (k: number) => Array.from({ length: k }, (_, i) => `r-${i}`);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ids(2) }))).toBe(true);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ids(9) }))).toBe(false);
     const nan = { vcpus: 1, memoryMb: Number.NaN, diskGb: 1, gpus: 0, gpuMilli: 0 };
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ flavor: nan }))).toBe(false);
   });

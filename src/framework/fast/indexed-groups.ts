@@ -1,7 +1,7 @@
 import type { ServerGroup } from '../../cluster/groups.ts';
 import type { HostIndex } from '../../cluster/host-index.ts';
 import type { IndexedPlan } from './indexed-plan.ts';
-import type { IndexedSearch } from './indexed-search.ts';
+import { EXCLUDED_MEMBER, type IndexedSearch } from './indexed-search.ts';
 
 /** How the request's server group acts on the hard group filters configured. */
 export const GroupMode = {
@@ -46,8 +46,8 @@ export class GroupScope {
       const ex = this.search.excluded;
       // The filter's rule: count(h) < 1 passes; the map holds counts >= 1 only.
       for (const [h, c] of group.membersOnHost) {
-        if (c < 1 || ex[h] === 1) continue;
-        ex[h] = 1;
+        if (c < 1 || (ex[h] & EXCLUDED_MEMBER) !== 0) continue;
+        ex[h] |= EXCLUDED_MEMBER;
         this.markedHosts[this.marked++] = h;
       }
     } else if (group.policy === 'affinity' && this.plan.affinityAt >= 0 && group.liveMembers > 0) {
@@ -70,7 +70,17 @@ export class GroupScope {
 
   /** Turn the anti-affinity exclusion on for a query over the first `upto` filters (or off). */
   scope(upto: number): void {
-    this.search.excludeOn = this.mode === GroupMode.Anti && this.plan.antiAt < upto;
+    const on = this.mode === GroupMode.Anti && this.plan.antiAt < upto;
+    this.search.excludeBits = on ? EXCLUDED_MEMBER : 0;
+  }
+
+  /** The anti-affinity members' hosts marked (for the survivors count to take off). */
+  markedCount(): number {
+    return this.marked;
+  }
+
+  markedHost(i: number): number {
+    return this.markedHosts[i];
   }
 
   /** Is the affinity restriction in force among the first `upto` filters? */
@@ -89,9 +99,9 @@ export class GroupScope {
 
   clear(): void {
     const ex = this.search.excluded;
-    for (let i = 0; i < this.marked; i++) ex[this.markedHosts[i]] = 0;
+    for (let i = 0; i < this.marked; i++) ex[this.markedHosts[i]] &= ~EXCLUDED_MEMBER;
     this.marked = 0;
-    this.search.excludeOn = false;
+    this.search.excludeBits = 0;
     this.mode = GroupMode.None;
   }
 }

@@ -92,9 +92,10 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
   for (const a of statics) for (let h = 0; h < t.size; h++) if (!Number.isFinite(a[h])) return undefined;
   const has = (k: string) => kinds.includes(k);
   const fields: IndexField[] = [];
-  if (has('ram')) fields.push(IndexField.RamFit);
-  if (has('cpu')) fields.push(IndexField.CpuFit);
-  if (has('disk')) fields.push(IndexField.DiskFit);
+  // The minima serve the survivors count of multi-instance rows.
+  if (has('ram')) fields.push(IndexField.RamFit, IndexField.RamFitMin);
+  if (has('cpu')) fields.push(IndexField.CpuFit, IndexField.CpuFitMin);
+  if (has('disk')) fields.push(IndexField.DiskFit, IndexField.DiskFitMin);
   if (has('gpu')) fields.push(IndexField.GpuIdle, IndexField.GpuShare);
   for (const f of weigherFields) fields.push(f, (f + 1) as IndexField);
   const compute = filters.find((f) => f.name === 'ComputeFilter');
