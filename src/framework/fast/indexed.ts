@@ -181,6 +181,8 @@ class IndexedFastPath implements DecisionFastPath {
           ctx.countHostEvaluations(n);
         } else {
           ctx.countHostEvaluations(prevCount);
+          // Claims tell the trees host by host; a wholesale rewrite would be rebuilt here.
+          this.partitions.freshen();
           history.snapshot(k);
           this.search.setConstraints(spec.flavor, plan.ram, plan.cpu, plan.disk, plan.gpu);
           if (mode === GroupMode.Affinity) {
