@@ -27,7 +27,13 @@ function requests(
     out.push({
       requestId: `q${i}`,
       instanceIds: Array.from({ length: count }, (_, k) => `q${i}-${k}`),
-      flavor: { vcpus: 1 << rng.int(3), memoryMb: 1024 << rng.int(4), diskGb: 10 << rng.int(3), gpus: 0, gpuMilli: 0 },
+      flavor: {
+        vcpus: 1 << rng.int(3),
+        memoryMb: 1024 << rng.int(4),
+        diskGb: 10 << rng.int(3),
+        gpus: 0,
+        gpuMilli: 0,
+      },
       time: 0,
       availabilityZone: undefined,
       group,
@@ -63,7 +69,10 @@ for (const hosts of [1000, 10_000]) {
     const cpu: Record<string, number> = { index: 0, reference: 0 };
     const done: Record<string, number> = { index: 0, reference: 0 };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, s] of [['index', fast], ['reference', reference]] as const) {
+      for (const [name, s] of [
+        ['index', fast],
+        ['reference', reference],
+      ] as const) {
         const per: number[] = [];
         const c0 = process.cpuUsage();
         const t0 = performance.now();
@@ -88,9 +97,9 @@ for (const hosts of [1000, 10_000]) {
     const m = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
     const line = (name: string) =>
       `${kind.padEnd(9)} ${String(hosts).padStart(6)} hosts  ${name.padEnd(9)} median ${m(med[name]).toFixed(2).padStart(8)} µs/request  ` +
-      `${Math.round(1e6 / m(med[name])).toLocaleString('en').padStart(9)} requests/s  cpu ${(
-        (cpu[name] * 1000) / done[name]
-      ).toFixed(2)} µs/request`;
+      `${Math.round(1e6 / m(med[name]))
+        .toLocaleString('en')
+        .padStart(9)} requests/s  cpu ${((cpu[name] * 1000) / done[name]).toFixed(2)} µs/request`;
     console.log(line('index'));
     console.log(line('reference'));
     console.log(`${' '.repeat(26)}speed-up (median) ${(m(med.reference) / m(med.index)).toFixed(1)}x`);
