@@ -22,12 +22,22 @@ export const IndexField = {
   /** DiskWeigher's raw value, freeDiskMb. */
   DiskMax: 9,
   DiskMin: 10,
+  /** The minima of RamFit, CpuFit and DiskFit: every host of a subtree fits r if its min is >= r. */
+  RamFitMin: 11,
+  CpuFitMin: 12,
+  DiskFitMin: 13,
 } as const;
 /** One of IndexField's values. */
 export type IndexField = (typeof IndexField)[keyof typeof IndexField];
-export const INDEX_FIELDS = 11;
+export const INDEX_FIELDS = 14;
 
-const isMin = (f: number) => f === IndexField.RamMin || f === IndexField.CpuMin || f === IndexField.DiskMin;
+const isMin = (f: number) =>
+  f === IndexField.RamMin ||
+  f === IndexField.CpuMin ||
+  f === IndexField.DiskMin ||
+  f === IndexField.RamFitMin ||
+  f === IndexField.CpuFitMin ||
+  f === IndexField.DiskFitMin;
 
 /**
  * A tournament tree over a set of hosts in cluster order (leaf i = `hosts[i]`): per subtree, the
@@ -115,12 +125,14 @@ export class HostIndex {
     const h = this.hosts[i];
     const v = this.cap + i;
     const n = this.nodes;
-    if (n[IndexField.RamFit].length > 0) {
+    if (n[IndexField.RamFit].length > 0 || n[IndexField.RamFitMin].length > 0) {
       const total = t.totalUsableRamMb[h];
       const slack = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
-      n[IndexField.RamFit][v] = orLow(total < slack ? total : slack);
+      const fit = orLow(total < slack ? total : slack);
+      if (n[IndexField.RamFit].length > 0) n[IndexField.RamFit][v] = fit;
+      if (n[IndexField.RamFitMin].length > 0) n[IndexField.RamFitMin][v] = fit;
     }
-    if (n[IndexField.CpuFit].length > 0) {
+    if (n[IndexField.CpuFit].length > 0 || n[IndexField.CpuFitMin].length > 0) {
       const total = t.vcpusTotal[h];
       let fit = Number.POSITIVE_INFINITY;
       if (total) {
@@ -130,12 +142,15 @@ export class HostIndex {
         const s = Number.isNaN(slack) ? Number.POSITIVE_INFINITY : slack;
         fit = limit > 0 && total < s ? total : s;
       }
-      n[IndexField.CpuFit][v] = fit;
+      if (n[IndexField.CpuFit].length > 0) n[IndexField.CpuFit][v] = fit;
+      if (n[IndexField.CpuFitMin].length > 0) n[IndexField.CpuFitMin][v] = fit;
     }
-    if (n[IndexField.DiskFit].length > 0) {
+    if (n[IndexField.DiskFit].length > 0 || n[IndexField.DiskFitMin].length > 0) {
       const total = t.totalUsableDiskGb[h] * 1024;
       const slack = total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
-      n[IndexField.DiskFit][v] = orLow(total < slack ? total : slack);
+      const fit = orLow(total < slack ? total : slack);
+      if (n[IndexField.DiskFit].length > 0) n[IndexField.DiskFit][v] = fit;
+      if (n[IndexField.DiskFitMin].length > 0) n[IndexField.DiskFitMin][v] = fit;
     }
     if (n[IndexField.GpuIdle].length > 0 || n[IndexField.GpuShare].length > 0) {
       let idle = 0;

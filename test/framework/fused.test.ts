@@ -1,5 +1,6 @@
 // The fused fast path (src/framework/fast/fused*.ts) against the reference loop (reference_scan),
 // and each built-in filter's and weigher's fused form against its scalar method.
+
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
 import { ClusterState } from '../../src/cluster/cluster-state.ts';
@@ -9,6 +10,7 @@ import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { FusedDecision } from '../../src/framework/fast/fused.ts';
 import { FusedPredicate } from '../../src/framework/fast/fused-predicate.ts';
 import { FusedWeigher } from '../../src/framework/fast/fused-weigh.ts';
+import { MAX_INSTANCES } from '../../src/framework/fast/indexed-history.ts';
 import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../../src/framework/options.ts';
 import { reusableFilterRequest } from '../../src/framework/request.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
@@ -185,10 +187,10 @@ describe('FusedDecision', () => {
   it('is what the scheduler uses without reference_scan, for what the index declines', () => {
     const cluster = randomCluster(new SeededRng(3), 8);
     const withFast = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
-    // Two instances: the index declines multi-instance rows, so the request reaches the fused pass.
+    // More instances than the index tracks: it declines the row, so the request reaches the fused pass.
     const spec: RequestSpec = {
       requestId: 'x',
-      instanceIds: ['x', 'y'],
+      instanceIds: Array.from({ length: MAX_INSTANCES + 1 }, (_, i) => `x${i}`),
       flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
       time: 0,
       availabilityZone: undefined,

@@ -83,6 +83,11 @@ class Side {
   readonly pipeline: FilterPipeline;
   readonly ctx: DriverContext;
   hits = 0;
+  /** Hits on requests with a server group, and on multi-instance rows. */
+  groupHits = 0;
+  multiHits = 0;
+  /** Hits on affinity requests whose members are on two hosts or more (weighed explicitly). */
+  spreadAffinityHits = 0;
 
   constructor(s: Shape, options: FilterOptions, indexed: boolean, cached: boolean) {
     this.truth = randomCluster(s, new SeededRng(s.seed));
@@ -100,6 +105,10 @@ class Side {
         tryScheduleRunInstance: (ctx, spec, props) => {
           const hit = made.tryScheduleRunInstance(ctx, spec, props);
           if (hit) this.hits++;
+          if (hit && spec.group !== undefined) this.groupHits++;
+          if (hit && spec.group?.policy === 'affinity' && spec.group.membersOnHost.size > 1)
+            this.spreadAffinityHits++;
+          if (hit && spec.instanceIds.length > 1) this.multiHits++;
           return hit;
         },
       });
@@ -113,7 +122,7 @@ class Side {
       provision: (k, h, gpu) => {
         this.log.push(`${spec!.instanceIds[k]} -> h${h} gpu ${gpu}`);
         this.cache?.consume(h, spec!.flavor, gpu);
-        const slot = this.truth.claim(h, spec!.instanceIds[k], spec!.flavor, undefined, '', 1, gpu);
+        const slot = this.truth.claim(h, spec!.instanceIds[k], spec!.flavor, spec!.group, '', 1, gpu);
         if (slot >= 0) this.live.push(slot);
         return slot >= 0;
       },
@@ -130,11 +139,46 @@ class Side {
   schedule: (spec: RequestSpec) => void;
 }
 
+/** What the random trace holds beyond single plain creates. */
+interface TraceMix {
+  /** Percent of creates with a server group (two groups of each policy). */
+  readonly groupPercent?: number;
+  /** Percent of creates with 2-5 instances. */
+  readonly multiPercent?: number;
+}
+
+const POLICIES = ['anti-affinity', 'affinity', 'soft-anti-affinity', 'soft-affinity'] as const;
+
 /** Replay a random trace of creates and deletes on both sides; returns the indexed side's hits. */
-function compare(s: Shape, options: FilterOptions, steps: number, cached = false): number {
+function compare(
+  s: Shape,
+  options: FilterOptions,
+  steps: number,
+  cached = false,
+  mix: TraceMix = {},
+): number {
+  return compareSides(s, options, steps, cached, mix).hits;
+}
+
+function compareSides(s: Shape, options: FilterOptions, steps: number, cached: boolean, mix: TraceMix): Side {
   const ref = new Side(s, { ...options, reference_scan: true }, false, cached);
   const idx = new Side(s, options, true, cached);
   const rng = new SeededRng(s.seed * 7919 + 1);
+  if (mix.groupPercent !== undefined) {
+    // Members already spread over a few hosts (as a replayed trace may start), for one group of
+    // each policy, kept for the whole run (not among the instances deleted at random).
+    const tiny: Flavor = { vcpus: 0, memoryMb: 256, diskGb: 0, gpus: 0, gpuMilli: 0 };
+    for (let g = 0; g < POLICIES.length; g++) {
+      for (let k = 2 + rng.int(2); k > 0; k--) {
+        const h = rng.int(ref.truth.hosts.size);
+        for (const side of [ref, idx]) {
+          const group = side.truth.groups.intern(`g${g}`, POLICIES[g % POLICIES.length]);
+          side.truth.claim(h, `pre-${g}-${k}`, tiny, group);
+          side.cache?.refresh();
+        }
+      }
+    }
+  }
   for (let i = 0; i < steps; i++) {
     const r = rng.int(10);
     if (r < 3 && ref.live.length > 0) {
@@ -152,9 +196,14 @@ function compare(s: Shape, options: FilterOptions, steps: number, cached = false
       continue;
     }
     const zone = rng.int(4);
+    const grouped = mix.groupPercent !== undefined && rng.int(100) < mix.groupPercent;
+    const g = grouped ? rng.int(2 * POLICIES.length) : -1;
+    const count = mix.multiPercent !== undefined && rng.int(100) < mix.multiPercent ? 2 + rng.int(4) : 1;
+    const ids = [];
+    for (let k = 0; k < count; k++) ids.push(count === 1 ? `r${i}` : `r${i}-${k}`);
     const spec: RequestSpec = {
       requestId: `r${i}`,
-      instanceIds: [`r${i}`],
+      instanceIds: ids,
       flavor: randomFlavor(rng, s.gpus),
       time: i,
       availabilityZone: zone === 0 ? undefined : zone === 3 ? 'nova' : `az${zone}`,
@@ -164,11 +213,13 @@ function compare(s: Shape, options: FilterOptions, steps: number, cached = false
       sameHost: undefined,
       differentHost: undefined,
     };
-    ref.schedule(spec);
-    idx.schedule(spec);
+    for (const side of [ref, idx]) {
+      const group = g < 0 ? undefined : side.truth.groups.intern(`g${g}`, POLICIES[g % POLICIES.length]);
+      side.schedule({ ...spec, group });
+    }
   }
   expect(idx.log).toEqual(ref.log);
-  return idx.hits;
+  return idx;
 }
 
 const withGpu: FilterOptions = {
@@ -257,6 +308,101 @@ describe('indexed fast path = reference scan', () => {
   });
 });
 
+describe('indexed fast path = reference scan, server groups and multi-instance rows', () => {
+  it('groups of every policy under the default filters', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const idx = compareSides(
+        { seed, hosts: 30 + seed * 5, gpus: false, zoneMultipliers: false },
+        DEFAULT_FILTER_OPTIONS,
+        500,
+        false,
+        { groupPercent: 60 },
+      );
+      expect(idx.groupHits).toBeGreaterThan(200);
+      expect(idx.spreadAffinityHits).toBeGreaterThan(5);
+    }
+  });
+
+  it('groups with GPUs, several weighers, negative multipliers and the cache', () => {
+    const variants: [FilterOptions, boolean][] = [
+      [withGpu, false],
+      [withGpu, true],
+      [{ ...DEFAULT_FILTER_OPTIONS, ram_weight_multiplier: -1 }, false],
+      [{ ...DEFAULT_FILTER_OPTIONS, weighers: ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'] }, false],
+      // The affinity filter first: emptiedBy's prefixes see the member restriction early.
+      [{ ...DEFAULT_FILTER_OPTIONS, filters: [...DEFAULT_FILTER_OPTIONS.filters].reverse() }, false],
+    ];
+    for (const [options, cached] of variants) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const idx = compareSides(
+          { seed, hosts: 40, gpus: true, zoneMultipliers: false },
+          options,
+          400,
+          cached,
+          {
+            groupPercent: 60,
+          },
+        );
+        expect(idx.groupHits).toBeGreaterThan(120);
+      }
+    }
+  });
+
+  it('multi-instance rows (2-5 instances), with and without groups', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const idx = compareSides(
+        { seed, hosts: 30 + seed * 5, gpus: false, zoneMultipliers: false },
+        DEFAULT_FILTER_OPTIONS,
+        500,
+        false,
+        { groupPercent: 40, multiPercent: 50 },
+      );
+      expect(idx.multiHits).toBeGreaterThan(150);
+    }
+  });
+
+  it('multi-instance rows: GPUs, the cache, stacking, no weigher, rounding ties, filters reversed', () => {
+    const variants: [FilterOptions, boolean, string | undefined][] = [
+      [withGpu, false, undefined],
+      [withGpu, true, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, ram_weight_multiplier: -1 }, false, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, ram_weight_multiplier: 0 }, false, undefined],
+      [{ ...DEFAULT_FILTER_OPTIONS, weighers: ['DiskWeigher'] }, false, undefined],
+      [DEFAULT_FILTER_OPTIONS, false, '5e-324'],
+      [DEFAULT_FILTER_OPTIONS, false, '-1e-310'],
+      [
+        { ...DEFAULT_FILTER_OPTIONS, filters: [...DEFAULT_FILTER_OPTIONS.filters].reverse() },
+        false,
+        undefined,
+      ],
+    ];
+    for (const [options, cached, everyHost] of variants) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const idx = compareSides(
+          { seed, hosts: 40, gpus: true, zoneMultipliers: false, everyHost },
+          options,
+          400,
+          cached,
+          { groupPercent: 40, multiPercent: 50 },
+        );
+        expect(idx.multiHits).toBeGreaterThan(80);
+      }
+    }
+  });
+
+  it('multi-instance rows under several weighers: declined, still the reference', () => {
+    const idx = compareSides(
+      { seed: 2, hosts: 40, gpus: false, zoneMultipliers: false },
+      { ...DEFAULT_FILTER_OPTIONS, weighers: ['RAMWeigher', 'CPUWeigher'] },
+      300,
+      false,
+      { groupPercent: 40, multiPercent: 50 },
+    );
+    expect(idx.multiHits).toBe(0);
+    expect(idx.hits).toBeGreaterThan(100);
+  });
+});
+
 describe('indexed fast path declines what it cannot decide exactly', () => {
   const shape: Shape = { seed: 3, hosts: 20, gpus: false, zoneMultipliers: false };
   const spec = (over: Partial<RequestSpec> = {}): RequestSpec => ({
@@ -292,15 +438,19 @@ describe('indexed fast path declines what it cannot decide exactly', () => {
     return hit;
   }
 
-  it('takes a plain request, declines retries, groups, multi-instance rows and non-finite flavors', () => {
+  it('takes plain requests, groups and rows of 2, declines retries, rows of 9 and non-finite flavors', () => {
     const cluster = randomCluster(shape, new SeededRng(shape.seed));
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec())).toBe(true);
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [0])).toBe(false);
     // An empty retry list: RetryFilter is skipped, so the index decides.
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec(), [])).toBe(true);
-    const g = cluster.groups.intern('g', 'anti-affinity');
-    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ group: g }))).toBe(false);
-    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ['r-0', 'r-1'] }))).toBe(false);
+    // A server group under the group filters: decided (their rules are indexed).
+    expect(
+      tryOnce(DEFAULT_FILTER_OPTIONS, spec({ group: cluster.groups.intern('g', 'anti-affinity') })),
+    ).toBe(true);
+    const ids = (k: number) => Array.from({ length: k }, (_, i) => `r-${i}`);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ids(2) }))).toBe(true);
+    expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ instanceIds: ids(9) }))).toBe(false);
     const nan = { vcpus: 1, memoryMb: Number.NaN, diskGb: 1, gpus: 0, gpuMilli: 0 };
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ flavor: nan }))).toBe(false);
   });

@@ -43,6 +43,9 @@ export interface IndexedPlan {
   readonly names: readonly string[];
   readonly retry: boolean;
   readonly groupFilters: boolean;
+  /** Where ServerGroupAntiAffinityFilter / ServerGroupAffinityFilter are in the list, or −1. */
+  readonly antiAt: number;
+  readonly affinityAt: number;
   readonly ram: boolean;
   readonly cpu: boolean;
   readonly disk: boolean;
@@ -89,9 +92,10 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
   for (const a of statics) for (let h = 0; h < t.size; h++) if (!Number.isFinite(a[h])) return undefined;
   const has = (k: string) => kinds.includes(k);
   const fields: IndexField[] = [];
-  if (has('ram')) fields.push(IndexField.RamFit);
-  if (has('cpu')) fields.push(IndexField.CpuFit);
-  if (has('disk')) fields.push(IndexField.DiskFit);
+  // The minima serve the survivors count of multi-instance rows.
+  if (has('ram')) fields.push(IndexField.RamFit, IndexField.RamFitMin);
+  if (has('cpu')) fields.push(IndexField.CpuFit, IndexField.CpuFitMin);
+  if (has('disk')) fields.push(IndexField.DiskFit, IndexField.DiskFitMin);
   if (has('gpu')) fields.push(IndexField.GpuIdle, IndexField.GpuShare);
   for (const f of weigherFields) fields.push(f, (f + 1) as IndexField);
   const compute = filters.find((f) => f.name === 'ComputeFilter');
@@ -100,6 +104,8 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     names: filters.map((f) => f.name),
     retry: has('retry'),
     groupFilters: has('group'),
+    antiAt: filters.findIndex((f) => f.name === 'ServerGroupAntiAffinityFilter'),
+    affinityAt: filters.findIndex((f) => f.name === 'ServerGroupAffinityFilter'),
     ram: has('ram'),
     cpu: has('cpu'),
     disk: has('disk'),

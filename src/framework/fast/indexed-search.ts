@@ -5,6 +5,11 @@ import { GPU_MILLI } from '../../common/limits.ts';
 import type { Flavor } from '../../model/flavor.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
 
+/** An anti-affinity member's host (IndexedSearch.excluded). */
+export const EXCLUDED_MEMBER = 1;
+/** A host chosen by an earlier instance of the request. */
+export const EXCLUDED_CHOSEN = 2;
+
 /** At most this many weigher terms (RAM, CPU, disk). */
 export const MAX_TERMS = 3;
 
@@ -47,10 +52,18 @@ export class IndexedSearch {
   private readonly termMax = new Float64Array(MAX_TERMS);
   private readonly bounds = new Float64Array(128);
   req: FilterRequest | undefined = undefined;
+  /**
+   * Per host, bits of why queries may skip it (EXCLUDED_MEMBER, EXCLUDED_CHOSEN); the queries skip
+   * the hosts with a bit of `excludeBits` set. A subtree's bound stays a bound when leaves are skipped.
+   */
+  readonly excluded: Uint8Array;
+  excludeBits = 0;
   /** A leaf where the last `extreme` found its answer (a passing host), or −1. */
   extremeLeaf = -1;
 
-  constructor(private readonly t: HostTable) {}
+  constructor(private readonly t: HostTable) {
+    this.excluded = new Uint8Array(t.size);
+  }
 
   /** The resource filters in force for this query and the flavor they check. */
   setConstraints(f: Flavor, ram: boolean, cpu: boolean, disk: boolean, gpu: boolean): void {
@@ -97,9 +110,10 @@ export class IndexedSearch {
     return true;
   }
 
-  /** Does host h pass the resource filters (their own predicates)? */
+  /** Does host h pass the resource filters (their own predicates) and is it not excluded? */
   leafFits(h: number): boolean {
     const t = this.t;
+    if ((this.excluded[h] & this.excludeBits) !== 0) return false;
     if (this.ramOn && !ramFits(t, h, this.ramMb)) return false;
     if (this.cpuOn && !cpuFits(t, h, this.vcpus)) return false;
     if (this.diskOn && !diskFits(t, h, this.diskGb)) return false;
@@ -124,6 +138,47 @@ export class IndexedSearch {
       stack[top++] = 2 * v;
     }
     return false;
+  }
+
+  /**
+   * How many hosts of the tree pass the resource filters, exclusions ignored (the caller takes
+   * its few excluded hosts off): whole subtrees whose fit minima fit are counted at once (RamFit ≥ r
+   * is ramFits exactly, and so on). Needs the *FitMin fields; GPU requests go to the leaves.
+   */
+  countFits(tree: HostIndex): number {
+    if (tree.size === 0) return 0;
+    const bits = this.excludeBits;
+    this.excludeBits = 0;
+    const stack = this.stack;
+    const { cap, size, levels } = tree;
+    const n = tree.nodes;
+    let count = 0;
+    let top = 0;
+    stack[top++] = 1;
+    while (top > 0) {
+      const v = stack[--top];
+      if (!this.nodeMayFit(tree, v)) continue;
+      const first = tree.firstLeaf(v);
+      if (first >= size) continue;
+      if (
+        !this.gpuOn &&
+        !(this.ramOn && !(n[IndexField.RamFitMin][v] >= this.ramMb)) &&
+        !(this.cpuOn && !(n[IndexField.CpuFitMin][v] >= this.vcpus)) &&
+        !(this.diskOn && !(n[IndexField.DiskFitMin][v] >= this.diskMb))
+      ) {
+        const span = 1 << (levels - (31 - Math.clz32(v)));
+        count += Math.min(size, first + span) - first;
+        continue;
+      }
+      if (v >= cap) {
+        if (this.leafFits(tree.hosts[v - cap])) count++;
+        continue;
+      }
+      if (tree.firstLeaf(2 * v + 1) < size) stack[top++] = 2 * v + 1;
+      stack[top++] = 2 * v;
+    }
+    this.excludeBits = bits;
+    return count;
   }
 
   /**
@@ -225,7 +280,8 @@ export class IndexedSearch {
     return s;
   }
 
-  private leafWeight(h: number): number {
+  /** Host h's weight under the terms set (WeightHandler's arithmetic). */
+  leafWeight(h: number): number {
     const req = this.req!;
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
