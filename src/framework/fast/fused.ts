@@ -157,13 +157,9 @@ export class FusedDecision implements DecisionFastPath {
   private select(len: number, ctx: DriverContext, more: boolean): number {
     const { list, weights } = this;
     if (len === 1) return list[0];
-    this.weigher.weigh(list, len, this.req, weights);
     const subset = Math.min(this.subsetSize, len);
-    if (!more && subset === 1) {
-      let best = 0;
-      for (let i = 1; i < len; i++) if (weights[i] > weights[best]) best = i;
-      return list[best];
-    }
+    if (!more && subset === 1) return list[this.weigher.best(list, len, this.req)];
+    this.weigher.weigh(list, len, this.req, weights);
     const { perm, scratch } = this;
     for (let i = 0; i < len; i++) perm[i] = i;
     stableSortDesc(perm, len, weights, scratch);
