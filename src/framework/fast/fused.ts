@@ -133,24 +133,12 @@ export class FusedDecision implements DecisionFastPath {
 
   /** The hosts of `hosts` from host `from` on that pass the predicate, into list. */
   private collectAll(hosts: Int32Array, from: number): number {
-    const { predicate: p, list } = this;
-    let kept = 0;
-    for (let i = lowerBound(hosts, from); i < hosts.length; i++) {
-      const h = hosts[i];
-      if (p.passes(h)) list[kept++] = h;
-    }
-    return kept;
+    return this.predicate.collect(hosts, lowerBound(hosts, from), hosts.length, this.list);
   }
 
   /** list[from..len) compacted to the hosts passing the predicate. */
   private collectList(len: number, from: number): number {
-    const { predicate: p, list } = this;
-    let kept = 0;
-    for (let i = from; i < len; i++) {
-      const h = list[i];
-      if (p.passes(h)) list[kept++] = h;
-    }
-    return kept;
+    return this.predicate.collect(this.list, from, len, this.list);
   }
 
   /** NovaSelection.select over list[0..len) (len >= 1), with the fused weights. */
