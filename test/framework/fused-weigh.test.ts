@@ -42,8 +42,8 @@ function randomWeigher(rng: SeededRng, j: number, cluster: ClusterState, log: st
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
   const m = pick([1, -1, 2.5, 0, Number.POSITIVE_INFINITY, 'per-host'] as const);
   const multipliers = new Float64Array(N).map(() => (m === 'per-host' ? pick([0, 1, -3, 0.1]) : m));
-  const minval = pick([undefined, 0, -2, 1]);
-  const maxval = pick([undefined, undefined, 3, 0]);
+  const minval = pick([undefined, 0, -2, 1, Number.NEGATIVE_INFINITY]);
+  const maxval = pick([undefined, undefined, 3, 0, Number.POSITIVE_INFINITY]);
   // Values with ties and an all-equal case, so lo == hi happens.
   const flat = rng.int(4) === 0;
   const values = new Float64Array(N).map(() => (flat ? 2 : rng.int(7) - 2));

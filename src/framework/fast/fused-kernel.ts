@@ -45,7 +45,8 @@ export interface WeighKernel {
 const cache = new Map<string, WeighKernel>();
 
 export function weighKernel(weighers: readonly KernelWeigher[]): WeighKernel {
-  const key = JSON.stringify(weighers);
+  // String(), not JSON: JSON writes every non-finite bound as null.
+  const key = weighers.map((w) => `${w.kind} ${w.negate} ${w.minval} ${w.maxval} ${w.uniform}`).join(',');
   let k = cache.get(key);
   if (!k) {
     k = compile(weighers);
@@ -65,9 +66,8 @@ function rawCode(w: KernelWeigher, j: number): string {
   return s;
 }
 
-/** A finite number as a literal that reads back the same double (String round-trips; -0 kept). */
+/** A number as an expression that reads back the same double (String round-trips, Infinity and NaN too; -0 kept). */
 function num(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`weigher bound ${x} is not finite`);
   return Object.is(x, -0) ? '-0' : String(x);
 }
 
