@@ -19,6 +19,11 @@ export class GroupView {
     return this.counts[h];
   }
 
+  /** The counts by host number (read-only: what `count` reads, for loops that inline it). */
+  get countsByHost(): Int32Array {
+    return this.counts;
+  }
+
   /** Live members in all (Nova's `instance_group.hosts` is empty when this is 0). */
   get liveMembers(): number {
     return this.group ? this.group.liveMembers : 0;

@@ -87,6 +87,40 @@ export class FusedPredicate {
     }
   }
 
+  /**
+   * The hosts of `src[from..to)` passing, into `out` from 0 (out may be src: compaction in place);
+   * their count. One loop generated per shape of the conjunction (which kinds, how many masks and
+   * limits), so no flag is tested and no slot loop runs per host; the checks are `passes`'s.
+   */
+  collect(src: Int32Array, from: number, to: number, out: Int32Array): number {
+    const shape =
+      this.masks |
+      (this.belows << 4) |
+      (this.ram ? 1 << 8 : 0) |
+      (this.cpu ? 1 << 9 : 0) |
+      (this.disk ? 1 << 10 : 0) |
+      (this.group ? 1 << 11 : 0) |
+      (this.gpu ? 1 << 12 : 0);
+    let f = collectors.get(shape);
+    if (f === undefined) {
+      f = compileCollector(this.masks, this.belows, this.ram, this.cpu, this.disk, this.group, this.gpu);
+      collectors.set(shape, f);
+    }
+    return f(
+      src,
+      from,
+      to,
+      out,
+      this.t,
+      this,
+      this.groupView.countsByHost,
+      ramFits,
+      cpuFits,
+      diskFits,
+      gpuFits,
+    );
+  }
+
   passes(h: number): boolean {
     const t = this.t;
     for (let j = 0; j < this.masks; j++) if (this.mask[j][h] !== this.want[j]) return false;
@@ -104,4 +138,77 @@ export class FusedPredicate {
     }
     return true;
   }
+}
+
+type Collector = (
+  src: Int32Array,
+  from: number,
+  to: number,
+  out: Int32Array,
+  t: HostTable,
+  p: FusedPredicate,
+  counts: Int32Array,
+  fitsRam: typeof ramFits,
+  fitsCpu: typeof cpuFits,
+  fitsDisk: typeof diskFits,
+  fitsGpu: typeof gpuFits,
+) => number;
+
+const collectors = new Map<number, Collector>();
+
+/** FusedPredicate.collect's loop for one shape: `passes`'s checks in its order, unrolled. */
+function compileCollector(
+  masks: number,
+  belows: number,
+  ram: boolean,
+  cpu: boolean,
+  disk: boolean,
+  group: boolean,
+  gpu: boolean,
+): Collector {
+  const head: string[] = ['const ramMb = p.ramMb, vcpus = p.vcpus, diskGb = p.diskGb;'];
+  const body: string[] = [];
+  for (let j = 0; j < masks; j++) {
+    head.push(`const k${j} = p.mask[${j}], w${j} = p.want[${j}];`);
+    body.push(`if (k${j}[h] !== w${j}) continue;`);
+  }
+  if (ram) body.push('if (!fitsRam(t, h, ramMb)) continue;');
+  if (cpu) body.push('if (!fitsCpu(t, h, vcpus)) continue;');
+  if (disk) body.push('if (!fitsDisk(t, h, diskGb)) continue;');
+  for (let j = 0; j < belows; j++) {
+    head.push(`const b${j} = p.belowValues[${j}], bm${j} = p.belowMax[${j}];`);
+    body.push(`if (!(b${j}[h] < bm${j})) continue;`);
+  }
+  if (group) {
+    head.push('const gmin = p.groupMin, gmax = p.groupMax;');
+    body.push('{ const c = counts[h]; if (c < gmin || c > gmax) continue; }');
+  }
+  if (gpu) {
+    head.push('const ga = p.gpuAllowed, gpus = p.gpus, gpuMilli = p.gpuMilli;');
+    body.push('if ((ga !== undefined && ga[h] !== 1) || !fitsGpu(t, h, gpus, gpuMilli)) continue;');
+  }
+  const code = [
+    ...head,
+    'let kept = 0;',
+    'for (let i = from; i < to; i++) {',
+    '  const h = src[i];',
+    ...body.map((b) => `  ${b}`),
+    '  out[kept++] = h;',
+    '}',
+    'return kept;',
+  ].join('\n');
+  return new Function(
+    'src',
+    'from',
+    'to',
+    'out',
+    't',
+    'p',
+    'counts',
+    'fitsRam',
+    'fitsCpu',
+    'fitsDisk',
+    'fitsGpu',
+    code,
+  ) as Collector;
 }

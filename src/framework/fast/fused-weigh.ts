@@ -1,6 +1,7 @@
 import type { HostTable } from '../../cluster/host-table.ts';
 import type { WeigherForm } from '../fused-form.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
+import { TERM_NONE, TERM_NORMALISED, TERM_ZERO, type WeighKernel, weighKernel } from './fused-kernel.ts';
 
 interface ActiveWeigher {
   readonly weigher: HostWeigher;
@@ -11,19 +12,28 @@ interface ActiveWeigher {
 }
 
 /**
- * WeightHandler.weigh with each built-in weigher's raw value read inline (its form) instead of
- * through a call per host, and a uniform multiplier hoisted out of the loop: the same clamping,
- * normalisation and the same float operations in the same order per host, so the same weights.
+ * WeightHandler.weigh in two passes over the hosts whatever the weighers: one for every weigher's
+ * minimum and maximum clamped raw value, one summing every weigher's normalised term per host (the
+ * raw value re-read rather than stored, a uniform multiplier hoisted, a term that is exactly 0
+ * skipped) with the argmax folded in; both generated for the weigher set (fused-kernel.ts). A
+ * plugin without a form is called per host first, as the reference calls it. The same float
+ * operations in the same order per host as WeightHandler, so the same weights.
  */
 export class FusedWeigher {
   private readonly active: readonly ActiveWeigher[];
-  private readonly raw: Float64Array;
+  private readonly kernel: WeighKernel;
+  /** Per weigher: its raw values' source this decision (a table array, the group's counts, a plugin's values). */
+  private readonly sources: ArrayLike<number>[];
+  private readonly multipliers: Float64Array[];
+  private readonly pluginRaw: (Float64Array | undefined)[];
+  private readonly zeros: Int32Array;
+  private readonly ranges: Float64Array;
+  private readonly params: Float64Array;
 
   constructor(
     private readonly t: HostTable,
     weighers: readonly HostWeigher[],
   ) {
-    this.raw = new Float64Array(t.size);
     this.active = weighers
       .filter((w) => w.multipliers.some((m) => m !== 0))
       .map((w) => {
@@ -35,84 +45,71 @@ export class FusedWeigher {
           uniform: same && m.length > 0 ? m[0] : undefined,
         };
       });
+    this.kernel = weighKernel(
+      this.active.map((a) => ({
+        kind: a.form === undefined ? 'byPosition' : a.form.kind === 'cpu' ? 'cpu' : 'byHost',
+        negate: a.form?.kind === 'group' && a.form.sign === -1,
+        minval: a.weigher.minval,
+        maxval: a.weigher.maxval,
+        uniform: a.uniform !== undefined,
+      })),
+    );
+    this.zeros = new Int32Array(t.size);
+    this.pluginRaw = this.active.map((a) => (a.form === undefined ? new Float64Array(t.size) : undefined));
+    this.sources = this.active.map((a, j) =>
+      a.form?.kind === 'array' ? a.form.values : (this.pluginRaw[j] ?? this.zeros),
+    );
+    this.multipliers = this.active.map((a) => a.weigher.multipliers);
+    this.ranges = new Float64Array(2 * this.active.length);
+    this.params = new Float64Array(4 * this.active.length);
   }
 
   /** Weights of `list[0..len)` (len >= 2) into `weights`, as WeightHandler.weigh. */
   weigh(list: Int32Array, len: number, req: FilterRequest, weights: Float64Array): void {
-    weights.fill(0, 0, len);
-    const raw = this.raw;
-    for (const a of this.active) {
-      const w = a.weigher;
-      if (a.form === undefined) w.preScore?.(req);
-      const { minval, maxval, multipliers } = w;
-      // Raw values, clamped, with their min and max: one pass.
-      this.rawValues(a, list, len, req);
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      if (minval === 0 && maxval === undefined) {
-        for (let i = 0; i < len; i++) {
-          let x = raw[i];
-          if (x < 0) raw[i] = x = 0;
-          if (x < min) min = x;
-          if (x > max) max = x;
-        }
-      } else {
-        for (let i = 0; i < len; i++) {
-          let x = raw[i];
-          if (minval !== undefined && x < minval) x = minval;
-          if (maxval !== undefined && x > maxval) x = maxval;
-          raw[i] = x;
-          if (x < min) min = x;
-          if (x > max) max = x;
-        }
-      }
-      const lo = minval ?? min;
-      const hi = maxval ?? max;
-      const u = a.uniform;
-      if (lo === hi) {
-        // weights += multiplier * 0: a no-op for a finite uniform multiplier (weights are never -0).
-        if (u !== undefined && Number.isFinite(u)) continue;
-        for (let i = 0; i < len; i++) weights[i] += multipliers[list[i]] * 0;
-        continue;
-      }
-      const range = hi - lo;
-      if (u !== undefined) for (let i = 0; i < len; i++) weights[i] += u * ((raw[i] - lo) / range);
-      else for (let i = 0; i < len; i++) weights[i] += multipliers[list[i]] * ((raw[i] - lo) / range);
-    }
+    this.prepare(list, len, req);
+    this.kernel.sum(list, len, this.t, this.sources, this.multipliers, this.params, weights);
   }
 
-  private rawValues(a: ActiveWeigher, list: Int32Array, len: number, req: FilterRequest): void {
-    const raw = this.raw;
-    const form = a.form;
-    if (form === undefined) {
-      const w = a.weigher;
-      for (let i = 0; i < len; i++) raw[i] = w.weigh(list[i], req);
-      return;
+  /**
+   * The position in `list[0..len)` (len >= 2) of the leftmost maximum weight, weights as
+   * WeightHandler.weigh (NovaSelection's host with host_subset_size 1; a NaN weight never wins).
+   */
+  best(list: Int32Array, len: number, req: FilterRequest): number {
+    this.prepare(list, len, req);
+    return this.kernel.sum(list, len, this.t, this.sources, this.multipliers, this.params, undefined);
+  }
+
+  /** Plugin values (preScore and weigh calls in the reference's order), sources, then the normalisers. */
+  private prepare(list: Int32Array, len: number, req: FilterRequest): void {
+    const { active, sources, params, ranges } = this;
+    for (let j = 0; j < active.length; j++) {
+      const a = active[j];
+      const form = a.form;
+      if (form === undefined) {
+        const w = a.weigher;
+        w.preScore?.(req);
+        const raw = this.pluginRaw[j] as Float64Array;
+        for (let i = 0; i < len; i++) raw[i] = w.weigh(list[i], req);
+      } else if (form.kind === 'group') {
+        // Off-policy, the weigher gives 0 on every host: the zeros array.
+        sources[j] = req.group.group?.policy === form.policy ? req.group.countsByHost : this.zeros;
+      }
     }
-    switch (form.kind) {
-      case 'array': {
-        const v = form.values;
-        for (let i = 0; i < len; i++) raw[i] = v[list[i]];
-        return;
+    this.kernel.ranges(list, len, this.t, sources, ranges);
+    for (let j = 0; j < active.length; j++) {
+      const a = active[j];
+      const lo = a.weigher.minval ?? ranges[2 * j];
+      const hi = a.weigher.maxval ?? ranges[2 * j + 1];
+      const u = a.uniform;
+      if (lo === hi) {
+        // multiplier * 0 adds ±0 to a weight that is never -0: a no-op unless the multiplier is infinite.
+        params[4 * j] = u !== undefined && Number.isFinite(u) ? TERM_NONE : TERM_ZERO;
+        continue;
       }
-      case 'cpu': {
-        const { vcpusTotal, cpuAllocationRatio, vcpusUsed } = this.t;
-        for (let i = 0; i < len; i++) {
-          const h = list[i];
-          raw[i] = vcpusTotal[h] * cpuAllocationRatio[h] - vcpusUsed[h];
-        }
-        return;
-      }
-      case 'group': {
-        if (req.group.group?.policy !== form.policy) {
-          raw.fill(0, 0, len);
-          return;
-        }
-        const g = req.group;
-        if (form.sign === 1) for (let i = 0; i < len; i++) raw[i] = g.count(list[i]);
-        else for (let i = 0; i < len; i++) raw[i] = 0 - g.count(list[i]);
-        return;
-      }
+      params[4 * j] = TERM_NORMALISED;
+      params[4 * j + 1] = u ?? 0;
+      params[4 * j + 2] = lo;
+      params[4 * j + 3] = hi - lo;
     }
   }
 }

@@ -133,37 +133,21 @@ export class FusedDecision implements DecisionFastPath {
 
   /** The hosts of `hosts` from host `from` on that pass the predicate, into list. */
   private collectAll(hosts: Int32Array, from: number): number {
-    const { predicate: p, list } = this;
-    let kept = 0;
-    for (let i = lowerBound(hosts, from); i < hosts.length; i++) {
-      const h = hosts[i];
-      if (p.passes(h)) list[kept++] = h;
-    }
-    return kept;
+    return this.predicate.collect(hosts, lowerBound(hosts, from), hosts.length, this.list);
   }
 
   /** list[from..len) compacted to the hosts passing the predicate. */
   private collectList(len: number, from: number): number {
-    const { predicate: p, list } = this;
-    let kept = 0;
-    for (let i = from; i < len; i++) {
-      const h = list[i];
-      if (p.passes(h)) list[kept++] = h;
-    }
-    return kept;
+    return this.predicate.collect(this.list, from, len, this.list);
   }
 
   /** NovaSelection.select over list[0..len) (len >= 1), with the fused weights. */
   private select(len: number, ctx: DriverContext, more: boolean): number {
     const { list, weights } = this;
     if (len === 1) return list[0];
-    this.weigher.weigh(list, len, this.req, weights);
     const subset = Math.min(this.subsetSize, len);
-    if (!more && subset === 1) {
-      let best = 0;
-      for (let i = 1; i < len; i++) if (weights[i] > weights[best]) best = i;
-      return list[best];
-    }
+    if (!more && subset === 1) return list[this.weigher.best(list, len, this.req)];
+    this.weigher.weigh(list, len, this.req, weights);
     const { perm, scratch } = this;
     for (let i = 0; i < len; i++) perm[i] = i;
     stableSortDesc(perm, len, weights, scratch);
