@@ -17,7 +17,7 @@ import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
 import type { Flavor } from '../src/model/flavor.ts';
 import { formatTable } from '../src/report/summary-table.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
-import { NO_RETRY, type RequestSpec } from '../src/scheduler/request-spec.ts';
+import { NO_RETRY, plainRequestSpec, type RequestSpec } from '../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../strategies/filter/index.ts';
 import { benchRequest, dryRunContext, halfFullCluster, halfFullClusterFast } from './fixture.ts';
 
@@ -55,18 +55,7 @@ const FLAVORS: readonly Flavor[] = [
 
 /** Requests without zone, specs, group or hints, one per flavor. */
 function plainRequests(id = 'bench'): RequestSpec[] {
-  return FLAVORS.map((flavor) => ({
-    requestId: id,
-    instanceIds: [id],
-    flavor,
-    time: 0,
-    availabilityZone: undefined,
-    group: undefined,
-    extraSpecs: undefined,
-    gpuSpec: undefined,
-    sameHost: undefined,
-    differentHost: undefined,
-  }));
+  return FLAVORS.map((flavor) => plainRequestSpec(flavor, id));
 }
 
 /**

@@ -30,3 +30,26 @@ export interface FilterProperties {
 }
 
 export const NO_RETRY: FilterProperties = Object.freeze({ retry: undefined });
+
+/**
+ * A request for `flavor` with nothing else: no zone, group, extra specs, GPU models or hints, at
+ * time 0; one instance per id (`[requestId]` by default). Spread it to set the other fields.
+ */
+export function plainRequestSpec(
+  flavor: Flavor,
+  requestId = 'r',
+  instanceIds: readonly string[] = [requestId],
+): RequestSpec {
+  return {
+    requestId,
+    instanceIds,
+    flavor,
+    time: 0,
+    availabilityZone: undefined,
+    group: undefined,
+    extraSpecs: undefined,
+    gpuSpec: undefined,
+    sameHost: undefined,
+    differentHost: undefined,
+  };
+}

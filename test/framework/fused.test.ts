@@ -16,7 +16,11 @@ import { reusableFilterRequest } from '../../src/framework/request.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import { GROUP_POLICIES } from '../../src/model/group-policy.ts';
 import type { DriverContext } from '../../src/scheduler/driver.ts';
-import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+import {
+  type FilterProperties,
+  plainRequestSpec,
+  type RequestSpec,
+} from '../../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../../strategies/filter/index.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 
@@ -188,18 +192,11 @@ describe('FusedDecision', () => {
     const cluster = randomCluster(new SeededRng(3), 8);
     const withFast = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);
     // More instances than the index tracks: it declines the row, so the request reaches the fused pass.
-    const spec: RequestSpec = {
-      requestId: 'x',
-      instanceIds: Array.from({ length: MAX_INSTANCES + 1 }, (_, i) => `x${i}`),
-      flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
-      time: 0,
-      availabilityZone: undefined,
-      group: undefined,
-      extraSpecs: undefined,
-      gpuSpec: undefined,
-      sameHost: undefined,
-      differentHost: undefined,
-    };
+    const spec = plainRequestSpec(
+      { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
+      'x',
+      Array.from({ length: MAX_INSTANCES + 1 }, (_, i) => `x${i}`),
+    );
     let fastCalls = 0;
     const fused = (withFast.pipeline as unknown as { fastPaths: FusedDecision[] }).fastPaths.find(
       (p) => p.name === 'fused',
@@ -233,18 +230,7 @@ describe('FusedDecision by hand', () => {
     { memory_mb: 2048, vcpus: 4 },
     { memory_mb: 1024, vcpus: 8 },
   ];
-  const spec: RequestSpec = {
-    requestId: 'x',
-    instanceIds: ['x'],
-    flavor: { vcpus: 1, memoryMb: 2048, diskGb: 1, gpus: 0, gpuMilli: 0 },
-    time: 0,
-    availabilityZone: undefined,
-    group: undefined,
-    extraSpecs: undefined,
-    gpuSpec: undefined,
-    sameHost: undefined,
-    differentHost: undefined,
-  };
+  const spec = plainRequestSpec({ vcpus: 1, memoryMb: 2048, diskGb: 1, gpus: 0, gpuMilli: 0 }, 'x');
   function chosen(ram: number, cpu: number): number[] {
     const cluster = new ClusterState(simpleCluster(hosts));
     const n = cluster.hosts.size;

@@ -15,7 +15,7 @@ import { FilterPipeline } from '../../src/framework/pipeline.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { Flavor } from '../../src/model/flavor.ts';
 import type { DriverContext } from '../../src/scheduler/driver.ts';
-import { NO_RETRY, type RequestSpec } from '../../src/scheduler/request-spec.ts';
+import { NO_RETRY, plainRequestSpec, type RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { HostCache } from '../../strategies/caching/host-cache.ts';
 import { NovaSelection } from '../../strategies/filter/nova-selection.ts';
 
@@ -406,16 +406,7 @@ describe('indexed fast path = reference scan, server groups and multi-instance r
 describe('indexed fast path declines what it cannot decide exactly', () => {
   const shape: Shape = { seed: 3, hosts: 20, gpus: false, zoneMultipliers: false };
   const spec = (over: Partial<RequestSpec> = {}): RequestSpec => ({
-    requestId: 'r',
-    instanceIds: ['r'],
-    flavor: { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 },
-    time: 0,
-    availabilityZone: undefined,
-    group: undefined,
-    extraSpecs: undefined,
-    gpuSpec: undefined,
-    sameHost: undefined,
-    differentHost: undefined,
+    ...plainRequestSpec({ vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 }),
     ...over,
   });
   function tryOnce(options: FilterOptions, s: RequestSpec, retryHosts?: number[]): boolean | undefined {

@@ -12,24 +12,13 @@ import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.
 import { markPluginDriver, PluginError } from '../../src/scheduler/errors.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
-import type { RequestSpec } from '../../src/scheduler/request-spec.ts';
+import { plainRequestSpec, type RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 
 const flavor = { vcpus: 2, memoryMb: 4096, diskGb: 10, gpus: 0, gpuMilli: 0 };
 
 function spec(id: string): RequestSpec {
-  return {
-    requestId: id,
-    instanceIds: [id],
-    flavor,
-    time: 0,
-    availabilityZone: undefined,
-    group: undefined,
-    extraSpecs: undefined,
-    gpuSpec: undefined,
-    sameHost: undefined,
-    differentHost: undefined,
-  };
+  return plainRequestSpec(flavor, id);
 }
 
 /** Provisions every instance on `host()`. */

@@ -5,23 +5,16 @@ import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.
 import { MAX_RETRIES, SchedulingError } from '../../src/scheduler/errors.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
-import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+import {
+  type FilterProperties,
+  plainRequestSpec,
+  type RequestSpec,
+} from '../../src/scheduler/request-spec.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
 
 function spec(id: string, count: number, memoryMb: number): RequestSpec {
   const ids = count === 1 ? [id] : Array.from({ length: count }, (_, k) => `${id}-${k}`);
-  return {
-    requestId: id,
-    instanceIds: ids,
-    flavor: { vcpus: 1, memoryMb, diskGb: 0, gpus: 0, gpuMilli: 0 },
-    time: 0,
-    availabilityZone: undefined,
-    group: undefined,
-    extraSpecs: undefined,
-    gpuSpec: undefined,
-    sameHost: undefined,
-    differentHost: undefined,
-  };
+  return plainRequestSpec({ vcpus: 1, memoryMb, diskGb: 0, gpus: 0, gpuMilli: 0 }, id, ids);
 }
 
 /** A driver that ignores resources: it always picks the first host not yet tried (like chance, without randomness). */
