@@ -15,13 +15,14 @@ export class SchedulingError extends Error {
   }
 }
 
-/** Where a plugin failed: loading its file, parsing its options, creating it, or deciding. */
+/** Where a plugin failed: loading its file, parsing its options, creating it, deciding or explaining. */
 export type PluginPhase =
   | 'load'
   | 'options'
   | 'create'
   | 'decision'
   | `decision (request ${string})`
+  | `explaining a rejection (request ${string})`
   | 'end of replay';
 
 /**

@@ -55,6 +55,10 @@ export function filterDefinition(p: FilterPlugin, file: string): FilterDefinitio
   checkPlugin(p, file);
   const label = pluginLabel(file);
   const who = `filter "${p.name}"`;
+  const explain = p.explain;
+  if (explain !== undefined && typeof explain !== 'function') {
+    throw new InputError(file, undefined, 'explain', `filter "${p.name}": must be (host, req) => string`);
+  }
   const def: FilterDefinition = {
     name: p.name,
     options: p.options ?? {},
@@ -84,11 +88,37 @@ export function filterDefinition(p: FilterPlugin, file: string): FilterDefinitio
             throw pluginFailure(err, label, `decision (request ${req.spec.requestId})`, who);
           }
         },
+        ...(explain === undefined ? {} : { explain: explainGuarded(explain, label, who) }),
       };
     },
   };
   adapted.set(p, def);
   return def;
+}
+
+/** A plugin's explain, guarded: a throw is the plugin's failure, a non-string its contract breach. */
+function explainGuarded(
+  explain: (host: number, req: FilterRequest) => string,
+  label: string,
+  who: string,
+): (host: number, req: FilterRequest) => string {
+  return (host, req) => {
+    let reason: unknown;
+    try {
+      reason = explain(host, req);
+    } catch (err) {
+      throw pluginFailure(err, label, `explaining a rejection (request ${req.spec.requestId})`, who);
+    }
+    if (typeof reason !== 'string') {
+      throw pluginFailure(
+        new TypeError(`explain() returned ${typeof reason}, expected a string`),
+        label,
+        `explaining a rejection (request ${req.spec.requestId})`,
+        who,
+      );
+    }
+    return reason;
+  };
 }
 
 /** A plugin weigher as the framework's weigher definition, every call into it guarded. */

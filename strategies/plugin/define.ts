@@ -100,6 +100,12 @@ export interface FilterPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly options?: S;
   /** Called once per replay; returns Nova's `host_passes` as a predicate over a host number. */
   create(init: PluginInit<z.output<z.ZodObject<S>>>): (host: number, req: FilterRequest) => boolean;
+  /**
+   * Optional: why `host` fails this filter, with the numbers (shown by diagnosis and explain). Called
+   * only for a host the predicate has just rejected, never on the hot path. Without it the reason
+   * is generic and names the filter.
+   */
+  explain?(host: number, req: FilterRequest): string;
 }
 
 /** A weigher for the `filter` and `weighted` strategies, loaded by name. */

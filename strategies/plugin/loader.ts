@@ -125,17 +125,17 @@ export function validateStrategy(value: unknown, file: string): AnyStrategy {
   if (typeof (schema as { safeParse?: unknown }).safeParse !== 'function') {
     throw bad('optionsSchema', `strategy "${s.name}": must be a zod schema`);
   }
-  const create = s.create as (cluster: unknown, options: unknown) => unknown;
+  const create = s.create as (cluster: unknown, options: unknown, flavors: unknown) => unknown;
   const label = pluginLabel(file);
   const name = s.name;
   const strategy: AnyStrategy = {
     name,
     description: s.description.split('\n')[0],
     optionsSchema: guardedSchema(schema as AnyStrategy['optionsSchema'], label, `strategy "${name}"`),
-    create(cluster, options) {
+    create(cluster, options, flavors) {
       let driver: Partial<SchedulerDriver> | undefined;
       try {
-        driver = create.call(s, cluster, options) as Partial<SchedulerDriver> | undefined;
+        driver = create.call(s, cluster, options, flavors) as Partial<SchedulerDriver> | undefined;
       } catch (err) {
         throw createFailure(err, label, `strategy "${name}"`);
       }

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { genericReason } from '../../src/framework/diagnosis.ts';
 import { diagnoseHosts, type FilterOutcome, filterHosts } from '../../src/framework/filter-handler.ts';
 import type { FilterRequest, HostFilter } from '../../src/framework/types.ts';
+import { PluginError } from '../../src/scheduler/errors.ts';
+import { filterDefinition } from '../../strategies/plugin/adapt.ts';
+import { defineFilter } from '../../strategies/plugin/define.ts';
 import { cluster } from '../helpers/cluster.ts';
 import { type Bench, bench, makeFilter, request } from './support.ts';
 
@@ -128,5 +131,34 @@ describe('diagnoseHosts', () => {
       h5: 'OddHostFilter | OddHostFilter: rejected (the filter gives no reason)',
     });
     expect(genericReason('OddHostFilter')).toBe('OddHostFilter: rejected (the filter gives no reason)');
+  });
+
+  it('gives a defineFilter plugin its own explain, guarded like its predicate', () => {
+    const b = hosts();
+    const plugin = (explain: (h: number) => unknown) =>
+      filterDefinition(
+        defineFilter({
+          name: 'OddHostFilter',
+          create: () => (h) => h % 2 === 1,
+          explain: explain as (h: number) => string,
+        }),
+        'odd.ts',
+      ).create({ cluster: b.cluster, options: {} });
+    const d = diagnose(b, [plugin((h) => `OddHostFilter: host number ${h} is even`)], request(b));
+    expect(d.rejected).toEqual({
+      h1: 'OddHostFilter | OddHostFilter: host number 0 is even',
+      h3: 'OddHostFilter | OddHostFilter: host number 2 is even',
+      h5: 'OddHostFilter | OddHostFilter: host number 4 is even',
+    });
+    const throwing = plugin(() => {
+      throw new Error('boom');
+    });
+    expect(() => diagnose(b, [throwing], request(b))).toThrow(PluginError);
+    expect(() => diagnose(b, [throwing], request(b))).toThrow(
+      /odd\.ts: explaining a rejection .*: filter "OddHostFilter": boom/,
+    );
+    expect(() => diagnose(b, [plugin(() => 7)], request(b))).toThrow(
+      /explain\(\) returned number, expected a string/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog, resolveStrategy } from '../../src/catalog/bootstrap.ts';
 import { InputError, UsageError } from '../../src/common/errors.ts';
-import { isStrategyPath } from '../../strategies/plugin/loader.ts';
+import { isStrategyPath, readStrategyFile } from '../../strategies/plugin/loader.ts';
 import { cli, ROOT, workDir } from './support.ts';
 
 const FIXTURES = join(ROOT, 'test/plugin/fixtures');
@@ -268,5 +268,16 @@ describe('resolveStrategy', () => {
 
   it('an unknown name is a usage error', async () => {
     await expect(resolveStrategy('nothing', builtinCatalog(), dropped)).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('a strategy file', () => {
+  it("receives the trace's flavor mix in create(), as built-in strategies do (fgd reads it)", async () => {
+    const file = fixture('flavor-mix.ts');
+    const s = await readStrategyFile(file);
+    const mix = [{ flavor: { vcpus: 2, memoryMb: 4096, diskGb: 40, gpus: 0, gpuMilli: 0 }, count: 3 }];
+    s.create(undefined as never, {}, mix as never);
+    const { seen } = (await import(file)) as { seen: unknown[] };
+    expect(seen).toEqual([mix]);
   });
 });
