@@ -1,5 +1,5 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
-import type { SeededRng } from '../common/rng.ts';
+import { SeededRng } from '../common/rng.ts';
 import { isExplainable } from '../framework/probe.ts';
 import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
@@ -108,7 +108,7 @@ class ExplainingContext implements DriverContext {
   }
 
   get rng(): SeededRng {
-    return this.recordingRng as unknown as SeededRng;
+    return this.recordingRng;
   }
 
   provision(index: number, host: number, gpu?: number): boolean {
@@ -148,18 +148,20 @@ class ExplainingContext implements DriverContext {
 }
 
 /** The replay's RNG, every draw noted for the current decision (same values, same order). */
-class RecordingRng {
+class RecordingRng extends SeededRng {
   inner!: SeededRng;
 
-  constructor(private readonly collector: DecisionCollector) {}
+  constructor(private readonly collector: DecisionCollector) {
+    super(0);
+  }
 
-  int(n: number): number {
+  override int(n: number): number {
     const value = this.inner.int(n);
     this.collector.draws.push({ kind: 'int', n, value });
     return value;
   }
 
-  float(): number {
+  override float(): number {
     const value = this.inner.float();
     this.collector.draws.push({ kind: 'float', value });
     return value;
