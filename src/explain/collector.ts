@@ -3,7 +3,7 @@ import type { Diagnosis } from '../framework/diagnosis.ts';
 import type { DecisionProbe } from '../framework/probe.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import { fitsEmptyCluster, nearestMiss } from './nearest-miss.ts';
-import type { Candidate, DecisionRecord, Draw, FunnelStep, RejectionGroup, WeigherTerm } from './record.ts';
+import type { Candidate, DecisionRecord, Draw, FunnelStep, RejectionGroup } from './record.ts';
 
 /** Example hosts kept per rejection group. */
 const EXAMPLES_PER_GROUP = 3;
@@ -33,6 +33,8 @@ export class DecisionCollector implements DecisionProbe {
   private scores: Float64Array | undefined;
   private scoredList: Int32Array | undefined;
   readonly draws: Draw[] = [];
+  /** Whether each flavor shape fits the empty cluster: static, so asked once per shape. */
+  private readonly emptyFit = new Map<string, boolean>();
 
   constructor(
     private readonly cluster: ClusterState,
@@ -88,6 +90,13 @@ export class DecisionCollector implements DecisionProbe {
     const t = this.cluster.hosts;
     const d = this.diagnosis;
     const miss = host < 0 ? nearestMiss(t, spec.flavor) : undefined;
+    const f = spec.flavor;
+    const shape = `${f.vcpus},${f.memoryMb},${f.diskGb},${f.gpus},${f.gpuMilli}`;
+    let fitsEmpty = host < 0 ? this.emptyFit.get(shape) : true;
+    if (fitsEmpty === undefined) {
+      fitsEmpty = fitsEmptyCluster(t, f);
+      this.emptyFit.set(shape, fitsEmpty);
+    }
     const rec: DecisionRecord = {
       ...base,
       funnel: note !== undefined && d === undefined ? null : (d?.steps.map(funnelStep) ?? []),
@@ -102,7 +111,7 @@ export class DecisionCollector implements DecisionProbe {
           ? {
               emptied_by: emptiedBy ?? d?.emptiedBy ?? null,
               nearest_miss: miss ? { host: t.names[miss.host], short: miss.short } : null,
-              fits_empty_cluster: fitsEmptyCluster(t, spec.flavor),
+              fits_empty_cluster: fitsEmpty,
             }
           : null,
       ...(note !== undefined ? { note } : {}),
@@ -140,32 +149,25 @@ export class DecisionCollector implements DecisionProbe {
     if (this.weighedList && this.terms.length > 0) {
       const list = this.weighedList;
       const n = list.length;
-      const terms: WeigherTerm[][] = [];
+      // The weight handler's arithmetic, in its order: weights[i] += m × normalised, from 0.
+      const normalised = (w: Weighed, i: number) => (w.lo === w.hi ? 0 : (w.raw[i] - w.lo) / (w.hi - w.lo));
       const totals = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const row: WeigherTerm[] = [];
-        // The weight handler's arithmetic, in its order: weights[i] += m × normalised.
-        let total = 0;
-        for (const w of this.terms) {
-          const normalised = w.lo === w.hi ? 0 : (w.raw[i] - w.lo) / (w.hi - w.lo);
-          const contribution = w.multipliers[i] * normalised;
-          total += contribution;
-          row.push({
-            weigher: w.weigher,
-            raw: w.raw[i],
-            normalised,
-            multiplier: w.multipliers[i],
-            contribution,
-          });
-        }
-        totals[i] = total;
-        terms.push(row);
-      }
+      for (const w of this.terms)
+        for (let i = 0; i < n; i++) totals[i] += w.multipliers[i] * normalised(w, i);
       return ranked(n, totals, this.top).map((i, r) => ({
         rank: r + 1,
         host: names[list[i]],
         total: totals[i],
-        terms: terms[i],
+        terms: this.terms.map((w) => {
+          const x = normalised(w, i);
+          return {
+            weigher: w.weigher,
+            raw: w.raw[i],
+            normalised: x,
+            multiplier: w.multipliers[i],
+            contribution: w.multipliers[i] * x,
+          };
+        }),
       }));
     }
     if (this.scoredList && this.scores) {
@@ -184,13 +186,25 @@ export class DecisionCollector implements DecisionProbe {
   }
 }
 
-/** Positions 0..n-1 by value, highest first, ties in input order (a stable sort, as Nova's); the best `top`. */
+/**
+ * The `top` positions of 0..n-1 by value, highest first, ties in input order (as Nova's stable
+ * sort); NaN never wins. A selection, O(n × top): top is a handful.
+ */
 function ranked(n: number, values: Float64Array, top: number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
-  // NaN never wins: it sorts last.
   const v = (i: number) => (Number.isNaN(values[i]) ? Number.NEGATIVE_INFINITY : values[i]);
-  idx.sort((a, b) => v(b) - v(a) || a - b);
-  return idx.slice(0, top);
+  const best: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = v(i);
+    // Strictly better than the one above it: an equal value stays below the earlier position.
+    if (best.length === top && !(x > v(best[top - 1]))) continue;
+    let at = best.length < top ? best.length : top - 1;
+    best[at] = i;
+    while (at > 0 && x > v(best[at - 1])) {
+      best[at] = best[at - 1];
+      best[--at] = i;
+    }
+  }
+  return best;
 }
 
 function funnelStep(s: Diagnosis['steps'][number]): FunnelStep {
