@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatTable, summaryTable } from '../src/report/summary-table.ts';
 import { benchConvert } from './convert.ts';
 import { benchCsvRead } from './csv-read.ts';
+import { explainOverhead } from './explain.ts';
 import { benchGpuDecisions } from './gpu-strategies.ts';
 import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
@@ -137,6 +138,16 @@ const overhead = await metricsOverhead(
 process.stdout.write(
   `Metrics overhead (bundled trace, filter, medians of ${overhead.samples}+ alternating runs): ` +
     `${overhead.bareMs.toFixed(1)} ms without, ${overhead.measuredMs.toFixed(1)} ms with (×${overhead.ratio.toFixed(3)})\n\n`,
+);
+const explain = await explainOverhead(
+  `${ROOT}traces/default-cluster.json`,
+  `${ROOT}traces/default-trace.csv`,
+  settings.timeMs * 4,
+);
+process.stdout.write(
+  `Explain overhead (bundled trace, filter, medians of the CPU time of ${explain.samples} interleaved runs each): ` +
+    `${explain.bareMs.toFixed(1)} ms bare, ${explain.offMs.toFixed(1)} ms explain off (×${(explain.offMs / explain.bareMs).toFixed(3)}), ` +
+    `${explain.onMs.toFixed(1)} ms explain on (×${(explain.onMs / explain.offMs).toFixed(2)} of off)\n\n`,
 );
 const { reports, outputs } = await replayMatrix(
   `${ROOT}traces/default-cluster.json`,

@@ -7,6 +7,7 @@ import {
 } from '../src/framework/constraints.ts';
 import { FitScorer, fitScoreOption } from '../src/framework/fit-score.ts';
 import { HostCheck } from '../src/framework/host-check.ts';
+import type { DecisionProbe, ExplainableDriver } from '../src/framework/probe.ts';
 import { reusableFilterRequest } from '../src/framework/request.ts';
 import { frameworkStrategy } from '../src/framework/strategy.ts';
 import type { FilterRequest, PluginSet } from '../src/framework/types.ts';
@@ -37,7 +38,7 @@ export function powerOfTwoOptionsSchema(plugins: PluginSet): z.ZodType<PowerOfTw
  * host number). Hosts are drawn by a partial Fisher–Yates shuffle and checked one by one, so when
  * most hosts are feasible an instance costs about `d` host evaluations, whatever the cluster size.
  */
-export class PowerOfTwoScheduler implements SchedulerDriver {
+export class PowerOfTwoScheduler implements SchedulerDriver, ExplainableDriver {
   readonly name = 'power-of-two';
   private readonly check: HostCheck;
   private readonly fit: FitScorer;
@@ -47,6 +48,7 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
   private readonly order: Int32Array;
   private readonly sample: Int32Array;
   private readonly req: FilterRequest;
+  private probe: DecisionProbe | undefined = undefined;
 
   constructor(cluster: ClusterState, options: PowerOfTwoOptions, plugins: PluginSet) {
     const n = cluster.hosts.size;
@@ -58,6 +60,11 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
     for (let h = 0; h < n; h++) this.order[h] = h;
     this.sample = new Int32Array(Math.min(options.d, n));
     this.req = reusableFilterRequest(n);
+  }
+
+  /** Explaining: the funnel a full scan would give, then the sampled feasible hosts, scored. */
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.probe = probe;
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
@@ -86,12 +93,22 @@ export class PowerOfTwoScheduler implements SchedulerDriver {
         else if (rejectedBy > emptiedBy) emptiedBy = rejectedBy;
       }
       ctx.countHostEvaluations(seen);
+      if (this.probe) this.explain(this.probe, spec, k, found);
       if (found === 0) {
         ctx.noValidHost(k, NO_VALID_HOST, check.filterName(emptiedBy));
         continue;
       }
       ctx.provision(k, this.better(found, spec));
     }
+  }
+
+  private explain(probe: DecisionProbe, spec: RequestSpec, k: number, found: number): void {
+    const d = this.check.diagnoseAll(this.order.length, this.req);
+    // In host order, so that equal scores rank as `better` breaks ties (the lower host number).
+    const hosts = Int32Array.from(this.sample.subarray(0, found)).sort();
+    probe.filtered(d, spec, k, hosts, found);
+    const scores = Float64Array.from(hosts, (h) => this.sign * this.fit.score(h, spec.flavor));
+    probe.scored(hosts, found, scores);
   }
 
   private better(found: number, spec: RequestSpec): number {

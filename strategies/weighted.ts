@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type FilterOptions, filterOptionsSchema } from '../src/framework/options.ts';
 import type { HostSelection } from '../src/framework/pipeline.ts';
+import type { DecisionProbe } from '../src/framework/probe.ts';
 import { frameworkStrategy } from '../src/framework/strategy.ts';
 import type { FilterRequest, PluginSet } from '../src/framework/types.ts';
 import type { WeightHandler } from '../src/framework/weight-handler.ts';
@@ -31,6 +32,10 @@ export class StochasticSelection implements HostSelection {
     hostCount: number,
   ) {
     this.weights = new Float64Array(hostCount);
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.weightHandler.probe = probe;
   }
 
   select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext): number {

@@ -9,6 +9,7 @@ import { registerCheck } from './check.ts';
 import { registerCompare } from './compare.ts';
 import { registerConvert } from './convert.ts';
 import { registerDemo } from './demo.ts';
+import { registerExplain } from './explain.ts';
 import { registerGenerate } from './generate.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
@@ -49,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCheck(program);
   registerReport(program);
   registerCapacity(program, registry);
+  registerExplain(program, registry);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;

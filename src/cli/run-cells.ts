@@ -17,7 +17,13 @@ import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
  * matrix, also write `run.json`, print one table row per cell and one line per failed cell.
  */
 export async function runCells(o: {
-  flags: PoolFlags & { readonly cluster: string; readonly out: string; readonly placements?: string };
+  flags: PoolFlags & {
+    readonly cluster: string;
+    readonly out: string;
+    readonly placements?: string;
+    readonly explain?: string;
+    readonly explainEvery?: number;
+  };
   cluster: ClusterSpec;
   cells: readonly CellSpec[];
   registry: Catalog;
@@ -66,6 +72,7 @@ export async function runCells(o: {
       dispatcher: session.dispatcher,
       outDir: flags.out,
       placements: flags.placements,
+      explain: flags.explain ? { path: flags.explain, every: flags.explainEvery ?? 1 } : undefined,
     });
   } finally {
     await session.close();

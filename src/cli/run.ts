@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { droppedInStrategyFiles, isStrategyPath } from '../../strategies/plugin/loader.ts';
 import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { ExitStatus } from '../common/errors.ts';
+import { ExitStatus, UsageError } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { type CellSpec, expandMatrix, validateCellConfigs } from '../pool/cells.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
+import { positiveIntOption } from './explain.ts';
 import {
   addClusterOption,
   addPoolOptions,
@@ -41,6 +42,8 @@ export interface RunFlags extends PoolFlags, TransformFlags {
   seed?: number[];
   out: string;
   placements?: string;
+  explain?: string;
+  explainEvery?: number;
   set: string[];
   plugin: string[];
   sweep: string[];
@@ -70,6 +73,15 @@ export function registerRun(program: Command, registry: Catalog): void {
     .option(
       '--placements <file>',
       'write one CSV row per instance: seq,id,host,attempts (per cell in a matrix)',
+    )
+    .option(
+      '--explain <file>',
+      'explain decisions: one NDJSON record each (docs/explain.md; per cell in a matrix)',
+    )
+    .option(
+      '--explain-every <n>',
+      'with --explain: write every Nth decision (NoValidHost always)',
+      positiveIntOption('--explain-every'),
     )
     .addOption(onBadRowOption())
     .option(
@@ -144,6 +156,9 @@ export function registerRun(program: Command, registry: Catalog): void {
 function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: readonly string[]): void {
   checkOutputDir(flags.out, '--out');
   if (flags.placements) checkOutputFile(flags.placements, '--placements');
+  if (flags.explain) checkOutputFile(flags.explain, '--explain');
+  if (flags.explainEvery !== undefined && !flags.explain)
+    throw new UsageError('--explain-every needs --explain FILE (try schedbench run --help)');
   const inputs: NamedPath[] = [
     ...flags.trace.map((path) => ({ role: '--trace', path })),
     { role: '--cluster', path: flags.cluster },
@@ -162,6 +177,13 @@ function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: r
       outputs.push({
         role: matrix ? `--placements of cell ${c.name}` : '--placements',
         path: cellPlacementsPath(flags.placements, c, cells.length),
+      });
+  }
+  if (flags.explain) {
+    for (const c of cells)
+      outputs.push({
+        role: matrix ? `--explain of cell ${c.name}` : '--explain',
+        path: cellPlacementsPath(flags.explain, c, cells.length),
       });
   }
   refuseOverwrites(inputs, outputs);

@@ -5,6 +5,7 @@ import type { DriverContext } from '../scheduler/driver.ts';
 import { BUILTIN_PLUGINS } from './builtins.ts';
 import { type ConstraintOptions, constraintFilters, constraintOptionsShape } from './constraints.ts';
 import { FilterPipeline, type HostSelection } from './pipeline.ts';
+import type { DecisionProbe } from './probe.ts';
 import { type FrameworkStrategy, frameworkStrategy } from './strategy.ts';
 import type { FilterRequest, PluginSet } from './types.ts';
 
@@ -90,6 +91,7 @@ export class GpuScoreSelection implements HostSelection {
   gpu = -1;
   private readonly scores: Float64Array;
   private readonly gpus: Int32Array;
+  private probe: DecisionProbe | undefined = undefined;
 
   constructor(
     private readonly scorer: GpuScorer,
@@ -103,6 +105,7 @@ export class GpuScoreSelection implements HostSelection {
   select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext): number {
     const { scores, gpus } = this;
     this.scorer(list, len, req, scores, gpus, ctx);
+    if (this.probe) this.probe.scored(list, len, scores);
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
     let ties = 0;
@@ -120,6 +123,10 @@ export class GpuScoreSelection implements HostSelection {
     }
     this.gpu = best < 0 ? -1 : gpus[best];
     return best < 0 ? -1 : list[best];
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.probe = probe;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type HostRejection, reasonOf } from './diagnosis.ts';
+import { type Diagnosis, type FilterStep, type HostRejection, reasonOf } from './diagnosis.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
 /**
@@ -51,5 +51,40 @@ export class HostCheck {
     if (i < 0) return undefined;
     const f = this.filters[i];
     return { filter: f.name, reason: reasonOf(f, h, req) };
+  }
+
+  /**
+   * Diagnosis mode for a sampling strategy: the Diagnosis a scan of hosts 0..n-1 through these
+   * filters would give for the current decision (after `preFilter`), each host stopped at its first
+   * rejection. Allocates; never on the hot path.
+   */
+  diagnoseAll(n: number, req: FilterRequest): Diagnosis {
+    const { filters, applies } = this;
+    const rejected = new Map<number, HostRejection>();
+    const firstRejection = new Int32Array(n);
+    for (let h = 0; h < n; h++) {
+      const i = this.rejectedBy(h, req);
+      firstRejection[h] = i;
+      if (i >= 0) rejected.set(h, { filter: filters[i].name, reason: reasonOf(filters[i], h, req) });
+    }
+    const steps: FilterStep[] = [];
+    const rejectingFilters = new Set<string>();
+    let left = n;
+    let emptiedBy: string | undefined;
+    for (let i = 0; i < filters.length && left > 0; i++) {
+      const skipped =
+        req.index > 0 && filters[i].runOncePerRequest
+          ? 'once-per-request'
+          : applies[i] === 0
+            ? 'pre-filter'
+            : undefined;
+      let out = left;
+      for (let h = 0; h < n; h++) if (firstRejection[h] === i) out--;
+      if (out < left) rejectingFilters.add(filters[i].name);
+      steps.push({ filter: filters[i].name, hostsIn: left, hostsOut: out, skipped });
+      left = out;
+      if (left === 0) emptiedBy = filters[i].name;
+    }
+    return { steps, rejected, rejectingFilters, emptiedBy };
   }
 }

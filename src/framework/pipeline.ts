@@ -5,6 +5,7 @@ import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts
 import type { Diagnosis } from './diagnosis.ts';
 import type { DecisionFastPath } from './fast-path.ts';
 import { diagnoseHosts, type FilterOutcome, filterHosts } from './filter-handler.ts';
+import type { DecisionProbe, ExplainableDriver } from './probe.ts';
 import { reusableFilterRequest } from './request.ts';
 import type { FilterRequest, HostFilter } from './types.ts';
 
@@ -26,6 +27,8 @@ export interface HostSelection {
    * absent) to leave the choice to the claim (the least free GPU that fits).
    */
   readonly gpu?: number;
+  /** Explaining: report weights or scores to `probe` (undefined: off). Optional. */
+  setProbe?(probe: DecisionProbe | undefined): void;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface HostSelection {
  * filters over the previous instance's list (every host, in cluster order, for the first), select,
  * and provision. An empty list is NoValidHost for that instance and the rest of the request.
  */
-export class FilterPipeline implements SchedulerDriver, FilterOutcome {
+export class FilterPipeline implements SchedulerDriver, FilterOutcome, ExplainableDriver {
   /**
    * The filter that emptied the host list in the request last scheduled, or undefined when no
    * filter did (hosts were left, the cluster has none, or the selection refused them). Once a
@@ -46,9 +49,11 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
   /**
    * Diagnosis mode: when set, each instance's filtering runs through `diagnoseHosts` (same
    * decisions) and its Diagnosis comes here, with the request and the instance index. Unset (the
-   * default), the loop is the plain one and builds no reason.
+   * default), the loop is the plain one and builds no reason. `list[0..len)`: the survivors.
    */
-  onDiagnosis: ((diagnosis: Diagnosis, spec: RequestSpec, index: number) => void) | undefined = undefined;
+  onDiagnosis:
+    | ((diagnosis: Diagnosis, spec: RequestSpec, index: number, list: Int32Array, len: number) => void)
+    | undefined = undefined;
   private readonly list: Int32Array;
   private readonly req: FilterRequest;
 
@@ -63,6 +68,12 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
     const n = cluster.hosts.size;
     this.list = new Int32Array(n);
     this.req = reusableFilterRequest(n);
+  }
+
+  /** Explaining: diagnosis mode, and the selection's weights or scores, go to `probe`. */
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.onDiagnosis = probe ? (d, spec, k, list, len) => probe.filtered(d, spec, k, list, len) : undefined;
+    this.selection.setProbe?.(probe);
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
@@ -86,7 +97,7 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome {
         else {
           const d = diagnoseHosts(this.filters, list, len, req, this);
           len = d.len;
-          this.onDiagnosis(d.diagnosis, spec, k);
+          this.onDiagnosis(d.diagnosis, spec, k, list, len);
         }
       }
       if (len === 0) {

@@ -1,5 +1,6 @@
 import type { DriverContext } from '../scheduler/driver.ts';
 import type { HostSelection } from './pipeline.ts';
+import type { DecisionProbe } from './probe.ts';
 import type { FilterRequest } from './types.ts';
 
 /** The first survivor in cluster order (first-fit). */
@@ -24,6 +25,7 @@ export type Scorer = (list: Int32Array, len: number, req: FilterRequest, scores:
  */
 export class ScoreSelection implements HostSelection {
   private readonly scores: Float64Array;
+  private probe: DecisionProbe | undefined = undefined;
 
   constructor(
     private readonly scorer: Scorer,
@@ -35,6 +37,7 @@ export class ScoreSelection implements HostSelection {
   select(list: Int32Array, len: number, req: FilterRequest, _ctx: DriverContext): number {
     const scores = this.scores;
     this.scorer(list, len, req, scores);
+    if (this.probe) this.probe.scored(list, len, scores);
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < len; i++) {
@@ -45,5 +48,9 @@ export class ScoreSelection implements HostSelection {
       }
     }
     return best < 0 ? -1 : list[best];
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.probe = probe;
   }
 }

@@ -1,3 +1,4 @@
+import type { DecisionProbe } from './probe.ts';
 import type { FilterRequest, HostWeigher } from './types.ts';
 
 /**
@@ -10,6 +11,8 @@ export class WeightHandler {
   private readonly raw: Float64Array;
   /** Weighers whose multiplier is 0 on every host add exactly 0 and are skipped. */
   private readonly active: readonly HostWeigher[];
+  /** Explaining: each weigher's raw values and bounds go here (one check per weigher, not per host). */
+  probe: DecisionProbe | undefined = undefined;
 
   constructor(weighers: readonly HostWeigher[], hostCount: number) {
     this.raw = new Float64Array(hostCount);
@@ -35,6 +38,7 @@ export class WeightHandler {
       }
       const lo = minval ?? min;
       const hi = maxval ?? max;
+      if (this.probe) this.probe.weighed(w.name, raw, list, len, lo, hi, multipliers);
       if (lo === hi) {
         // Python: normalize() returns [0] * n, and weight += multiplier * 0.
         for (let i = 0; i < len; i++) weights[i] += multipliers[list[i]] * 0;

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
+import type { RunExplainOptions } from '../explain/run-recorder.ts';
 import { scanShapes } from '../metrics/shapes.ts';
 import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
@@ -28,6 +29,8 @@ export interface CellTask {
   readonly meter: TaskMeter;
   /** The trace's format and stress transforms (`--trace-format`, `--shuffle`...); undefined: a plain CSV. */
   readonly traceInput?: TraceInput;
+  /** `run --explain`: the cell's NDJSON file of explained decisions. */
+  readonly explain?: RunExplainOptions;
 }
 
 /**
@@ -93,6 +96,7 @@ export async function runCellTask(task: CellTask, registry: Catalog): Promise<Ce
       onBadRow: task.onBadRow,
       placementsPath: task.placementsPath,
       heartbeat: task.meter.decisions,
+      explain: task.explain,
     });
     return { ok: true, report };
   } catch (err) {

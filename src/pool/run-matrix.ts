@@ -35,6 +35,8 @@ export interface MatrixRunOptions {
   readonly outDir?: string;
   /** `--placements FILE`: with several cells, each writes FILE with `.<cell name>` before the extension. */
   readonly placements?: string;
+  /** `run --explain FILE`: per cell as for placements; every Nth decision written (and NoValidHost). */
+  readonly explain?: { readonly path: string; readonly every: number };
   /** Told of each cell as it finishes (in finishing order). */
   readonly onCellDone?: (o: CellOutcome) => void;
 }
@@ -59,6 +61,9 @@ function keepUnvalidated(
   return { ...result.error, message: `${result.error.message} (the unvalidated report is kept in ${path})` };
 }
 
+/** The best survivors each `run --explain` record lists. */
+const EXPLAIN_TOP = 5;
+
 /** The placements file of a cell: the path itself for a single cell. */
 export function cellPlacementsPath(template: string, cell: CellSpec, cells: number): string {
   if (cells === 1) return template;
@@ -78,8 +83,10 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
     const placementsPath = o.placements ? cellPlacementsPath(o.placements, cell, o.cells.length) : undefined;
     // A worker terminated mid-cell (a timeout, a signal's grace period, a forced exit) cannot
     // remove its placements temp file: this thread does.
+    const explainPath = o.explain ? cellPlacementsPath(o.explain.path, cell, o.cells.length) : undefined;
     const cleanUp = () => {
       if (placementsPath) removeTempFiles(placementsPath);
+      if (explainPath) removeTempFiles(explainPath);
     };
     const forget = onForcedExit(cleanUp);
     const result = await o.dispatcher.submit(
@@ -91,6 +98,9 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
         onBadRow: o.onBadRow,
         placementsPath,
         traceInput: o.traceInput,
+        ...(o.explain && explainPath
+          ? { explain: { path: explainPath, every: o.explain.every, top: EXPLAIN_TOP } }
+          : {}),
       },
       trace.rows,
     );

@@ -37,6 +37,8 @@ const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
 export interface ReportMeasurements {
   readonly metrics: MetricsSummary;
   readonly calibration: Calibration | null;
+  /** The report's `explain` section (NoValidHost causes, the funnel when explained). */
+  readonly explain?: Report['explain'];
 }
 
 /** Turn a replay's counts into the versioned report, validated by the same schema readers use. */
@@ -117,6 +119,7 @@ export async function buildReport(
       calibration,
     },
     series: metrics.series,
+    ...(measured.explain ? { explain: measured.explain } : {}),
   };
   const checked = reportSchema.safeParse(report);
   if (checked.success) return checked.data;

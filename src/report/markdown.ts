@@ -116,5 +116,45 @@ export function summaryMarkdown(reports: readonly Report[]): string {
     '',
     'Metrics are defined in docs/metrics.md; shares are time-weighted over the replay.',
     '',
+    ...explainLines(reports, labels),
   ].join('\n');
+}
+
+/**
+ * The NoValidHost causes of each report with any (by the filter that removed the last hosts, by
+ * resource, and how many could not fit even on an empty cluster), and the funnel when explained.
+ */
+export function explainLines(reports: readonly Report[], labels: readonly string[]): string[] {
+  const out: string[] = [];
+  reports.forEach((r, i) => {
+    const e = r.explain;
+    if (!e) return;
+    const c = e.no_valid_host_causes;
+    const nvh = c.capacity + c.impossible_on_empty_cluster;
+    if (nvh > 0) {
+      const filters = c.by_filter.map((f) => `${f.filter} ${f.instances}`).join(', ');
+      const resources = Object.entries(c.by_resource)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      out.push(
+        mdText(
+          `- ${labels[i]} (seed ${r.inputs.seed}): ${nvh} NoValidHost; last hosts removed by ${filters}; ` +
+            `by resource ${resources}; ${c.impossible_on_empty_cluster} impossible even on an empty cluster, ${c.capacity} capacity`,
+        ),
+      );
+    }
+    if (e.funnel) {
+      const steps = e.funnel.steps
+        .filter((s) => s.decisions > 0)
+        .map((s) => `${s.filter} ${s.hosts_in} → ${s.hosts_out}`)
+        .join(', ');
+      out.push(
+        mdText(
+          `- ${labels[i]} (seed ${r.inputs.seed}): funnel over ${e.funnel.decisions} decisions (hosts in → out, summed): ${steps}`,
+        ),
+      );
+    }
+  });
+  return out.length > 0 ? ['## Why (docs/explain.md)', '', ...out, ''] : [];
 }

@@ -33,6 +33,26 @@ export const windowSchema = z.object({
   gpus_allocated: z.number().nonnegative().nullable().optional(),
 });
 
+/** Why instances ended in NoValidHost (docs/explain.md): every report has it. */
+export const noValidHostCausesSchema = z.object({
+  /** Per filter that removed the last hosts (`none`: no filter did), most first. */
+  by_filter: z.array(z.object({ filter: z.string(), instances: count })),
+  /** The emptying filter's resource (RamFilter: ram, CoreFilter: vcpus...); `other` for the rest. */
+  by_resource: z.object({ ram: count, vcpus: count, disk: count, gpus: count, other: count }),
+  /** NoValidHost for a request no enabled, up host could take even on an empty cluster. */
+  impossible_on_empty_cluster: count,
+  /** The other NoValidHost: the cluster (or its filters) said no at the time. */
+  capacity: count,
+});
+
+/** The filter funnel summed over a replay's decisions: only with `run --explain`. */
+export const aggregatedFunnelSchema = z.object({
+  decisions: count,
+  steps: z.array(
+    z.object({ filter: z.string(), decisions: count, hosts_in: count, hosts_out: count, emptied: count }),
+  ),
+});
+
 /** The JSON report of one replay (strategy × trace × config × seed). */
 export const reportSchema = z.object({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
@@ -176,6 +196,16 @@ export const reportSchema = z.object({
     window_s: z.number().positive(),
     windows: z.array(windowSchema),
   }),
+  /**
+   * Why decisions went as they did (docs/explain.md): the NoValidHost causes, and the funnel when
+   * the run explained its decisions (null otherwise). Optional: reports made before it still read.
+   */
+  explain: z
+    .object({
+      no_valid_host_causes: noValidHostCausesSchema,
+      funnel: aggregatedFunnelSchema.nullable(),
+    })
+    .optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;

@@ -1,5 +1,7 @@
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
+import { NoValidHostCauseCounter } from '../explain/nvh-causes.ts';
+import { type RunExplainOptions, RunExplainRecorder } from '../explain/run-recorder.ts';
 import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
 import { MetricsCollector, type MetricsOptions } from '../metrics/collector.ts';
 import { guessShapes, ShapeCheckSource, sameShapes } from '../metrics/shape-guess.ts';
@@ -49,6 +51,8 @@ export interface ReplayTask {
   readonly observers?: readonly ReplayObserver[];
   /** The decision heartbeat the pool's watchdog reads (see SchedulerManager). */
   readonly heartbeat?: Int32Array;
+  /** `run --explain`: explain every decision into this NDJSON file (off: the plain driver). */
+  readonly explain?: RunExplainOptions;
 }
 
 /** Run one replay and return its validated report (nothing is written but `placementsPath`). */
@@ -71,7 +75,10 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   const hasGpus = task.cluster.hosts.some((h) => h.gpus > 0);
   const config = loadRunConfig(task.strategy, task.configPath, task.sets, task.seed, undefined, hasGpus);
   const metrics = new MetricsCollector(shapes, task.metrics);
-  const observers: ReplayObserver[] = [metrics, ...(task.observers ?? [])];
+  const causes = new NoValidHostCauseCounter();
+  const explainer = task.explain ? new RunExplainRecorder(task.explain) : undefined;
+  const observers: ReplayObserver[] = [metrics, causes, ...(task.observers ?? [])];
+  if (explainer) observers.push(explainer);
   const placements = task.placementsPath
     ? new PlacementsWriter(
         task.placementsPath,
@@ -84,7 +91,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   let r: Awaited<ReturnType<typeof replay>>;
   try {
     r = await replay(task.cluster, source, {
-      strategy: task.strategy,
+      strategy: explainer ? explainer.strategy(task.strategy) : task.strategy,
       strategyOptions: config.strategyOptions,
       flavors: flavorMix(shapes),
       seed: config.common.seed,
@@ -98,6 +105,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   } catch (err) {
     // A strategy that throws while it is created fails before the replay could abort its observers.
     placements?.abort();
+    explainer?.abort();
     throw err;
   }
   return buildReport(
@@ -115,6 +123,10 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
       metrics: metrics.summary(),
       calibration:
         samples > 0 ? summariseCalibration([...calibration, ...calibrationSamples(samples)]) : null,
+      explain: {
+        no_valid_host_causes: causes.summary(),
+        funnel: explainer ? explainer.aggregatedFunnel() : null,
+      },
     },
   );
 }

@@ -3,6 +3,7 @@ import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { MAX_SCHEDULER_WORKERS } from '../../src/common/limits.ts';
 import type { SeededRng } from '../../src/common/rng.ts';
 import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
+import type { DecisionProbe, ExplainableDriver } from '../../src/framework/probe.ts';
 import { frameworkStrategy } from '../../src/framework/strategy.ts';
 import type { PluginSet } from '../../src/framework/types.ts';
 import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
@@ -47,7 +48,7 @@ interface Worker {
  * always checks the truth) fails, and the manager reschedules. With one worker and
  * `refresh_interval: 0` it decides exactly as `filter`.
  */
-export class CachingScheduler implements SchedulerDriver {
+export class CachingScheduler implements SchedulerDriver, ExplainableDriver {
   readonly name = 'caching';
   private readonly workers: Worker[] = [];
   private next = 0;
@@ -63,6 +64,10 @@ export class CachingScheduler implements SchedulerDriver {
       const scheduler = new FilterScheduler(cache.cluster, options, undefined, 'caching', plugins);
       this.workers.push({ cache, scheduler, period: Number.NaN });
     }
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    for (const w of this.workers) w.scheduler.setProbe(probe);
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {

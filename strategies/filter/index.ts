@@ -5,6 +5,7 @@ import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import { buildFastPaths } from '../../src/framework/fast/index.ts';
 import { type FilterOptions, filterOptionsSchema } from '../../src/framework/options.ts';
 import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
+import type { DecisionProbe, ExplainableDriver } from '../../src/framework/probe.ts';
 import { frameworkStrategy } from '../../src/framework/strategy.ts';
 import type { PluginSet } from '../../src/framework/types.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
@@ -18,7 +19,7 @@ import { NovaSelection } from './nova-selection.ts';
  * instance of the request. See docs/nova-semantics.md. `selection` swaps the last step (the
  * `weighted` strategy draws instead of sorting); `name` lets strategies built on it report their own.
  */
-export class FilterScheduler implements SchedulerDriver {
+export class FilterScheduler implements SchedulerDriver, ExplainableDriver {
   readonly name: string;
   /** Its pipeline: diagnosis mode is `pipeline.onDiagnosis`. */
   readonly pipeline: FilterPipeline;
@@ -61,6 +62,10 @@ export class FilterScheduler implements SchedulerDriver {
         }
       }
     }
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.pipeline.setProbe(probe);
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {

@@ -1,5 +1,6 @@
 import { stableSortDesc } from '../../src/common/stable-sort.ts';
 import type { HostSelection } from '../../src/framework/pipeline.ts';
+import type { DecisionProbe } from '../../src/framework/probe.ts';
 import type { FilterRequest } from '../../src/framework/types.ts';
 import type { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { DriverContext } from '../../src/scheduler/driver.ts';
@@ -22,6 +23,10 @@ export class NovaSelection implements HostSelection {
     this.scratch = new Int32Array(hostCount);
     this.perm = new Int32Array(hostCount);
     this.weights = new Float64Array(hostCount);
+  }
+
+  setProbe(probe: DecisionProbe | undefined): void {
+    this.weightHandler.probe = probe;
   }
 
   select(list: Int32Array, len: number, req: FilterRequest, ctx: DriverContext, more: boolean): number {
