@@ -9,6 +9,7 @@ import { ExitStatus, UsageError } from '../common/errors.ts';
 import { MAX_HOSTS } from '../common/limits.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { loadRunConfig } from '../config/run-config.ts';
+import { flagsForStrategy } from '../config/scoped-flags.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
 import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.ts';
@@ -100,7 +101,10 @@ export function registerCapacity(program: Command, registry: Catalog): void {
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: CapacityFlags) => {
       const strategies = strategiesOrDefault(flags.strategy);
-      const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
+      const run = strategies.map((s) => registry.get(s));
+      const points = strategies.map((s) =>
+        configPoints(flagsForStrategy(flags.set, '--set', s, run), [], registry.get(s).optionsSchema),
+      );
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
       // Options are checked here, before a worker starts, not in every probe.

@@ -98,7 +98,8 @@ function workersOption(): Option {
     .default(availableParallelism(), 'the number of cores');
 }
 
-function progressIntervalOption(): Option {
+/** `--progress-interval <s>`, for every command that shows progress. */
+export function progressIntervalOption(): Option {
   return new Option(
     '--progress-interval <s>',
     'seconds between plain progress lines when stderr is no terminal',
