@@ -13,6 +13,7 @@ import { writeReportOutputs } from '../report/write-outputs.ts';
 import { executeRun } from '../run/execute.ts';
 import { scanTrace } from '../trace/columnar-builder.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
+import { examples } from './help.ts';
 import { progressIntervalOption } from './matrix-options.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
@@ -31,6 +32,10 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
       'reports',
     )
     .addOption(progressIntervalOption())
+    .addHelpText(
+      'after',
+      examples('schedbench demo', 'schedbench demo --out /tmp/demo && xdg-open /tmp/demo/report.html'),
+    )
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: { out: string; progressInterval: number; quiet?: boolean }) => {
       checkOutputDir(flags.out, '--out');
