@@ -39,11 +39,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureHelp(HELP_CONFIG)
     .addHelpText('after', examples('schedbench demo', 'schedbench run --help', 'schedbench strategies'))
     .addHelpText('afterAll', docsFooter());
-  // The command being run, for the --help hint of a usage error found after parsing.
-  let running = 'schedbench';
-  program.hook('preAction', (_, cmd) => {
-    running = `schedbench ${cmd.name()}`;
-  });
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
@@ -73,11 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.message) process.stderr.write(`schedbench: ${err.message}\n`);
       return err.code;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`schedbench: ${err.message}${helpHint(running)}\n`);
-      return 2;
-    }
-    if (err instanceof InputError || err instanceof PluginError) {
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PluginError) {
       process.stderr.write(`schedbench: ${err.message}\n`);
       return 2;
     }
