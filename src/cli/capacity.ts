@@ -9,6 +9,7 @@ import { ExitStatus, UsageError } from '../common/errors.ts';
 import { MAX_HOSTS } from '../common/limits.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { loadRunConfig } from '../config/run-config.ts';
+import { flagsForStrategy } from '../config/scoped-flags.ts';
 import { configPoints } from '../config/sweep.ts';
 import { type Probe, searchCapacity } from '../pool/capacity.ts';
 import { capacityReport, type StrategyCapacity } from '../pool/capacity-report.ts';
@@ -19,6 +20,7 @@ import { type GrowthResult, searchGrowth } from '../pool/grow.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { TraceInput } from '../trace/open-trace.ts';
+import { examples } from './help.ts';
 import {
   addClusterOption,
   addPoolOptions,
@@ -65,14 +67,22 @@ export function registerCapacity(program: Command, registry: Catalog): void {
     );
   addClusterOption(cmd)
     .requiredOption('--trace <file>', 'trace CSV')
-    .option(
-      '--strategy <names>',
-      `strategy names, comma-separated or repeated (default: ${DEFAULT_STRATEGY})`,
-      collectList,
+    .addOption(
+      new Option(
+        '--strategy <names>',
+        `strategies, comma-separated or repeated: ${registry.names().join(', ')}`,
+      )
+        .argParser(collectList)
+        .default(undefined, DEFAULT_STRATEGY),
     )
     .option('--config <file>', 'run config (JSON or YAML)')
     .option('--seed <n>', 'seed of the random source (overrides the config)', intOption('--seed'))
-    .option('--set <key=value>', 'set a config option (repeatable; wins over --config)', collect, [])
+    .option(
+      '--set <key=value>',
+      'set a config option (repeatable; wins over --config; strategy.key=value for one strategy alone)',
+      collect,
+      [],
+    )
     .addOption(
       new Option('--target <rate>', 'the NoValidHost rate a cluster may have and still count as big enough')
         .argParser((v) => {
@@ -88,19 +98,32 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       'instead: the fewest hosts of this shape to add to the whole cluster (vcpus=32,memory_mb=131072,disk_gb=1000[,gpus=N,gpu_model=M,az=Z] or a JSON/YAML file)',
       (v: string) => parseHostShape(v, '--grow-with'),
     )
-    .option(
-      '--grow-max <n>',
-      "most hosts --grow-with may add (default: 10 times the cluster's hosts, at least 100)",
-      intOption('--grow-max'),
+    .addOption(
+      new Option('--grow-max <n>', 'most hosts --grow-with may add')
+        .argParser(intOption('--grow-max'))
+        .default(undefined, "10 x the cluster's hosts, at least 100"),
     )
     .addOption(onBadRowOption());
   addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse the trace once and share it with the workers')
     .option('--out <dir>', 'directory for capacity.json', 'reports')
+    .addHelpText(
+      'after',
+      examples(
+        'schedbench capacity --cluster traces/default-cluster.json --trace traces/default-trace.csv',
+        '# the fewest hosts each strategy needs for at most 1% NoValidHost',
+        'schedbench capacity --cluster C.json --trace T.csv --strategy filter,best-fit --target 0.01',
+        '# how many hosts of one shape to add to the whole cluster instead',
+        'schedbench capacity --cluster C.json --trace T.csv --grow-with vcpus=32,memory_mb=131072,disk_gb=1000',
+      ),
+    )
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: CapacityFlags) => {
       const strategies = strategiesOrDefault(flags.strategy);
-      const points = strategies.map((s) => configPoints(flags.set, [], registry.get(s).optionsSchema));
+      const run = strategies.map((s) => registry.get(s));
+      const points = strategies.map((s) =>
+        configPoints(flagsForStrategy(flags.set, '--set', s, run), [], registry.get(s).optionsSchema),
+      );
       if (points.some((p) => p.length !== 1))
         throw new UsageError('capacity takes one value per option (a comma list here would be a sweep)');
       // Options are checked here, before a worker starts, not in every probe.

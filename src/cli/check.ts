@@ -3,6 +3,7 @@ import { ExitStatus, InputError } from '../common/errors.ts';
 import { checkReports, formatResult, printable, uncoveredReports } from '../report/check.ts';
 import { readReports } from '../report/read-report.ts';
 import { loadThresholds } from '../report/thresholds.ts';
+import { examples } from './help.ts';
 
 interface CheckFlags {
   thresholds: string;
@@ -29,6 +30,16 @@ export function registerCheck(program: Command): void {
     .requiredOption('--thresholds <file>', 'thresholds file (JSON or YAML)')
     .option('--baseline <report>', 'baseline report file or directory (repeatable)', collect, [])
     .option('--verbose', 'print every bound with its value, not only the violated ones')
+    .addHelpText(
+      'after',
+      examples(
+        'schedbench check --thresholds ci/thresholds.yaml reports/',
+        '# relative bounds (">= 0.9 * baseline") against the reports of main',
+        'schedbench check --thresholds T.yaml reports/branch/ --baseline reports/main/ --verbose',
+        '# the metric ids a thresholds file may name',
+        'schedbench metrics',
+      ),
+    )
     .action((args: string[], flags: CheckFlags) => {
       const thresholds = loadThresholds(flags.thresholds);
       const reports = readReports(args);

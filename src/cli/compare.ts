@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../common/atomic-write.ts';
 import { UsageError } from '../common/errors.ts';
 import { compareMarkdown, DEFAULT_COMPARE_OPTIONS, type GroupBy, groupSides } from '../report/compare.ts';
 import { readReports } from '../report/read-report.ts';
+import { examples } from './help.ts';
 import { checkOutputFile, refuseOverwrites } from './output-paths.ts';
 
 interface CompareFlags {
@@ -31,6 +32,16 @@ export function registerCompare(program: Command): void {
       String(DEFAULT_COMPARE_OPTIONS.alpha),
     )
     .option('--out <file>', 'write the Markdown to a file instead of stdout')
+    .addHelpText(
+      'after',
+      examples(
+        'schedbench compare reports/filter.json reports/best-fit.json',
+        '# a matrix run of several seeds: one side per strategy, mean +- 95% CI',
+        'schedbench compare reports/ --by strategy',
+        '# main against a branch, for a pull request',
+        'schedbench compare reports/main/ reports/branch/ --out compare.md',
+      ),
+    )
     .action((args: string[], flags: CompareFlags) => {
       const alpha = Number(flags.alpha);
       if (!(alpha > 0 && alpha < 1))

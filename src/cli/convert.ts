@@ -4,6 +4,7 @@ import { escapeControls } from '../common/safe-text.ts';
 import { convertTrace } from '../trace/convert.ts';
 import { TRACE_FORMATS } from '../trace/formats/sources.ts';
 import { capacityOf } from '../trace/transforms/options.ts';
+import { examples } from './help.ts';
 import { checkOutputFile, type NamedPath, refuseOverwrites } from './output-paths.ts';
 import {
   addTransformOptions,
@@ -41,6 +42,15 @@ export function registerConvert(program: Command): void {
       '--cluster <file>',
       'a cluster file whose capacity --inflate targets (canonical, or azure instead of synthesising)',
     );
+  cmd.addHelpText(
+    'after',
+    examples(
+      'schedbench convert --from azure vmtable.csv --out azure-trace.csv --cluster-out azure-cluster.json',
+      'schedbench convert --from openb openb_node_list_gpu_node.csv openb_pod_list_default.csv --out openb-trace.csv --cluster-out openb-cluster.json',
+      '# a canonical trace, inflated to 1.5 x the capacity of a cluster',
+      'schedbench convert --from canonical T.csv --cluster C.json --inflate 1.5 --out T-inflated.csv',
+    ),
+  );
   addTransformOptions(cmd).action(async (inputs: string[], flags: ConvertFlags) => {
     checkOutputFile(flags.out, '--out');
     if (flags.clusterOut) checkOutputFile(flags.clusterOut, '--cluster-out');

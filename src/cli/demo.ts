@@ -4,10 +4,17 @@ import type { Command } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { escapeControls } from '../common/safe-text.ts';
+import type { ProgressSnapshot } from '../pool/dispatcher.ts';
+import { MeteredSource, newTaskMeter } from '../pool/metered-source.ts';
+import { ProgressReporter, progressMode } from '../pool/progress.ts';
 import type { Report } from '../report/schema.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { executeRun } from '../run/execute.ts';
+import { scanTrace } from '../trace/columnar-builder.ts';
+import { CsvTraceSource } from '../trace/csv-reader.ts';
+import { examples } from './help.ts';
+import { progressIntervalOption } from './matrix-options.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));
@@ -24,7 +31,13 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
       'directory for the reports (JSON per strategy, summary.md, timeseries.csv, report.html)',
       'reports',
     )
-    .action(async (flags: { out: string }) => {
+    .addOption(progressIntervalOption())
+    .addHelpText(
+      'after',
+      examples('schedbench demo', 'schedbench demo --out /tmp/demo && xdg-open /tmp/demo/report.html'),
+    )
+    .option('--quiet', 'print nothing but errors')
+    .action(async (flags: { out: string; progressInterval: number; quiet?: boolean }) => {
       checkOutputDir(flags.out, '--out');
       refuseOverwrites(
         [
@@ -38,18 +51,47 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
       );
       const cluster = loadCluster(DEFAULT_CLUSTER);
       const reports: Report[] = [];
-      for (const name of defaults) {
-        const { report } = await executeRun({
-          clusterPath: DEFAULT_CLUSTER,
-          cluster,
-          tracePath: DEFAULT_TRACE,
-          strategy: registry.get(name),
-          onBadRow: 'stop',
-          outDir: flags.out,
-        });
-        reports.push(report);
+      // The same progress display as `run`, fed by a meter on the trace source (rows read so far).
+      const meter = newTaskMeter(new Int32Array(new SharedArrayBuffer(4)));
+      let rowsPerReplay = Math.max(0, (await scanTrace(DEFAULT_TRACE)).lines - 1);
+      let rowsFinished = 0;
+      const snapshot = (): ProgressSnapshot => ({
+        tasksTotal: defaults.length,
+        tasksDone: reports.length,
+        tasksFailed: 0,
+        rowsTotal: rowsPerReplay * defaults.length,
+        rowsDone: rowsFinished + Math.min(rowsPerReplay, Atomics.load(meter.rows, 0)),
+      });
+      const progress = new ProgressReporter({
+        mode: progressMode(flags.quiet ?? false, process.stderr),
+        stream: process.stderr,
+        intervalMs: flags.progressInterval * 1000,
+      });
+      progress.start(snapshot);
+      try {
+        for (const name of defaults) {
+          Atomics.store(meter.rows, 0, 0);
+          const { report } = await executeRun({
+            clusterPath: DEFAULT_CLUSTER,
+            cluster,
+            tracePath: DEFAULT_TRACE,
+            source: new MeteredSource(new CsvTraceSource(DEFAULT_TRACE), meter),
+            plainCsv: true,
+            strategy: registry.get(name),
+            onBadRow: 'stop',
+            outDir: flags.out,
+          });
+          // The rows the replay read, which the line count may overstate (a blank last line).
+          rowsPerReplay = Atomics.load(meter.rows, 0);
+          rowsFinished += rowsPerReplay;
+          Atomics.store(meter.rows, 0, 0);
+          reports.push(report);
+        }
+      } finally {
+        progress.stop();
       }
       const outputs = await writeReportOutputs(flags.out, reports);
+      if (flags.quiet) return;
       process.stdout.write(
         `trace: ${DEFAULT_TRACE}\ncluster: ${DEFAULT_CLUSTER} (${cluster.hosts.length} hosts)\n\n`,
       );

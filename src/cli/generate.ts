@@ -10,6 +10,7 @@ import {
   generatorOptionsSchema,
 } from '../generate/options.ts';
 import { generateTrace, resolveMeanGap } from '../generate/trace.ts';
+import { examples } from './help.ts';
 import { intOption } from './options.ts';
 import { checkOutputFile } from './output-paths.ts';
 
@@ -44,6 +45,8 @@ const FLAGS: readonly {
   key: keyof GeneratorInput;
   flag: string;
   help: string;
+  /** For a default the schema works out from other options: what the help says it is. */
+  defaultText?: string;
   parse?: (v: string) => unknown;
 }[] = [
   { key: 'rows', flag: '--rows <n>', help: 'trace rows', parse: intOption('--rows') },
@@ -64,7 +67,8 @@ const FLAGS: readonly {
   {
     key: 'loadCluster',
     flag: '--load-cluster <file>',
-    help: 'the cluster --target-load refers to (default: the generated one)',
+    help: 'the cluster --target-load refers to',
+    defaultText: 'the generated one',
   },
   {
     key: 'meanLifetime',
@@ -104,7 +108,8 @@ const FLAGS: readonly {
   {
     key: 'groupCount',
     flag: '--group-count <n>',
-    help: 'distinct server groups (default: rows / 50)',
+    help: 'distinct server groups',
+    defaultText: 'rows / 50',
     parse: intOption('--group-count'),
   },
   {
@@ -223,8 +228,18 @@ export function registerGenerate(program: Command): void {
     if (f.parse) o.argParser(f.parse);
     const d = (D as Record<string, unknown>)[f.key];
     if (d !== undefined && typeof d !== 'object') o.default(d);
+    else if (f.defaultText !== undefined) o.default(undefined, f.defaultText);
     cmd.addOption(o);
   }
+  cmd.addHelpText(
+    'after',
+    examples(
+      'schedbench generate --out /tmp/g --rows 100000 --hosts 1000',
+      '# arrivals chosen so that the mean demand is 80% of the capacity',
+      'schedbench generate --out /tmp/g --target-load 0.8 --gpu-hosts 0.2 --gpu-share 0.3',
+      'schedbench run --cluster /tmp/g-cluster.json --trace /tmp/g-trace.csv',
+    ),
+  );
   cmd.action((flags: Record<string, unknown>) => {
     const input: Record<string, unknown> = {};
     for (const f of FLAGS) {

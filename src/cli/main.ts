@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { builtinCatalog } from '../catalog/bootstrap.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
-import { safeMessage } from '../common/safe-text.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import { registerCapacity } from './capacity.ts';
@@ -10,23 +9,20 @@ import { registerCompare } from './compare.ts';
 import { registerConvert } from './convert.ts';
 import { registerDemo } from './demo.ts';
 import { registerExplain } from './explain.ts';
+import { registerFiltersAndWeighers } from './filters-weighers.ts';
 import { registerGenerate } from './generate.ts';
+import {
+  commanderErrorLine,
+  docsFooter,
+  examples,
+  HELP_CONFIG,
+  helpHint,
+  pointErrorsAtHelp,
+} from './help.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerStrategies } from './strategies.ts';
-
-/**
- * Commander's error as schedbench's one line: `schedbench: ` instead of `error: `, its "Did you
- * mean" hint on the same line, and the echoed value made safe (a control character or newline in
- * an argument cannot recolour the terminal or forge a second line).
- */
-export function commanderErrorLine(s: string): string {
-  const text = s
-    .replace(/\n+$/, '')
-    .replace(/^error: /, '')
-    .replace(/\n\(Did you mean /, ' (Did you mean ');
-  return `schedbench: ${safeMessage(text)}\n`;
-}
 
 /** Exit codes: 0 success, 1 a failed check or failed tasks, 2 bad input or usage, 3 internal error, 130 interrupted. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -40,7 +36,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(commanderErrorLine(s)),
-    });
+    })
+    .configureHelp(HELP_CONFIG)
+    .addHelpText('after', examples('schedbench demo', 'schedbench run --help', 'schedbench strategies'))
+    .addHelpText('afterAll', docsFooter());
   registerRun(program, registry);
   registerDemo(program, registry, registry.names());
   registerGenerate(program);
@@ -51,6 +50,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReport(program);
   registerCapacity(program, registry);
   registerExplain(program, registry);
+  registerFiltersAndWeighers(program, registry);
+  registerMetrics(program);
+  pointErrorsAtHelp(program);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;

@@ -89,7 +89,7 @@ export function collectInts(flag: string) {
 }
 
 function workersOption(): Option {
-  return new Option('--workers <n>', 'worker threads (default: the number of cores)')
+  return new Option('--workers <n>', 'worker threads')
     .argParser((v) => {
       const n = intOption('--workers')(v);
       if (n < 1) throw new InvalidArgumentError(`--workers expects at least 1, got ${n}`);
@@ -98,7 +98,8 @@ function workersOption(): Option {
     .default(availableParallelism(), 'the number of cores');
 }
 
-function progressIntervalOption(): Option {
+/** `--progress-interval <s>`, for every command that shows progress. */
+export function progressIntervalOption(): Option {
   return new Option(
     '--progress-interval <s>',
     'seconds between plain progress lines when stderr is no terminal',
@@ -129,7 +130,7 @@ function secondsParser(flag: string, zeroDisables: boolean) {
 function decisionTimeoutOption(defaultS: number): Option {
   return new Option(
     '--decision-timeout <s>',
-    'seconds one scheduling decision may take before its cell fails (0: no limit)',
+    'seconds one scheduling decision may take before its cell fails, 0 for no limit',
   )
     .argParser(secondsParser('--decision-timeout', true))
     .default(defaultS);
@@ -137,8 +138,7 @@ function decisionTimeoutOption(defaultS: number): Option {
 
 /** `--cell-timeout <s>`: a cell running longer fails (no limit by default). */
 function cellTimeoutOption(): Option {
-  return new Option(
-    '--cell-timeout <s>',
-    'seconds one cell may run before it fails (default: no limit)',
-  ).argParser(secondsParser('--cell-timeout', false));
+  return new Option('--cell-timeout <s>', 'seconds one cell may run before it fails')
+    .argParser(secondsParser('--cell-timeout', false))
+    .default(undefined, 'no limit');
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { escapeControls } from '../common/safe-text.ts';
 import { readReports } from '../report/read-report.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
+import { examples } from './help.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 /** `schedbench report REPORT... --out DIR`: summary.md, timeseries.csv and report.html from JSON reports. */
@@ -13,6 +14,7 @@ export function registerReport(program: Command): void {
     )
     .argument('<reports...>', 'report files or directories of reports')
     .option('--out <dir>', 'output directory', 'reports')
+    .addHelpText('after', examples('schedbench report reports/a.json other/b.json --out combined'))
     .action(async (args: string[], flags: { out: string }) => {
       const loaded = readReports(args);
       checkOutputDir(flags.out, '--out');

@@ -37,9 +37,6 @@ export async function runCells(o: {
   const uses = new Map<string, number>();
   for (const c of cells) uses.set(c.tracePath, (uses.get(c.tracePath) ?? 0) + 1);
   const workers = Math.min(flags.workers, cells.length);
-  const log = (s: string) => {
-    if (!flags.quiet) process.stderr.write(`${s}\n`);
-  };
   // The workers start (about half a second each, in parallel) while this thread parses the traces.
   const session = startSession({
     registry: o.registry,
@@ -50,6 +47,9 @@ export async function runCells(o: {
     workers,
     ...sessionFlags(flags),
   });
+  const log = (s: string) => {
+    if (!flags.quiet) session.log(s);
+  };
   let outcomes: CellOutcome[];
   let traces: Map<string, PreparedTrace>;
   try {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { droppedInStrategyFiles, isStrategyPath } from '../../strategies/plugin/loader.ts';
 import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -11,6 +11,7 @@ import { cellPlacementsPath } from '../pool/run-matrix.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
 import { positiveIntOption } from './explain.ts';
+import { examples } from './help.ts';
 import {
   addClusterOption,
   addPoolOptions,
@@ -57,10 +58,13 @@ export function registerRun(program: Command, registry: Catalog): void {
     );
   addClusterOption(cmd)
     .requiredOption('--trace <file>', 'trace CSV (repeatable)', collect)
-    .option(
-      '--strategy <names>',
-      `strategy names or .ts/.js files exporting one, comma-separated or repeated (default: ${DEFAULT_STRATEGY})`,
-      collectList,
+    .addOption(
+      new Option(
+        '--strategy <names>',
+        `strategies, comma-separated or repeated: ${registry.names().join(', ')}, or a .ts/.js file exporting one (schedbench strategies lists their options)`,
+      )
+        .argParser(collectList)
+        .default(undefined, DEFAULT_STRATEGY),
     )
     .option('--plugin <file>', 'load filters, weighers or strategies from a file (repeatable)', collect, [])
     .option('--config <file>', 'run config, JSON or YAML (repeatable: one cell each)', collect)
@@ -86,11 +90,28 @@ export function registerRun(program: Command, registry: Catalog): void {
     .addOption(onBadRowOption())
     .option(
       '--set <key=value>',
-      'set a config option (repeatable; wins over --config). A comma list sweeps an option that is not a list',
+      'set a config option (repeatable; wins over --config). A comma list sweeps an option that is not a list. In a matrix, strategy.key=value sets it for that strategy only; a plain key applies to every strategy that has the option',
       collect,
       [],
     )
-    .option('--sweep <key=v1|v2>', 'sweep a config option over |-separated values (repeatable)', collect, []);
+    .option(
+      '--sweep <key=v1|v2>',
+      'sweep a config option over |-separated values (repeatable; strategy.key=... as for --set)',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'schedbench run --cluster traces/default-cluster.json --trace traces/default-trace.csv',
+        '# a matrix: 2 strategies x 3 multipliers (of the filter strategy only) x 2 seeds, on worker threads',
+        'schedbench run --cluster C.json --trace T.csv --strategy filter,best-fit --set filter.ram_weight_multiplier=-1,0,1 --seed 1,2',
+        '# compare two filter lists, and keep one CSV row per decision',
+        'schedbench run --cluster C.json --trace T.csv --sweep "filters=RamFilter,CoreFilter|RamFilter" --placements p.csv',
+        '# a public trace read through its adapter, inflated to 1.5 x the capacity',
+        'schedbench run --cluster C.json --trace vmtable.csv --trace-format azure --inflate 1.5',
+      ),
+    );
   addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse a trace once and share it with the workers')
     .option('--quiet', 'print nothing but errors')

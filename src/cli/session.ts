@@ -16,6 +16,8 @@ export interface PoolSession {
   readonly executor: CellExecutor;
   /** The signal that stopped the run, once one was received. */
   readonly interrupted: () => StopSignal | undefined;
+  /** Print a message line on stderr without breaking the progress bar (above it on a terminal). */
+  log(line: string): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,12 @@ export function startSession(o: {
         strategyFile: (name) => o.registry.fileOf(name),
       });
   const abort = new AbortController();
+  // Made before the signal handler so that its messages go above the bar, not onto its line.
+  const progress = new ProgressReporter({
+    mode: progressMode(o.quiet, process.stderr),
+    stream: process.stderr,
+    intervalMs: o.progressIntervalS * 1000,
+  });
   let received: StopSignal | undefined;
   const onSignal = (signal: StopSignal) => {
     if (received !== undefined) {
@@ -55,7 +63,7 @@ export function startSession(o: {
     }
     received = signal;
     const what = signal === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)';
-    process.stderr.write(`schedbench: ${what}; stopping the tasks (finished reports are kept)\n`);
+    progress.log(`schedbench: ${what}; stopping the tasks (finished reports are kept)`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -65,16 +73,12 @@ export function startSession(o: {
     decisionTimeoutMs: (o.decisionTimeoutS ?? 0) * 1000,
     cellTimeoutMs: (o.cellTimeoutS ?? 0) * 1000,
   });
-  const progress = new ProgressReporter({
-    mode: progressMode(o.quiet, process.stderr),
-    stream: process.stderr,
-    intervalMs: o.progressIntervalS * 1000,
-  });
   progress.start(() => dispatcher.snapshot());
   return {
     dispatcher,
     executor,
     interrupted: () => received,
+    log: (line) => progress.log(line),
     async close() {
       progress.stop();
       dispatcher.dispose();

@@ -5,8 +5,9 @@ import { loadPluginFile, resolveStrategy } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { PluginSet } from '../framework/types.ts';
 import type { AnyStrategy } from '../scheduler/strategy.ts';
+import { examples } from './help.ts';
 
-interface JsonSchema {
+export interface JsonSchema {
   type?: string;
   enum?: unknown[];
   items?: JsonSchema;
@@ -28,7 +29,12 @@ export interface OptionInfo {
 
 /** The options of a strategy's zod schema: name, type, default and description, in schema order. */
 export function describeOptions(strategy: AnyStrategy): OptionInfo[] {
-  const schema = z.toJSONSchema(strategy.optionsSchema, {
+  return describeSchema(strategy.optionsSchema);
+}
+
+/** The options of a zod object schema: name, type, default and description, in schema order. */
+export function describeSchema(optionsSchema: z.ZodType): OptionInfo[] {
+  const schema = z.toJSONSchema(optionsSchema, {
     io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;
@@ -41,9 +47,9 @@ export function describeOptions(strategy: AnyStrategy): OptionInfo[] {
 }
 
 /** The options schema as JSON Schema; a schema zod cannot convert lists no options. */
-function jsonSchemaOf(strategy: AnyStrategy): JsonSchema {
+export function jsonSchemaOf(optionsSchema: z.ZodType): JsonSchema {
   try {
-    return z.toJSONSchema(strategy.optionsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    return z.toJSONSchema(optionsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   } catch {
     return {};
   }
@@ -67,24 +73,33 @@ function typeOf(p: JsonSchema): string {
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : v === undefined ? '(none)' : String(v));
 
+/**
+ * An option per line, indented: `option = default   type: description` (a long default puts its
+ * description on the next line instead of widening every line).
+ */
+export function optionLines(options: readonly OptionInfo[]): string[] {
+  const lines: string[] = [];
+  const opts = options.map((o) => ({ left: `    ${o.name} = ${show(o.default)}`, o }));
+  const width = Math.max(0, ...opts.map(({ left }) => left.length).filter((n) => n <= 44));
+  for (const { left, o } of opts) {
+    const right = `${o.type}${o.description ? `: ${o.description}` : ''}`;
+    if (left.length <= width) lines.push(`${left.padEnd(width)}  ${right}`);
+    else lines.push(left, `${' '.repeat(width + 2)}${right}`);
+  }
+  return lines;
+}
+
 /** The listing: each strategy, its description, then `option = default   type: description`. */
 export function formatStrategies(strategies: readonly AnyStrategy[], catalog: PluginSet): string {
   const lines: string[] = [];
   const nameWidth = Math.max(...strategies.map((s) => s.name.length));
   for (const s of strategies) {
     lines.push(`${s.name.padEnd(nameWidth)}  ${s.description}`);
-    const opts = describeOptions(s).map((o) => ({ left: `    ${o.name} = ${show(o.default)}`, o }));
-    // Long defaults (filter lists) put their description on the next line instead of widening all.
-    const width = Math.max(0, ...opts.map(({ left }) => left.length).filter((n) => n <= 44));
-    for (const { left, o } of opts) {
-      const right = `${o.type}${o.description ? `: ${o.description}` : ''}`;
-      if (left.length <= width) lines.push(`${left.padEnd(width)}  ${right}`);
-      else lines.push(left, `${' '.repeat(width + 2)}${right}`);
-    }
+    lines.push(...optionLines(describeOptions(s)));
     lines.push('');
   }
-  lines.push(`filters:  ${[...catalog.filters.keys()].join(', ')}`);
-  lines.push(`weighers: ${[...catalog.weighers.keys()].join(', ')}`);
+  lines.push(`filters:  ${[...catalog.filters.keys()].join(', ')} (see \`schedbench filters\`)`);
+  lines.push(`weighers: ${[...catalog.weighers.keys()].join(', ')} (see \`schedbench weighers\`)`);
   return lines.join('\n');
 }
 
@@ -100,6 +115,10 @@ export function registerStrategies(program: Command, catalog: Catalog): void {
       [],
     )
     .option('--json', 'print the list as JSON, options as JSON Schema')
+    .addHelpText(
+      'after',
+      examples('schedbench strategies', 'schedbench strategies --plugin ./my-strategy.ts --json'),
+    )
     .action(async (flags: { plugin: string[]; json?: boolean }) => {
       for (const file of flags.plugin) await loadPluginFile(file, catalog);
       for (const name of droppedInStrategyFiles(catalog).keys()) await resolveStrategy(name, catalog);
@@ -108,7 +127,7 @@ export function registerStrategies(program: Command, catalog: Catalog): void {
         const out = strategies.map((s) => ({
           name: s.name,
           description: s.description,
-          options: jsonSchemaOf(s),
+          options: jsonSchemaOf(s.optionsSchema),
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {

@@ -40,6 +40,15 @@ function isKnownOption(schema: z.ZodType, key: string): boolean {
   return def.type === 'object' && def.shape !== undefined && Object.hasOwn(def.shape, key);
 }
 
+/**
+ * Whether a run of this strategy takes option `key`: a common one or one of its object schema. A
+ * schema that is no object may take anything: true (its validation decides).
+ */
+export function hasOption(schema: z.ZodType, key: string): boolean {
+  const type = (schema as unknown as { _zod: { def: { type: string } } })._zod.def.type;
+  return type !== 'object' || isKnownOption(schema, key);
+}
+
 /** `--sweep key=v1|v2|...`: each alternative is read like a `--set` value. */
 export function parseSweepFlags(flags: readonly string[]): Dimension[] {
   const dims: Dimension[] = [];

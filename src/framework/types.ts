@@ -95,6 +95,8 @@ export interface HostWeigher {
  */
 export interface FilterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly name: string;
+  /** One line for `schedbench filters` / `schedbench weighers`; optional for plugins. */
+  readonly description?: string;
   readonly options: S;
   create(init: PluginInit<z.output<z.ZodObject<S>>>): HostFilter;
 }
@@ -102,6 +104,8 @@ export interface FilterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
 /** A weigher as a catalog holds it (see FilterDefinition). */
 export interface WeigherDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly name: string;
+  /** One line for `schedbench filters` / `schedbench weighers`; optional for plugins. */
+  readonly description?: string;
   readonly options: S;
   create(init: PluginInit<z.output<z.ZodObject<S>>>): HostWeigher;
 }

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import { loadRunConfig } from '../config/run-config.ts';
+import { flagsForStrategy, unscopedKey } from '../config/scoped-flags.ts';
 import { configPoints, parseSweepFlags } from '../config/sweep.ts';
 
 /** One cell of the experiment matrix: one independent replay. */
@@ -40,11 +41,16 @@ export function expandMatrix(m: MatrixSpec, registry: Catalog): CellSpec[] {
   const seeds = m.seeds.length > 0 ? m.seeds : [undefined];
   const raw: Omit<CellSpec, 'index' | 'name' | 'coords'>[] = [];
   const swept: (readonly (readonly [string, unknown])[])[] = [];
+  const run = [...new Set(m.strategies)].map((name) => registry.get(name));
   for (const tracePath of m.traces) {
     for (const strategy of m.strategies) {
       const schema = registry.get(strategy).optionsSchema;
       // Common options (seed, max_attempts, ...) are all scalars: only the strategy has lists.
-      const points = configPoints(m.setFlags, m.sweepFlags, schema);
+      const points = configPoints(
+        flagsForStrategy(m.setFlags, '--set', strategy, run),
+        flagsForStrategy(m.sweepFlags, '--sweep', strategy, run),
+        schema,
+      );
       for (const configPath of configs) {
         for (const point of points) {
           for (const seed of seeds) {
@@ -70,7 +76,8 @@ export function validateCellConfigs(
   registry: Catalog,
   sweepFlags: readonly string[],
 ): void {
-  const sweepKeys = new Set(parseSweepFlags(sweepFlags).map((d) => d.key));
+  const run = [...new Set(cells.map((c) => c.strategy))].map((name) => registry.get(name));
+  const sweepKeys = new Set(parseSweepFlags(sweepFlags).map((d) => unscopedKey(d.key, run)));
   const seen = new Set<string>();
   for (const c of cells) {
     const id = JSON.stringify([c.strategy, c.configPath ?? null, c.sets, c.seed ?? null]);

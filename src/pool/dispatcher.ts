@@ -187,7 +187,13 @@ export class Dispatcher {
             : !result.ok && this.cancelled && result.error.kind === 'worker'
               ? CANCELLED
               : result;
-        p.resolve(this.finish(p.rows, r));
+        // A finished task counts the rows it read, which the estimate (line count) may miss, so
+        // the progress counts end at the trace's row count.
+        if (r.ok) {
+          const read = Atomics.load(meter.rows, 0);
+          this.rowsTotal += read - p.rows;
+          p.resolve(this.finish(read, r));
+        } else p.resolve(this.finish(p.rows, r));
         if (this.running.size === 0) clearTimeout(this.graceTimer);
         this.pump();
       });

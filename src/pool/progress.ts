@@ -32,21 +32,37 @@ export function formatDuration(ms: number): string {
   return `${s}s`;
 }
 
-/** One plain progress line: share of rows, rows, tasks (and failures), elapsed time and ETA. */
-export function progressLine(p: ProgressSnapshot, elapsedMs: number): string {
+/**
+ * The progress text after the bar, and the whole of a plain line after `progress: `: share of
+ * rows, rows, tasks (and failures), elapsed time and, once there is a rate to go by, the ETA. Before
+ * any task is queued (traces still being read) it says so instead of showing empty counts.
+ */
+export function progressText(p: ProgressSnapshot, elapsedMs: number): string {
+  if (p.tasksTotal === 0) return `reading the traces | elapsed ${formatDuration(elapsedMs)}`;
   const share = p.rowsTotal > 0 ? Math.min(1, p.rowsDone / p.rowsTotal) : 0;
-  // ETA: the rows still to read at the rate seen so far.
-  const eta = p.rowsDone > 0 ? formatDuration((elapsedMs * (p.rowsTotal - p.rowsDone)) / p.rowsDone) : '?';
   const failed = p.tasksFailed > 0 ? ` (${p.tasksFailed} failed)` : '';
-  return (
-    `progress: ${(100 * share).toFixed(0)}% | rows ${n(p.rowsDone)}/${n(p.rowsTotal)} | ` +
-    `tasks ${p.tasksDone}/${p.tasksTotal}${failed} | elapsed ${formatDuration(elapsedMs)} | ETA ${eta}`
-  );
+  const parts = [
+    `${Math.floor(100 * share)}%`,
+    `rows ${n(p.rowsDone)}/${n(p.rowsTotal)}`,
+    `tasks ${p.tasksDone}/${p.tasksTotal}${failed}`,
+    `elapsed ${formatDuration(elapsedMs)}`,
+  ];
+  // ETA: the rows still to read at the rate seen so far; none before the first rows or at the end.
+  const left = p.rowsTotal - p.rowsDone;
+  if (p.rowsDone > 0 && left > 0 && p.tasksDone < p.tasksTotal)
+    parts.push(`ETA ${formatDuration((elapsedMs * left) / p.rowsDone)}`);
+  return parts.join(' | ');
+}
+
+/** One plain progress line (lines mode). */
+export function progressLine(p: ProgressSnapshot, elapsedMs: number): string {
+  return `progress: ${progressText(p, elapsedMs)}`;
 }
 
 /** Shows a run's progress until stopped; it reads a snapshot on its own timer. */
 export class ProgressReporter {
   private timer: NodeJS.Timeout | undefined;
+  private bars: cliProgress.MultiBar | undefined;
   private bar: cliProgress.SingleBar | undefined;
   private read: (() => ProgressSnapshot) | undefined;
   private started = 0;
@@ -64,20 +80,30 @@ export class ProgressReporter {
       this.timer = setInterval(() => this.writeLine(), this.o.intervalMs ?? 10_000);
       this.timer.unref();
     } else if (this.o.mode === 'bar') {
-      const p = read();
-      this.bar = new cliProgress.SingleBar({
+      // A MultiBar of one bar: its log() puts a line above the bar instead of onto its line.
+      this.bars = new cliProgress.MultiBar({
         stream: this.o.stream,
-        format: '{bar} {percentage}% | rows {value}/{total} | tasks {tasks} | ETA {eta_formatted}',
-        formatValue: (v, _opts, type) => (type === 'value' || type === 'total' ? n(v) : String(v)),
+        format: '{bar} {text}',
         gracefulExit: false,
         hideCursor: false,
-        etaBuffer: 50,
         fps: 5,
       });
-      this.bar.start(Math.max(1, p.rowsTotal), p.rowsDone, { tasks: tasksText(p) });
+      const p = read();
+      this.bar = this.bars.create(Math.max(1, p.rowsTotal), p.rowsDone, { text: progressText(p, 0) });
       this.timer = setInterval(() => this.redraw(), this.o.redrawMs ?? 200);
       this.timer.unref();
     }
+  }
+
+  /**
+   * Print a message line on the progress stream: above the bar on a terminal (the bar redrawn
+   * below it), as is otherwise.
+   */
+  log(line: string): void {
+    if (this.bars) {
+      this.bars.log(`${line}\n`);
+      this.redraw();
+    } else this.o.stream.write(`${line}\n`);
   }
 
   /** Print a line now (lines mode), as the timer does. */
@@ -90,9 +116,10 @@ export class ProgressReporter {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    if (this.bar) {
+    if (this.bars) {
       this.redraw();
-      this.bar.stop();
+      this.bars.stop();
+      this.bars = undefined;
       this.bar = undefined;
     }
     // A final line only when the run was long enough to show any: short runs stay silent.
@@ -101,13 +128,11 @@ export class ProgressReporter {
   }
 
   private redraw(): void {
-    if (!this.bar || !this.read) return;
+    if (!this.bars || !this.bar || !this.read) return;
     const p = this.read();
     this.bar.setTotal(Math.max(1, p.rowsTotal));
-    this.bar.update(p.rowsDone, { tasks: tasksText(p) });
+    this.bar.update(p.rowsDone, { text: progressText(p, this.now() - this.started) });
+    // MultiBar draws on its own timer; drawing now also flushes the lines logged meanwhile.
+    this.bars.update();
   }
-}
-
-function tasksText(p: ProgressSnapshot): string {
-  return `${p.tasksDone}/${p.tasksTotal}${p.tasksFailed > 0 ? ` (${p.tasksFailed} failed)` : ''}`;
 }

@@ -15,6 +15,8 @@ export interface MetricDef {
   readonly timing: TimingKind;
   /** How to print it: an integer, a share (as %), or a number with a few significant digits. */
   readonly format: 'int' | 'share' | 'number';
+  /** Its unit, as `schedbench metrics` shows it: `count`, `share` (0..1; a bound may say `2%`), `µs`, ... */
+  readonly unit: string;
   /** The value, or null where it does not apply (e.g. no soft-affinity group in the trace). */
   value(r: Report): number | null;
 }
@@ -26,7 +28,8 @@ const m = (
   format: MetricDef['format'],
   value: (r: Report) => number | null,
   timing: TimingKind = 'none',
-): MetricDef => ({ name, description, better, format, value, timing });
+  unit: string = format === 'int' ? 'count' : format === 'share' ? 'share' : '',
+): MetricDef => ({ name, description, better, format, value, timing, unit });
 
 /** Every metric, in the order tables list them. */
 export const METRICS: readonly MetricDef[] = [
@@ -41,6 +44,8 @@ export const METRICS: readonly MetricDef[] = [
     'higher',
     'number',
     (r) => r.placement.first_no_valid_host_time,
+    'none',
+    's (trace time)',
   ),
   m('retries', 'reschedules after a failed claim', 'lower', 'int', (r) => r.placement.retries),
   m('claim_failures', 'claims refused by a compute node', 'lower', 'int', (r) => r.placement.claim_failures),
@@ -134,11 +139,45 @@ export const METRICS: readonly MetricDef[] = [
     'lower',
     'number',
     (r) => r.quality.active_hosts.mean,
+    'none',
+    'hosts',
   ),
-  m('active_hosts_max', 'most hosts holding an instance', 'lower', 'int', (r) => r.quality.active_hosts.max),
-  m('balance_cv_cpu', 'CV of per-host vCPU utilisation', 'none', 'number', (r) => r.quality.balance_cv.cpu),
-  m('balance_cv_ram', 'CV of per-host RAM utilisation', 'none', 'number', (r) => r.quality.balance_cv.ram),
-  m('balance_cv_disk', 'CV of per-host disk utilisation', 'none', 'number', (r) => r.quality.balance_cv.disk),
+  m(
+    'active_hosts_max',
+    'most hosts holding an instance',
+    'lower',
+    'int',
+    (r) => r.quality.active_hosts.max,
+    'none',
+    'hosts',
+  ),
+  m(
+    'balance_cv_cpu',
+    'CV of per-host vCPU utilisation',
+    'none',
+    'number',
+    (r) => r.quality.balance_cv.cpu,
+    'none',
+    'ratio',
+  ),
+  m(
+    'balance_cv_ram',
+    'CV of per-host RAM utilisation',
+    'none',
+    'number',
+    (r) => r.quality.balance_cv.ram,
+    'none',
+    'ratio',
+  ),
+  m(
+    'balance_cv_disk',
+    'CV of per-host disk utilisation',
+    'none',
+    'number',
+    (r) => r.quality.balance_cv.disk,
+    'none',
+    'ratio',
+  ),
   m(
     'fragmentation_cpu',
     'free vCPUs the trace’s shapes cannot use',
@@ -188,6 +227,8 @@ export const METRICS: readonly MetricDef[] = [
     'lower',
     'number',
     (r) => r.quality.gpu?.unallocated_gpus ?? null,
+    'none',
+    'GPUs',
   ),
   m(
     'gpu_fragmentation',
@@ -195,6 +236,8 @@ export const METRICS: readonly MetricDef[] = [
     'lower',
     'number',
     (r) => r.quality.gpu?.fragmentation_gpus ?? null,
+    'none',
+    'GPUs',
   ),
   m(
     'gpu_fragmentation_rate',
@@ -210,6 +253,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.decisions_per_s,
     'throughput',
+    'decisions/s',
   ),
   m(
     'decisions_per_cpu_s',
@@ -218,6 +262,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.decisions_per_cpu_s ?? null,
     'throughput',
+    'decisions/CPU s',
   ),
   m(
     'cpu_s',
@@ -226,6 +271,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => (r.performance.cpu_ms === undefined ? null : r.performance.cpu_ms / 1000),
     'duration',
+    'CPU s',
   ),
   m(
     'host_evaluations_per_s',
@@ -234,6 +280,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.host_evaluations_per_s,
     'throughput',
+    'evaluations/s',
   ),
   m(
     'latency_p50_us',
@@ -242,6 +289,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.latency_us.p50,
     'duration',
+    'µs',
   ),
   m(
     'latency_p90_us',
@@ -250,6 +298,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.latency_us.p90,
     'duration',
+    'µs',
   ),
   m(
     'latency_p99_us',
@@ -258,6 +307,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.latency_us.p99,
     'duration',
+    'µs',
   ),
   m(
     'latency_max_us',
@@ -266,6 +316,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.latency_us.max,
     'duration',
+    'µs',
   ),
   m(
     'rows_per_s',
@@ -274,6 +325,7 @@ export const METRICS: readonly MetricDef[] = [
     'number',
     (r) => r.performance.rows_per_s,
     'throughput',
+    'rows/s',
   ),
   m(
     'peak_rss_mb',
@@ -281,6 +333,8 @@ export const METRICS: readonly MetricDef[] = [
     'lower',
     'number',
     (r) => r.performance.peak_rss_mb,
+    'none',
+    'MB',
   ),
   m(
     'calibration_ops_per_s',
@@ -288,6 +342,8 @@ export const METRICS: readonly MetricDef[] = [
     'none',
     'number',
     (r) => r.performance.calibration?.ops_per_s ?? null,
+    'none',
+    'ops/s',
   ),
 ];
 

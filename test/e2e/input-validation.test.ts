@@ -286,7 +286,7 @@ describe('--set KEY=[] and --sweep: never a run of zero cells; checked before an
   });
 });
 
-describe("commander's own errors are one schedbench line, control characters escaped", () => {
+describe("commander's own errors are one schedbench line, control characters escaped, pointing at --help", () => {
   it.each([
     [['rn'], "unknown command 'rn' (Did you mean run?)"],
     [
@@ -306,6 +306,8 @@ describe("commander's own errors are one schedbench line, control characters esc
   ])('%j', async (args, line) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`schedbench: ${line}\n`);
+    // Ending with where to read the usage: the command's own help, or the program's.
+    const help = args[0] === 'run' ? 'schedbench run --help' : 'schedbench --help';
+    expect(r.stderr).toBe(`schedbench: ${line}; see \`${help}\`\n`);
   });
 });

@@ -31,10 +31,20 @@ describe('schedbench strategies', () => {
       ROOT,
     );
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^filters: .*, OddHostFilter$/m);
-    expect(res.stdout).toMatch(/^weighers: .*, MostInstancesWeigher$/m);
+    expect(res.stdout).toMatch(/^filters: .*, OddHostFilter \(see `schedbench filters`\)$/m);
+    expect(res.stdout).toMatch(/^weighers: .*, MostInstancesWeigher \(see `schedbench weighers`\)$/m);
     expect(res.stdout).toMatch(/^cpu-headroom +most free vCPUs after placement/m);
     expect(res.stdout).toMatch(/^ {4}headroom = 0 +integer >= 0: vCPUs to leave free on every host$/m);
+  });
+
+  it('filters and weighers --plugin list a plugin file\u2019s ones too', () => {
+    const args = ['--plugin', 'test/plugin/fixtures/host-filters.ts'];
+    const filters = cli(['filters', ...args], ROOT);
+    expect(filters.code).toBe(0);
+    expect(filters.stdout).toMatch(/^OddHostFilter +\S/m);
+    const weighers = cli(['weighers', ...args], ROOT);
+    expect(weighers.code).toBe(0);
+    expect(weighers.stdout).toMatch(/^MostInstancesWeigher +\S/m);
   });
 
   it('--json gives the options as JSON Schema', () => {

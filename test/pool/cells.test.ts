@@ -2,11 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Catalog } from '../../src/catalog/catalog.ts';
 import { configPoints, isListOption, parseSweepFlags } from '../../src/config/sweep.ts';
+import { BUILTIN_FILTERS, BUILTIN_WEIGHERS } from '../../src/framework/builtins.ts';
 import { expandMatrix, type MatrixSpec } from '../../src/pool/cells.ts';
 import { cellPlacementsPath } from '../../src/pool/run-matrix.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 
-const registry = new Catalog({ strategies: [filterStrategy, { ...filterStrategy, name: 'other' }] });
+const registry = new Catalog({
+  strategies: [filterStrategy, { ...filterStrategy, name: 'other' }],
+  filters: BUILTIN_FILTERS,
+  weighers: BUILTIN_WEIGHERS,
+});
 const spec = (m: Partial<MatrixSpec>): MatrixSpec => ({
   traces: ['t.csv'],
   strategies: ['filter'],

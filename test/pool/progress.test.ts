@@ -1,7 +1,13 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressSnapshot } from '../../src/pool/dispatcher.ts';
-import { formatDuration, ProgressReporter, progressLine, progressMode } from '../../src/pool/progress.ts';
+import {
+  formatDuration,
+  ProgressReporter,
+  progressLine,
+  progressMode,
+  progressText,
+} from '../../src/pool/progress.ts';
 
 /** A stream that keeps what is written; `isTTY` as asked. */
 function sink(isTTY: boolean) {
@@ -49,11 +55,22 @@ describe('progress', () => {
     expect(progressLine(snap({ rowsDone: 200_000, tasksDone: 2, tasksFailed: 1 }), 30_000)).toBe(
       'progress: 25% | rows 200,000/800,000 | tasks 2/8 (1 failed) | elapsed 30s | ETA 1m30s',
     );
-    expect(progressLine(snap({}), 1_000)).toBe(
-      'progress: 0% | rows 0/800,000 | tasks 0/8 | elapsed 1s | ETA ?',
-    );
     expect(formatDuration(3_725_000)).toBe('1h02m');
     expect(formatDuration(59_400)).toBe('59s');
+  });
+
+  it('shows no empty counts before the tasks are queued, and no ETA without a rate or at the end', () => {
+    expect(progressText(snap({ tasksTotal: 0, rowsTotal: 0 }), 2_000)).toBe(
+      'reading the traces | elapsed 2s',
+    );
+    // No row read yet: no rate, so no ETA (never "ETA ?", "NFs" or "Infinity").
+    expect(progressText(snap({}), 1_000)).toBe('0% | rows 0/800,000 | tasks 0/8 | elapsed 1s');
+    // All rows read and every task done: nothing left to estimate.
+    expect(progressText(snap({ rowsDone: 800_000, tasksDone: 8 }), 4_000)).toBe(
+      '100% | rows 800,000/800,000 | tasks 8/8 | elapsed 4s',
+    );
+    // 799,999 of 800,000 is not yet 100%: the share rounds down.
+    expect(progressText(snap({ rowsDone: 799_999, tasksDone: 7 }), 8_000)).toMatch(/^99% /);
   });
 
   it('lines mode writes a line per interval and a last one at the end; short runs stay silent', () => {
@@ -70,8 +87,8 @@ describe('progress', () => {
     p = snap({ rowsDone: 800_000, tasksDone: 8 });
     r.stop();
     expect(out.text()).toBe(
-      'progress: 13% | rows 100,000/800,000 | tasks 1/8 | elapsed 1s | ETA 7s\n' +
-        'progress: 100% | rows 800,000/800,000 | tasks 8/8 | elapsed 2s | ETA 0s\n',
+      'progress: 12% | rows 100,000/800,000 | tasks 1/8 | elapsed 1s | ETA 7s\n' +
+        'progress: 100% | rows 800,000/800,000 | tasks 8/8 | elapsed 2s\n',
     );
 
     const quick = sink(false);
@@ -101,5 +118,34 @@ describe('progress', () => {
     vi.advanceTimersByTime(1000);
     r.stop();
     expect(out.text()).toContain('50% | rows 400,000/800,000 | tasks 4/8 (1 failed)');
+  });
+
+  it('bar mode puts a logged line above the bar, never onto its line', () => {
+    vi.useFakeTimers();
+    const out = sink(true);
+    const p = snap({ rowsDone: 400_000, tasksDone: 4 });
+    const r = new ProgressReporter({ mode: 'bar', stream: out.stream, redrawMs: 100 });
+    r.start(() => p);
+    r.log('trace t.csv: parsed once and shared');
+    vi.advanceTimersByTime(500);
+    r.stop();
+    const lines = out.text().split('\n');
+    const logged = lines.filter((l) => l.includes('trace t.csv'));
+    expect(logged).toHaveLength(1);
+    // The logged line carries no part of the bar: its own line, whole.
+    expect(logged[0]).not.toContain('rows');
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]|\\r`, 'g');
+    expect(logged[0].replace(ansi, '')).toBe('trace t.csv: parsed once and shared');
+    // And the bar is drawn after it.
+    expect(out.text().lastIndexOf('rows 400,000/800,000')).toBeGreaterThan(out.text().indexOf('trace t.csv'));
+  });
+
+  it('lines mode writes a logged line as is', () => {
+    const out = sink(false);
+    const r = new ProgressReporter({ mode: 'lines', stream: out.stream, intervalMs: 1000 });
+    r.start(() => snap({}));
+    r.log('running 2 cells on 2 workers');
+    r.stop();
+    expect(out.text()).toBe('running 2 cells on 2 workers\n');
   });
 });

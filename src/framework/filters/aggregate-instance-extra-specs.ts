@@ -13,6 +13,8 @@ const SCOPE = 'aggregate_instance_extra_specs';
  */
 export const aggregateInstanceExtraSpecsFilter = defineHostFilter({
   name: 'AggregateInstanceExtraSpecsFilter',
+  description:
+    "extra specs (unscoped or aggregate_instance_extra_specs:) must match the host's aggregate metadata",
   create({ cluster }) {
     const t = cluster.hosts;
     const cache = new StaticVerdictCache(t.size);

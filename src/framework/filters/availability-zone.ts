@@ -10,6 +10,7 @@ export const DEFAULT_AVAILABILITY_ZONE = 'nova';
  */
 export const availabilityZoneFilter = defineHostFilter({
   name: 'AvailabilityZoneFilter',
+  description: "the requested availability zone must be the host's (a host in no AZ aggregate is in nova)",
   create({ cluster }) {
     const t = cluster.hosts;
     const byZone = new Map<string, Uint8Array>();

@@ -24,6 +24,7 @@ import type { FilterRequest } from '../types.ts';
  */
 export const computeCapabilitiesFilter = defineHostFilter({
   name: 'ComputeCapabilitiesFilter',
+  description: "capabilities: extra specs must match the host's attributes and traits",
   create({ cluster }) {
     const t = cluster.hosts;
     const cache = new StaticVerdictCache(t.size);

@@ -3,6 +3,7 @@ import { defineHostFilter } from '../define.ts';
 /** ComputeFilter: only hosts whose compute service is enabled and up. */
 export const computeFilter = defineHostFilter({
   name: 'ComputeFilter',
+  description: 'only hosts whose compute service is enabled and up',
   create({ cluster }) {
     const { serviceEnabled, serviceUp } = cluster.hosts;
     const allActive = serviceEnabled.every((e, h) => e === 1 && serviceUp[h] === 1);

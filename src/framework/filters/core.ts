@@ -6,6 +6,7 @@ import type { FilterRequest } from '../types.ts';
 /** CoreFilter (classic): free vCPUs within the cpu_allocation_ratio limit. */
 export const coreFilter = defineHostFilter({
   name: 'CoreFilter',
+  description: 'free vCPUs within the cpu_allocation_ratio limit (classic, pre-Placement)',
   create({ cluster }) {
     const t = cluster.hosts;
     const form = { kind: 'cpu' as const, amount: 0 };

@@ -6,6 +6,7 @@ import type { FilterRequest } from '../types.ts';
 /** DiskFilter (classic): free disk within the disk_allocation_ratio limit, net of the reservation. */
 export const diskFilter = defineHostFilter({
   name: 'DiskFilter',
+  description: 'free disk within the disk_allocation_ratio limit, net of the reservation (classic)',
   create({ cluster }) {
     const t = cluster.hosts;
     const form = { kind: 'disk' as const, amount: 0 };

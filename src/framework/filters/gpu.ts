@@ -11,6 +11,7 @@ import type { FilterRequest } from '../types.ts';
  */
 export const gpuFilter = defineHostFilter({
   name: 'GpuFilter',
+  description: 'room for the requested GPUs (whole or a share) of a gpu_spec model; skipped without GPUs',
   create({ cluster }) {
     const t = cluster.hosts;
     // Hosts of an allowed model, per distinct gpu_spec (static: models never change).

@@ -38,6 +38,7 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
 /** SameHostFilter: with a `same_host` hint, only hosts holding one of the hinted instances. */
 export const sameHostFilter = defineHostFilter({
   name: 'SameHostFilter',
+  description: 'with a same_host hint, only hosts holding one of the hinted instances',
   create({ cluster }) {
     return hostHintFilter('SameHostFilter', 'sameHost', cluster, true);
   },
@@ -46,6 +47,7 @@ export const sameHostFilter = defineHostFilter({
 /** DifferentHostFilter: with a `different_host` hint, no host holding one of the hinted instances. */
 export const differentHostFilter = defineHostFilter({
   name: 'DifferentHostFilter',
+  description: 'with a different_host hint, no host holding one of the hinted instances',
   create({ cluster }) {
     return hostHintFilter('DifferentHostFilter', 'differentHost', cluster, false);
   },

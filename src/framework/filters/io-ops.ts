@@ -4,6 +4,7 @@ import { defineHostFilter } from '../define.ts';
 /** IoOpsFilter: fewer than `max_io_ops_per_host` builds in flight on the host. */
 export const ioOpsFilter = defineHostFilter({
   name: 'IoOpsFilter',
+  description: 'fewer than max_io_ops_per_host builds in flight on the host',
   options: { max_io_ops_per_host: z.int().positive().default(8).describe('IoOpsFilter limit') },
   create({ cluster, options }) {
     const { numIoOps } = cluster.hosts;

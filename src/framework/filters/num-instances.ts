@@ -4,6 +4,7 @@ import { defineHostFilter } from '../define.ts';
 /** NumInstancesFilter: fewer than `max_instances_per_host` instances on the host. */
 export const numInstancesFilter = defineHostFilter({
   name: 'NumInstancesFilter',
+  description: 'fewer than max_instances_per_host instances on the host',
   options: { max_instances_per_host: z.int().positive().default(50).describe('NumInstancesFilter limit') },
   create({ cluster, options }) {
     const { numInstances } = cluster.hosts;

@@ -6,6 +6,7 @@ import type { FilterRequest } from '../types.ts';
 /** RamFilter (classic): free RAM within the ram_allocation_ratio limit, net of the reservation. */
 export const ramFilter = defineHostFilter({
   name: 'RamFilter',
+  description: 'free RAM within the ram_allocation_ratio limit, net of the reservation (classic)',
   create({ cluster }) {
     const t = cluster.hosts;
     const form = { kind: 'ram' as const, amount: 0 };

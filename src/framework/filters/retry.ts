@@ -4,6 +4,7 @@ import type { FilterRequest } from '../types.ts';
 /** RetryFilter: skip the hosts already tried for this instance (its failed claims). */
 export const retryFilter = defineHostFilter({
   name: 'RetryFilter',
+  description: 'skip the hosts already tried for this instance (its failed claims)',
   create({ cluster }) {
     const tried = new Uint8Array(cluster.hosts.size);
     // Our own copy of what is marked: the manager reuses (and empties) its retry arrays, so unmarking

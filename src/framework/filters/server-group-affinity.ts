@@ -4,6 +4,7 @@ import type { FilterRequest } from '../types.ts';
 /** ServerGroupAffinityFilter: for an `affinity` group with live members, only hosts holding one. */
 export const serverGroupAffinityFilter = defineHostFilter({
   name: 'ServerGroupAffinityFilter',
+  description: 'affinity group with live members: only hosts holding one',
   create() {
     const form = { kind: 'group' as const, min: 1, max: Number.POSITIVE_INFINITY };
     return {

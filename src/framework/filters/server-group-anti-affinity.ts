@@ -4,6 +4,7 @@ import type { FilterRequest } from '../types.ts';
 /** ServerGroupAntiAffinityFilter: for an `anti-affinity` group, no host holding a live member. */
 export const serverGroupAntiAffinityFilter = defineHostFilter({
   name: 'ServerGroupAntiAffinityFilter',
+  description: 'anti-affinity group: no host holding a live member',
   create() {
     const form = { kind: 'group' as const, min: Number.NEGATIVE_INFINITY, max: 0 };
     return {

@@ -4,6 +4,7 @@ import { multiplierOption, weightMultipliers } from '../multiplier.ts';
 /** CPUWeigher: free vCPUs after the allocation ratio. */
 export const cpuWeigher = defineHostWeigher({
   name: 'CPUWeigher',
+  description: 'free vCPUs after the allocation ratio (positive spreads, negative stacks)',
   options: { cpu_weight_multiplier: multiplierOption(1.0).describe('CPUWeigher multiplier') },
   create({ cluster, options }) {
     const { vcpusTotal, cpuAllocationRatio, vcpusUsed } = cluster.hosts;

@@ -7,6 +7,7 @@ import { multiplierOption, weightMultipliers } from '../multiplier.ts';
  */
 export const numInstancesWeigher = defineHostWeigher({
   name: 'NumInstancesWeigher',
+  description: 'instances on the host (upstream Nova 2023.2, not in Zed; multiplier 0 by default)',
   options: {
     num_instances_weight_multiplier: multiplierOption(0.0).describe('NumInstancesWeigher multiplier'),
   },

@@ -4,6 +4,7 @@ import { multiplierOption, weightMultipliers } from '../multiplier.ts';
 /** RAMWeigher: free RAM (spreads by default; a negative multiplier stacks). */
 export const ramWeigher = defineHostWeigher({
   name: 'RAMWeigher',
+  description: 'free RAM in MB (positive spreads, negative stacks)',
   options: {
     ram_weight_multiplier: multiplierOption(1.0).describe('RAMWeigher: positive spreads, negative stacks'),
   },

@@ -6,6 +6,7 @@ import type { FilterRequest } from '../types.ts';
 /** ServerGroupSoftAffinityWeigher: live members of the request's `soft-affinity` group on the host. */
 export const serverGroupSoftAffinityWeigher = defineHostWeigher({
   name: 'ServerGroupSoftAffinityWeigher',
+  description: "live members of the request's soft-affinity group on the host",
   options: {
     // Nova's option definitions refuse negative soft-affinity multipliers (min=0.0).
     soft_affinity_weight_multiplier: boundedMultiplier()

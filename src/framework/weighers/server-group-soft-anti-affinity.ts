@@ -6,6 +6,7 @@ import type { FilterRequest } from '../types.ts';
 /** ServerGroupSoftAntiAffinityWeigher: minus the live members of its `soft-anti-affinity` group on the host. */
 export const serverGroupSoftAntiAffinityWeigher = defineHostWeigher({
   name: 'ServerGroupSoftAntiAffinityWeigher',
+  description: "minus the live members of the request's soft-anti-affinity group on the host",
   options: {
     soft_anti_affinity_weight_multiplier: boundedMultiplier()
       .min(0)
