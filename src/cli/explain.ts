@@ -9,6 +9,7 @@ import { type DecisionQuery, findDecisions, type Replay } from '../explain/find-
 import { formatDecision } from '../explain/format.ts';
 import { expandMatrix, validateCellConfigs } from '../pool/cells.ts';
 import { runReplayTask } from '../run/replay-task.ts';
+import { examples } from './help.ts';
 import { addClusterOption, collect, DEFAULT_STRATEGY } from './matrix-options.ts';
 import { intOption } from './options.ts';
 
@@ -72,7 +73,12 @@ export function registerExplain(program: Command, registry: Catalog): void {
     .option('--json', 'print one JSON record per decision (as run --explain writes) instead of text')
     .addHelpText(
       'after',
-      '\nExamples:\n  schedbench explain --cluster traces/default-cluster.json --trace traces/default-trace.csv --seq 10\n  schedbench explain --cluster C --trace T --strategy best-fit --novalidhost --limit 3\n',
+      examples(
+        '# why the 10th instance of the bundled trace went where it did',
+        'schedbench explain --cluster traces/default-cluster.json --trace traces/default-trace.csv --seq 10',
+        '# why the first 3 NoValidHosts of best-fit failed, as JSON records',
+        'schedbench explain --cluster C.json --trace T.csv --strategy best-fit --novalidhost --limit 3 --json',
+      ),
     )
     .action(async (flags: ExplainFlags) => {
       const query = queryOf(flags);

@@ -11,14 +11,7 @@ import { registerDemo } from './demo.ts';
 import { registerExplain } from './explain.ts';
 import { registerFiltersAndWeighers } from './filters-weighers.ts';
 import { registerGenerate } from './generate.ts';
-import {
-  commanderErrorLine,
-  docsFooter,
-  examples,
-  HELP_CONFIG,
-  helpHint,
-  pointErrorsAtHelp,
-} from './help.ts';
+import { commanderErrorLine, docsFooter, examples, HELP_CONFIG, pointErrorsAtHelp } from './help.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
