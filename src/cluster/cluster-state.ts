@@ -167,6 +167,8 @@ export class ClusterState {
   /** The builds of a request completed on these hosts: their io ops are no longer in flight. */
   finishBuilds(hosts: readonly number[]): void {
     finishBuilds(this.hosts, hosts);
+    // num_io_ops changed: the indexes that keep it (IoOps filter and weigher) are told.
+    for (const w of this.watchers) for (const h of hosts) w.hostChanged(h);
   }
 
   /**

@@ -31,6 +31,8 @@ export class PartitionCache implements UsageWatcher {
     private readonly fields: readonly IndexField[],
     private readonly weighers: readonly HostWeigher[],
     private readonly maxLeaves: number,
+    /** Called on each new partition's tree once built (e.g. to set its ComboMax combination). */
+    private readonly prepare?: (tree: HostIndex, multipliers: Float64Array) => void,
   ) {
     this.mask = new Uint8Array(cluster.hosts.size);
   }
@@ -95,6 +97,7 @@ export class PartitionCache implements UsageWatcher {
       this.watching = true;
     }
     const tree = new HostIndex(t, hosts, this.fields);
+    this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
     return { tree, multipliers };
