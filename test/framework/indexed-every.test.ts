@@ -124,6 +124,9 @@ describe('count filters and weighers, decided by the index as by the reference',
     expect(decide(c, { max_io_ops_per_host: 1, max_instances_per_host: 1 })).toEqual(
       both('NoValidHost by NumInstancesFilter'),
     );
+    // h2's builds finish: it passes again (a kept index is told; the replays test that).
+    c.finishBuilds([2]);
+    expect(decide(c, { max_io_ops_per_host: 1 })).toEqual(both('host 2'));
   });
 });
 

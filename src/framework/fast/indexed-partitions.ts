@@ -1,5 +1,5 @@
 import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
-import { HostIndex, type IndexField } from '../../cluster/host-index.ts';
+import { HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostWeigher } from '../types.ts';
 
 /** The hosts one combination of static filter verdicts leaves, indexed. */
@@ -35,6 +35,8 @@ export class PartitionCache implements UsageWatcher {
     private readonly prepare?: (tree: HostIndex, multipliers: Float64Array) => void,
   ) {
     this.mask = new Uint8Array(cluster.hosts.size);
+    const io = fields.includes(IndexField.IoOpsMax) || fields.includes(IndexField.IoOpsMin);
+    this.ioOpsChanged = io ? (h) => this.hostChanged(h) : undefined;
   }
 
   /**
@@ -68,6 +70,9 @@ export class PartitionCache implements UsageWatcher {
   allChanged(): void {
     this.stale = true;
   }
+
+  /** Builds finished on h: a tree change only where num_io_ops is kept. */
+  readonly ioOpsChanged: ((h: number) => void) | undefined;
 
   private make<A, B>(fill: (mask: Uint8Array, a: A, b: B) => boolean, a: A, b: B): Partition | undefined {
     const t = this.cluster.hosts;
