@@ -511,4 +511,25 @@ describe('indexed fast path = reference scan, every filter and weigher', () => {
       }
     }
   });
+
+  it('multi-instance rows under one count weigher, every filter (the soft weighers off)', () => {
+    for (const weighers of [['NumInstancesWeigher'], ['IoOpsWeigher'], []]) {
+      for (const m of [1, -1]) {
+        const idx = compareSides(
+          { seed: 4 + m, hosts: 40, gpus: false, zoneMultipliers: false },
+          {
+            ...every,
+            weighers,
+            num_instances_weight_multiplier: m,
+            io_ops_weight_multiplier: m,
+            max_io_ops_per_host: 3,
+          },
+          400,
+          false,
+          { groupPercent: 40, multiPercent: 50, finishBuilds: true },
+        );
+        expect(idx.multiHits).toBeGreaterThan(40);
+      }
+    }
+  });
 });

@@ -85,20 +85,22 @@ export class IndexedSearch {
   }
 
   /**
-   * A term whose raw value is 0 on every host the tree queries see (a soft server-group weigher
-   * with the group's member hosts excluded): its bound is its exact weight there.
+   * A term without a tree field (a soft server-group weigher, no clamps): its raw value at host h
+   * is `constRaws[h]`, and `xBound` (≥ every raw value of a host the queries may pick, for m > 0)
+   * bounds it in every subtree.
    */
-  addConstTerm(w: HostWeigher, m: number, lo: number, range: number): void {
+  addConstTerm(w: HostWeigher, m: number, lo: number, range: number, xBound: number): void {
     const j = this.terms++;
     this.termWeigher[j] = w;
     this.termBound[j] = this.zeros;
     this.termField[j] = -1;
-    this.termConst[j] = 0 + m * ((0 - lo) / range);
+    this.termConst[j] = 0 + m * ((xBound - lo) / range);
     this.termM[j] = m;
     this.termLo[j] = lo;
     this.termRange[j] = range;
-    this.termMin[j] = Number.NEGATIVE_INFINITY;
-    this.termMax[j] = Number.POSITIVE_INFINITY;
+    // The bound reads the zero keys clamped to xBound; the leaves read constRaws unclamped.
+    this.termMin[j] = xBound;
+    this.termMax[j] = xBound;
   }
 
   /** The resource filters in force for this query and the flavor they check. */
@@ -334,8 +336,28 @@ export class IndexedSearch {
     return s;
   }
 
-  /** The raw value of the constant terms (addConstTerm) for `leafWeight`: 0 but at a member host. */
-  constRaw = 0;
+  /**
+   * Host h's weight from its leaf's keys (its own raw values; constant terms at `constRaw`): the
+   * sum leafWeight computes, read from the tree, and never below it (keys bound their subtrees).
+   */
+  leafKeyWeight(tree: HostIndex, h: number): number {
+    const v = tree.cap + tree.leafOf[h];
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      let x: number;
+      if (this.termField[j] < 0) x = this.constRaws[h];
+      else {
+        x = this.termBound[j][v];
+        if (x < this.termMin[j]) x = this.termMin[j];
+        if (x > this.termMax[j]) x = this.termMax[j];
+      }
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  /** The raw values of the terms without a field (addConstTerm), per host. */
+  constRaws: Float64Array = new Float64Array(0);
 
   /** Host h's weight under the terms set (WeightHandler's arithmetic). */
   leafWeight(h: number): number {
@@ -343,7 +365,11 @@ export class IndexedSearch {
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
       const w = this.termWeigher[j]!;
-      let x = this.termField[j] < 0 ? this.constRaw : w.weigh(h, req);
+      if (this.termField[j] < 0) {
+        s += this.termM[j] * ((this.constRaws[h] - this.termLo[j]) / this.termRange[j]);
+        continue;
+      }
+      let x = w.weigh(h, req);
       if (w.minval !== undefined && x < w.minval) x = w.minval;
       if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
       s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);

@@ -23,29 +23,30 @@ export function outOfIndex(plan: IndexedPlan, spec: RequestSpec): boolean {
 
 /**
  * A request in a soft-affinity or soft-anti-affinity group under the weigher of that policy. The
- * weigher's raw value is the group's live members on the host (negated for anti-affinity), so
- * every host without a member has raw value 0: the tree queries run over the non-members (member
- * hosts excluded) with that term constant, and the member hosts are weighed explicitly. The
- * normalisers follow WeightHandler over all survivors: the soft term's min and max combine the
- * surviving members' values with 0 when a non-member survives; every other term's are tree
- * extremes over all survivors, members included. Nova's winner is the first host of highest weight
- * in cluster order: the leftmost best non-member, or a member above it (or equal and left of it).
- * Allocation-free after construction.
+ * weigher's raw value is the group's live members on the host, n (0 - n for anti-affinity), and 0
+ * on every other host. WeightHandler's normaliser over the survivors: the surviving member with the
+ * most members gives one end, 0 the other when a non-member survives (else the reference's own
+ * loop over the surviving members, weighed one by one). Then one tree search over all hosts, the
+ * term read per host at the leaves (`constRaws`) and bounded in every subtree by its largest raw
+ * value among survivors (n max for affinity, 0 for anti-affinity): Nova's first host of highest
+ * weight. The member list, its marks and the per-host raw values are kept while the group is
+ * unchanged (ServerGroup.changes). Allocation-free after construction.
  */
 export class SoftGroupSearch {
-  /** The member hosts of `cached` (its `changes` then), marked EXCLUDED_SOFT until the group changes. */
+  /** The member hosts of `cached`, most members first; marked EXCLUDED_SOFT until the group changes. */
   private readonly members: Int32Array;
-  private readonly memberRaw: Float64Array;
+  private readonly memberCounts: Int32Array;
   private memberCount = 0;
+  private readonly raws: Float64Array;
   private cached: ServerGroup | undefined = undefined;
   private cachedChanges = -1;
   private readonly survivors: Int32Array;
-  /** Each surviving member host's raw value under the group's weigher. */
-  private readonly survivorRaw: Float64Array;
   private survivorCount = 0;
-  private sign = 1;
-  /** Map.forEach's callback, made once (no entry arrays, no closure per decision). */
-  private readonly visit = (c: number, h: number) => this.member(c, h);
+  // Counting sort of the members by count (load).
+  private readonly byCount: Int32Array;
+  private loading = 0;
+  private sorted = true;
+  private readonly visit = (c: number, h: number) => this.collect(c, h);
 
   constructor(
     hostCount: number,
@@ -53,37 +54,10 @@ export class SoftGroupSearch {
     private readonly search: IndexedSearch,
   ) {
     this.members = new Int32Array(hostCount);
+    this.memberCounts = new Int32Array(hostCount);
     this.survivors = new Int32Array(hostCount);
-    this.survivorRaw = new Float64Array(hostCount);
-    this.memberRaw = new Float64Array(hostCount);
-  }
-
-  /** Mark and list `group`'s member hosts, unless they are the ones marked already. */
-  private load(group: ServerGroup): void {
-    if (group === this.cached && group.changes === this.cachedChanges) return;
-    this.unload();
-    this.sign = group.policy === 'soft-affinity' ? 1 : -1;
-    group.membersOnHost.forEach(this.visit);
-    this.cached = group;
-    this.cachedChanges = group.changes;
-  }
-
-  private member(c: number, h: number): void {
-    const ex = this.search.excluded;
-    if (c <= 0 || (ex[h] & EXCLUDED_SOFT) !== 0) return;
-    ex[h] |= EXCLUDED_SOFT;
-    // The weighers' raw value: n, or 0 - n for anti-affinity (never −0).
-    this.memberRaw[this.memberCount] = this.sign > 0 ? c : 0 - c;
-    this.members[this.memberCount++] = h;
-  }
-
-  /** Drop the marks (no query skips EXCLUDED_SOFT hosts but this one's, so they may stay till then). */
-  unload(): void {
-    const ex = this.search.excluded;
-    for (let i = 0; i < this.memberCount; i++) ex[this.members[i]] &= ~EXCLUDED_SOFT;
-    this.memberCount = 0;
-    this.cached = undefined;
-    this.cachedChanges = -1;
+    this.raws = new Float64Array(hostCount);
+    this.byCount = new Int32Array(hostCount);
   }
 
   /** Is `group` soft with its weigher active (then `best` decides the request)? */
@@ -91,6 +65,62 @@ export class SoftGroupSearch {
     if (group === undefined) return false;
     if (group.policy !== 'soft-affinity' && group.policy !== 'soft-anti-affinity') return false;
     return this.plan.softPolicies.includes(group.policy);
+  }
+
+  /** Mark and list `group`'s member hosts, unless they are the ones marked already. */
+  private load(group: ServerGroup): void {
+    if (group === this.cached && group.changes === this.cachedChanges) return;
+    this.unload();
+    const sign = group.policy === 'soft-affinity' ? 1 : -1;
+    // Collect in map order, then sort by count, most first (counts are small integers).
+    this.loading = 0;
+    group.membersOnHost.forEach(this.visit);
+    const k = this.loading;
+    let top = 0;
+    for (let i = 0; i < k; i++) if (this.memberCounts[i] > top) top = this.memberCounts[i];
+    // More members on a host than there are hosts: left in map order (best() then scans them all).
+    this.sorted = top + 2 <= this.byCount.length;
+    if (!this.sorted) top = 0;
+    const counts = this.byCount;
+    counts.fill(0, 0, top + 2);
+    for (let i = 0; i < k; i++) counts[top - Math.min(top, this.memberCounts[i])]++;
+    for (let c = 0, at = 0; c <= top; c++) {
+      const n = counts[c];
+      counts[c] = at;
+      at += n;
+    }
+    const ex = this.search.excluded;
+    for (let i = 0; i < k; i++) {
+      const h = this.survivors[i];
+      const c = this.memberCounts[i];
+      this.members[counts[top - Math.min(top, c)]++] = h;
+      ex[h] |= EXCLUDED_SOFT;
+      // The weighers' raw value: n, or 0 - n for anti-affinity (never −0).
+      this.raws[h] = sign > 0 ? c : 0 - c;
+    }
+    this.memberCount = k;
+    this.cached = group;
+    this.cachedChanges = group.changes;
+  }
+
+  /** forEach's callback: members in map order into scratch (survivors, memberCounts). */
+  private collect(c: number, h: number): void {
+    if (c <= 0) return;
+    this.survivors[this.loading] = h;
+    this.memberCounts[this.loading++] = c;
+  }
+
+  /** Drop the marks and raw values (no query skips EXCLUDED_SOFT hosts but this one's). */
+  unload(): void {
+    const ex = this.search.excluded;
+    for (let i = 0; i < this.memberCount; i++) {
+      const h = this.members[i];
+      ex[h] &= ~EXCLUDED_SOFT;
+      this.raws[h] = 0;
+    }
+    this.memberCount = 0;
+    this.cached = undefined;
+    this.cachedChanges = -1;
   }
 
   /**
@@ -103,16 +133,25 @@ export class SoftGroupSearch {
     search.clearTerms();
     const base = search.excludeBits;
     this.load(group);
-    this.survivorCount = 0;
-    for (let i = 0; i < this.memberCount; i++) {
-      const h = this.members[i];
-      if (tree.leafOf[h] < 0 || !search.leafFits(h)) continue;
-      this.survivorRaw[this.survivorCount] = this.memberRaw[i];
-      this.survivors[this.survivorCount++] = h;
-    }
+    search.constRaws = this.raws;
     try {
       search.excludeBits = base | EXCLUDED_SOFT;
       const others = search.anyFits(tree);
+      search.excludeBits = base;
+      const affinity = group.policy === 'soft-affinity';
+      // Affinity weighs every surviving member; anti-affinity needs only the largest member count
+      // among survivors (the first surviving member in count order) when a non-member survives.
+      const all = affinity || !others || !this.sorted;
+      let most = 0;
+      this.survivorCount = 0;
+      for (let i = 0; i < this.memberCount; i++) {
+        const h = this.members[i];
+        if (tree.leafOf[h] < 0 || !search.leafFits(h)) continue;
+        const x = Math.abs(this.raws[h]);
+        if (x > most) most = x;
+        this.survivors[this.survivorCount++] = h;
+        if (!all) break;
+      }
       if (!others && this.survivorCount === 0) return -1;
       for (let j = 0; j < plan.weighers.length; j++) {
         const m = p.multipliers[j];
@@ -120,50 +159,61 @@ export class SoftGroupSearch {
         if (m === 0) continue;
         const w = plan.weighers[j];
         const policy = plan.softPolicies[j];
+        if (policy === undefined) {
+          const field = plan.weigherFields[j];
+          const lo = w.minval ?? search.extreme(tree, w, field, false);
+          const hi = w.maxval ?? search.extreme(tree, w, field, true);
+          if (lo === hi) continue;
+          if (!(hi > lo)) return SOFT_DECLINE;
+          search.addTerm(w, tree, field, m, lo, hi - lo);
+          continue;
+        }
+        // Another policy's weigher: raw 0 on every host, a zero term.
+        if (policy !== group.policy) continue;
+        if (w.minval !== undefined || w.maxval !== undefined || !(m > 0)) return SOFT_DECLINE;
         let lo: number;
         let hi: number;
-        if (policy !== undefined) {
-          // Another policy's weigher: raw 0 on every host, a zero term.
-          if (policy !== group.policy) continue;
-          if (w.minval !== undefined || w.maxval !== undefined) return SOFT_DECLINE;
-          lo = others ? 0 : Number.POSITIVE_INFINITY;
-          hi = others ? 0 : Number.NEGATIVE_INFINITY;
+        if (others) {
+          lo = affinity ? 0 : 0 - most;
+          hi = affinity ? most : 0;
+        } else {
+          lo = Number.POSITIVE_INFINITY;
+          hi = Number.NEGATIVE_INFINITY;
           for (let i = 0; i < this.survivorCount; i++) {
-            const x = this.survivorRaw[i];
+            const x = this.raws[this.survivors[i]];
             if (x < lo) lo = x;
             if (x > hi) hi = x;
           }
-        } else {
-          // Over every survivor, members included.
-          search.excludeBits = base;
-          const field = plan.weigherFields[j];
-          lo = w.minval ?? search.extreme(tree, w, field, false);
-          hi = w.maxval ?? search.extreme(tree, w, field, true);
-          search.excludeBits = base | EXCLUDED_SOFT;
         }
         if (lo === hi) continue;
-        if (!(hi > lo)) return SOFT_DECLINE;
-        if (policy !== undefined) search.addConstTerm(w, m, lo, hi - lo);
-        else search.addTerm(w, tree, plan.weigherFields[j], m, lo, hi - lo);
+        // m > 0, so the term is largest at the largest raw value: `hi` over all hosts (anti-affinity,
+        // members in the search), 0 over the non-members (affinity, members weighed here).
+        search.addConstTerm(w, m, lo, hi - lo, affinity ? 0 : hi);
       }
-      // The best member first (the leftmost of equal weights), then it seeds the search of the others.
+      if (others && !affinity) {
+        const leaf = search.best(tree, -1);
+        return leaf >= 0 ? tree.hosts[leaf] : -1;
+      }
+      // The surviving members weighed one by one (the leftmost best), then, if any non-member
+      // survives, the best one seeds the search over the non-members.
       let best = -1;
       let bestWeight = 0;
       for (let i = 0; i < this.survivorCount; i++) {
         const h = this.survivors[i];
-        search.constRaw = this.survivorRaw[i];
+        // Its keys' weight bounds its own: a member that cannot win is not weighed.
+        const bound = search.leafKeyWeight(tree, h);
+        if (best >= 0 && (bound < bestWeight || (bound === bestWeight && h > best))) continue;
         const wt = search.leafWeight(h);
         if (best < 0 || wt > bestWeight || (wt === bestWeight && h < best)) {
           best = h;
           bestWeight = wt;
         }
       }
-      search.constRaw = 0;
       if (!others) return best;
+      search.excludeBits = base | EXCLUDED_SOFT;
       const leaf = search.best(tree, best >= 0 ? tree.leafOf[best] : -1, best >= 0 ? bestWeight : Number.NaN);
       return leaf >= 0 ? tree.hosts[leaf] : -1;
     } finally {
-      search.constRaw = 0;
       search.excludeBits = base;
     }
   }
