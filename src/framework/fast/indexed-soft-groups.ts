@@ -1,4 +1,5 @@
 import type { ServerGroup } from '../../cluster/groups.ts';
+import type { Flavor } from '../../model/flavor.ts';
 import type { RequestSpec } from '../../scheduler/request-spec.ts';
 import type { Partition } from './indexed-partitions.ts';
 import type { IndexedPlan } from './indexed-plan.ts';
@@ -124,12 +125,13 @@ export class SoftGroupSearch {
   }
 
   /**
-   * Nova's host over partition p for a request whose group `applies` (the resource and count
-   * constraints set), −1 for none, or SOFT_DECLINE.
+   * Nova's host over partition p for a request of `flavor` whose group `applies` (the count
+   * limits set), −1 for none, or SOFT_DECLINE.
    */
-  best(p: Partition, group: ServerGroup): number {
+  best(p: Partition, group: ServerGroup, flavor: Flavor): number {
     const { plan, search } = this;
     const tree = p.tree;
+    search.setConstraints(flavor, plan.ram, plan.cpu, plan.disk, plan.gpu);
     search.clearTerms();
     const base = search.excludeBits;
     this.load(group);

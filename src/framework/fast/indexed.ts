@@ -119,7 +119,7 @@ class IndexedFastPath implements DecisionFastPath {
         groups.mode === GroupMode.Affinity
           ? this.bestMember(p)
           : soft
-            ? this.bestSoft(p, spec)
+            ? this.soft.best(p, spec.group!, spec.flavor)
             : this.bestHost(p);
       if (host === DECLINE) return false;
       if (host >= 0) {
@@ -367,13 +367,6 @@ class IndexedFastPath implements DecisionFastPath {
     if (search.termCount === 1 && termLeaf >= 0 && search.isolated(termValue)) return p.tree.hosts[termLeaf];
     const leaf = search.best(p.tree, seed);
     return leaf >= 0 ? p.tree.hosts[leaf] : -1;
-  }
-
-  /** A soft group under its weigher (indexed-soft-groups.ts). */
-  private bestSoft(p: Partition, spec: RequestSpec): number {
-    const { plan, search } = this;
-    search.setConstraints(spec.flavor, plan.ram, plan.cpu, plan.disk, plan.gpu);
-    return this.soft.best(p, spec.group!);
   }
 
   /**
