@@ -25,6 +25,8 @@ export interface UsageWatcher {
   hostChanged(h: number): void;
   /** The usage arrays were rewritten wholesale (a cache refresh): anything may have changed. */
   allChanged(): void;
+  /** Builds finished on host `h` (num_io_ops reset); only watchers that keep io ops define it. */
+  ioOpsChanged?(h: number): void;
 }
 
 /**
@@ -167,6 +169,8 @@ export class ClusterState {
   /** The builds of a request completed on these hosts: their io ops are no longer in flight. */
   finishBuilds(hosts: readonly number[]): void {
     finishBuilds(this.hosts, hosts);
+    // num_io_ops changed: the indexes that keep it (IoOps filter and weigher) are told.
+    for (const w of this.watchers) if (w.ioOpsChanged !== undefined) for (const h of hosts) w.ioOpsChanged(h);
   }
 
   /**

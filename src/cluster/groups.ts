@@ -7,6 +7,8 @@ export interface ServerGroup {
   /** Live members per host number. */
   readonly membersOnHost: Map<number, number>;
   liveMembers: number;
+  /** Bumped by every member added or removed (caches of the members compare it). */
+  changes: number;
 }
 
 /** Server groups by name; a group's policy is fixed by its first use. */
@@ -36,6 +38,7 @@ export class GroupTable {
       policy,
       membersOnHost: new Map(),
       liveMembers: 0,
+      changes: 0,
     };
     this.byName.set(name, created);
     this.byId.push(created);
@@ -45,6 +48,7 @@ export class GroupTable {
   addMember(g: ServerGroup, host: number): void {
     g.membersOnHost.set(host, (g.membersOnHost.get(host) ?? 0) + 1);
     g.liveMembers++;
+    g.changes++;
   }
 
   removeMember(g: ServerGroup, host: number): void {
@@ -52,6 +56,7 @@ export class GroupTable {
     if (c > 0) g.membersOnHost.set(host, c);
     else g.membersOnHost.delete(host);
     g.liveMembers--;
+    g.changes++;
   }
 
   get size(): number {

@@ -26,10 +26,21 @@ export const IndexField = {
   RamFitMin: 11,
   CpuFitMin: 12,
   DiskFitMin: 13,
+  /** Builds in flight, num_io_ops (IoOpsFilter's bound by its min, IoOpsWeigher's raw value). */
+  IoOpsMax: 14,
+  IoOpsMin: 15,
+  /** Instances on the host (NumInstancesFilter's bound by its min, NumInstancesWeigher's raw value). */
+  InstancesMax: 16,
+  InstancesMin: 17,
+  /**
+   * The max of a fixed linear combination of weigher raw values (HostIndex.setCombo): a joint bound
+   * for several weigher terms, far tighter than their separate maxima when the values are anti-correlated.
+   */
+  ComboMax: 18,
 } as const;
 /** One of IndexField's values. */
 export type IndexField = (typeof IndexField)[keyof typeof IndexField];
-export const INDEX_FIELDS = 14;
+export const INDEX_FIELDS = 19;
 
 const isMin = (f: number) =>
   f === IndexField.RamMin ||
@@ -37,7 +48,9 @@ const isMin = (f: number) =>
   f === IndexField.DiskMin ||
   f === IndexField.RamFitMin ||
   f === IndexField.CpuFitMin ||
-  f === IndexField.DiskFitMin;
+  f === IndexField.DiskFitMin ||
+  f === IndexField.IoOpsMin ||
+  f === IndexField.InstancesMin;
 
 /**
  * A tournament tree over a set of hosts in cluster order (leaf i = `hosts[i]`): per subtree, the
@@ -56,6 +69,7 @@ export class HostIndex {
   /** host -> its leaf, or −1 when the host is not in this set. */
   readonly leafOf: Int32Array;
   private readonly kept: number[];
+  private combo: ComboKey | undefined = undefined;
 
   constructor(
     private readonly t: HostTable,
@@ -81,6 +95,17 @@ export class HostIndex {
   /** Whether field `f` is kept. */
   has(f: IndexField): boolean {
     return this.nodes[f].length > 0;
+  }
+
+  /** Set the ComboMax combination (kept fields only) and rebuild; +Infinity at every node until set. */
+  setCombo(combo: ComboKey): void {
+    this.combo = combo;
+    this.rebuild();
+  }
+
+  /** The ComboMax combination set, or undefined. */
+  get comboKey(): ComboKey | undefined {
+    return this.combo;
   }
 
   /** Recompute every leaf and node from the host table: O(n). */
@@ -173,7 +198,33 @@ export class HostIndex {
     }
     if (n[IndexField.DiskMax].length > 0) n[IndexField.DiskMax][v] = t.freeDiskMb[h];
     if (n[IndexField.DiskMin].length > 0) n[IndexField.DiskMin][v] = t.freeDiskMb[h];
+    if (n[IndexField.IoOpsMax].length > 0) n[IndexField.IoOpsMax][v] = t.numIoOps[h];
+    if (n[IndexField.IoOpsMin].length > 0) n[IndexField.IoOpsMin][v] = t.numIoOps[h];
+    if (n[IndexField.InstancesMax].length > 0) n[IndexField.InstancesMax][v] = t.numInstances[h];
+    if (n[IndexField.InstancesMin].length > 0) n[IndexField.InstancesMin][v] = t.numInstances[h];
+    if (n[IndexField.ComboMax].length > 0) {
+      const c = this.combo;
+      let x = Number.POSITIVE_INFINITY;
+      if (c !== undefined) {
+        // Read back from the fields just written, clamped below as the weighers clamp.
+        x = 0;
+        for (let k = 0; k < c.fields.length; k++) {
+          const raw = n[c.fields[k]][v];
+          x += c.coeffs[k] * (raw < c.floors[k] ? c.floors[k] : raw);
+        }
+      }
+      n[IndexField.ComboMax][v] = x;
+    }
   }
+}
+
+/** ComboMax's combination: the sum of coeffs[k] × max(field fields[k]'s leaf value, floors[k]). */
+export interface ComboKey {
+  /** Kept max fields (RamMax, ...), each written before ComboMax. */
+  readonly fields: readonly IndexField[];
+  readonly coeffs: Float64Array;
+  /** −Infinity for no clamp. */
+  readonly floors: Float64Array;
 }
 
 /** A NaN bound never fits: −Infinity. */

@@ -86,6 +86,8 @@ class Side {
   /** Hits on requests with a server group, and on multi-instance rows. */
   groupHits = 0;
   multiHits = 0;
+  /** Hits on requests in a soft-affinity or soft-anti-affinity group with live members. */
+  softHits = 0;
   /** Hits on affinity requests whose members are on two hosts or more (weighed explicitly). */
   spreadAffinityHits = 0;
 
@@ -109,6 +111,7 @@ class Side {
           if (hit && spec.group?.policy === 'affinity' && spec.group.membersOnHost.size > 1)
             this.spreadAffinityHits++;
           if (hit && spec.instanceIds.length > 1) this.multiHits++;
+          if (hit && spec.group?.policy.startsWith('soft') && spec.group.liveMembers > 0) this.softHits++;
           return hit;
         },
       });
@@ -145,6 +148,8 @@ interface TraceMix {
   readonly groupPercent?: number;
   /** Percent of creates with 2-5 instances. */
   readonly multiPercent?: number;
+  /** Builds complete now and then (finishBuilds on a random host: its io ops drop to 0). */
+  readonly finishBuilds?: boolean;
 }
 
 const POLICIES = ['anti-affinity', 'affinity', 'soft-anti-affinity', 'soft-affinity'] as const;
@@ -188,6 +193,11 @@ function compareSides(s: Shape, options: FilterOptions, steps: number, cached: b
         side.live.splice(j, 1);
         side.truth.release(slot);
       }
+      continue;
+    }
+    if (mix.finishBuilds && r === 8) {
+      const h = rng.int(ref.truth.hosts.size);
+      for (const side of [ref, idx]) side.truth.finishBuilds([h]);
       continue;
     }
     if (cached && r === 9) {
@@ -446,14 +456,80 @@ describe('indexed fast path declines what it cannot decide exactly', () => {
     expect(tryOnce(DEFAULT_FILTER_OPTIONS, spec({ flavor: nan }))).toBe(false);
   });
 
-  it('is not built for filters or weighers it does not index, nor for host_subset_size > 1', () => {
+  it('is not built for host_subset_size > 1; takes the count filters and weighers', () => {
     const more = (o: Partial<FilterOptions>) => ({ ...DEFAULT_FILTER_OPTIONS, ...o });
     expect(tryOnce(more({ host_subset_size: 2 }), spec())).toBeUndefined();
     expect(
       tryOnce(more({ filters: [...DEFAULT_FILTER_OPTIONS.filters, 'NumInstancesFilter'] }), spec()),
-    ).toBeUndefined();
-    expect(tryOnce(more({ weighers: ['RAMWeigher', 'IoOpsWeigher'] }), spec())).toBeUndefined();
+    ).toBe(true);
+    expect(tryOnce(more({ weighers: ['RAMWeigher', 'IoOpsWeigher'] }), spec())).toBe(true);
     // A weigher with multiplier 0 everywhere is skipped by the weight handler: still indexed.
     expect(tryOnce(more({ weighers: ['RAMWeigher', 'NumInstancesWeigher'] }), spec())).toBe(true);
+  });
+});
+
+describe('indexed fast path = reference scan, every filter and weigher', () => {
+  const every: FilterOptions = {
+    ...DEFAULT_FILTER_OPTIONS,
+    filters: [...BUILTIN_PLUGINS.filters.keys()],
+    weighers: [...BUILTIN_PLUGINS.weighers.keys()],
+    num_instances_weight_multiplier: 1,
+  };
+  it('count filters and weighers, soft groups, builds finishing, any sign', () => {
+    const variants: [Partial<FilterOptions>, boolean][] = [
+      [{}, false],
+      [{ max_io_ops_per_host: 2, max_instances_per_host: 5 }, false],
+      [{ num_instances_weight_multiplier: -1, io_ops_weight_multiplier: 2 }, false],
+      [
+        {
+          ram_weight_multiplier: -1,
+          soft_affinity_weight_multiplier: 2,
+          soft_anti_affinity_weight_multiplier: 0.5,
+        },
+        false,
+      ],
+      [
+        { weighers: ['NumInstancesWeigher', 'ServerGroupSoftAffinityWeigher'], max_io_ops_per_host: 1 },
+        false,
+      ],
+      [{ filters: [...BUILTIN_PLUGINS.filters.keys()].reverse() }, false],
+      [{}, true],
+    ];
+    for (const [v, cached] of variants) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const idx = compareSides(
+          { seed, hosts: 40, gpus: true, zoneMultipliers: false },
+          { ...every, ...v },
+          400,
+          cached,
+          { groupPercent: 60, multiPercent: 20, finishBuilds: !cached },
+        );
+        // Requests with extra specs (ComputeCapabilitiesFilter in force) and rows under soft
+        // weighers are declined; the rest is decided by the index.
+        expect(idx.hits).toBeGreaterThan(100);
+        expect(idx.softHits).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it('multi-instance rows under one count weigher, every filter (the soft weighers off)', () => {
+    for (const weighers of [['NumInstancesWeigher'], ['IoOpsWeigher'], []]) {
+      for (const m of [1, -1]) {
+        const idx = compareSides(
+          { seed: 4 + m, hosts: 40, gpus: false, zoneMultipliers: false },
+          {
+            ...every,
+            weighers,
+            num_instances_weight_multiplier: m,
+            io_ops_weight_multiplier: m,
+            max_io_ops_per_host: 3,
+          },
+          400,
+          false,
+          { groupPercent: 40, multiPercent: 50, finishBuilds: true },
+        );
+        expect(idx.multiHits).toBeGreaterThan(40);
+      }
+    }
   });
 });

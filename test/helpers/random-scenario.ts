@@ -174,8 +174,8 @@ export function traceArb(maxRows = 25) {
     });
 }
 
-const FILTER_NAMES = BUILTIN_FILTERS.map((f) => f.name);
-const WEIGHER_NAMES = BUILTIN_WEIGHERS.map((w) => w.name);
+export const FILTER_NAMES = BUILTIN_FILTERS.map((f) => f.name);
+export const WEIGHER_NAMES = BUILTIN_WEIGHERS.map((w) => w.name);
 const signedMultiplier = fc.constantFrom(-2, -1, -0.5, 0, 0.5, 1, 3);
 
 /** `filter` options: default or random filter and weigher lists, multipliers of any sign and zero. */

@@ -1,5 +1,5 @@
 import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
-import { HostIndex, type IndexField } from '../../cluster/host-index.ts';
+import { HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostWeigher } from '../types.ts';
 
 /** The hosts one combination of static filter verdicts leaves, indexed. */
@@ -31,8 +31,12 @@ export class PartitionCache implements UsageWatcher {
     private readonly fields: readonly IndexField[],
     private readonly weighers: readonly HostWeigher[],
     private readonly maxLeaves: number,
+    /** Called on each new partition's tree once built (e.g. to set its ComboMax combination). */
+    private readonly prepare?: (tree: HostIndex, multipliers: Float64Array) => void,
   ) {
     this.mask = new Uint8Array(cluster.hosts.size);
+    const io = fields.includes(IndexField.IoOpsMax) || fields.includes(IndexField.IoOpsMin);
+    this.ioOpsChanged = io ? (h) => this.hostChanged(h) : undefined;
   }
 
   /**
@@ -67,6 +71,9 @@ export class PartitionCache implements UsageWatcher {
     this.stale = true;
   }
 
+  /** Builds finished on h: a tree change only where num_io_ops is kept. */
+  readonly ioOpsChanged: ((h: number) => void) | undefined;
+
   private make<A, B>(fill: (mask: Uint8Array, a: A, b: B) => boolean, a: A, b: B): Partition | undefined {
     const t = this.cluster.hosts;
     const mask = this.mask;
@@ -95,6 +102,7 @@ export class PartitionCache implements UsageWatcher {
       this.watching = true;
     }
     const tree = new HostIndex(t, hosts, this.fields);
+    this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
     return { tree, multipliers };

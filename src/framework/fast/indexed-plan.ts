@@ -1,8 +1,10 @@
 import type { ClusterState } from '../../cluster/cluster-state.ts';
 import { IndexField } from '../../cluster/host-index.ts';
+import type { HostTable } from '../../cluster/host-table.ts';
 import type { FilterOptions } from '../options.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
+import { wantsCombo } from './indexed-combo.ts';
 
 /**
  * What the index is built from: index.ts's FastPathInit, restated here so the fast paths do not
@@ -27,6 +29,13 @@ const FILTER_KINDS: ReadonlyMap<string, string> = new Map([
   ['AggregateInstanceExtraSpecsFilter', 'aies'],
   ['ServerGroupAntiAffinityFilter', 'group'],
   ['ServerGroupAffinityFilter', 'group'],
+  // Counts below a limit: pruned by the subtree minima (indexed-counts.ts).
+  ['IoOpsFilter', 'ioops'],
+  ['NumInstancesFilter', 'instances'],
+  // Taken only when they would skip the request (no capabilities specs, no host hints).
+  ['ComputeCapabilitiesFilter', 'caps'],
+  ['SameHostFilter', 'hints'],
+  ['DifferentHostFilter', 'hints'],
 ]);
 
 /** The weighers it indexes: the tree field of each one's raw value (its max; min is the next). */
@@ -34,6 +43,8 @@ const WEIGHER_FIELDS: ReadonlyMap<string, IndexField> = new Map([
   ['RAMWeigher', IndexField.RamMax],
   ['CPUWeigher', IndexField.CpuMax],
   ['DiskWeigher', IndexField.DiskMax],
+  ['IoOpsWeigher', IndexField.IoOpsMax],
+  ['NumInstancesWeigher', IndexField.InstancesMax],
 ]);
 
 /** What the indexed fast path needs to know about a FilterScheduler's configuration. */
@@ -57,6 +68,18 @@ export interface IndexedPlan {
   readonly weigherFields: readonly IndexField[];
   /** The tree fields to keep. */
   readonly fields: readonly IndexField[];
+  /** The count filters' limits (IoOpsFilter, NumInstancesFilter): +Infinity when not configured. */
+  readonly ioOpsMax: number;
+  readonly instancesMax: number;
+  /** ComputeCapabilitiesFilter, SameHostFilter or DifferentHostFilter is configured. */
+  readonly caps: boolean;
+  readonly hints: boolean;
+  /**
+   * Per active weigher: the server-group policy it weighs ('soft-affinity', 'soft-anti-affinity'),
+   * or undefined for a resource weigher (then `weigherFields` holds its tree field).
+   */
+  readonly softPolicies: readonly (string | undefined)[];
+  readonly anySoft: boolean;
 }
 
 /** The plan, or undefined when the configuration has a filter or weigher the index cannot decide. */
@@ -70,13 +93,19 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     kinds.push(kind);
   }
   const weighers = init.weighers.filter((w) => w.multipliers.some((m) => m !== 0));
+  const t = cluster.hosts;
   const weigherFields: IndexField[] = [];
+  const softPolicies: (string | undefined)[] = [];
   for (const w of weighers) {
-    const field = WEIGHER_FIELDS.get(w.name);
+    const soft = softPolicy(w);
+    const field = soft === undefined ? weigherField(w, t) : IndexField.RamMax;
     if (field === undefined || w.preScore !== undefined) return undefined;
     weigherFields.push(field);
+    softPolicies.push(soft);
   }
-  const t = cluster.hosts;
+  const ioOpsMax = countLimit(filters, 'IoOpsFilter', t.numIoOps);
+  const instancesMax = countLimit(filters, 'NumInstancesFilter', t.numInstances);
+  if (Number.isNaN(ioOpsMax) || Number.isNaN(instancesMax)) return undefined;
   // The index's bounds assume finite numbers (so weights are finite and comparable).
   const statics = [
     t.totalUsableRamMb,
@@ -97,7 +126,14 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
   if (has('cpu')) fields.push(IndexField.CpuFit, IndexField.CpuFitMin);
   if (has('disk')) fields.push(IndexField.DiskFit, IndexField.DiskFitMin);
   if (has('gpu')) fields.push(IndexField.GpuIdle, IndexField.GpuShare);
-  for (const f of weigherFields) fields.push(f, (f + 1) as IndexField);
+  for (let j = 0; j < weigherFields.length; j++) {
+    const f = weigherFields[j];
+    if (softPolicies[j] === undefined) fields.push(f, (f + 1) as IndexField);
+  }
+  // The minima prune, the maxima count whole subtrees (survivors of multi-instance rows).
+  if (has('ioops')) fields.push(IndexField.IoOpsMax, IndexField.IoOpsMin);
+  if (has('instances')) fields.push(IndexField.InstancesMax, IndexField.InstancesMin);
+  if (wantsCombo({ weighers, weigherFields, softPolicies })) fields.push(IndexField.ComboMax);
   const compute = filters.find((f) => f.name === 'ComputeFilter');
   return {
     kinds,
@@ -115,5 +151,49 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     weighers,
     weigherFields,
     fields,
+    ioOpsMax,
+    instancesMax,
+    caps: has('caps'),
+    hints: has('hints'),
+    softPolicies,
+    anySoft: softPolicies.some((p) => p !== undefined),
   };
+}
+
+/** The tree field of a resource weigher's raw value, when its own form reads the table's array. */
+function weigherField(w: HostWeigher, t: HostTable): IndexField | undefined {
+  const field = WEIGHER_FIELDS.get(w.name);
+  const form = w.fusedForm;
+  if (field === IndexField.IoOpsMax)
+    return form?.kind === 'array' && form.values === t.numIoOps ? field : undefined;
+  if (field === IndexField.InstancesMax)
+    return form?.kind === 'array' && form.values === t.numInstances ? field : undefined;
+  return field;
+}
+
+/** The group policy a soft server-group weigher weighs (by its own form), else undefined. */
+function softPolicy(w: HostWeigher): string | undefined {
+  if (w.name !== 'ServerGroupSoftAffinityWeigher' && w.name !== 'ServerGroupSoftAntiAffinityWeigher')
+    return undefined;
+  const form = w.fusedForm;
+  if (form?.kind !== 'group') return undefined;
+  const expected = w.name === 'ServerGroupSoftAffinityWeigher' ? 'soft-affinity' : 'soft-anti-affinity';
+  const sign = expected === 'soft-affinity' ? 1 : -1;
+  return form.policy === expected && form.sign === sign ? expected : undefined;
+}
+
+/**
+ * A count filter's limit from its own form (`values[h] < max` over the table's array): +Infinity
+ * when the filter is not configured, NaN when its form is not that.
+ */
+function countLimit(filters: readonly HostFilter[], name: string, values: Int32Array): number {
+  let limit = Number.POSITIVE_INFINITY;
+  for (const f of filters) {
+    if (f.name !== name) continue;
+    const form = f.fusedForm?.(reusableFilterRequest(0));
+    if (form?.kind !== 'below' || form.values !== values || !Number.isFinite(form.max)) return Number.NaN;
+    // Twice configured: both apply, the lower limit decides.
+    if (form.max < limit) limit = form.max;
+  }
+  return limit;
 }

@@ -4,14 +4,15 @@ import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
 import { GPU_MILLI } from '../../common/limits.ts';
 import type { Flavor } from '../../model/flavor.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
+import { ComboBound } from './indexed-combo.ts';
 
 /** An anti-affinity member's host (IndexedSearch.excluded). */
 export const EXCLUDED_MEMBER = 1;
 /** A host chosen by an earlier instance of the request. */
 export const EXCLUDED_CHOSEN = 2;
 
-/** At most this many weigher terms (RAM, CPU, disk). */
-export const MAX_TERMS = 3;
+/** At most this many weigher terms (RAM, CPU, disk, io ops, instances, the two soft groups). */
+export const MAX_TERMS = 7;
 
 /**
  * Queries over a HostIndex for one decision: which hosts pass the resource filters (pruned by the
@@ -39,12 +40,19 @@ export class IndexedSearch {
   private readonly stack = new Int32Array(128);
   // Weigher terms, set by `setTerm`.
   private terms = 0;
-  private readonly termWeigher: (HostWeigher | undefined)[] = [undefined, undefined, undefined];
-  private readonly termBound: Float64Array[] = [
-    new Float64Array(0),
-    new Float64Array(0),
-    new Float64Array(0),
-  ];
+  private readonly termWeigher: (HostWeigher | undefined)[] = new Array(MAX_TERMS).fill(undefined);
+  private readonly termBound: Float64Array[] = Array.from({ length: MAX_TERMS }, () => new Float64Array(0));
+  // The count filters' limits (setCountLimits).
+  private ioOn = false;
+  private ioMax = Number.POSITIVE_INFINITY;
+  private instOn = false;
+  private instMax = Number.POSITIVE_INFINITY;
+  // Per term: its max field, or −1 for a constant term (addConstTerm) of value termConst.
+  private readonly termField = new Int32Array(MAX_TERMS);
+  private readonly termConst = new Float64Array(MAX_TERMS);
+  private readonly combo = new ComboBound();
+  /** Zero keys for every node of any tree over these hosts: a constant term's bound (addConstTerm). */
+  private readonly zeros: Float64Array;
   private readonly termM = new Float64Array(MAX_TERMS);
   private readonly termLo = new Float64Array(MAX_TERMS);
   private readonly termRange = new Float64Array(MAX_TERMS);
@@ -63,6 +71,36 @@ export class IndexedSearch {
 
   constructor(private readonly t: HostTable) {
     this.excluded = new Uint8Array(t.size);
+    let cap = 1;
+    while (cap < t.size) cap *= 2;
+    this.zeros = new Float64Array(2 * cap);
+  }
+
+  /** The count filters in force: IoOpsFilter's and NumInstancesFilter's limits, +Infinity for off. */
+  setCountLimits(ioOps: number, instances: number): void {
+    this.ioOn = ioOps !== Number.POSITIVE_INFINITY;
+    this.ioMax = ioOps;
+    this.instOn = instances !== Number.POSITIVE_INFINITY;
+    this.instMax = instances;
+  }
+
+  /**
+   * A term without a tree field (a soft server-group weigher, no clamps): its raw value at host h
+   * is `constRaws[h]`, and `xBound` (≥ every raw value of a host the queries may pick, for m > 0)
+   * bounds it in every subtree.
+   */
+  addConstTerm(w: HostWeigher, m: number, lo: number, range: number, xBound: number): void {
+    const j = this.terms++;
+    this.termWeigher[j] = w;
+    this.termBound[j] = this.zeros;
+    this.termField[j] = -1;
+    this.termConst[j] = 0 + m * ((xBound - lo) / range);
+    this.termM[j] = m;
+    this.termLo[j] = lo;
+    this.termRange[j] = range;
+    // The bound reads the zero keys clamped to xBound; the leaves read constRaws unclamped.
+    this.termMin[j] = xBound;
+    this.termMax[j] = xBound;
   }
 
   /** The resource filters in force for this query and the flavor they check. */
@@ -90,6 +128,7 @@ export class IndexedSearch {
     this.termWeigher[j] = w;
     // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
     this.termBound[j] = tree.nodes[m > 0 ? maxField : maxField + 1];
+    this.termField[j] = maxField;
     this.termM[j] = m;
     this.termLo[j] = lo;
     this.termRange[j] = range;
@@ -103,6 +142,9 @@ export class IndexedSearch {
     if (this.ramOn && n[IndexField.RamFit][v] < this.ramMb) return false;
     if (this.cpuOn && n[IndexField.CpuFit][v] < this.vcpus) return false;
     if (this.diskOn && n[IndexField.DiskFit][v] < this.diskMb) return false;
+    // IoOpsFilter / NumInstancesFilter: values[h] < max; the subtree's least value fails, all fail.
+    if (this.ioOn && !(n[IndexField.IoOpsMin][v] < this.ioMax)) return false;
+    if (this.instOn && !(n[IndexField.InstancesMin][v] < this.instMax)) return false;
     if (this.gpuOn) {
       if (this.gpuMilli >= GPU_MILLI) return !(n[IndexField.GpuIdle][v] < this.gpus);
       return !(n[IndexField.GpuShare][v] < this.gpuMilli);
@@ -117,6 +159,8 @@ export class IndexedSearch {
     if (this.ramOn && !ramFits(t, h, this.ramMb)) return false;
     if (this.cpuOn && !cpuFits(t, h, this.vcpus)) return false;
     if (this.diskOn && !diskFits(t, h, this.diskGb)) return false;
+    if (this.ioOn && !(t.numIoOps[h] < this.ioMax)) return false;
+    if (this.instOn && !(t.numInstances[h] < this.instMax)) return false;
     return !this.gpuOn || gpuFits(t, h, this.gpus, this.gpuMilli);
   }
 
@@ -164,7 +208,9 @@ export class IndexedSearch {
         !this.gpuOn &&
         !(this.ramOn && !(n[IndexField.RamFitMin][v] >= this.ramMb)) &&
         !(this.cpuOn && !(n[IndexField.CpuFitMin][v] >= this.vcpus)) &&
-        !(this.diskOn && !(n[IndexField.DiskFitMin][v] >= this.diskMb))
+        !(this.diskOn && !(n[IndexField.DiskFitMin][v] >= this.diskMb)) &&
+        !(this.ioOn && !(n[IndexField.IoOpsMax][v] < this.ioMax)) &&
+        !(this.instOn && !(n[IndexField.InstancesMax][v] < this.instMax))
       ) {
         const span = 1 << (levels - (31 - Math.clz32(v)));
         count += Math.min(size, first + span) - first;
@@ -266,6 +312,16 @@ export class IndexedSearch {
   }
 
   private bound(v: number): number {
+    if (this.combo.on) {
+      const s = this.termsBound(v);
+      const c = this.combo.at(v);
+      return c < s ? c : s;
+    }
+    return this.termsBound(v);
+  }
+
+  /** The terms' own bound: each at its subtree key (exact where all the hosts share it). */
+  private termsBound(v: number): number {
     if (this.terms === 1) {
       const x = clamp(this.termBound[0][v], this.termMin[0], this.termMax[0]);
       return 0 + this.termM[0] * ((x - this.termLo[0]) / this.termRange[0]);
@@ -280,12 +336,39 @@ export class IndexedSearch {
     return s;
   }
 
+  /**
+   * Host h's weight from its leaf's keys (its own raw values; constant terms at `constRaw`): the
+   * sum leafWeight computes, read from the tree, and never below it (keys bound their subtrees).
+   */
+  leafKeyWeight(tree: HostIndex, h: number): number {
+    const v = tree.cap + tree.leafOf[h];
+    let s = 0;
+    for (let j = 0; j < this.terms; j++) {
+      let x: number;
+      if (this.termField[j] < 0) x = this.constRaws[h];
+      else {
+        x = this.termBound[j][v];
+        if (x < this.termMin[j]) x = this.termMin[j];
+        if (x > this.termMax[j]) x = this.termMax[j];
+      }
+      s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
+    }
+    return s;
+  }
+
+  /** The raw values of the terms without a field (addConstTerm), per host. */
+  constRaws: Float64Array = new Float64Array(0);
+
   /** Host h's weight under the terms set (WeightHandler's arithmetic). */
   leafWeight(h: number): number {
     const req = this.req!;
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
       const w = this.termWeigher[j]!;
+      if (this.termField[j] < 0) {
+        s += this.termM[j] * ((this.constRaws[h] - this.termLo[j]) / this.termRange[j]);
+        continue;
+      }
       let x = w.weigh(h, req);
       if (w.minval !== undefined && x < w.minval) x = w.minval;
       if (w.maxval !== undefined && x > w.maxval) x = w.maxval;
@@ -298,8 +381,9 @@ export class IndexedSearch {
    * Nova's choice: the leftmost host passing the resource filters with the highest weight under
    * the terms set (with none, the leftmost passing host). Its leaf index, or −1 when none passes.
    * `seed`: a leaf known to pass (e.g. `extremeLeaf`), or −1; it only speeds the search up.
+   * `seedWeight`: its weight when not leafWeight's (NaN: leafWeight's).
    */
-  best(tree: HostIndex, seed: number): number {
+  best(tree: HostIndex, seed: number, seedWeight = Number.NaN): number {
     if (tree.size === 0) return -1;
     const stack = this.stack;
     const bounds = this.bounds;
@@ -307,10 +391,12 @@ export class IndexedSearch {
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
     if (seed >= 0) {
-      best = this.leafWeight(tree.hosts[seed]);
+      best = Number.isNaN(seedWeight) ? this.leafWeight(tree.hosts[seed]) : seedWeight;
       bestLeaf = seed;
     }
     const weighed = this.terms > 0;
+    const { termField, termM, termLo, termRange, termConst } = this;
+    this.combo.prepare(tree, this.terms, termField, termM, termLo, termRange, termConst);
     let top = 0;
     stack[top] = 1;
     bounds[top++] = weighed ? this.bound(1) : 0;

@@ -5,11 +5,13 @@ import type { DecisionFastPath } from '../fast-path.ts';
 import { keepPassing } from '../filter-handler.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
+import { setupCombo } from './indexed-combo.ts';
 import { GroupMode, GroupScope } from './indexed-groups.ts';
 import { InstanceHistory, MAX_INSTANCES } from './indexed-history.ts';
 import { type Partition, PartitionCache } from './indexed-partitions.ts';
 import { type IndexedInit, type IndexedPlan, planIndexed } from './indexed-plan.ts';
 import { EXCLUDED_CHOSEN, EXCLUDED_MEMBER, IndexedSearch } from './indexed-search.ts';
+import { outOfIndex, SoftGroupSearch } from './indexed-soft-groups.ts';
 
 /** bestHost's answer when the index cannot decide exactly. */
 const DECLINE = -2;
@@ -41,6 +43,7 @@ class IndexedFastPath implements DecisionFastPath {
   private readonly search: IndexedSearch;
   private readonly req: FilterRequest;
   private readonly groups: GroupScope;
+  private readonly soft: SoftGroupSearch;
   /** bestMember's survivors among the affinity members (and the previous instance's). */
   private memberList: Int32Array;
   private memberCount = 0;
@@ -65,11 +68,13 @@ class IndexedFastPath implements DecisionFastPath {
       plan.fields,
       plan.weighers,
       LEAVES_PER_HOST * t.size + 1024,
+      (tree, multipliers) => setupCombo(plan, tree, multipliers),
     );
     this.search = new IndexedSearch(t);
     this.req = reusableFilterRequest(t.size);
     this.search.req = this.req;
     this.groups = new GroupScope(t.size, plan, this.search);
+    this.soft = new SoftGroupSearch(t.size, plan, this.search);
     this.memberList = new Int32Array(t.size);
     this.prevMemberList = new Int32Array(t.size);
     this.history = new InstanceHistory(this.req, this.search.excluded);
@@ -82,6 +87,7 @@ class IndexedFastPath implements DecisionFastPath {
     const n = ctx.cluster.hosts.size;
     if (n === 0 || n !== this.init.cluster.hosts.size) return false;
     if (plan.retry && props.retry !== undefined && props.retry.hosts.length > 0) return false;
+    if (outOfIndex(plan, spec)) return false;
     const f = spec.flavor;
     if (
       !Number.isFinite(f.memoryMb) ||
@@ -102,12 +108,19 @@ class IndexedFastPath implements DecisionFastPath {
     req.retryHosts = props.retry?.hosts;
     const p = this.partitionFor(spec, plan.kinds.length);
     if (p === undefined) return false;
+    this.search.setCountLimits(plan.ioOpsMax, plan.instancesMax);
     if (count > 1) return this.scheduleRow(ctx, spec, p);
     const groups = this.groups;
     groups.begin(spec.group);
     try {
       groups.scope(plan.kinds.length);
-      const host = groups.mode === GroupMode.Affinity ? this.bestMember(p) : this.bestHost(p);
+      const soft = groups.mode === GroupMode.None && this.soft.applies(spec.group);
+      const host =
+        groups.mode === GroupMode.Affinity
+          ? this.bestMember(p)
+          : soft
+            ? this.soft.best(p, spec.group!, spec.flavor)
+            : this.bestHost(p);
       if (host === DECLINE) return false;
       if (host >= 0) {
         ctx.countHostEvaluations(n);
@@ -331,7 +344,8 @@ class IndexedFastPath implements DecisionFastPath {
     for (let j = 0; j < plan.weighers.length; j++) {
       const m = p.multipliers[j];
       if (Number.isNaN(m)) return DECLINE;
-      if (m === 0) continue;
+      // A soft group weigher weighs 0 everywhere outside its group (bestSoft decides those).
+      if (m === 0 || plan.softPolicies[j] !== undefined) continue;
       const w = plan.weighers[j];
       const field = plan.weigherFields[j];
       // Each term needs the values on its winning side: its min when it stacks (m < 0).
@@ -376,7 +390,7 @@ class IndexedFastPath implements DecisionFastPath {
     for (let j = 0; j < plan.weighers.length; j++) {
       const m = p.multipliers[j];
       if (Number.isNaN(m)) return DECLINE;
-      if (m === 0) continue;
+      if (m === 0 || plan.softPolicies[j] !== undefined) continue;
       const w = plan.weighers[j];
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
@@ -426,9 +440,13 @@ class IndexedFastPath implements DecisionFastPath {
     let cpu = false;
     let disk = false;
     let gpu = false;
+    let io = Number.POSITIVE_INFINITY;
+    let instances = Number.POSITIVE_INFINITY;
     for (let i = 0; i < plan.kinds.length; i++) {
       const kind = plan.kinds[i];
-      if (kind === 'ram') ram = true;
+      if (kind === 'ioops') io = plan.ioOpsMax;
+      else if (kind === 'instances') instances = plan.instancesMax;
+      else if (kind === 'ram') ram = true;
       else if (kind === 'cpu') cpu = true;
       else if (kind === 'disk') disk = true;
       else if (kind === 'gpu') {
@@ -443,6 +461,7 @@ class IndexedFastPath implements DecisionFastPath {
       const p = this.partitionFor(spec, i + 1);
       if (p === undefined) return undefined;
       search.setConstraints(f, ram, cpu, disk, gpu);
+      search.setCountLimits(io, instances);
       this.groups.scope(i + 1);
       const groups = this.groups;
       const any = groups.affinityIn(i + 1) ? groups.anyMemberFits(p.tree) : search.anyFits(p.tree);
