@@ -141,7 +141,9 @@ export class Replayer implements RowSink, OutcomeObserver {
       }
     }
     this.advance(row.time);
-    if (group && !this.cluster.groups.get(group.name)) this.cluster.groups.intern(group.name, group.policy);
+    // A group seen before comes back as itself: one name lookup per row, not three.
+    const g =
+      group === undefined || 'id' in group ? group : this.cluster.groups.intern(group.name, group.policy);
     this.result.rows++;
     this.result.creates++;
     // One spec and context object for every row (strategies and observers never keep them past the
@@ -152,7 +154,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     spec.flavor = this.flavors.of(row.vcpus, row.memoryMb, row.diskGb, row.gpus, row.gpuMilli);
     spec.time = row.time;
     spec.availabilityZone = row.az === '' ? undefined : row.az;
-    spec.group = group ? this.cluster.groups.get(group.name) : undefined;
+    spec.group = g;
     spec.extraSpecs = row.extraSpecs;
     spec.gpuSpec = this.gpuSpecOf(row.gpuSpec);
     spec.sameHost = this.resolveHint(row.sameHost);
@@ -264,7 +266,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     return models;
   }
 
-  private groupOf(row: TraceRow): Pick<ServerGroup, 'name' | 'policy'> | undefined {
+  /** The row's group: the existing ServerGroup, or the name and policy of a new one. */
+  private groupOf(row: TraceRow): ServerGroup | Pick<ServerGroup, 'name' | 'policy'> | undefined {
     if (row.group === '') return undefined;
     const existing = this.cluster.groups.get(row.group);
     if (existing) {
