@@ -4,12 +4,18 @@ export interface ServerGroup {
   readonly id: number;
   readonly name: string;
   readonly policy: GroupPolicy;
-  /** Live members per host number. */
-  readonly membersOnHost: Map<number, number>;
+  /**
+   * Live members per host number. A group without live members shares one empty map (tens of
+   * thousands of groups come and go in a long trace), so read it, never keep it.
+   */
+  membersOnHost: ReadonlyMap<number, number>;
   liveMembers: number;
   /** Bumped by every member added or removed (caches of the members compare it). */
   changes: number;
 }
+
+/** The members of every group that has none: GroupTable never writes to it. */
+const NO_MEMBERS: ReadonlyMap<number, number> = new Map();
 
 /** Server groups by name; a group's policy is fixed by its first use. */
 export class GroupTable {
@@ -36,7 +42,7 @@ export class GroupTable {
       id: this.byId.length,
       name,
       policy,
-      membersOnHost: new Map(),
+      membersOnHost: NO_MEMBERS,
       liveMembers: 0,
       changes: 0,
     };
@@ -46,16 +52,23 @@ export class GroupTable {
   }
 
   addMember(g: ServerGroup, host: number): void {
-    g.membersOnHost.set(host, (g.membersOnHost.get(host) ?? 0) + 1);
+    let members = g.membersOnHost as Map<number, number>;
+    if (members === NO_MEMBERS) {
+      members = new Map();
+      g.membersOnHost = members;
+    }
+    members.set(host, (members.get(host) ?? 0) + 1);
     g.liveMembers++;
     g.changes++;
   }
 
   removeMember(g: ServerGroup, host: number): void {
-    const c = (g.membersOnHost.get(host) ?? 0) - 1;
-    if (c > 0) g.membersOnHost.set(host, c);
-    else g.membersOnHost.delete(host);
-    g.liveMembers--;
+    const members = g.membersOnHost as Map<number, number>;
+    const c = (members.get(host) ?? 0) - 1;
+    if (c > 0) members.set(host, c);
+    else members.delete(host);
+    // The last member gone: the group's map is garbage, and the group shares the empty one.
+    if (--g.liveMembers === 0 && members.size === 0) g.membersOnHost = NO_MEMBERS;
     g.changes++;
   }
 

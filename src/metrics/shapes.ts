@@ -25,12 +25,42 @@ export interface ShapeDistribution {
   readonly lastTime: number;
 }
 
+interface ShapeCount {
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly diskGb: number;
+  readonly gpus: number;
+  readonly gpuMilli: number;
+  n: number;
+}
+
+function sameCount(
+  c: ShapeCount,
+  vcpus: number,
+  memoryMb: number,
+  diskGb: number,
+  gpus: number,
+  gpuMilli: number,
+) {
+  return (
+    c.vcpus === vcpus &&
+    c.memoryMb === memoryMb &&
+    c.diskGb === diskGb &&
+    c.gpus === gpus &&
+    c.gpuMilli === gpuMilli
+  );
+}
+
 /** Counts create rows' instances per shape; feed it rows, then call `build()`. */
 export class ShapeCounter {
-  private readonly counts = new Map<
-    string,
-    { vcpus: number; memoryMb: number; diskGb: number; gpus: number; gpuMilli: number; n: number }
-  >();
+  /**
+   * Shapes by a numeric hash (no key string per row); a bucket holds the shapes sharing a hash, told
+   * apart by ===, which tells the same numbers apart as their decimal strings would.
+   */
+  private readonly byHash = new Map<number, ShapeCount[]>();
+  private readonly counts: ShapeCount[] = [];
+  /** The last shape added: consecutive rows often share one. */
+  private last: ShapeCount | undefined;
   private firstTime = Number.NaN;
   private lastTime = Number.NaN;
 
@@ -41,14 +71,33 @@ export class ShapeCounter {
   }
 
   add(vcpus: number, memoryMb: number, diskGb: number, instances: number, gpus = 0, gpuMilli = 0): void {
-    const key = `${vcpus}|${memoryMb}|${diskGb}|${gpus}|${gpuMilli}`;
-    const c = this.counts.get(key);
-    if (c) c.n += instances;
-    else this.counts.set(key, { vcpus, memoryMb, diskGb, gpus, gpuMilli, n: instances });
+    const last = this.last;
+    if (last !== undefined && sameCount(last, vcpus, memoryMb, diskGb, gpus, gpuMilli)) {
+      last.n += instances;
+      return;
+    }
+    const hash = (((vcpus * 31 + memoryMb) * 31 + diskGb) * 31 + gpus) * 1009 + gpuMilli;
+    let bucket = this.byHash.get(hash);
+    if (bucket === undefined) {
+      bucket = [];
+      this.byHash.set(hash, bucket);
+    }
+    for (let i = 0; i < bucket.length; i++) {
+      const c = bucket[i];
+      if (sameCount(c, vcpus, memoryMb, diskGb, gpus, gpuMilli)) {
+        c.n += instances;
+        this.last = c;
+        return;
+      }
+    }
+    const c = { vcpus, memoryMb, diskGb, gpus, gpuMilli, n: instances };
+    bucket.push(c);
+    this.counts.push(c);
+    this.last = c;
   }
 
   build(): ShapeDistribution {
-    const all = [...this.counts.values()].sort(
+    const all = [...this.counts].sort(
       (a, b) =>
         b.n - a.n ||
         a.vcpus - b.vcpus ||

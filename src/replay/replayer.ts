@@ -9,11 +9,12 @@ import type { SchedulerDriver } from '../scheduler/driver.ts';
 import { CREATE_PHASE, SchedulerManager } from '../scheduler/manager.ts';
 import type { InstanceOutcome, OutcomeObserver } from '../scheduler/outcome.ts';
 import { SchedulerRecords } from '../scheduler/records.ts';
-import type { RequestSpec } from '../scheduler/request-spec.ts';
+import { plainRequestSpec, type RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DELETE, type TraceRow } from '../trace/row.ts';
 import type { RowSink, RowSource } from '../trace/source.ts';
 import { DepartureQueue } from './departures.ts';
+import { FlavorInterner, NO_FLAVOR } from './flavor-interner.ts';
 import type { ReplayObserver } from './observer.ts';
 
 /** How one replay runs. */
@@ -38,6 +39,8 @@ export interface ReplayConfig {
 
 const MAX_BAD_ROW_SAMPLES = 20;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Replays a trace through the SchedulerManager: advances the trace clock, processes departures due
  * before each row, turns create rows into RequestSpecs and delete rows into releases.
@@ -57,6 +60,10 @@ export class Replayer implements RowSink, OutcomeObserver {
   /** The released instance's flavor, rewritten on every release (observers must copy what they keep). */
   private readonly releasedFlavor = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 };
   private readonly gpuSpecs = new Map<string, readonly string[]>();
+  private readonly flavors = new FlavorInterner();
+  private readonly spec: Mutable<RequestSpec> = { ...plainRequestSpec(NO_FLAVOR) };
+  private readonly context = { time: 0, duration: Number.NaN };
+  private readonly oneId: string[] = [''];
   private lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(spec: ClusterSpec, source: RowSource, cfg: ReplayConfig) {
@@ -117,7 +124,12 @@ export class Replayer implements RowSink, OutcomeObserver {
     }
     // Validate everything before changing any state, so a skipped row leaves no trace.
     const group = this.groupOf(row);
-    const ids = instanceIds(row.id, row.count);
+    // Kept records hold the id list; otherwise one list serves every single-instance row.
+    let ids: string[];
+    if (row.count === 1 && !this.records.keep) {
+      ids = this.oneId;
+      ids[0] = row.id;
+    } else ids = instanceIds(row.id, row.count);
     for (const id of ids) {
       if (this.cluster.instances.slotOf(id) >= 0) {
         throw new InputError(
@@ -129,28 +141,28 @@ export class Replayer implements RowSink, OutcomeObserver {
       }
     }
     this.advance(row.time);
-    if (group && !this.cluster.groups.get(group.name)) this.cluster.groups.intern(group.name, group.policy);
+    // A group seen before comes back as itself: one name lookup per row, not three.
+    const g =
+      group === undefined || 'id' in group ? group : this.cluster.groups.intern(group.name, group.policy);
     this.result.rows++;
     this.result.creates++;
-    const spec: RequestSpec = {
-      requestId: row.id,
-      instanceIds: ids,
-      flavor: {
-        vcpus: row.vcpus,
-        memoryMb: row.memoryMb,
-        diskGb: row.diskGb,
-        gpus: row.gpus,
-        gpuMilli: row.gpuMilli,
-      },
-      time: row.time,
-      availabilityZone: row.az === '' ? undefined : row.az,
-      group: group ? this.cluster.groups.get(group.name) : undefined,
-      extraSpecs: row.extraSpecs,
-      gpuSpec: this.gpuSpecOf(row.gpuSpec),
-      sameHost: this.resolveHint(row.sameHost),
-      differentHost: this.resolveHint(row.differentHost),
-    };
-    this.manager.runInstance({ time: row.time, duration: row.duration }, spec);
+    // One spec and context object for every row (strategies and observers never keep them past the
+    // request): a replay allocates no request objects but the id list.
+    const spec = this.spec;
+    spec.requestId = row.id;
+    spec.instanceIds = ids;
+    spec.flavor = this.flavors.of(row.vcpus, row.memoryMb, row.diskGb, row.gpus, row.gpuMilli);
+    spec.time = row.time;
+    spec.availabilityZone = row.az === '' ? undefined : row.az;
+    spec.group = g;
+    spec.extraSpecs = row.extraSpecs;
+    spec.gpuSpec = this.gpuSpecOf(row.gpuSpec);
+    spec.sameHost = this.resolveHint(row.sameHost);
+    spec.differentHost = this.resolveHint(row.differentHost);
+    const context = this.context;
+    context.time = row.time;
+    context.duration = row.duration;
+    this.manager.runInstance(context, spec);
   }
 
   badRow(err: InputError): void {
@@ -254,7 +266,8 @@ export class Replayer implements RowSink, OutcomeObserver {
     return models;
   }
 
-  private groupOf(row: TraceRow): Pick<ServerGroup, 'name' | 'policy'> | undefined {
+  /** The row's group: the existing ServerGroup, or the name and policy of a new one. */
+  private groupOf(row: TraceRow): ServerGroup | Pick<ServerGroup, 'name' | 'policy'> | undefined {
     if (row.group === '') return undefined;
     const existing = this.cluster.groups.get(row.group);
     if (existing) {

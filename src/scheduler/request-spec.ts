@@ -3,8 +3,9 @@ import type { ExtraSpecs } from '../model/extra-specs.ts';
 import type { Flavor } from '../model/flavor.ts';
 
 /**
- * What one create row asks for (Nova's RequestSpec). One object per request; strategies read it and
- * never keep it past the request.
+ * What one create row asks for (Nova's RequestSpec). The replay reuses one object (and one id list
+ * for single-instance rows) for every request: strategies and observers read it and never keep it,
+ * nor its `instanceIds`, past the request.
  */
 export interface RequestSpec {
   readonly requestId: string;

@@ -24,3 +24,24 @@ describe('GroupTable', () => {
     expect([g.liveMembers, [...g.membersOnHost]]).toEqual([1, [[2, 1]]]);
   });
 });
+
+describe('a group without live members', () => {
+  it('drops its members map and makes a fresh one for the next member', () => {
+    const t = new GroupTable();
+    const a = t.intern('a', 'affinity');
+    const b = t.intern('b', 'anti-affinity');
+    t.addMember(a, 3);
+    const first = a.membersOnHost;
+    t.addMember(a, 3);
+    t.removeMember(a, 3);
+    expect([a.liveMembers, [...a.membersOnHost]]).toEqual([1, [[3, 1]]]);
+    expect(a.membersOnHost).toBe(first);
+    t.removeMember(a, 3);
+    expect([a.liveMembers, a.membersOnHost.size]).toEqual([0, 0]);
+    // The emptied group shares the map of a group that never had members.
+    expect(a.membersOnHost).toBe(b.membersOnHost);
+    t.addMember(a, 7);
+    expect([[...a.membersOnHost], b.membersOnHost.size]).toEqual([[[7, 1]], 0]);
+    expect(a.membersOnHost).not.toBe(first);
+  });
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
 import { guessShapes, sameShapes } from '../../src/metrics/shape-guess.ts';
-import { scanShapes } from '../../src/metrics/shapes.ts';
+import { ShapeCounter, scanShapes } from '../../src/metrics/shapes.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { runReplayTask } from '../../src/run/replay-task.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
@@ -115,5 +115,22 @@ describe('a replay without a separate shape scan', () => {
     );
     expect(oneRead.quality.fragmentation).toEqual(scanned.quality.fragmentation);
     expect(decisionsOnly(oneRead)).toEqual(decisionsOnly(scanned));
+  });
+});
+
+describe('ShapeCounter', () => {
+  it('counts shapes whose hashes collide apart, weighted by instances', () => {
+    const c = new ShapeCounter();
+    // vcpus * 31 + memoryMb: 1 * 31 + 0 and 0 * 31 + 31 hash alike.
+    c.add(1, 0, 0, 2);
+    c.add(0, 31, 0, 1);
+    c.add(1, 0, 0, 3);
+    c.add(0, 31, 0, 1, 0, 0);
+    const d = c.build();
+    expect(d.size).toBe(2);
+    expect([...d.vcpus]).toEqual([1, 0]);
+    expect([...d.memoryMb]).toEqual([0, 31]);
+    expect([...d.instances]).toEqual([5, 2]);
+    expect([...d.share]).toEqual([5 / 7, 2 / 7]);
   });
 });
