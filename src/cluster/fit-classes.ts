@@ -44,7 +44,9 @@ export class FitClasses {
   private slotCount = 0;
   /** Slot values, node-major: `vals[v * stride + s]`. */
   vals: Float64Array = new Float64Array(0);
+  /** A power of two, 2^shift. */
   stride = 0;
+  private shift = 0;
   private readonly dirty: Int32Array;
   private readonly marked: Uint8Array;
   private dirtyCount = 0;
@@ -80,6 +82,32 @@ export class FitClasses {
     return -1;
   }
 
+  /**
+   * A slot for key field f of a class that every host fitting `shape` fits too (the same filters
+   * on and GPU request, amounts no larger), so its values bound the shape's: of those, the one of
+   * the closest shape (amounts nearest the shape's). −1 when there is none.
+   */
+  servingSlot(shape: ArrayLike<number>, f: number): number {
+    const s = this.shapes;
+    let best = -1;
+    let bestScore = -1;
+    for (let k = 0; k < this.slotCount; k++) {
+      if (this.slotField[k] !== f) continue;
+      const o = this.slotClass[k] * SHAPE_LENGTH;
+      if (this.broken[this.slotClass[k]] !== 0) continue;
+      if (s[o] !== shape[0] || s[o + 2] !== shape[2] || s[o + 4] !== shape[4] || s[o + 6] !== shape[6])
+        continue;
+      if (s[o + 7] !== shape[7] || s[o + 8] !== shape[8]) continue;
+      if (!(s[o + 1] <= shape[1] && s[o + 3] <= shape[3] && s[o + 5] <= shape[5])) continue;
+      const score = near(s[o + 1], shape[1]) + near(s[o + 3], shape[3]) + near(s[o + 5], shape[5]);
+      if (score > bestScore) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
   /** Class j's slot for key field f, or −1. */
   slot(j: number, f: number): number {
     for (let s = 0; s < this.slotCount; s++) if (this.slotClass[s] === j && this.slotField[s] === f) return s;
@@ -112,6 +140,7 @@ export class FitClasses {
     if (this.slotCount > this.stride) {
       // Re-laid with room for a few more slots.
       const stride = Math.max(4, 2 * this.stride);
+      this.shift = 31 - Math.clz32(stride);
       const next = new Float64Array(2 * cap * stride);
       for (let v = 0; v < 2 * cap; v++)
         for (let k = 0; k < s; k++) next[v * stride + k] = this.vals[v * this.stride + k];
@@ -198,7 +227,7 @@ export class FitClasses {
   }
 
   private writeLeaf(leaf: number): void {
-    const { t, tree, shapes, fitNow, vals, stride, slotClass, slotField, slotMin } = this;
+    const { t, tree, shapes, fitNow, vals, stride, shift, slotClass, slotField, slotMin } = this;
     const h = tree.hosts[leaf];
     const ram = ramFit(t, h);
     const cpu = cpuFit(t, h);
@@ -234,16 +263,26 @@ export class FitClasses {
               : freeDisk;
         if (!Number.isFinite(x)) this.broken[slotClass[s]] = 1;
       } else x = min ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-      if (vals[node * stride + s] === x) continue;
-      vals[node * stride + s] = x;
-      // Up the path until the value stops changing.
-      for (let v = node; v > 1; ) {
-        const sib = vals[(v ^ 1) * stride + s];
-        if (min ? sib < x : sib > x) x = sib;
-        v >>= 1;
-        const at = v * stride + s;
-        if (vals[at] === x) break;
-        vals[at] = x;
+      let i = (node << shift) + s;
+      if (vals[i] === x) continue;
+      vals[i] = x;
+      // Up the path until the value stops changing (stride a power of two: the sibling is i ^ stride).
+      if (min) {
+        for (let v = node; v > 1; v >>= 1) {
+          const sib = vals[i ^ stride];
+          if (sib < x) x = sib;
+          i = ((v >> 1) << shift) + s;
+          if (vals[i] === x) break;
+          vals[i] = x;
+        }
+      } else {
+        for (let v = node; v > 1; v >>= 1) {
+          const sib = vals[i ^ stride];
+          if (sib > x) x = sib;
+          i = ((v >> 1) << shift) + s;
+          if (vals[i] === x) break;
+          vals[i] = x;
+        }
       }
     }
   }
@@ -269,6 +308,11 @@ export class FitClasses {
       vals[v * stride + s] = min ? (b < a ? b : a) : b > a ? b : a;
     }
   }
+}
+
+/** How near amount a ≤ b is to b, in [0, 1]. */
+function near(a: number, b: number): number {
+  return b > 0 ? a / b : 1;
 }
 
 /** A weigher key's raw value on host h: the same arithmetic as HostIndex's leaves. */

@@ -31,6 +31,8 @@ export class ClassedQueries {
   private leaves = 0;
   private readonly stack = new Int32Array(128);
   private readonly bounds = new Float64Array(128);
+  /** Nodes the class descents visited, in all. */
+  visits = 0;
 
   constructor(
     private readonly search: IndexedSearch,
@@ -48,15 +50,23 @@ export class ClassedQueries {
     const search = this.search;
     const keyField = wantMax ? maxField : maxField + 1;
     const classes = p.classes;
+    if (classes.slots > 0) classes.flush();
     const c = classes.find(search.shape);
     const slot = c < 0 ? -1 : classes.slot(c, keyField);
-    if (slot >= 0) {
-      classes.flush();
-      if (classes.broken[c] === 0) return this.classExtreme(p, slot, w, wantMax);
+    if (slot >= 0 && classes.broken[c] === 0) return this.classExtreme(p, slot, w, wantMax);
+    if (slot >= 0 || !classKeyable(keyField))
+      return search.extreme(p.tree, w, maxField as IndexField, wantMax);
+    // A class of a smaller shape bounds this one's hosts: its descent, with this shape's verdicts.
+    const serving = classes.servingSlot(search.shape, keyField);
+    if (serving >= 0) {
+      const before = this.visits;
+      const x = this.classExtreme(p, serving, w, wantMax);
+      this.note(p, c, keyField, this.visits - before, false);
+      return x;
     }
     const before = search.visits;
     const x = search.extreme(p.tree, w, maxField as IndexField, wantMax);
-    if (slot < 0 && classKeyable(keyField)) this.note(p, c, keyField, search.visits - before);
+    this.note(p, c, keyField, search.visits - before, true);
     return x;
   }
 
@@ -65,17 +75,26 @@ export class ClassedQueries {
     const search = this.search;
     if (p.tree.size === 0) return 0;
     const classes = p.classes;
-    const c = classes.find(search.shape);
-    if (c < 0 || (!classes.hasCount(c) && !this.afford(p, 0.5))) return search.countFits(p.tree);
+    let c = classes.find(search.shape);
+    // Counts are cheap to keep (a walk only when a verdict flips): a partition with classes (whose
+    // HostIndex is not kept current for plain queries) counts every shape asked.
+    if (c < 0 && classes.classes > 0 && this.afford(p, 0.5)) c = classes.addClass(search.shape);
+    else if (c >= 0 && !classes.hasCount(c) && !this.afford(p, 0.5)) c = -1;
+    if (c < 0) return search.countFits(p.tree);
     const count = classes.countArray(c);
     classes.flush();
     return count[1];
   }
 
-  /** Count a plain query's excess visits; past the threshold, give the shape its class. */
-  private note(p: Partition, c: number, keyField: number, visits: number): void {
+  /**
+   * Count a query's excess visits (plain, or over a smaller shape's class); past the threshold,
+   * give the shape its class.
+   */
+  private note(p: Partition, c: number, keyField: number, visits: number, plain: boolean): void {
     const tree = p.tree;
-    const eager = this.promoteAfter < 0;
+    // Plain queries on a partition with classes already would also keep its HostIndex current
+    // (flushed for them), which costs more than one more class.
+    const eager = this.promoteAfter < 0 || (plain && p.classes.classes > 0);
     const excess = visits - 2 * (tree.levels + 1);
     if (excess <= 0 && !eager) return;
     let list = this.pending.get(p.classes);
@@ -92,8 +111,10 @@ export class ClassedQueries {
       list.push(entry);
     }
     if (excess > 0) entry.excess += excess;
-    // A class's upkeep: about levels/2 steps per change, a step a fraction of a plain visit.
-    const upkeep = ((p.classes.changes - entry.since) * tree.levels) / 8;
+    // Over a smaller shape's class, the question is whether this shape's own class would save
+    // more visits than it costs: its verdict and about levels/2 steps per change. A plain query
+    // keeps the HostIndex current too (more than a class costs): it only has to earn the build.
+    const upkeep = plain ? 0 : ((p.classes.changes - entry.since) * (tree.levels + 2)) / 2;
     if (!eager && entry.excess <= upkeep + this.promoteAfter * tree.size) return;
     if (!this.afford(p, 1)) return;
     list.splice(list.indexOf(entry), 1);
@@ -108,7 +129,10 @@ export class ClassedQueries {
     return true;
   }
 
-  /** IndexedSearch.extreme's branch and bound over class keys (empty subtrees hold the sentinel). */
+  /**
+   * IndexedSearch.extreme's branch and bound over a slot's keys (empty subtrees hold the sentinel):
+   * the slot's class has every host that fits the query's shape, so its keys bound theirs.
+   */
   private classExtreme(p: Partition, slot: number, w: HostWeigher, wantMax: boolean): number {
     const search = this.search;
     const tree = p.tree;
@@ -130,13 +154,14 @@ export class ClassedQueries {
     bounds[top++] = sign * clamp(vals[stride + slot], min, max);
     while (top > 0) {
       const v = stack[--top];
+      this.visits++;
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
       if (v >= cap) {
         const leaf = v - cap;
         if (leaf >= size) continue;
         const h = tree.hosts[leaf];
-        // The class says it fits; the exclusions (and the predicates, again) are checked here.
+        // The class bounds; the query's own verdict (its shape, the exclusions) decides.
         if (!search.leafFits(h)) continue;
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
