@@ -185,15 +185,53 @@ export class FitClasses {
     for (let i = 0; i < this.dirtyCount; i++) this.marked[this.dirty[i]] = 0;
     this.dirtyCount = 0;
     this.broken.fill(0);
-    for (let s = 0; s < this.slotCount; s++) this.fillSlot(s);
-    const { tree } = this;
+    const { t, tree, fitNow, vals, stride, slotClass, slotField, slotMin } = this;
     const cap = tree.cap;
+    // The leaves, each host's verdicts once for every class; then every node bottom-up.
+    for (let i = 0; i < cap; i++) {
+      const node = cap + i;
+      const h = i < tree.size ? tree.hosts[i] : -1;
+      if (h >= 0) this.verdicts(h);
+      else fitNow.fill(0);
+      for (let j = 0; j < this.classCount; j++) {
+        const count = this.counts[j];
+        if (count !== undefined) count[node] = fitNow[j];
+      }
+      for (let s = 0; s < this.slotCount; s++) {
+        let x = slotMin[s] === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+        if (fitNow[slotClass[s]] === 1) {
+          x = keyOf(t, h, slotField[s]);
+          if (!Number.isFinite(x)) this.broken[slotClass[s]] = 1;
+        }
+        vals[node * stride + s] = x;
+      }
+    }
+    for (let v = cap - 1; v >= 1; v--) {
+      for (let s = 0; s < this.slotCount; s++) {
+        const a = vals[2 * v * stride + s];
+        const b = vals[(2 * v + 1) * stride + s];
+        vals[v * stride + s] = slotMin[s] === 1 ? (b < a ? b : a) : b > a ? b : a;
+      }
+    }
     for (let j = 0; j < this.classCount; j++) {
       const a = this.counts[j];
-      if (a === undefined) continue;
-      a.fill(0);
-      for (let i = 0; i < tree.size; i++) a[cap + i] = this.fits(j, tree.hosts[i]) ? 1 : 0;
-      for (let v = cap - 1; v >= 1; v--) a[v] = a[2 * v] + a[2 * v + 1];
+      if (a !== undefined) for (let v = cap - 1; v >= 1; v--) a[v] = a[2 * v] + a[2 * v + 1];
+    }
+  }
+
+  /** fitNow[j]: does host h fit class j's shape (for every class)? */
+  private verdicts(h: number): void {
+    const { t, shapes, fitNow } = this;
+    const ram = ramFit(t, h);
+    const cpu = cpuFit(t, h);
+    const disk = diskFit(t, h);
+    for (let j = 0, o = 0; j < this.classCount; j++, o += SHAPE_LENGTH) {
+      const fit =
+        (shapes[o] === 0 || ram >= shapes[o + 1]) &&
+        (shapes[o + 2] === 0 || cpu >= shapes[o + 3]) &&
+        (shapes[o + 4] === 0 || disk >= 1024 * shapes[o + 5]) &&
+        (shapes[o + 6] === 0 || gpuFits(t, h, shapes[o + 7], shapes[o + 8]));
+      fitNow[j] = fit ? 1 : 0;
     }
   }
 
@@ -227,19 +265,11 @@ export class FitClasses {
   }
 
   private writeLeaf(leaf: number): void {
-    const { t, tree, shapes, fitNow, vals, stride, shift, slotClass, slotField, slotMin } = this;
+    const { t, tree, fitNow, vals, stride, shift, slotClass, slotField, slotMin } = this;
     const h = tree.hosts[leaf];
-    const ram = ramFit(t, h);
-    const cpu = cpuFit(t, h);
-    const disk = diskFit(t, h);
     const node = tree.cap + leaf;
-    for (let j = 0, o = 0; j < this.classCount; j++, o += SHAPE_LENGTH) {
-      const fit =
-        (shapes[o] === 0 || ram >= shapes[o + 1]) &&
-        (shapes[o + 2] === 0 || cpu >= shapes[o + 3]) &&
-        (shapes[o + 4] === 0 || disk >= 1024 * shapes[o + 5]) &&
-        (shapes[o + 6] === 0 || gpuFits(t, h, shapes[o + 7], shapes[o + 8]));
-      fitNow[j] = fit ? 1 : 0;
+    this.verdicts(h);
+    for (let j = 0; j < this.classCount; j++) {
       const count = this.counts[j];
       if (count !== undefined && count[node] !== fitNow[j]) {
         const d = fitNow[j] - count[node];

@@ -60,6 +60,8 @@ class IndexedFastPath implements DecisionFastPath {
   private lastAz: string | undefined = undefined;
   private lastSpecs: string | undefined = undefined;
   private lastGpuSpec: readonly string[] | undefined = undefined;
+  /** AZ -> extra specs key -> the full partition (null: none), for requests without GPUs. */
+  private readonly byStatics = new Map<string | undefined, Map<string | undefined, Partition | null>>();
 
   constructor(
     private readonly init: IndexedInit,
@@ -474,13 +476,34 @@ class IndexedFastPath implements DecisionFastPath {
       this.partitions.freshen();
       return this.last;
     }
-    const p = this.partitionByKey(spec, upto);
-    if (full) {
-      this.last = p;
-      this.lastAz = spec.availabilityZone;
-      this.lastSpecs = spec.extraSpecs?.key;
-      this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
+    // Without GPUs the static fields are the AZ and extra specs: a lookup, no key built.
+    const byStatics = full && (spec.flavor.gpus === 0 || spec.gpuSpec === undefined);
+    let known: Map<string | undefined, Partition | null> | undefined;
+    if (byStatics) {
+      known = this.byStatics.get(spec.availabilityZone);
+      const hit = known?.get(spec.extraSpecs?.key);
+      if (hit !== undefined) {
+        this.partitions.freshen();
+        return this.remember(spec, hit ?? undefined);
+      }
     }
+    const p = this.partitionByKey(spec, upto);
+    if (byStatics) {
+      if (known === undefined) {
+        known = new Map();
+        this.byStatics.set(spec.availabilityZone, known);
+      }
+      known.set(spec.extraSpecs?.key, p ?? null);
+    }
+    return full ? this.remember(spec, p) : p;
+  }
+
+  /** The full partition of this request's static fields, kept as the last one. */
+  private remember(spec: RequestSpec, p: Partition | undefined): Partition | undefined {
+    this.last = p;
+    this.lastAz = spec.availabilityZone;
+    this.lastSpecs = spec.extraSpecs?.key;
+    this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
     return p;
   }
 
