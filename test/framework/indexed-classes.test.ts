@@ -143,7 +143,8 @@ describe('ClassedQueries', () => {
   it('the default policy gives an expensive shape its class, then answers from it', () => {
     const rng = new SeededRng(11);
     const n = 256;
-    // RAM-rich hosts with no vCPUs left but every 37th: a plain max query backtracks a lot.
+    // Even hosts RAM-rich without vCPUs, odd ones with vCPUs but no RAM, every 37th fits: each
+    // subtree's bounds say "may fit" and a plain max query backtracks through many leaves.
     const hosts = Array.from({ length: n }, (_, i) => ({
       name: `h${i}`,
       vcpus: 8,
@@ -152,9 +153,11 @@ describe('ClassedQueries', () => {
     }));
     const c = new ClusterState(clusterFromObject({ hosts, allocation_ratios: { cpu: 1, ram: 1, disk: 1 } }));
     const t = c.hosts;
-    for (let h = 0; h < n; h++)
-      if (h % 37 !== 0)
-        c.claim(h, `x${h}`, { vcpus: 8, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 }, undefined);
+    for (let h = 0; h < n; h++) {
+      if (h % 37 === 0) continue;
+      const f = h % 2 === 0 ? { vcpus: 8, memoryMb: 0 } : { vcpus: 0, memoryMb: t.freeRamMb[h] - 100 };
+      c.claim(h, `x${h}`, { ...f, diskGb: 0, gpus: 0, gpuMilli: 0 }, undefined);
+    }
     const p = partition(c, Int32Array.from([...Array(n).keys()]));
     const search = new IndexedSearch(t);
     search.req = reusableFilterRequest(t.size);

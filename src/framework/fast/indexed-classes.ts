@@ -31,7 +31,7 @@ export class ClassedQueries {
   private leaves = 0;
   private readonly stack = new Int32Array(128);
   private readonly bounds = new Float64Array(128);
-  /** Nodes the class descents visited, in all. */
+  /** Leaves the class descents found not fitting the query's shape, in all. */
   visits = 0;
 
   constructor(
@@ -50,6 +50,8 @@ export class ClassedQueries {
     const search = this.search;
     const keyField = wantMax ? maxField : maxField + 1;
     const classes = p.classes;
+    if (classes.classes === 0 && this.leaves + p.tree.cap > this.maxLeaves)
+      return search.extreme(p.tree, w, maxField as IndexField, wantMax);
     if (classes.slots > 0) classes.flush();
     const c = classes.find(search.shape);
     const slot = c < 0 ? -1 : classes.slot(c, keyField);
@@ -90,13 +92,14 @@ export class ClassedQueries {
    * Count a query's excess visits (plain, or over a smaller shape's class); past the threshold,
    * give the shape its class.
    */
-  private note(p: Partition, c: number, keyField: number, visits: number, plain: boolean): void {
+  private note(p: Partition, c: number, keyField: number, wasted: number, plain: boolean): void {
     const tree = p.tree;
     // Plain queries on a partition with classes already would also keep its HostIndex current
     // (flushed for them), which costs more than one more class.
     const eager = this.promoteAfter < 0 || (plain && p.classes.classes > 0);
-    const excess = visits - 2 * (tree.levels + 1);
-    if (excess <= 0 && !eager) return;
+    // Visits that found no fitting host (a wasted leaf of a served query: about half a path).
+    const excess = plain ? wasted : (wasted * tree.levels) / 2;
+    if ((excess <= 0 && !eager) || this.leaves + tree.cap > this.maxLeaves) return;
     let list = this.pending.get(p.classes);
     if (list === undefined) {
       list = [];
@@ -152,9 +155,9 @@ export class ClassedQueries {
     let top = 0;
     stack[top] = 1;
     bounds[top++] = sign * clamp(vals[stride + slot], min, max);
+    let wasted = 0;
     while (top > 0) {
       const v = stack[--top];
-      this.visits++;
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
       if (v >= cap) {
@@ -162,7 +165,10 @@ export class ClassedQueries {
         if (leaf >= size) continue;
         const h = tree.hosts[leaf];
         // The class bounds; the query's own verdict (its shape, the exclusions) decides.
-        if (!search.leafFits(h)) continue;
+        if (!search.leafFits(h)) {
+          wasted++;
+          continue;
+        }
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
           best = x;
@@ -201,6 +207,7 @@ export class ClassedQueries {
       }
     }
     search.extremeLeaf = bestLeaf;
+    this.visits += wasted;
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
 }

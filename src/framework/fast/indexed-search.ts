@@ -63,7 +63,7 @@ export class IndexedSearch {
   extremeLeaf = -1;
   /** The constraints of `setConstraints` as a FitClass shape (fit-classes.ts SHAPE_LENGTH). */
   readonly shape = new Float64Array(SHAPE_LENGTH);
-  /** Nodes the `extreme` queries visited, in all (what a FitClass would save). */
+  /** Nodes the `extreme` queries found no fitting host under, in all (what a fit class saves). */
   visits = 0;
 
   constructor(private readonly t: HostTable) {
@@ -220,17 +220,23 @@ export class IndexedSearch {
     let top = 0;
     stack[top] = 1;
     bounds[top++] = sign * clamp(keys[1], min, max);
+    let wasted = 0;
     while (top > 0) {
       const v = stack[--top];
-      this.visits++;
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
-      if (!this.nodeMayFit(tree, v)) continue;
+      if (!this.nodeMayFit(tree, v)) {
+        wasted++;
+        continue;
+      }
       if (v >= cap) {
         const leaf = v - cap;
         if (leaf >= size) continue;
         const h = tree.hosts[leaf];
-        if (!this.leafFits(h)) continue;
+        if (!this.leafFits(h)) {
+          wasted++;
+          continue;
+        }
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
           best = x;
@@ -261,6 +267,7 @@ export class IndexedSearch {
       }
     }
     this.extremeLeaf = bestLeaf;
+    this.visits += wasted;
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
 
