@@ -82,32 +82,6 @@ export class FitClasses {
     return -1;
   }
 
-  /**
-   * A slot for key field f of a class that every host fitting `shape` fits too (the same filters
-   * on and GPU request, amounts no larger), so its values bound the shape's: of those, the one of
-   * the closest shape (amounts nearest the shape's). −1 when there is none.
-   */
-  servingSlot(shape: ArrayLike<number>, f: number): number {
-    const s = this.shapes;
-    let best = -1;
-    let bestScore = -1;
-    for (let k = 0; k < this.slotCount; k++) {
-      if (this.slotField[k] !== f) continue;
-      const o = this.slotClass[k] * SHAPE_LENGTH;
-      if (this.broken[this.slotClass[k]] !== 0) continue;
-      if (s[o] !== shape[0] || s[o + 2] !== shape[2] || s[o + 4] !== shape[4] || s[o + 6] !== shape[6])
-        continue;
-      if (s[o + 7] !== shape[7] || s[o + 8] !== shape[8]) continue;
-      if (!(s[o + 1] <= shape[1] && s[o + 3] <= shape[3] && s[o + 5] <= shape[5])) continue;
-      const score = near(s[o + 1], shape[1]) + near(s[o + 3], shape[3]) + near(s[o + 5], shape[5]);
-      if (score > bestScore) {
-        best = k;
-        bestScore = score;
-      }
-    }
-    return best;
-  }
-
   /** Class j's slot for key field f, or −1. */
   slot(j: number, f: number): number {
     for (let s = 0; s < this.slotCount; s++) if (this.slotClass[s] === j && this.slotField[s] === f) return s;
@@ -338,11 +312,6 @@ export class FitClasses {
       vals[v * stride + s] = min ? (b < a ? b : a) : b > a ? b : a;
     }
   }
-}
-
-/** How near amount a ≤ b is to b, in [0, 1]. */
-function near(a: number, b: number): number {
-  return b > 0 ? a / b : 1;
 }
 
 /** A weigher key's raw value on host h: the same arithmetic as HostIndex's leaves. */

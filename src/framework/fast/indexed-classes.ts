@@ -58,14 +58,6 @@ export class ClassedQueries {
     if (slot >= 0 && classes.broken[c] === 0) return this.classExtreme(p, slot, w, wantMax);
     if (slot >= 0 || !classKeyable(keyField))
       return search.extreme(p.tree, w, maxField as IndexField, wantMax);
-    // A class of a smaller shape bounds this one's hosts: its descent, with this shape's verdicts.
-    const serving = classes.servingSlot(search.shape, keyField);
-    if (serving >= 0) {
-      const before = this.visits;
-      const x = this.classExtreme(p, serving, w, wantMax);
-      this.note(p, c, keyField, this.visits - before, false);
-      return x;
-    }
     const before = search.visits;
     const x = search.extreme(p.tree, w, maxField as IndexField, wantMax);
     this.note(p, c, keyField, search.visits - before, true);
@@ -89,7 +81,7 @@ export class ClassedQueries {
   }
 
   /**
-   * Count a query's excess visits (plain, or over a smaller shape's class); past the threshold,
+   * Count a plain query's wasted visits (plain: false for a future query over another class); past the threshold,
    * give the shape its class.
    */
   private note(p: Partition, c: number, keyField: number, wasted: number, plain: boolean): void {
@@ -97,7 +89,7 @@ export class ClassedQueries {
     // Plain queries on a partition with classes already would also keep its HostIndex current
     // (flushed for them), which costs more than one more class.
     const eager = this.promoteAfter < 0 || (plain && p.classes.classes > 0);
-    // Visits that found no fitting host (a wasted leaf of a served query: about half a path).
+    // Visits that found no fitting host (a wasted leaf of a descent: about half a path).
     const excess = plain ? wasted : (wasted * tree.levels) / 2;
     if ((excess <= 0 && !eager) || this.leaves + tree.cap > this.maxLeaves) return;
     let list = this.pending.get(p.classes);
