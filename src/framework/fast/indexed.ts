@@ -5,6 +5,7 @@ import type { DecisionFastPath } from '../fast-path.ts';
 import { keepPassing } from '../filter-handler.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
+import { ClassedQueries } from './indexed-classes.ts';
 import { setupCombo } from './indexed-combo.ts';
 import { GroupMode, GroupScope } from './indexed-groups.ts';
 import { InstanceHistory, MAX_INSTANCES } from './indexed-history.ts';
@@ -18,6 +19,10 @@ const DECLINE = -2;
 
 /** The index's bound on leaves over all partitions, in hosts: a few full copies of the cluster. */
 const LEAVES_PER_HOST = 4;
+
+/** The FitClasses' bound on leaves over all partitions, per host and in all. */
+const CLASS_LEAVES_PER_HOST = 8;
+const CLASS_LEAVES_BASE = 65536;
 
 /**
  * The exact indexed fast path (issue 15): single-instance requests under the default-style
@@ -41,6 +46,7 @@ class IndexedFastPath implements DecisionFastPath {
   readonly name = 'indexed';
   private readonly partitions: PartitionCache;
   private readonly search: IndexedSearch;
+  private readonly classed: ClassedQueries;
   private readonly req: FilterRequest;
   private readonly groups: GroupScope;
   private readonly soft: SoftGroupSearch;
@@ -57,6 +63,8 @@ class IndexedFastPath implements DecisionFastPath {
   private lastAz: string | undefined = undefined;
   private lastSpecs: string | undefined = undefined;
   private lastGpuSpec: readonly string[] | undefined = undefined;
+  /** AZ -> extra specs key -> the full partition (null: none), for requests without GPUs. */
+  private readonly byStatics = new Map<string | undefined, Map<string | undefined, Partition | null>>();
 
   constructor(
     private readonly init: IndexedInit,
@@ -73,6 +81,7 @@ class IndexedFastPath implements DecisionFastPath {
     this.search = new IndexedSearch(t);
     this.req = reusableFilterRequest(t.size);
     this.search.req = this.req;
+    this.classed = new ClassedQueries(this.search, CLASS_LEAVES_PER_HOST * t.size + CLASS_LEAVES_BASE);
     this.groups = new GroupScope(t.size, plan, this.search);
     this.soft = new SoftGroupSearch(t.size, plan, this.search);
     this.memberList = new Int32Array(t.size);
@@ -241,7 +250,7 @@ class IndexedFastPath implements DecisionFastPath {
   /** The hosts of p passing every filter now: a counting query, the anti-affinity members off. */
   private survivorsCount(p: Partition): number {
     const { search, groups } = this;
-    let c = search.countFits(p.tree);
+    let c = this.classed.countFits(p);
     const bits = search.excludeBits;
     if ((bits & EXCLUDED_MEMBER) !== 0) {
       search.excludeBits = 0;
@@ -268,8 +277,8 @@ class IndexedFastPath implements DecisionFastPath {
       const w = plan.weighers[wIndex];
       const field = plan.weigherFields[wIndex];
       m = p.multipliers[wIndex];
-      const lo = w.minval ?? search.extreme(tree, w, field, false);
-      const hi = w.maxval ?? search.extreme(tree, w, field, true);
+      const lo = w.minval ?? this.classed.extreme(p, w, field, false);
+      const hi = w.maxval ?? this.classed.extreme(p, w, field, true);
       history.setNormaliser(k, lo !== hi, lo, hi - lo);
     } else history.setNormaliser(k, false, 0, 1);
     const bits = search.excludeBits;
@@ -281,7 +290,7 @@ class IndexedFastPath implements DecisionFastPath {
       best = leaf >= 0 ? tree.hosts[leaf] : -1;
     } else {
       const w = plan.weighers[wIndex];
-      const x = search.extreme(tree, w, plan.weigherFields[wIndex], m > 0);
+      const x = this.classed.extreme(p, w, plan.weigherFields[wIndex], m > 0);
       const leaf = search.extremeLeaf;
       if (leaf >= 0 && history.isolatedAt(x, last)) best = tree.hosts[leaf];
       else if (leaf >= 0) {
@@ -350,9 +359,9 @@ class IndexedFastPath implements DecisionFastPath {
       const field = plan.weigherFields[j];
       // Each term needs the values on its winning side: its min when it stacks (m < 0).
       const minQueried = w.minval === undefined || m < 0;
-      const lo = minQueried ? search.extreme(p.tree, w, field, false) : w.minval;
+      const lo = minQueried ? this.classed.extreme(p, w, field, false) : w.minval;
       const minLeaf = minQueried ? search.extremeLeaf : -1;
-      const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
+      const hi = w.maxval ?? this.classed.extreme(p, w, field, true);
       const maxLeaf = w.maxval === undefined ? search.extremeLeaf : -1;
       if (Number.isNaN(lo) || Number.isNaN(hi)) return -1;
       seed = m > 0 ? maxLeaf : minLeaf;
@@ -486,13 +495,34 @@ class IndexedFastPath implements DecisionFastPath {
       this.partitions.freshen();
       return this.last;
     }
-    const p = this.partitionByKey(spec, upto);
-    if (full) {
-      this.last = p;
-      this.lastAz = spec.availabilityZone;
-      this.lastSpecs = spec.extraSpecs?.key;
-      this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
+    // Without GPUs the static fields are the AZ and extra specs: a lookup, no key built.
+    const byStatics = full && (spec.flavor.gpus === 0 || spec.gpuSpec === undefined);
+    let known: Map<string | undefined, Partition | null> | undefined;
+    if (byStatics) {
+      known = this.byStatics.get(spec.availabilityZone);
+      const hit = known?.get(spec.extraSpecs?.key);
+      if (hit !== undefined) {
+        this.partitions.freshen();
+        return this.remember(spec, hit ?? undefined);
+      }
     }
+    const p = this.partitionByKey(spec, upto);
+    if (byStatics) {
+      if (known === undefined) {
+        known = new Map();
+        this.byStatics.set(spec.availabilityZone, known);
+      }
+      known.set(spec.extraSpecs?.key, p ?? null);
+    }
+    return full ? this.remember(spec, p) : p;
+  }
+
+  /** The full partition of this request's static fields, kept as the last one. */
+  private remember(spec: RequestSpec, p: Partition | undefined): Partition | undefined {
+    this.last = p;
+    this.lastAz = spec.availabilityZone;
+    this.lastSpecs = spec.extraSpecs?.key;
+    this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
     return p;
   }
 
