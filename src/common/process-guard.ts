@@ -76,6 +76,12 @@ export function installProcessGuard(): void {
     if (process.env.SCHEDBENCH_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
     forceExit(code);
   };
+  // A reader that went away (`schedbench ... | head`): the rest of stdout is dropped, and the
+  // command still finishes with its own exit code (a gate must not pass because its reader left).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
   process.on('uncaughtException', die('uncaught exception outside a decision'));
   process.on('unhandledRejection', die('unhandled promise rejection'));
 }
