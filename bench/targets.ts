@@ -59,6 +59,14 @@ function plainRequests(id = 'bench'): RequestSpec[] {
 }
 
 /**
+ * The steady state is what a long replay sees: the index builds its fit classes (and the JIT its
+ * code) over the first few thousand decisions, so a warm-up runs WARMUP_DECISIONS (or at most
+ * WARMUP_MAX_MS, for the slow reference scans) before anything is timed.
+ */
+const WARMUP_DECISIONS = 8000;
+const WARMUP_MAX_MS = 1500;
+
+/**
  * Median per-decision µs of `decide(i)` (i counts decisions from 0): batches sized to about 100 µs
  * after a warm-up (or `fixedBatch` decisions, no warm-up), run for `timeMs` (at least `minBatches`).
  * `decide` returns false to stop (the batch it stops in still counts, by its own mean).
@@ -67,9 +75,13 @@ function medianDecisionUs(decide: (i: number) => boolean, timeMs: number, fixedB
   let i = 0;
   let batch = fixedBatch;
   if (fixedBatch === 0) {
-    const t0 = performance.now();
+    let t0 = performance.now();
+    while (i < WARMUP_DECISIONS && performance.now() - t0 < WARMUP_MAX_MS) if (!decide(i++)) break;
+    // The batch size from the warm-up's last stretch, at the speed the timing will see.
+    const at = i;
+    t0 = performance.now();
     while (performance.now() - t0 < Math.min(200, timeMs / 4)) if (!decide(i++)) break;
-    batch = Math.max(1, Math.round((0.1 * i) / Math.max(1e-3, performance.now() - t0)));
+    batch = Math.max(1, Math.round((0.1 * (i - at)) / Math.max(1e-3, performance.now() - t0)));
   }
   const perDecision: number[] = [];
   const start = performance.now();
