@@ -6,6 +6,7 @@ import { FragmentationMeter } from './fragmentation.ts';
 import { taskDistribution } from './gpu-fragmentation.ts';
 import { GpuMeter } from './gpu-usage.ts';
 import { GroupOutcomes } from './groups.ts';
+import { HostSpreadMeter, type HostSpreadSummary } from './host-spread.ts';
 import { LatencyRecorder } from './latency.ts';
 import { FlavorOutcomes } from './outcomes.ts';
 import type { ShapeDistribution } from './shapes.ts';
@@ -55,6 +56,7 @@ export class MetricsCollector implements ReplayObserver {
   private readonly shapes: ShapeDistribution;
   private usage!: UsageTracker;
   private frag!: FragmentationMeter;
+  private spread!: HostSpreadMeter;
   private series: WindowSeries<Field> | undefined;
   private flavors = new FlavorOutcomes();
   /** Only on a cluster with GPUs. */
@@ -90,6 +92,7 @@ export class MetricsCollector implements ReplayObserver {
   begin(cluster: ClusterState): void {
     this.usage = new UsageTracker(cluster);
     this.frag = new FragmentationMeter(cluster, this.usage, this.shapes);
+    this.spread = new HostSpreadMeter(this.usage);
     if (cluster.hosts.hasGpus) {
       this.flavors = new FlavorOutcomes(true);
       this.gpu = new GpuMeter(cluster, taskDistribution(shapeFlavors(this.shapes)));
@@ -227,6 +230,7 @@ export class MetricsCollector implements ReplayObserver {
         s.set('fdisk', k, this.fragNow[2]);
         if (this.gpu) s.set('agpu', k, this.gpu.allocatedGpus());
       }
+      this.spread.sample((kEnd - kFrom) * s.width);
       u.resync();
     }
     this.prev = time;
@@ -314,6 +318,7 @@ export class MetricsCollector implements ReplayObserver {
         }),
         fragmentation: per((r) => (fragDt > 0 ? fragInt[r] / fragDt : this.fragNow[r])),
         shapes: this.shapes.size,
+        ...spreadField(this.spread.summary()),
         ...(this.gpu ? { gpu: this.gpu.summary() } : {}),
       },
       latency: this.latency.summary(),
@@ -334,6 +339,11 @@ function* shapeFlavors(d: ShapeDistribution): Iterable<{ flavor: Flavor; count: 
     };
     yield { flavor, count: d.instances[m] };
   }
+}
+
+/** Absent when no window ended during the replay (nothing was sampled). */
+function spreadField(s: HostSpreadSummary | undefined): { host_utilisation?: HostSpreadSummary } {
+  return s ? { host_utilisation: s } : {};
 }
 
 function soft(p: { placements: number; count: number }): SoftPolicySummary {

@@ -1,4 +1,5 @@
 import type { GpuSummary } from './gpu-usage.ts';
+import type { HostSpreadSummary } from './host-spread.ts';
 import type { LatencySummary } from './latency.ts';
 import type { FlavorOutcome } from './outcomes.ts';
 
@@ -71,6 +72,8 @@ export interface MetricsSummary {
     readonly balance_cv: PerResource<number | null>;
     readonly fragmentation: PerResource;
     readonly shapes: number;
+    /** Quantiles of per-host mean utilisation; absent when no window ended. */
+    readonly host_utilisation?: HostSpreadSummary;
     /** Only on a cluster with GPUs. */
     readonly gpu?: GpuSummary;
   };

@@ -10,6 +10,15 @@ const perResource = <T extends z.ZodType>(t: T) => z.object({ cpu: t, ram: t, di
 const policy = z.object({ placements: count, violations: count });
 const softPolicy = z.object({ placements: count, satisfied: count, satisfaction_rate: share.nullable() });
 const nullableShare = share.nullable();
+const hostQuantiles = z.object({
+  min: z.number().nonnegative(),
+  p10: z.number().nonnegative(),
+  p25: z.number().nonnegative(),
+  p50: z.number().nonnegative(),
+  p75: z.number().nonnegative(),
+  p90: z.number().nonnegative(),
+  max: z.number().nonnegative(),
+});
 
 /** One window of the time series (docs/metrics.md, "Time series"). */
 export const windowSchema = z.object({
@@ -121,6 +130,11 @@ export const reportSchema = z.object({
     fragmentation: perResource(share),
     /** Distinct request shapes in the trace (the fragmentation's workload). */
     shapes: count,
+    /**
+     * Quantiles of each host's mean utilisation (docs/metrics.md, "Per-host spread"). Optional:
+     * absent when no window ended, and in reports made before it existed.
+     */
+    host_utilisation: z.object({ hosts: count, cpu: hostQuantiles, ram: hostQuantiles }).optional(),
     /** GPUs (docs/metrics.md, "GPUs"): only on a cluster with GPUs. */
     gpu: z
       .object({

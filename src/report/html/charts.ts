@@ -1,143 +1,237 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from '../schema.ts';
+import { axisProps } from './axis-format.ts';
+import { breakdownCharts } from './breakdown-charts.ts';
+import { type Chart, groupColor, HEIGHT, type Row, SCHEMA, WIDTH } from './chart-common.ts';
+import type { SeedGroup } from './seed-groups.ts';
 
-/** One plot of the HTML report. */
-export interface Chart {
-  readonly id: string;
-  readonly title: string;
-  /** What the reader should look at, one sentence. */
-  readonly caption: string;
-  readonly spec: TopLevelSpec;
+export type { Chart } from './chart-common.ts';
+
+type WindowField =
+  | 'util_cpu'
+  | 'util_ram'
+  | 'active_hosts'
+  | 'no_valid_host_cum'
+  | 'fragmentation_ram'
+  | 'util_gpu'
+  | 'gpus_allocated';
+
+/**
+ * Per group and window start: the mean over the group's seeds and its min and max (the band).
+ * Windows of one trace line up across seeds (same origin and width); the cumulative NoValidHost
+ * also steps at the last window's end.
+ */
+function bandRows(reports: readonly Report[], groups: readonly SeedGroup[], field: WindowField): Row[] {
+  const rows: Row[] = [];
+  for (const g of groups) {
+    const byTime = new Map<number, number[]>();
+    const put = (t: number, v: number | null | undefined) => {
+      if (v === null || v === undefined) return;
+      const list = byTime.get(t) ?? [];
+      list.push(v);
+      byTime.set(t, list);
+    };
+    for (const i of g.members) {
+      const ws = reports[i].series.windows;
+      for (const w of ws) put(w.start, w[field]);
+      const last = ws.at(-1);
+      if (last && field === 'no_valid_host_cum') put(last.end, last.no_valid_host_cum);
+    }
+    for (const [time, vs] of [...byTime].sort((a, b) => a[0] - b[0])) {
+      rows.push({
+        label: g.label,
+        time,
+        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        lo: Math.min(...vs),
+        hi: Math.max(...vs),
+        seeds: vs.length,
+      });
+    }
+  }
+  return rows;
 }
 
-type Row = Record<string, string | number | null>;
-
-const WIDTH = 640;
-const HEIGHT = 220;
-
-/** A line chart over trace time, one line per report label. */
+/** A line (the mean over seeds) over trace time per group, with the seeds' min-max band. */
 function timeChart(
+  reports: readonly Report[],
+  groups: readonly SeedGroup[],
+  field: WindowField,
   id: string,
   title: string,
   caption: string,
-  rows: Row[],
-  field: string,
   yTitle: string,
-  yFormat?: string,
+  kind: 'share' | 'number',
 ): Chart {
+  const values = bandRows(reports, groups, field);
+  const axis = axisProps(
+    values.flatMap((r) => [r.lo as number, r.hi as number]),
+    kind,
+  );
+  const seeded = groups.some((g) => g.members.length > 1);
+  const color = groupColor(groups);
+  const y = { type: 'quantitative', title: yTitle, axis } as const;
+  const x = {
+    field: 'time',
+    type: 'quantitative',
+    title: 'trace time (s)',
+    axis: { format: ',~r' },
+  } as const;
   return {
     id,
     title,
-    caption,
+    caption: seeded ? `${caption} Line: mean over seeds; band: their min to max.` : caption,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: SCHEMA,
       width: WIDTH,
       height: HEIGHT,
-      data: { values: rows },
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+      data: { values },
+      // Stroke symbols at full opacity: the band's area would otherwise fade the legend.
       encoding: {
-        x: { field: 'time', type: 'quantitative', title: 'trace time (s)' },
-        y: { field, type: 'quantitative', title: yTitle, ...(yFormat ? { axis: { format: yFormat } } : {}) },
-        color: { field: 'label', type: 'nominal', title: 'strategy', legend: { labelLimit: 360 } },
+        x,
+        color: {
+          ...color,
+          legend: { ...color.legend, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+        },
+      },
+      layer: [
+        ...(seeded
+          ? [
+              {
+                mark: { type: 'area', interpolate: 'step-after', opacity: 0.18 },
+                encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+              } as const,
+            ]
+          : []),
+        {
+          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+          encoding: { y: { ...y, field: 'mean' } },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+/** Latency percentiles per group, each the mean over the group's seeds. */
+function latencyChart(reports: readonly Report[], groups: readonly SeedGroup[]): Chart {
+  const values: Row[] = [];
+  for (const g of groups) {
+    const ps = reports[g.members[0]].performance.latency_us.percentiles;
+    ps.forEach((p, k) => {
+      const us = g.members.map((i) => reports[i].performance.latency_us.percentiles[k]?.us ?? p.us);
+      const mean = us.reduce((a, b) => a + b, 0) / us.length;
+      values.push({ label: g.label, percentile: `p${p.percentile}`, us: Math.max(mean, 0.001) });
+    });
+  }
+  const order = reports[0]?.performance.latency_us.percentiles.map((p) => `p${p.percentile}`) ?? [];
+  return {
+    id: 'latency',
+    title: 'Decision latency distribution',
+    caption: 'Driver-call latency by percentile (HDR histogram, log scale), the mean over seeds.',
+    spec: {
+      $schema: SCHEMA,
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values },
+      mark: { type: 'line', point: true, strokeWidth: 1.5 },
+      encoding: {
+        x: {
+          field: 'percentile',
+          type: 'ordinal',
+          sort: order,
+          title: 'percentile',
+          axis: { labelAngle: 0 },
+        },
+        y: {
+          field: 'us',
+          type: 'quantitative',
+          scale: { type: 'log' },
+          title: 'latency (µs)',
+          axis: { format: '~s' },
+        },
+        color: groupColor(groups),
       },
     },
   };
 }
 
 /**
- * The report's plots, one line per report (labelled as `labels` says): utilisation, active hosts,
- * fragmentation and cumulative NoValidHost over trace time, and the latency distribution.
+ * The report's plots, one colour per seed group: utilisation, active hosts, fragmentation and
+ * cumulative NoValidHost over trace time (GPU utilisation too on a GPU cluster), then the
+ * breakdowns (NoValidHost by flavor and cause, per-host spread, the funnel) and the latency.
  */
-export function buildCharts(reports: readonly Report[], labels: readonly string[]): Chart[] {
-  const series: Row[] = [];
-  const latency: Row[] = [];
-  reports.forEach((r, i) => {
-    for (const w of r.series.windows) {
-      series.push({
-        label: labels[i],
-        time: w.start,
-        util_cpu: w.util_cpu,
-        util_ram: w.util_ram,
-        active_hosts: w.active_hosts,
-        nvh_cum: w.no_valid_host_cum,
-        fragmentation_ram: w.fragmentation_ram,
-      });
-    }
-    // Cumulative NoValidHost steps at each window's end.
-    const last = r.series.windows.at(-1);
-    if (last) series.push({ label: labels[i], time: last.end, nvh_cum: last.no_valid_host_cum });
-    for (const p of r.performance.latency_us.percentiles) {
-      latency.push({ label: labels[i], percentile: `p${p.percentile}`, us: Math.max(p.us, 0.001) });
-    }
-  });
-  const order = reports[0]?.performance.latency_us.percentiles.map((p) => `p${p.percentile}`) ?? [];
+export function buildCharts(reports: readonly Report[], groups: readonly SeedGroup[]): Chart[] {
+  const t = (
+    field: WindowField,
+    id: string,
+    title: string,
+    caption: string,
+    y: string,
+    kind: 'share' | 'number',
+  ) => timeChart(reports, groups, field, id, title, caption, y, kind);
+  const gpu = reports.some((r) => r.quality.gpu !== undefined);
   return [
-    timeChart(
+    t(
+      'util_ram',
       'util-ram',
       'RAM utilisation over time',
       'Used RAM over schedulable RAM, whole cluster, mean per window.',
-      series,
-      'util_ram',
       'RAM utilisation',
-      '.0%',
+      'share',
     ),
-    timeChart(
+    t(
+      'util_cpu',
       'util-cpu',
       'vCPU utilisation over time',
       'Used vCPUs over schedulable vCPUs, whole cluster, mean per window.',
-      series,
-      'util_cpu',
       'vCPU utilisation',
-      '.0%',
+      'share',
     ),
-    timeChart(
+    ...(gpu
+      ? [
+          t(
+            'util_gpu',
+            'util-gpu',
+            'GPU utilisation over time',
+            'Allocated GPU share over GPU capacity, mean per window.',
+            'GPU utilisation',
+            'share',
+          ),
+          t(
+            'gpus_allocated',
+            'gpus-allocated',
+            'GPUs allocated over time',
+            'GPUs allocated at each window’s end (fractional shares summed).',
+            'GPUs allocated',
+            'number',
+          ),
+        ]
+      : []),
+    t(
+      'active_hosts',
       'active-hosts',
       'Active hosts over time',
       'Hosts holding at least one instance (the density and power proxy), mean per window.',
-      series,
-      'active_hosts',
       'active hosts',
+      'number',
     ),
-    timeChart(
+    t(
+      'no_valid_host_cum',
       'nvh-cum',
       'Cumulative NoValidHost over time',
       'Instances that ended in NoValidHost up to each window’s end.',
-      series,
-      'nvh_cum',
       'NoValidHost (cumulative)',
+      'number',
     ),
-    timeChart(
+    t(
+      'fragmentation_ram',
       'fragmentation-ram',
       'RAM fragmentation over time',
       'Share of free RAM that the trace’s own request shapes could not use, at each window’s end.',
-      series,
-      'fragmentation_ram',
       'fragmented share of free RAM',
-      '.0%',
+      'share',
     ),
-    {
-      id: 'latency',
-      title: 'Decision latency distribution',
-      caption: 'Driver-call latency by percentile (HDR histogram, log scale).',
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        width: WIDTH,
-        height: HEIGHT,
-        data: { values: latency },
-        mark: { type: 'line', point: true, strokeWidth: 1.5 },
-        encoding: {
-          x: {
-            field: 'percentile',
-            type: 'ordinal',
-            sort: order,
-            title: 'percentile',
-            axis: { labelAngle: 0 },
-          },
-          y: { field: 'us', type: 'quantitative', scale: { type: 'log' }, title: 'latency (µs)' },
-          color: { field: 'label', type: 'nominal', title: 'strategy', legend: { labelLimit: 360 } },
-        },
-      },
-    },
+    ...breakdownCharts(reports, groups),
+    latencyChart(reports, groups),
   ];
 }
 

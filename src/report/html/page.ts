@@ -1,8 +1,11 @@
+import { columnLabel } from '../column-labels.ts';
 import { formatMetric } from '../format.ts';
 import { reportLabels } from '../labels.ts';
 import { inputsLines, summaryMetrics } from '../markdown.ts';
+import type { MetricDef } from '../metric-catalog.ts';
 import type { Report } from '../schema.ts';
 import { buildCharts, renderSvg } from './charts.ts';
+import { type SeedGroup, seedGroups } from './seed-groups.ts';
 
 /** Escape text for HTML. */
 export function esc(s: string): string {
@@ -10,14 +13,68 @@ export function esc(s: string): string {
 }
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2em; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 12.5px; }
+th, td { border-bottom: 1px solid #ddd; padding: .25em .35em; text-align: right; }
+th { vertical-align: bottom; font-weight: 600; min-width: 3em; max-width: 6em; padding-left: .7em; }
+th[title] { cursor: help; text-decoration: underline dotted #999; text-underline-offset: 3px; }
+td { white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; white-space: normal; min-width: 7.5em; max-width: 16em; }
+.unit { display: block; font-weight: normal; color: #666; }
 .caption { color: #555; margin: .2em 0 .6em; }
 ul.inputs { color: #444; }
+svg { max-width: 100%; height: auto; }
 `;
+
+/** The summary table: one row per report, human headers with units, the metric id on hover. */
+function summaryTable(
+  id: string,
+  reports: readonly Report[],
+  groups: readonly SeedGroup[],
+  defs: readonly MetricDef[],
+): string {
+  // Seeds have their own column: a row is labelled by its seed group, not `filter seed=2`.
+  const labels = reportLabels(reports);
+  for (const g of groups) if (g.members.length > 1) for (const i of g.members) labels[i] = g.label;
+  const th = (text: string, unit = '', title = '') =>
+    `<th${title ? ` title="${esc(title)}"` : ''}>${esc(text)}${unit ? `<span class="unit">${esc(unit)}</span>` : ''}</th>`;
+  const head = [
+    th('strategy'),
+    th('seed'),
+    ...defs.map((d) => {
+      const { header, unit } = columnLabel(d);
+      return th(header, unit, `${d.name}: ${d.description}`);
+    }),
+  ];
+  const rows = reports.map((r, i) => [
+    labels[i],
+    String(r.inputs.seed),
+    ...defs.map((d) => formatMetric(d, d.value(r))),
+  ]);
+  return [
+    `<div class="table-wrap"><table id="${id}" class="summary">`,
+    `<thead><tr>${head.join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`),
+    '</tbody></table></div>',
+  ].join('\n');
+}
+
+/** The summary metrics in two tables that fit the page: placement, then groups and speed. */
+function summaryTables(reports: readonly Report[], groups: readonly SeedGroup[]): string[] {
+  const defs = summaryMetrics(reports);
+  const cut = defs.findIndex((d) => d.name === 'anti_affinity_violations');
+  const at = cut < 0 ? defs.length : cut;
+  return [
+    '<h2>Placement</h2>',
+    summaryTable('summary', reports, groups, defs.slice(0, at)),
+    ...(at < defs.length
+      ? ['<h2>Groups and speed</h2>', summaryTable('summary-speed', reports, groups, defs.slice(at))]
+      : []),
+  ];
+}
 
 /**
  * The self-contained HTML report: the summary table and the plots as inline SVG, rendered here in
@@ -25,23 +82,9 @@ ul.inputs { color: #444; }
  * forbids every load, so it opens the same offline.
  */
 export async function htmlReport(reports: readonly Report[]): Promise<string> {
-  const labels = reportLabels(reports);
-  const defs = summaryMetrics(reports);
-  const head = ['strategy', 'seed', ...defs.map((d) => d.name)];
-  const rows = reports.map((r, i) => [
-    labels[i],
-    String(r.inputs.seed),
-    ...defs.map((d) => formatMetric(d, d.value(r))),
-  ]);
-  const table = [
-    '<table id="summary">',
-    `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`,
-    '<tbody>',
-    ...rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`),
-    '</tbody></table>',
-  ].join('\n');
+  const groups = seedGroups(reports);
   const sections: string[] = [];
-  for (const chart of buildCharts(reports, labels)) {
+  for (const chart of buildCharts(reports, groups)) {
     const svg = await renderSvg(chart);
     sections.push(
       `<section class="plot" id="plot-${chart.id}">\n<h2>${esc(chart.title)}</h2>\n<p class="caption">${esc(chart.caption)}</p>\n${svg}\n</section>`,
@@ -62,8 +105,8 @@ export async function htmlReport(reports: readonly Report[]): Promise<string> {
     `<ul class="inputs">${inputsLines(reports)
       .map((l) => `<li>${esc(l.replace(/^- /, ''))}</li>`)
       .join('')}</ul>`,
-    table,
-    '<p class="caption">Metrics are defined in docs/metrics.md; shares are time-weighted over the replay.</p>',
+    ...summaryTables(reports, groups),
+    '<p class="caption">Metrics are defined in docs/metrics.md (hover a header for its id); shares are time-weighted over the replay.</p>',
     ...sections,
     '</body>',
     '</html>',
