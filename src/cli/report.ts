@@ -14,8 +14,16 @@ export function registerReport(program: Command): void {
     )
     .argument('<reports...>', 'report files or directories of reports')
     .option('--out <dir>', 'output directory', 'reports')
-    .addHelpText('after', examples('schedbench report reports/a.json other/b.json --out combined'))
-    .action(async (args: string[], flags: { out: string }) => {
+    .option('--per-seed', 'in summary.md, besides mean ± 95% CI over seeds, one row per seed')
+    .addHelpText(
+      'after',
+      examples(
+        'schedbench report reports/a.json other/b.json --out combined',
+        '# several seeds of a strategy: mean ± 95% CI, and one row per seed below',
+        'schedbench report reports/ --per-seed --out combined',
+      ),
+    )
+    .action(async (args: string[], flags: { out: string; perSeed?: boolean }) => {
       const loaded = readReports(args);
       checkOutputDir(flags.out, '--out');
       refuseOverwrites(
@@ -23,7 +31,7 @@ export function registerReport(program: Command): void {
         reportOutputPaths(flags.out),
       );
       const reports = loaded.map((l) => l.report);
-      const out = await writeReportOutputs(flags.out, reports);
+      const out = await writeReportOutputs(flags.out, reports, { perSeed: flags.perSeed ?? false });
       process.stdout.write(`${Object.values(out).map(escapeControls).join('\n')}\n`);
     });
 }

@@ -23,6 +23,7 @@ import {
   type PoolFlags,
   strategiesOrDefault,
 } from './matrix-options.ts';
+import { nextSteps } from './next-steps.ts';
 import {
   checkOutputDir,
   checkOutputFile,
@@ -48,6 +49,7 @@ export interface RunFlags extends PoolFlags, TransformFlags {
   set: string[];
   plugin: string[];
   sweep: string[];
+  perSeed?: boolean;
 }
 
 export function registerRun(program: Command, registry: Catalog): void {
@@ -114,6 +116,7 @@ export function registerRun(program: Command, registry: Catalog): void {
     );
   addTraceInputOptions(cmd);
   addPoolOptions(cmd, 'parse a trace once and share it with the workers')
+    .option('--per-seed', 'besides mean ± 95% CI over seeds, one row per seed (terminal and summary.md)')
     .option('--quiet', 'print nothing but errors')
     .action(async (flags: RunFlags) => {
       // Plugins and strategy files load here, and again in every worker (by the same paths).
@@ -150,12 +153,14 @@ export function registerRun(program: Command, registry: Catalog): void {
       checkRunOutputs(flags, cells, plugins);
       const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins, traceInput });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
-      if (reports.length > 0) await writeReportOutputs(flags.out, reports);
+      const perSeed = flags.perSeed ?? false;
+      const outputs =
+        reports.length > 0 ? await writeReportOutputs(flags.out, reports, { perSeed }) : undefined;
       if (cells.length === 1) {
         const { report, reportPath } = outcomes[0];
         if (!report) throw new ExitStatus(status.code, status.message);
         if (!flags.quiet) {
-          process.stdout.write(`${summaryTable([report])}\n`);
+          process.stdout.write(`${summaryTable([report], { perSeed })}\n`);
           process.stdout.write(
             `report: ${escapeControls(reportPath ?? '')}${flags.placements ? `\nplacements: ${escapeControls(flags.placements)}` : ''}\n`,
           );
@@ -165,6 +170,19 @@ export function registerRun(program: Command, registry: Catalog): void {
             );
           }
         }
+      } else if (!flags.quiet && reports.length > 0) {
+        process.stdout.write(`\n${summaryTable(reports, { perSeed })}\n`);
+      }
+      if (!flags.quiet && outputs) {
+        const reportPaths = outcomes.flatMap((o) => (o.report && o.reportPath ? [o.reportPath] : []));
+        const next = nextSteps({
+          out: flags.out,
+          html: outputs.html,
+          reportPaths,
+          reports,
+          platform: process.platform,
+        });
+        process.stdout.write(`\n${next.join('\n')}\n`);
       }
       if (status.code !== 0) throw new ExitStatus(status.code, status.message);
     });

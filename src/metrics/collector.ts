@@ -10,7 +10,7 @@ import { HostSpreadMeter, type HostSpreadSummary } from './host-spread.ts';
 import { LatencyRecorder } from './latency.ts';
 import { FlavorOutcomes } from './outcomes.ts';
 import type { ShapeDistribution } from './shapes.ts';
-import type { MetricsSummary, PerResource, SoftPolicySummary, WindowPoint } from './summary.ts';
+import type { BusyPeriod, MetricsSummary, PerResource, SoftPolicySummary, WindowPoint } from './summary.ts';
 import { UsageTracker } from './usage.ts';
 import { WindowSeries } from './windows.ts';
 
@@ -80,6 +80,20 @@ export class MetricsCollector implements ReplayObserver {
   private activeMax = 0;
   private readonly cvInt = new Float64Array(3);
   private readonly cvTime = new Float64Array(3);
+  // The busy period [first arrival, last arrival]: the whole-span integrals as they stood at the
+  // first and at the latest arrival, and the utilisation just after the latest one (for a busy
+  // period of no duration).
+  private firstArrival = Number.NaN;
+  private lastArrival = Number.NaN;
+  private busyFromSpan = 0;
+  private busyToSpan = 0;
+  private readonly busyFromInt = new Float64Array(3);
+  private readonly busyToInt = new Float64Array(3);
+  private readonly afterLastArrival = new Float64Array(3);
+  private arrivalSinceHold = false;
+  // Σ over arriving instances of the utilisation just before each is placed.
+  private readonly arrivalUtilSum = new Float64Array(3);
+  private arrivals = 0;
   private result: MetricsSummary | undefined;
 
   constructor(shapes: ShapeDistribution, opts: Partial<MetricsOptions> = {}) {
@@ -113,6 +127,7 @@ export class MetricsCollector implements ReplayObserver {
 
   instanceScheduled({ spec, index, host }: InstanceOutcome): void {
     const s = this.series ?? this.start(spec.time);
+    this.arrival(spec.time);
     const k = s.index(spec.time);
     s.add('instances', k, 1);
     const ok = host >= 0;
@@ -194,6 +209,10 @@ export class MetricsCollector implements ReplayObserver {
     if (!(time > a)) return;
     const u = this.usage;
     const dt = time - a;
+    if (this.arrivalSinceHold) {
+      for (let r = 0; r < 3; r++) this.afterLastArrival[r] = u.utilisation(r);
+      this.arrivalSinceHold = false;
+    }
     const v = this.values;
     v[0] = 1;
     for (let r = 0; r < 3; r++) v[1 + r] = u.utilisation(r);
@@ -234,6 +253,51 @@ export class MetricsCollector implements ReplayObserver {
       u.resync();
     }
     this.prev = time;
+  }
+
+  /**
+   * An instance arrives at `time` (the state before it has been integrated up to `time`): the
+   * busy period starts at the first arrival and, so far, ends at this one.
+   */
+  private arrival(time: number): void {
+    if (Number.isNaN(this.firstArrival)) {
+      this.firstArrival = time;
+      this.busyFromSpan = this.span;
+      this.busyFromInt.set(this.utilInt);
+    }
+    if (time !== this.lastArrival) {
+      this.lastArrival = time;
+      this.busyToSpan = this.span;
+      this.busyToInt.set(this.utilInt);
+    }
+    this.arrivalSinceHold = true;
+    for (let r = 0; r < 3; r++) this.arrivalUtilSum[r] += this.usage.utilisation(r);
+    this.arrivals++;
+  }
+
+  /**
+   * The busy period [first arrival, last arrival] and the time-weighted utilisation over it, and
+   * the utilisation arrivals saw (docs/metrics.md); null without arrivals. A period of no
+   * duration reports the utilisation just after its arrivals.
+   */
+  private busyPeriod(): BusyPeriod | null {
+    if (Number.isNaN(this.firstArrival)) return null;
+    const dt = this.busyToSpan - this.busyFromSpan;
+    if (this.arrivalSinceHold)
+      for (let r = 0; r < 3; r++) this.afterLastArrival[r] = this.usage.utilisation(r);
+    const f = (r: number) =>
+      dt > 0 ? (this.busyToInt[r] - this.busyFromInt[r]) / dt : this.afterLastArrival[r];
+    return {
+      start: this.firstArrival,
+      end: this.lastArrival,
+      duration_s: dt,
+      utilisation: { cpu: f(0), ram: f(1), disk: f(2) },
+      arrival_utilisation: {
+        cpu: this.arrivalUtilSum[0] / this.arrivals,
+        ram: this.arrivalUtilSum[1] / this.arrivals,
+        disk: this.arrivalUtilSum[2] / this.arrivals,
+      },
+    };
   }
 
   private summarise(s: WindowSeries<Field>, end: number): MetricsSummary {
@@ -303,6 +367,7 @@ export class MetricsCollector implements ReplayObserver {
         span_s: span,
         schedulable_hosts: u.schedulable,
         utilisation: per((r) => timeMean(this.utilInt[r], span, u.utilisation(r))),
+        busy_period: this.busyPeriod(),
         active_utilisation: per((r) =>
           this.activeTime > 0
             ? this.activeUtilInt[r] / this.activeTime

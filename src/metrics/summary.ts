@@ -49,6 +49,17 @@ export interface SoftPolicySummary {
   readonly satisfaction_rate: number | null;
 }
 
+/** The busy period: from the first to the last arrival (trace time), and utilisation over it. */
+export interface BusyPeriod {
+  readonly start: number;
+  readonly end: number;
+  /** Replay time covered between the two (end − start unless the trace's clock jumps back). */
+  readonly duration_s: number;
+  readonly utilisation: PerResource;
+  /** Mean over arriving instances of the utilisation just before each was placed. */
+  readonly arrival_utilisation: PerResource;
+}
+
 /** Everything the metrics add to a report (docs/metrics.md defines each figure). */
 export interface MetricsSummary {
   readonly outcomes: {
@@ -67,6 +78,8 @@ export interface MetricsSummary {
     readonly span_s: number;
     readonly schedulable_hosts: number;
     readonly utilisation: PerResource;
+    /** Null for a replay without arrivals. */
+    readonly busy_period: BusyPeriod | null;
     readonly active_utilisation: PerResource<number | null>;
     readonly active_hosts: { readonly mean: number; readonly max: number };
     readonly balance_cv: PerResource<number | null>;

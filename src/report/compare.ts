@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { UsageError } from '../common/errors.ts';
-import { formatMetric, sig } from './format.ts';
+import { formatMeanCi, negligible, sig } from './format.ts';
 import { reportLabels } from './labels.ts';
 import { mdTable, mdText } from './markdown.ts';
 import { METRICS, type MetricDef } from './metric-catalog.ts';
@@ -63,10 +63,7 @@ function values(def: MetricDef, side: Side): number[] {
 
 function formatEstimate(def: MetricDef, e: Estimate | undefined): string {
   if (!e || e.n === 0) return '–';
-  const v = formatMetric(def, e.mean);
-  if (e.half === null) return v;
-  const half = def.format === 'share' ? `${sig(100 * e.half, 3)}%` : sig(e.half, 3);
-  return `${v} ± ${half}`;
+  return formatMeanCi(def, e.mean, e.half);
 }
 
 function formatDelta(def: MetricDef, d: number): string {
@@ -104,7 +101,8 @@ export function compareMarkdown(
         row.push('–', '–', '');
         return;
       }
-      const d = b.mean - a.mean;
+      const raw = b.mean - a.mean;
+      const d = negligible(raw, Math.max(Math.abs(a.mean), Math.abs(b.mean))) ? 0 : raw;
       row.push(formatDelta(def, d));
       row.push(
         a.mean === 0 ? '–' : d === 0 ? '0%' : `${d > 0 ? '+' : '−'}${sig(Math.abs((100 * d) / a.mean), 3)}%`,

@@ -1,7 +1,8 @@
-import { formatMetric } from './format.ts';
+import { formatMeanCi, formatMetric } from './format.ts';
 import { reportLabels } from './labels.ts';
 import { type MetricDef, metricByName } from './metric-catalog.ts';
 import type { Report } from './schema.ts';
+import { aggregateSeeds, formatSeeds } from './seed-stats.ts';
 
 /** The columns of the summary, by metric name (docs/metrics.md defines each). */
 export const SUMMARY_METRICS = [
@@ -11,6 +12,10 @@ export const SUMMARY_METRICS = [
   'first_novalidhost_time',
   'util_cpu',
   'util_ram',
+  'busy_util_cpu',
+  'busy_util_ram',
+  'arrival_util_cpu',
+  'arrival_util_ram',
   'active_hosts_mean',
   'balance_cv_ram',
   'fragmentation_ram',
@@ -98,24 +103,64 @@ export function inputsLines(reports: readonly Report[]): string[] {
   ];
 }
 
-/** `summary.md`: one row per report, the headline metrics as columns. */
-export function summaryMarkdown(reports: readonly Report[]): string {
+/** Options of summary.md. */
+export interface SummaryOptions {
+  /** Also a table with one row per report (seed), after the aggregated one. */
+  readonly perSeed: boolean;
+}
+
+/**
+ * `summary.md`: one row per strategy × config (the seed aside, aggregateSeeds), the headline
+ * metrics as columns, each the mean ± 95% confidence half-width over the seeds (one seed: its
+ * value); with `perSeed`, also one row per report.
+ */
+export function summaryMarkdown(
+  reports: readonly Report[],
+  opts: SummaryOptions = { perSeed: false },
+): string {
   const defs = summaryMetrics(reports);
-  const labels = reportLabels(reports);
-  const rows = reports.map((r, i) => [
-    labels[i],
-    String(r.inputs.seed),
-    ...defs.map((d) => formatMetric(d, d.value(r))),
+  const groups = aggregateSeeds(reports, defs);
+  const rows = groups.map((g) => [
+    g.label,
+    formatSeeds(g.seeds),
+    ...defs.map((d) => {
+      const e = g.metrics.get(d.name)!;
+      return formatMeanCi(d, e.mean, e.half);
+    }),
   ]);
+  const several = groups.some((g) => g.reports.length > 1);
+  const labels = reportLabels(reports);
+  const perSeed = opts.perSeed
+    ? [
+        '## Per seed',
+        '',
+        mdTable(
+          ['report', 'seed', ...defs.map((d) => d.name)],
+          reports.map((r, i) => [
+            labels[i],
+            String(r.inputs.seed),
+            ...defs.map((d) => formatMetric(d, d.value(r))),
+          ]),
+        ),
+        '',
+      ]
+    : [];
   return [
     '# schedbench summary',
     '',
     ...inputsLines(reports).map(mdText),
     '',
-    mdTable(['strategy', 'seed', ...defs.map((d) => d.name)], rows),
+    mdTable(['strategy', 'seeds', ...defs.map((d) => d.name)], rows),
     '',
-    'Metrics are defined in docs/metrics.md; shares are time-weighted over the replay.',
+    `${
+      several
+        ? "With several seeds a cell is the mean ± the 95% confidence half-width over them (Student's t, n − 1 degrees of freedom); one seed shows its value. "
+        : ''
+    }Metrics are defined in docs/metrics.md; shares are time-weighted over the replay, \`busy_util_*\` over the busy period (first to last arrival), \`arrival_util_*\` as arriving instances saw it.${
+      opts.perSeed ? '' : ' One row per seed: `schedbench report --per-seed` (or `run --per-seed`).'
+    }`,
     '',
+    ...perSeed,
     ...explainLines(reports, labels),
   ].join('\n');
 }

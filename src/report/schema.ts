@@ -124,6 +124,23 @@ export const reportSchema = z.object({
     span_s: z.number().nonnegative(),
     schedulable_hosts: count,
     utilisation: perResource(z.number().nonnegative()),
+    /**
+     * The busy period, from the first to the last arrival (docs/metrics.md), the time-weighted
+     * utilisation over it (the drain after the last arrival does not dilute it) and the
+     * utilisation arrivals saw (quiet stretches do not dilute it either). Null without
+     * arrivals; optional so that reports made before it existed still read.
+     */
+    busy_period: z
+      .object({
+        start: z.number(),
+        end: z.number(),
+        duration_s: z.number().nonnegative(),
+        utilisation: perResource(z.number().nonnegative()),
+        /** The mean, over arriving instances, of the utilisation just before each was placed. */
+        arrival_utilisation: perResource(z.number().nonnegative()),
+      })
+      .nullable()
+      .optional(),
     active_utilisation: perResource(z.number().nonnegative().nullable()),
     active_hosts: z.object({ mean: z.number().nonnegative(), max: count }),
     balance_cv: perResource(z.number().nonnegative().nullable()),

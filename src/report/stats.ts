@@ -12,6 +12,8 @@ export function mean(xs: readonly number[]): number {
 /** Sample variance (n − 1 in the denominator); 0 for fewer than two values. */
 export function variance(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
+  // Equal values have no variance; the rounding of their mean would invent some (1e-28).
+  if (xs.every((x) => x === xs[0])) return 0;
   const m = mean(xs);
   let s = 0;
   for (const x of xs) s += (x - m) * (x - m);

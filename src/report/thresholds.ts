@@ -113,7 +113,7 @@ const metricBounds = ownRecord(boundsSchema)
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `unknown metric "${name}" (known: ${METRIC_NAMES.join(', ')})`,
+          message: `unknown metric "${name}" (${nearestMetrics(name)}every id: schedbench metrics)`,
         });
     }
   })
@@ -157,4 +157,34 @@ export function loadThresholds(path: string): LoadedThresholds {
   }
   const thresholds = parseStructured(file, thresholdsSchema);
   return { path, thresholds, lineOf: (s, m) => file.lineOf(['strategies', s, m]) };
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * `did you mean X, Y? ` for the metric ids within 3 edits of a misspelt one (or sharing its first
+ * word, or its last word and first letter: nvh_rate → novalidhost_rate), '' when none is near: the full list of ids is too long for one error line.
+ */
+function nearestMetrics(name: string): string {
+  const lower = name.toLowerCase().slice(0, 100);
+  const words = lower.split('_');
+  const head = words[0];
+  const tail = words[words.length - 1];
+  const near = METRIC_NAMES.filter(
+    (m) =>
+      editDistance(lower, m) <= 3 ||
+      (head.length >= 3 && m.startsWith(`${head}_`)) ||
+      (words.length > 1 && tail.length >= 3 && m.endsWith(`_${tail}`) && m[0] === lower[0]),
+  ).slice(0, 6);
+  return near.length > 0 ? `did you mean ${near.join(', ')}? ` : '';
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.ts';
 import { htmlReport } from './html/page.ts';
-import { summaryMarkdown } from './markdown.ts';
+import { type SummaryOptions, summaryMarkdown } from './markdown.ts';
 import type { Report } from './schema.ts';
 import { timeSeriesCsv } from './timeseries-csv.ts';
 
@@ -13,13 +13,17 @@ export interface ReportOutputs {
 }
 
 /**
- * Write the set-level outputs of some reports into `dir`: `summary.md` (one row per report),
+ * Write the set-level outputs of some reports into `dir`: `summary.md` (one row per strategy × config, mean ± CI over seeds; per seed on demand),
  * `timeseries.csv` (one row per report and window) and `report.html` (self-contained, with plots).
  * Everything is rendered first and then each file is written atomically (temp file + rename), so
  * an interrupted run leaves the previous files or the new ones, never half of one.
  */
-export async function writeReportOutputs(dir: string, reports: readonly Report[]): Promise<ReportOutputs> {
-  const md = summaryMarkdown(reports);
+export async function writeReportOutputs(
+  dir: string,
+  reports: readonly Report[],
+  opts: SummaryOptions = { perSeed: false },
+): Promise<ReportOutputs> {
+  const md = summaryMarkdown(reports, opts);
   const csv = timeSeriesCsv(reports);
   const html = await htmlReport(reports);
   const out = {

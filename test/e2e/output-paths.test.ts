@@ -287,7 +287,10 @@ describe('output paths on stdout are printed with control characters escaped', (
     expect(stdout).not.toMatch(RAW);
     expect(stdout).toContain(`\nreport: ${join(g.dir, shown, 'r', 'filter.json')}\n`);
     expect(stdout).toContain(`\nplacements: ${join(g.dir, shown, 'p.csv')}\n`);
-    expect(stdout.split('\n')).toHaveLength(6); // table header, rule, one row, report, placements, ''
+    // table header, rule, one row, report, placements, '', next: and its 3 commands, ''
+    expect(stdout.split('\n')).toHaveLength(11);
+    // Shell-quoted: the path holds characters a shell would read.
+    expect(stdout).toContain(`\n  see the plots:  xdg-open '${join(g.dir, shown, 'r', 'report.html')}'\n`);
   });
 
   it('a matrix: "reports in …, summary …" and the cell names in the table', async () => {

@@ -78,7 +78,8 @@ describe('end to end: deletes, durations, groups and AZs', () => {
       notifications_error: 1,
     });
     expect(report.inputs.trace.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(res.stdout).toMatch(/filter\s+7\s+10\s+9\s+1\s+10\.00%/);
+    // strategy, seeds, placed 9, NVH rate 1/10
+    expect(res.stdout).toMatch(/filter\s+\d+\s+9\s+10%\s/);
   });
 
   it('a bad row exits 2 with one line naming file, line and field, and writes no partial output', () => {

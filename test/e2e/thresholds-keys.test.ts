@@ -67,7 +67,7 @@ describe('__proto__ in a thresholds file', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^schedbench: ${r.path}:\\d+: strategies\\.filter\\.__proto__: unknown metric "__proto__" \\(known: requests, `,
+        `^schedbench: ${r.path}:\\d+: strategies\\.filter\\.__proto__: unknown metric "__proto__" \\((did you mean [^?]*\\? )?every id: schedbench metrics\\)`,
       ),
     );
     expect(r.stderr.split('\n')).toHaveLength(2);

@@ -168,7 +168,7 @@ describe('schedbench check (exit codes)', () => {
     [
       'an unknown metric',
       "strategies:\n  filter:\n    nvh_rate: '<= 0.1'\n",
-      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.nvh_rate: unknown metric "nvh_rate" \(known: requests, /,
+      /^schedbench: .*thresholds\.yaml:3: strategies\.filter\.nvh_rate: unknown metric "nvh_rate" \(did you mean [^?]*novalidhost_rate[^?]*\? every id: schedbench metrics\)\n$/,
     ],
     [
       'a malformed bound',
