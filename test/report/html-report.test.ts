@@ -145,7 +145,15 @@ describe.skipIf(optedOut && !existsSync(CHROMIUM))('HTML report in headless Chro
     // Stack first, then spread, three seeds each: two lines and two bands, not six lines.
     const sets = [-1, 1].flatMap((m) => [1, 2, 3].map((seed) => ({ ram_weight_multiplier: m, seed })));
     const page = await open(await scenarioReports(sets));
-    expect(await page.locator('#summary tbody tr').count()).toBe(6);
+    // The table: one row per strategy (mean ± 95% CI over its 3 seeds), the 6 per-seed rows folded.
+    const rows = await page.locator('#summary tbody tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/1,2,3.*±/);
+    expect(await page.locator('details #summary-per-seed tbody tr').count()).toBe(6);
+    const [table, wrap] = await page
+      .locator('#summary')
+      .evaluate((t) => [t.scrollWidth, t.parentElement?.clientWidth ?? 0]);
+    expect(table, 'the aggregated table is no wider than the page').toBeLessThanOrEqual(wrap);
     for (const id of TIME_PLOTS) {
       expect(await lineCount(page, id), id).toBe(2);
       expect(await page.locator(`#plot-${id} svg g.mark-area.role-mark path`).count(), id).toBe(2);

@@ -1,9 +1,10 @@
 import { columnLabel } from '../column-labels.ts';
-import { formatMetric } from '../format.ts';
+import { formatMeanCi, formatMetric, formatSpread } from '../format.ts';
 import { reportLabels } from '../labels.ts';
 import { inputsLines, summaryMetrics } from '../markdown.ts';
 import type { MetricDef } from '../metric-catalog.ts';
 import type { Report } from '../schema.ts';
+import { aggregateSeeds, formatSeeds } from '../seed-stats.ts';
 import { buildCharts, renderSvg } from './charts.ts';
 import { type SeedGroup, seedGroups } from './seed-groups.ts';
 
@@ -23,42 +24,72 @@ th[title] { cursor: help; text-decoration: underline dotted #999; text-underline
 td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; white-space: normal; min-width: 7.5em; max-width: 16em; }
 .unit { display: block; font-weight: normal; color: #666; }
+.ci { display: block; color: #666; font-size: 11px; }
 .caption { color: #555; margin: .2em 0 .6em; }
 ul.inputs { color: #444; }
 svg { max-width: 100%; height: auto; }
 `;
 
-/** The summary table: one row per report, human headers with units, the metric id on hover. */
+/** A table header: the text, its unit below, a hover title. */
+function th(text: string, unit = '', title = ''): string {
+  return `<th${title ? ` title="${esc(title)}"` : ''}>${esc(text)}${unit ? `<span class="unit">${esc(unit)}</span>` : ''}</th>`;
+}
+
+/** A table of `rows` (cells as HTML) under `head`, in a wrapper that scrolls rather than widen the page. */
+function table(id: string, head: readonly string[], rows: readonly string[][]): string {
+  return [
+    `<div class="table-wrap"><table id="${id}" class="summary">`,
+    `<thead><tr>${head.join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows.map((row) => `<tr>${row.map((c) => `<td>${c}</td>`).join('')}</tr>`),
+    '</tbody></table></div>',
+  ].join('\n');
+}
+
+/** A mean ± half-width cell: the half-width on its own line, so the column stays narrow. */
+function meanCiCell(def: MetricDef, mean: number | null, half: number | null): string {
+  if (half === null || mean === null) return esc(formatMeanCi(def, mean, half));
+  return `${esc(formatMetric(def, mean))}<span class="ci">± ${esc(formatSpread(def, half, mean))}</span>`;
+}
+
+/**
+ * The summary table: human headers with units, the metric id on hover. With several seeds of a
+ * strategy and config, one row per such group (mean ± 95% CI over its seeds, seed-stats.ts) and
+ * the per-seed rows folded below it; else one row per report.
+ */
 function summaryTable(
   id: string,
   reports: readonly Report[],
   groups: readonly SeedGroup[],
   defs: readonly MetricDef[],
 ): string {
-  // Seeds have their own column: a row is labelled by its seed group, not `filter seed=2`.
-  const labels = reportLabels(reports);
-  for (const g of groups) if (g.members.length > 1) for (const i of g.members) labels[i] = g.label;
-  const th = (text: string, unit = '', title = '') =>
-    `<th${title ? ` title="${esc(title)}"` : ''}>${esc(text)}${unit ? `<span class="unit">${esc(unit)}</span>` : ''}</th>`;
-  const head = [
+  const head = (first: string) => [
     th('strategy'),
-    th('seed'),
+    th(first),
     ...defs.map((d) => {
       const { header, unit } = columnLabel(d);
       return th(header, unit, `${d.name}: ${d.description}`);
     }),
   ];
-  const rows = reports.map((r, i) => [
-    labels[i],
-    String(r.inputs.seed),
-    ...defs.map((d) => formatMetric(d, d.value(r))),
+  // Seeds have their own column: a row is labelled by its seed group, not `filter seed=2`.
+  const labels = reportLabels(reports);
+  for (const g of groups) if (g.members.length > 1) for (const i of g.members) labels[i] = g.label;
+  const perSeed = reports.map((r, i) =>
+    [labels[i], String(r.inputs.seed), ...defs.map((d) => formatMetric(d, d.value(r)))].map(esc),
+  );
+  if (groups.every((g) => g.members.length === 1)) return table(id, head('seed'), perSeed);
+  const aggregated = aggregateSeeds(reports, defs).map((g) => [
+    esc(g.label),
+    esc(formatSeeds(g.seeds)),
+    ...defs.map((d) => {
+      const e = g.metrics.get(d.name);
+      return e === undefined ? '–' : meanCiCell(d, e.mean, e.half);
+    }),
   ]);
   return [
-    `<div class="table-wrap"><table id="${id}" class="summary">`,
-    `<thead><tr>${head.join('')}</tr></thead>`,
-    '<tbody>',
-    ...rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`),
-    '</tbody></table></div>',
+    table(id, head('seeds'), aggregated),
+    '<p class="caption">Mean ± 95% confidence half-width over the seeds (Student\'s t).</p>',
+    `<details><summary>per seed</summary>\n${table(`${id}-per-seed`, head('seed'), perSeed)}\n</details>`,
   ].join('\n');
 }
 
