@@ -70,10 +70,6 @@ export class HostIndex {
   readonly leafOf: Int32Array;
   private readonly kept: number[];
   private combo: ComboKey | undefined = undefined;
-  // Leaves marked by `markChanged` and not yet written (`flush`).
-  private readonly dirty: Int32Array;
-  private readonly marked: Uint8Array;
-  private dirtyCount = 0;
 
   constructor(
     private readonly t: HostTable,
@@ -93,8 +89,6 @@ export class HostIndex {
     }
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
-    this.dirty = new Int32Array(this.size);
-    this.marked = new Uint8Array(this.size);
     this.rebuild();
   }
 
@@ -116,8 +110,6 @@ export class HostIndex {
 
   /** Recompute every leaf and node from the host table: O(n). */
   rebuild(): void {
-    for (let i = 0; i < this.dirtyCount; i++) this.marked[this.dirty[i]] = 0;
-    this.dirtyCount = 0;
     const { cap } = this;
     for (const f of this.kept) {
       const a = this.nodes[f];
@@ -144,33 +136,6 @@ export class HostIndex {
         if (a[v] === next) break;
         a[v] = next;
       }
-    }
-  }
-
-  /**
-   * Host `h`'s usage changed, written later: `flush()` must run before the nodes are read. Repeated
-   * changes of one host cost one update, and an index not read pays nothing until it is.
-   */
-  markChanged(h: number): void {
-    const leaf = this.leafOf[h];
-    if (leaf < 0 || this.marked[leaf] === 1) return;
-    this.marked[leaf] = 1;
-    this.dirty[this.dirtyCount++] = leaf;
-  }
-
-  /** Write the leaves marked since the last flush (a rebuild when many are). */
-  flush(): void {
-    const n = this.dirtyCount;
-    if (n === 0) return;
-    if (n * this.levels > this.size) {
-      this.rebuild();
-      return;
-    }
-    this.dirtyCount = 0;
-    for (let i = 0; i < n; i++) {
-      const leaf = this.dirty[i];
-      this.marked[leaf] = 0;
-      this.update(this.hosts[leaf]);
     }
   }
 

@@ -88,37 +88,6 @@ describe('HostIndex', () => {
     checkAgainstTable(c, ix, rng);
   });
 
-  it('lazily: marked changes are written by flush, one or two at a time or many at once (a rebuild)', () => {
-    const rng = new SeededRng(6);
-    const c = cluster(rng, 41);
-    const subset = Int32Array.from([...Array(41).keys()].filter((h) => h % 4 !== 2));
-    const ix = new HostIndex(c.hosts, subset, ALL);
-    c.watchUsage({ hostChanged: (h) => ix.markChanged(h), allChanged: () => ix.rebuild() });
-    const live: number[] = [];
-    for (let step = 0; step < 300; step++) {
-      if (live.length > 0 && rng.int(3) === 0) {
-        c.release(live.splice(rng.int(live.length), 1)[0]);
-      } else {
-        const gpus = rng.int(3) === 0 ? 1 : 0;
-        const f = {
-          vcpus: rng.int(4),
-          memoryMb: 256 * rng.int(6),
-          diskGb: 5 * rng.int(3),
-          gpus,
-          gpuMilli: gpus ? [300, 1000][rng.int(2)] : 0,
-        };
-        const slot = c.claim(rng.int(41), `i${step}`, f, undefined);
-        if (slot >= 0) live.push(slot);
-      }
-      if (rng.int(step < 150 ? 2 : 15) === 0) {
-        ix.flush();
-        checkAgainstTable(c, ix, rng);
-      }
-    }
-    ix.flush();
-    checkAgainstTable(c, ix, rng);
-  });
-
   it('rebuild after a wholesale rewrite; hosts outside the set change nothing', () => {
     const rng = new SeededRng(9);
     const c = cluster(rng, 10);

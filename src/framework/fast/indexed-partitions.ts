@@ -1,5 +1,4 @@
 import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
-import { FitClasses } from '../../cluster/fit-classes.ts';
 import { HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostWeigher } from '../types.ts';
 
@@ -11,8 +10,6 @@ export interface Partition {
    * when the hosts' multipliers differ or one is not finite (the index cannot decide exactly).
    */
   readonly multipliers: Float64Array;
-  /** Per request shape, the hosts that fit it (indexed-classes.ts makes them as queries need them). */
-  readonly classes: FitClasses;
 }
 
 /**
@@ -24,8 +21,6 @@ export interface Partition {
 export class PartitionCache implements UsageWatcher {
   private readonly byKey = new Map<string, Partition | null>();
   private readonly trees: HostIndex[] = [];
-  /** The distinct partitions made (signatures with the same hosts share one). */
-  private readonly made: Partition[] = [];
   private leaves = 0;
   private stale = false;
   private watching = false;
@@ -63,18 +58,13 @@ export class PartitionCache implements UsageWatcher {
   freshen(): void {
     if (!this.stale) return;
     for (const tree of this.trees) tree.rebuild();
-    for (const p of this.made) p.classes.rebuild();
     this.stale = false;
   }
 
   hostChanged(h: number): void {
     if (this.stale) return;
-    const made = this.made;
-    for (let i = 0; i < made.length; i++) {
-      const p = made[i];
-      p.tree.markChanged(h);
-      p.classes.hostChanged(h);
-    }
+    const trees = this.trees;
+    for (let i = 0; i < trees.length; i++) trees[i].update(h);
   }
 
   allChanged(): void {
@@ -97,8 +87,6 @@ export class PartitionCache implements UsageWatcher {
     if (!ok) return undefined;
     let count = 0;
     for (let h = 0; h < t.size; h++) count += mask[h];
-    const same = this.made.find((p) => p.tree.size === count && sameHosts(p.tree.hosts, mask));
-    if (same !== undefined) return same;
     if (this.leaves + count > this.maxLeaves) return undefined;
     const hosts = new Int32Array(count);
     for (let h = 0, i = 0; h < t.size; h++) if (mask[h] === 1) hosts[i++] = h;
@@ -117,14 +105,6 @@ export class PartitionCache implements UsageWatcher {
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
-    const p = { tree, multipliers, classes: new FitClasses(t, tree) };
-    this.made.push(p);
-    return p;
+    return { tree, multipliers };
   }
-}
-
-/** Are `hosts` exactly the hosts marked in `mask` (its count already equal)? */
-function sameHosts(hosts: Int32Array, mask: Uint8Array): boolean {
-  for (let i = 0; i < hosts.length; i++) if (mask[hosts[i]] !== 1) return false;
-  return true;
 }

@@ -1,4 +1,3 @@
-import { SHAPE_LENGTH } from '../../cluster/fit-classes.ts';
 import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostTable } from '../../cluster/host-table.ts';
 import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
@@ -69,10 +68,6 @@ export class IndexedSearch {
   excludeBits = 0;
   /** A leaf where the last `extreme` found its answer (a passing host), or −1. */
   extremeLeaf = -1;
-  /** The constraints of `setConstraints` as a FitClass shape (fit-classes.ts SHAPE_LENGTH). */
-  readonly shape = new Float64Array(SHAPE_LENGTH);
-  /** Nodes the `extreme` queries found no fitting host under, in all (what a fit class saves). */
-  visits = 0;
 
   constructor(private readonly t: HostTable) {
     this.excluded = new Uint8Array(t.size);
@@ -120,16 +115,6 @@ export class IndexedSearch {
     this.diskMb = 1024 * f.diskGb;
     this.gpus = f.gpus;
     this.gpuMilli = f.gpuMilli;
-    const s = this.shape;
-    s[0] = ram ? 1 : 0;
-    s[1] = ram ? f.memoryMb : 0;
-    s[2] = cpu ? 1 : 0;
-    s[3] = cpu ? f.vcpus : 0;
-    s[4] = disk ? 1 : 0;
-    s[5] = disk ? f.diskGb : 0;
-    s[6] = this.gpuOn ? 1 : 0;
-    s[7] = this.gpuOn ? f.gpus : 0;
-    s[8] = this.gpuOn ? f.gpuMilli : 0;
   }
 
   /** Clear the weigher terms (then `addTerm` each, in weigher order). */
@@ -182,7 +167,6 @@ export class IndexedSearch {
   /** Is some host of the tree passing the resource filters? */
   anyFits(tree: HostIndex): boolean {
     if (tree.size === 0) return false;
-    tree.flush();
     const stack = this.stack;
     const { cap, size } = tree;
     let top = 0;
@@ -207,7 +191,6 @@ export class IndexedSearch {
    */
   countFits(tree: HostIndex): number {
     if (tree.size === 0) return 0;
-    tree.flush();
     const bits = this.excludeBits;
     this.excludeBits = 0;
     const stack = this.stack;
@@ -252,7 +235,6 @@ export class IndexedSearch {
   extreme(tree: HostIndex, w: HostWeigher, maxField: IndexField, wantMax: boolean): number {
     this.extremeLeaf = -1;
     if (tree.size === 0) return Number.NaN;
-    tree.flush();
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
     const min = w.minval ?? Number.NEGATIVE_INFINITY;
@@ -266,23 +248,16 @@ export class IndexedSearch {
     let top = 0;
     stack[top] = 1;
     bounds[top++] = sign * clamp(keys[1], min, max);
-    let wasted = 0;
     while (top > 0) {
       const v = stack[--top];
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
-      if (!this.nodeMayFit(tree, v)) {
-        wasted++;
-        continue;
-      }
+      if (!this.nodeMayFit(tree, v)) continue;
       if (v >= cap) {
         const leaf = v - cap;
         if (leaf >= size) continue;
         const h = tree.hosts[leaf];
-        if (!this.leafFits(h)) {
-          wasted++;
-          continue;
-        }
+        if (!this.leafFits(h)) continue;
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
           best = x;
@@ -313,7 +288,6 @@ export class IndexedSearch {
       }
     }
     this.extremeLeaf = bestLeaf;
-    this.visits += wasted;
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
 
@@ -411,7 +385,6 @@ export class IndexedSearch {
    */
   best(tree: HostIndex, seed: number, seedWeight = Number.NaN): number {
     if (tree.size === 0) return -1;
-    tree.flush();
     const stack = this.stack;
     const bounds = this.bounds;
     const { cap, size } = tree;

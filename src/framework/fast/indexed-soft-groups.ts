@@ -200,8 +200,6 @@ export class SoftGroupSearch {
       // survives, the best one seeds the search over the non-members.
       let best = -1;
       let bestWeight = 0;
-      // The members' bounds are read from the leaves: written up to date first (lazy updates).
-      tree.flush();
       for (let i = 0; i < this.survivorCount; i++) {
         const h = this.survivors[i];
         // Its keys' weight bounds its own: a member that cannot win is not weighed.

@@ -5,7 +5,6 @@ import type { DecisionFastPath } from '../fast-path.ts';
 import { keepPassing } from '../filter-handler.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
-import { ClassedQueries } from './indexed-classes.ts';
 import { setupCombo } from './indexed-combo.ts';
 import { GroupMode, GroupScope } from './indexed-groups.ts';
 import { InstanceHistory, MAX_INSTANCES } from './indexed-history.ts';
@@ -13,17 +12,12 @@ import { type Partition, PartitionCache } from './indexed-partitions.ts';
 import { type IndexedInit, type IndexedPlan, planIndexed } from './indexed-plan.ts';
 import { EXCLUDED_CHOSEN, EXCLUDED_MEMBER, IndexedSearch } from './indexed-search.ts';
 import { outOfIndex, SoftGroupSearch } from './indexed-soft-groups.ts';
-import { StaticPartitions } from './indexed-statics.ts';
 
 /** bestHost's answer when the index cannot decide exactly. */
 const DECLINE = -2;
 
 /** The index's bound on leaves over all partitions, in hosts: a few full copies of the cluster. */
 const LEAVES_PER_HOST = 4;
-
-/** The FitClasses' bound on leaves over all partitions, per host and in all. */
-const CLASS_LEAVES_PER_HOST = 8;
-const CLASS_LEAVES_BASE = 65536;
 
 /**
  * The exact indexed fast path (issue 15): single-instance requests under the default-style
@@ -47,7 +41,6 @@ class IndexedFastPath implements DecisionFastPath {
   readonly name = 'indexed';
   private readonly partitions: PartitionCache;
   private readonly search: IndexedSearch;
-  private readonly classed: ClassedQueries;
   private readonly req: FilterRequest;
   private readonly groups: GroupScope;
   private readonly soft: SoftGroupSearch;
@@ -59,7 +52,11 @@ class IndexedFastPath implements DecisionFastPath {
   private readonly history: InstanceHistory;
   /** Multi-instance row in progress: bestHost and bestMember record into `history`. */
   private rows = false;
-  private readonly statics: StaticPartitions;
+  // The last full partition and the static request fields it was for.
+  private last: Partition | undefined = undefined;
+  private lastAz: string | undefined = undefined;
+  private lastSpecs: string | undefined = undefined;
+  private lastGpuSpec: readonly string[] | undefined = undefined;
 
   constructor(
     private readonly init: IndexedInit,
@@ -76,8 +73,6 @@ class IndexedFastPath implements DecisionFastPath {
     this.search = new IndexedSearch(t);
     this.req = reusableFilterRequest(t.size);
     this.search.req = this.req;
-    this.statics = new StaticPartitions(init, plan, this.partitions, this.req);
-    this.classed = new ClassedQueries(this.search, CLASS_LEAVES_PER_HOST * t.size + CLASS_LEAVES_BASE);
     this.groups = new GroupScope(t.size, plan, this.search);
     this.soft = new SoftGroupSearch(t.size, plan, this.search);
     this.memberList = new Int32Array(t.size);
@@ -111,7 +106,7 @@ class IndexedFastPath implements DecisionFastPath {
     req.index = 0;
     req.instanceId = spec.instanceIds[0];
     req.retryHosts = props.retry?.hosts;
-    const p = this.statics.partitionFor(spec, plan.kinds.length);
+    const p = this.partitionFor(spec, plan.kinds.length);
     if (p === undefined) return false;
     this.search.setCountLimits(plan.ioOpsMax, plan.instancesMax);
     if (count > 1) return this.scheduleRow(ctx, spec, p);
@@ -246,7 +241,7 @@ class IndexedFastPath implements DecisionFastPath {
   /** The hosts of p passing every filter now: a counting query, the anti-affinity members off. */
   private survivorsCount(p: Partition): number {
     const { search, groups } = this;
-    let c = this.classed.countFits(p);
+    let c = search.countFits(p.tree);
     const bits = search.excludeBits;
     if ((bits & EXCLUDED_MEMBER) !== 0) {
       search.excludeBits = 0;
@@ -273,8 +268,8 @@ class IndexedFastPath implements DecisionFastPath {
       const w = plan.weighers[wIndex];
       const field = plan.weigherFields[wIndex];
       m = p.multipliers[wIndex];
-      const lo = w.minval ?? this.classed.extreme(p, w, field, false);
-      const hi = w.maxval ?? this.classed.extreme(p, w, field, true);
+      const lo = w.minval ?? search.extreme(tree, w, field, false);
+      const hi = w.maxval ?? search.extreme(tree, w, field, true);
       history.setNormaliser(k, lo !== hi, lo, hi - lo);
     } else history.setNormaliser(k, false, 0, 1);
     const bits = search.excludeBits;
@@ -286,7 +281,7 @@ class IndexedFastPath implements DecisionFastPath {
       best = leaf >= 0 ? tree.hosts[leaf] : -1;
     } else {
       const w = plan.weighers[wIndex];
-      const x = this.classed.extreme(p, w, plan.weigherFields[wIndex], m > 0);
+      const x = search.extreme(tree, w, plan.weigherFields[wIndex], m > 0);
       const leaf = search.extremeLeaf;
       if (leaf >= 0 && history.isolatedAt(x, last)) best = tree.hosts[leaf];
       else if (leaf >= 0) {
@@ -355,9 +350,9 @@ class IndexedFastPath implements DecisionFastPath {
       const field = plan.weigherFields[j];
       // Each term needs the values on its winning side: its min when it stacks (m < 0).
       const minQueried = w.minval === undefined || m < 0;
-      const lo = minQueried ? this.classed.extreme(p, w, field, false) : w.minval;
+      const lo = minQueried ? search.extreme(p.tree, w, field, false) : w.minval;
       const minLeaf = minQueried ? search.extremeLeaf : -1;
-      const hi = w.maxval ?? this.classed.extreme(p, w, field, true);
+      const hi = w.maxval ?? search.extreme(p.tree, w, field, true);
       const maxLeaf = w.maxval === undefined ? search.extremeLeaf : -1;
       if (Number.isNaN(lo) || Number.isNaN(hi)) return -1;
       seed = m > 0 ? maxLeaf : minLeaf;
@@ -462,8 +457,8 @@ class IndexedFastPath implements DecisionFastPath {
         if (this.groups.mode === GroupMode.None) continue;
         if (i === plan.antiAt && this.groups.mode !== GroupMode.Anti) continue;
         if (i === plan.affinityAt && this.groups.mode !== GroupMode.Affinity) continue;
-      } else if (!this.statics.inForce(kind, spec)) continue;
-      const p = this.statics.partitionFor(spec, i + 1);
+      } else if (!this.staticInForce(kind, spec)) continue;
+      const p = this.partitionFor(spec, i + 1);
       if (p === undefined) return undefined;
       search.setConstraints(f, ram, cpu, disk, gpu);
       search.setCountLimits(io, instances);
@@ -473,5 +468,78 @@ class IndexedFastPath implements DecisionFastPath {
       if (!any) return plan.names[i];
     }
     return undefined;
+  }
+
+  /** Does static filter `kind` act on this request (its preFilter's answer)? */
+  private staticInForce(kind: string, spec: RequestSpec): boolean {
+    if (kind === 'az') return !!spec.availabilityZone;
+    if (kind === 'compute') return !this.plan.allActive;
+    if (kind === 'aies') return spec.extraSpecs !== undefined && spec.extraSpecs.entries.length > 0;
+    return false;
+  }
+
+  /** The partition of hosts passing the static filters in force among the first `upto`. */
+  private partitionFor(spec: RequestSpec, upto: number): Partition | undefined {
+    const full = upto === this.plan.kinds.length;
+    // The last request's static fields again (the common case): no key to build.
+    if (full && this.last !== undefined && this.sameStatics(spec)) {
+      this.partitions.freshen();
+      return this.last;
+    }
+    const p = this.partitionByKey(spec, upto);
+    if (full) {
+      this.last = p;
+      this.lastAz = spec.availabilityZone;
+      this.lastSpecs = spec.extraSpecs?.key;
+      this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
+    }
+    return p;
+  }
+
+  private sameStatics(spec: RequestSpec): boolean {
+    return (
+      spec.availabilityZone === this.lastAz &&
+      spec.extraSpecs?.key === this.lastSpecs &&
+      (spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined) === this.lastGpuSpec
+    );
+  }
+
+  private partitionByKey(spec: RequestSpec, upto: number): Partition | undefined {
+    const { plan } = this;
+    let key = '';
+    for (let i = 0; i < upto; i++) {
+      const kind = plan.kinds[i];
+      if (kind === 'gpu') {
+        if (spec.flavor.gpus !== 0 && spec.gpuSpec !== undefined)
+          key += `\u0001g${spec.gpuSpec.join('\u0002')}`;
+      } else if (this.staticInForce(kind, spec)) {
+        if (kind === 'az') key += `\u0001a${spec.availabilityZone}`;
+        else if (kind === 'compute') key += '\u0001c';
+        else key += `\u0001e${spec.extraSpecs!.key}`;
+      }
+    }
+    return this.partitions.get(key, this.fill, this, upto);
+  }
+
+  /** Mark the hosts passing the static filters in force among the first `upto` (their own code). */
+  private fill(this: void, mask: Uint8Array, self: IndexedFastPath, upto: number): boolean {
+    const { plan, req } = self;
+    const spec = req.spec;
+    const t = self.init.cluster.hosts;
+    mask.fill(1);
+    for (let i = 0; i < upto; i++) {
+      const kind = plan.kinds[i];
+      if (kind === 'gpu') {
+        const models = spec.gpuSpec;
+        if (spec.flavor.gpus === 0 || models === undefined) continue;
+        for (let h = 0; h < t.size; h++) if (!models.includes(t.gpuModel[h])) mask[h] = 0;
+        continue;
+      }
+      if (!self.staticInForce(kind, spec)) continue;
+      const filter = self.init.filters[i];
+      if (!filter.preFilter(req)) continue;
+      for (let h = 0; h < t.size; h++) if (mask[h] === 1 && !filter.hostPasses(h, req)) mask[h] = 0;
+    }
+    return true;
   }
 }
