@@ -218,3 +218,20 @@ describe('explanations and scoped flags read as the reports do', () => {
     );
   });
 });
+
+describe('the sampled funnel across workers', () => {
+  it('the same funnel with 1 worker and with 2', () => {
+    const { dir, cluster, trace } = inputs();
+    const funnels = [1, 2].map((workers) => {
+      const out = join(dir, `w${workers}`);
+      const args = ['run', '--cluster', cluster, '--trace', trace, '--seed', '1,2', '--out', out, '--quiet'];
+      const r = cli([...args, '--workers', String(workers)], ROOT);
+      expect(r.code, r.stderr).toBe(0);
+      return ['filter__seed=1', 'filter__seed=2'].map(
+        (name) => JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')).explain.funnel,
+      );
+    });
+    expect(funnels[0][0].decisions).toBe(1);
+    expect(funnels[1]).toEqual(funnels[0]);
+  });
+});
