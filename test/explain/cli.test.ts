@@ -164,13 +164,13 @@ describe('run --explain', () => {
       cli(['run', '--cluster', cluster, '--trace', trace, '--out', plainOut, '--quiet'], ROOT).code,
     ).toBe(0);
     const report = JSON.parse(readFileSync(join(plainOut, 'filter.json'), 'utf8'));
-    // 2 hosts: 1 decision in 32 sampled, from decision 1 (a): RamFilter 2 → 2.
-    expect(report.explain.funnel).toMatchObject({ decisions: 1, every: 32, sampled: true });
+    // 2 hosts: 1 decision in 128 sampled, from decision 1 (a): RamFilter 2 → 2.
+    expect(report.explain.funnel).toMatchObject({ decisions: 1, every: 128, sampled: true });
     const ram = report.explain.funnel.steps.find((s: { filter: string }) => s.filter === 'RamFilter');
     expect(ram).toEqual({ filter: 'RamFilter', decisions: 1, hosts_in: 2, hosts_out: 2, emptied: 0 });
     expect(report.explain.funnel_missing).toBeNull();
     expect(readFileSync(join(plainOut, 'summary.md'), 'utf8')).toContain(
-      'sampled funnel over 1 decisions (1 in 32)',
+      'sampled funnel over 1 decisions (1 in 128)',
     );
     expect(report.explain.no_valid_host_causes.capacity).toBe(1);
     const lonely = cli(
