@@ -1,10 +1,12 @@
-// The cost of explaining (issue 16): the bundled trace replayed with the filter strategy three ways,
-// alternating: bare (no observer), explain off (what every run now adds: the NoValidHost cause
-// counter; the driver is the plain one), and explain on (every decision explained in diagnosis mode
-// and serialised, as `run --explain` does). Medians of per-replay CPU time over interleaved rounds.
+// The cost of explaining (issue 16): the bundled trace replayed with the filter strategy four ways,
+// alternating: bare (a plain replay, no observer), explain off (the NoValidHost cause counter, the
+// plain driver), sampled (explain off plus the report's sampled funnel: what every run pays) and
+// explain on (every decision explained in diagnosis mode and serialised, as `run --explain` does).
+// Medians of per-replay CPU time over interleaved rounds.
 import { builtinCatalog } from '../src/catalog/bootstrap.ts';
 import { loadCluster } from '../src/cluster/cluster-spec.ts';
 import { explainingStrategy } from '../src/explain/explaining-driver.ts';
+import { FunnelSampler, funnelSampleEvery } from '../src/explain/funnel-sampler.ts';
 import { NoValidHostCauseCounter } from '../src/explain/nvh-causes.ts';
 import type { ReplayObserver } from '../src/replay/observer.ts';
 import { replay } from '../src/replay/replayer.ts';
@@ -14,6 +16,10 @@ import { CsvTraceSource } from '../src/trace/csv-reader.ts';
 export interface ExplainOverhead {
   readonly bareMs: number;
   readonly offMs: number;
+  readonly sampledMs: number;
+  /** The sample interval of the sampled funnel, and the decisions it summed per replay. */
+  readonly every: number;
+  readonly sampleSize: number;
   readonly onMs: number;
   readonly samples: number;
 }
@@ -42,9 +48,17 @@ export async function explainOverhead(
       onBadRow: 'stop',
       observers,
     });
+  const every = funnelSampleEvery(cluster.hosts.length);
+  let sampleSize = 0;
+  const runSampled = async () => {
+    const sampler = new FunnelSampler(every);
+    await run(sampler.strategy(strategy) as AnyStrategy, [new NoValidHostCauseCounter()]);
+    sampleSize = sampler.result().funnel?.decisions ?? 0;
+  };
   const variants: [string, () => Promise<unknown>][] = [
     ['bare', () => run(strategy, [])],
     ['explain off', () => run(strategy, [new NoValidHostCauseCounter()])],
+    ['sampled', () => runSampled()],
     ['explain on', () => run(on, [new NoValidHostCauseCounter()])],
   ];
   // Interleaved rounds, the order rotating, each replay timed in CPU time (robust to other load).
@@ -61,8 +75,17 @@ export async function explainOverhead(
     }
   }
   if (bytes === 0) throw new Error('explain on wrote nothing');
-  const [bare, off, withExplain] = cpuMs.map(median);
-  return { bareMs: bare, offMs: off, onMs: withExplain, samples: cpuMs[0].length };
+  if (sampleSize === 0) throw new Error('the sampled funnel summed nothing');
+  const [bare, off, sampled, withExplain] = cpuMs.map(median);
+  return {
+    bareMs: bare,
+    offMs: off,
+    sampledMs: sampled,
+    every,
+    sampleSize,
+    onMs: withExplain,
+    samples: cpuMs[0].length,
+  };
 }
 
 function median(xs: readonly number[]): number {

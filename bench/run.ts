@@ -147,6 +147,7 @@ const explain = await explainOverhead(
 process.stdout.write(
   `Explain overhead (bundled trace, filter, medians of the CPU time of ${explain.samples} interleaved runs each): ` +
     `${explain.bareMs.toFixed(1)} ms bare, ${explain.offMs.toFixed(1)} ms explain off (×${(explain.offMs / explain.bareMs).toFixed(3)}), ` +
+    `${explain.sampledMs.toFixed(1)} ms with the sampled funnel (1 in ${explain.every}, ${explain.sampleSize} decisions; ×${(explain.sampledMs / explain.bareMs).toFixed(3)} of bare), ` +
     `${explain.onMs.toFixed(1)} ms explain on (×${(explain.onMs / explain.offMs).toFixed(2)} of off)\n\n`,
 );
 const { reports, outputs } = await replayMatrix(

@@ -15,7 +15,7 @@ import { scanTrace } from '../trace/columnar-builder.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { examples } from './help.ts';
 import { progressIntervalOption } from './matrix-options.ts';
-import { nextSteps } from './next-steps.ts';
+import { printNextSteps } from './next-steps.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
 const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));
@@ -100,13 +100,6 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
         `${summaryTable(reports)}\n\nreports in ${escapeControls(flags.out)}/ (summary: ${escapeControls(outputs.markdown)}, plots: ${escapeControls(outputs.html)})\n`,
       );
       const reportPaths = defaults.map((name) => join(flags.out, `${name}.json`));
-      const next = nextSteps({
-        out: flags.out,
-        html: outputs.html,
-        reportPaths,
-        reports,
-        platform: process.platform,
-      });
-      process.stdout.write(`\n${next.join('\n')}\n`);
+      printNextSteps({ out: flags.out, html: outputs.html, reportPaths, reports });
     });
 }

@@ -46,3 +46,8 @@ export function nextSteps(o: NextStepsInput): string[] {
   ];
   return lines.map(escapeControls);
 }
+
+/** Print the next-steps lines after a blank line: the end of `run` and `demo`. */
+export function printNextSteps(o: Omit<NextStepsInput, 'platform'>, platform = process.platform): void {
+  process.stdout.write(`\n${nextSteps({ ...o, platform }).join('\n')}\n`);
+}

@@ -23,7 +23,7 @@ import {
   type PoolFlags,
   strategiesOrDefault,
 } from './matrix-options.ts';
-import { nextSteps } from './next-steps.ts';
+import { printNextSteps } from './next-steps.ts';
 import {
   checkOutputDir,
   checkOutputFile,
@@ -86,7 +86,7 @@ export function registerRun(program: Command, registry: Catalog): void {
     )
     .option(
       '--explain-every <n>',
-      'with --explain: write every Nth decision (NoValidHost always)',
+      'with --explain: write decisions N, 2N, 3N... and every NoValidHost',
       positiveIntOption('--explain-every'),
     )
     .addOption(onBadRowOption())
@@ -175,14 +175,7 @@ export function registerRun(program: Command, registry: Catalog): void {
       }
       if (!flags.quiet && outputs) {
         const reportPaths = outcomes.flatMap((o) => (o.report && o.reportPath ? [o.reportPath] : []));
-        const next = nextSteps({
-          out: flags.out,
-          html: outputs.html,
-          reportPaths,
-          reports,
-          platform: process.platform,
-        });
-        process.stdout.write(`\n${next.join('\n')}\n`);
+        printNextSteps({ out: flags.out, html: outputs.html, reportPaths, reports });
       }
       if (status.code !== 0) throw new ExitStatus(status.code, status.message);
     });

@@ -31,6 +31,11 @@ function scopeOf(flag: string, flagName: string, run: readonly RunStrategy[]): S
     .sort((a, b) => b.length - a.length)[0];
   if (scope !== undefined) {
     const inner = key.slice(scope.length + 1);
+    const schema = run.find((s) => s.name === scope)?.optionsSchema;
+    if (eq > 0 && schema && !hasOption(schema, inner))
+      throw new UsageError(
+        `${flagName} ${key}: unknown option "${inner}" for strategy ${scope}; see \`schedbench strategies\` (or --help)`,
+      );
     return { scope, flag: `${inner}${value}`, key: inner };
   }
   const dot = key.indexOf('.');

@@ -78,6 +78,14 @@ export class DecisionCollector implements DecisionProbe {
     this.scores = scores.slice(0, len);
   }
 
+  /** Only the funnel of the instance just settled (its record is not wanted); then forget it. */
+  settledFunnel(note: string | undefined): FunnelStep[] | null {
+    const d = this.diagnosis;
+    const funnel = note !== undefined && d === undefined ? null : (d?.steps.map(funnelStep) ?? []);
+    this.reset();
+    return funnel;
+  }
+
   /** The record of the instance just settled: sent to `host` (claim ok or not), or NoValidHost (-1). */
   record(
     base: Pick<DecisionRecord, 'decision' | 'request_id' | 'instance_id' | 'index' | 'time' | 'flavor'>,

@@ -6,7 +6,7 @@ import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DecisionCollector } from './collector.ts';
-import type { DecisionRecord } from './record.ts';
+import type { DecisionRecord, FunnelStep } from './record.ts';
 
 /** Which decisions to explain, and where their records go. */
 export interface ExplainTarget {
@@ -14,6 +14,12 @@ export interface ExplainTarget {
   wants(spec: RequestSpec, decision: number): boolean;
   /** One explained decision. */
   record(rec: DecisionRecord): void;
+  /**
+   * Optional: whether the record of `decision` is wanted, asked once its outcome is known. False:
+   * no record is built, only its funnel steps go to `funnel` (null: the strategy cannot explain).
+   */
+  keeps?(decision: number, noValidHost: boolean): boolean;
+  funnel?(steps: readonly FunnelStep[] | null): void;
   /** The best survivors listed per decision. */
   readonly top: number;
 }
@@ -128,6 +134,10 @@ class ExplainingContext implements DriverContext {
 
   private emit(index: number, host: number, claimed: boolean, emptiedBy: string | undefined): void {
     const { spec } = this;
+    if (this.target.keeps && !this.target.keeps(this.first + index, host < 0)) {
+      this.target.funnel?.(this.collector.settledFunnel(this.note));
+      return;
+    }
     const f = spec.flavor;
     const base = {
       decision: this.first + index,

@@ -1,10 +1,9 @@
+import { formatInt, sig } from '../report/format.ts';
 import type { DecisionRecord, NoValidHostCause } from './record.ts';
 
-/** Numbers as explanations print them: up to 6 significant digits, no float noise. */
+/** Numbers as explanations print them: the reports' format, 6 significant digits (`12,345.7`). */
 export function num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  return String(Number(x.toPrecision(6)));
+  return sig(x, 6);
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -23,8 +22,8 @@ function table(
 
 function flavorText(f: DecisionRecord['flavor']): string {
   const gpu =
-    f.gpus > 0 ? `, ${f.gpus} GPU${f.gpu_milli < 1000 ? ` (a ${f.gpu_milli}/1000 share)` : ''}` : '';
-  return `${f.vcpus} vCPU, ${f.memory_mb} MB RAM, ${f.disk_gb} GB disk${gpu}`;
+    f.gpus > 0 ? `, ${num(f.gpus)} GPU${f.gpu_milli < 1000 ? ` (a ${f.gpu_milli}/1000 share)` : ''}` : '';
+  return `${num(f.vcpus)} vCPU, ${num(f.memory_mb)} MB RAM, ${num(f.disk_gb)} GB disk${gpu}`;
 }
 
 function causeLines(c: NoValidHostCause): string[] {
@@ -55,7 +54,7 @@ function causeLines(c: NoValidHostCause): string[] {
 export function formatDecision(r: DecisionRecord): string {
   const out: string[] = [];
   out.push(
-    `decision ${r.decision}: instance ${r.instance_id} (request ${r.request_id}, index ${r.index}) at t=${num(r.time)} s`,
+    `decision ${formatInt(r.decision)}: instance ${r.instance_id} (request ${r.request_id}, index ${formatInt(r.index)}) at t=${num(r.time)} s`,
   );
   out.push(`  asks ${flavorText(r.flavor)}`);
   if (r.note) out.push(`  note: ${r.note}`);
@@ -68,12 +67,12 @@ export function formatDecision(r: DecisionRecord): string {
           ['filter', 'in', 'out', ''],
           r.funnel.map((s) => [
             s.filter,
-            String(s.hosts_in),
-            String(s.hosts_out),
+            formatInt(s.hosts_in),
+            formatInt(s.hosts_out),
             s.skipped
               ? `skipped (${s.skipped})`
               : s.hosts_out < s.hosts_in
-                ? `-${s.hosts_in - s.hosts_out}`
+                ? `-${formatInt(s.hosts_in - s.hosts_out)}`
                 : '',
           ]),
           [false, true, true, false],
@@ -83,18 +82,18 @@ export function formatDecision(r: DecisionRecord): string {
   if (r.rejected.length > 0) {
     out.push('', 'rejected hosts:');
     for (const g of r.rejected) {
-      out.push(`  ${g.filter}: ${g.hosts} host${g.hosts === 1 ? '' : 's'}  (${g.pattern})`);
+      out.push(`  ${g.filter}: ${formatInt(g.hosts)} host${g.hosts === 1 ? '' : 's'}  (${g.pattern})`);
       for (const e of g.examples) out.push(`    ${e.host}: ${e.reason}`);
-      if (g.hosts > g.examples.length) out.push(`    ... and ${g.hosts - g.examples.length} more`);
+      if (g.hosts > g.examples.length) out.push(`    ... and ${formatInt(g.hosts - g.examples.length)} more`);
     }
   }
-  out.push('', `survivors: ${r.survivors}`);
+  out.push('', `survivors: ${formatInt(r.survivors)}`);
   if (r.candidates.length > 0) {
     const weighed = r.candidates[0].terms !== undefined && r.candidates[0].terms.length > 0;
     out.push(
       weighed
-        ? `top ${r.candidates.length} by weight (raw → normalised × multiplier = contribution):`
-        : `top ${r.candidates.length}:`,
+        ? `top ${formatInt(r.candidates.length)} by weight (raw → normalised × multiplier = contribution):`
+        : `top ${formatInt(r.candidates.length)}:`,
     );
     for (const c of r.candidates) {
       out.push(`  #${c.rank} ${c.host}  total ${num(c.total)}`);
@@ -106,7 +105,7 @@ export function formatDecision(r: DecisionRecord): string {
   }
   if (r.draws.length > 0)
     out.push(
-      `draws: ${r.draws.map((d) => (d.kind === 'int' ? `int(${d.n}) = ${d.value}` : `float() = ${num(d.value)}`)).join(', ')}`,
+      `draws: ${r.draws.map((d) => (d.kind === 'int' ? `int(${formatInt(d.n ?? 0)}) = ${formatInt(d.value)}` : `float() = ${num(d.value)}`)).join(', ')}`,
     );
   if (r.outcome === 'no-valid-host' && r.no_valid_host) out.push('', ...causeLines(r.no_valid_host));
   else {

@@ -3,8 +3,8 @@ import type { ReplayObserver } from '../replay/observer.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { type ExplainTarget, explainingStrategy } from './explaining-driver.ts';
-import { type AggregatedFunnelStep, FunnelAggregate } from './funnel.ts';
-import type { DecisionRecord } from './record.ts';
+import { type AggregatedFunnel, FunnelAggregate } from './funnel.ts';
+import type { DecisionRecord, FunnelStep } from './record.ts';
 
 /** `run --explain FILE [--explain-every N]`: what to write. */
 export interface RunExplainOptions {
@@ -16,14 +16,18 @@ export interface RunExplainOptions {
 }
 
 /**
- * `run --explain`: every decision is explained (diagnosis mode, so each NoValidHost is too), every
- * Nth and every NoValidHost is written as one NDJSON line, and all of them go into the aggregated
- * funnel of the report. The file appears only when the replay finishes (StagedFile).
+ * `run --explain`: every decision runs in diagnosis mode (a NoValidHost is known only once decided);
+ * decision numbers divisible by `every` and every NoValidHost get a record, written as one NDJSON
+ * line; the others only give their funnel steps (no record is built). All of them go into the
+ * report's funnel, exact (`every: 1`). The file appears only when the replay finishes (StagedFile).
  */
 export class RunExplainRecorder implements ExplainTarget, ReplayObserver {
   readonly top: number;
   private readonly file: StagedFile;
-  private readonly funnel = new FunnelAggregate();
+  private readonly aggregate = new FunnelAggregate();
+  private note: string | undefined;
+  /** Records built (written): what `--explain-every` saves is the others. */
+  written = 0;
 
   constructor(private readonly options: RunExplainOptions) {
     this.top = options.top;
@@ -38,15 +42,35 @@ export class RunExplainRecorder implements ExplainTarget, ReplayObserver {
     return true;
   }
 
-  record(rec: DecisionRecord): void {
-    this.funnel.add(rec);
-    if (rec.outcome === 'no-valid-host' || rec.decision % this.options.every === 0)
-      this.file.write(`${JSON.stringify(rec)}\n`);
+  keeps(decision: number, noValidHost: boolean): boolean {
+    return noValidHost || decision % this.options.every === 0;
   }
 
-  /** The funnel summed over every decision of the replay. */
-  aggregatedFunnel(): { decisions: number; steps: AggregatedFunnelStep[] } {
-    return { decisions: this.funnel.decisions, steps: this.funnel.summary() };
+  funnel(steps: readonly FunnelStep[] | null): void {
+    if (steps === null)
+      this.note ??= 'the strategy cannot explain its decisions (its driver has no setProbe)';
+    this.aggregate.addFunnel(steps);
+  }
+
+  record(rec: DecisionRecord): void {
+    if (rec.note !== undefined) this.note ??= rec.note;
+    this.aggregate.add(rec);
+    this.written++;
+    this.file.write(`${JSON.stringify(rec)}\n`);
+  }
+
+  /** The funnel summed over every decision of the replay, or null with the reason. */
+  result(): { funnel: AggregatedFunnel | null; reason: string | null } {
+    if (this.note !== undefined && this.aggregate.decisions === 0) return { funnel: null, reason: this.note };
+    return {
+      funnel: {
+        decisions: this.aggregate.decisions,
+        every: 1,
+        sampled: false,
+        steps: this.aggregate.summary(),
+      },
+      reason: null,
+    };
   }
 
   finish(): void {

@@ -60,6 +60,8 @@ export function diagnoseHosts(
   len: number,
   req: FilterRequest,
   outcome?: FilterOutcome,
+  /** False: the steps only (no copy of the list, no reason built), for a funnel count. */
+  reasons = true,
 ): { readonly len: number; readonly diagnosis: Diagnosis } {
   const steps: FilterStep[] = [];
   const rejected = new Map<number, HostRejection>();
@@ -76,13 +78,15 @@ export function diagnoseHosts(
       steps.push({ filter: f.name, hostsIn: len, hostsOut: len, skipped });
       continue;
     }
-    const before = list.slice(0, len);
+    const before = reasons ? list.slice(0, len) : undefined;
     const kept = f.filterAll ? f.filterAll(list, len, req) : keepPassing(f, list, len, req);
     // Both lists are in the same order (the filter compacts in place): a merge walk finds the lost.
-    for (let i = 0, j = 0; i < len; i++) {
-      const h = before[i];
-      if (j < kept && list[j] === h) j++;
-      else rejected.set(h, { filter: f.name, reason: reasonOf(f, h, req) });
+    if (before) {
+      for (let i = 0, j = 0; i < len; i++) {
+        const h = before[i];
+        if (j < kept && list[j] === h) j++;
+        else rejected.set(h, { filter: f.name, reason: reasonOf(f, h, req) });
+      }
     }
     if (kept < len) rejectingFilters.add(f.name);
     steps.push({ filter: f.name, hostsIn: len, hostsOut: kept, skipped: undefined });

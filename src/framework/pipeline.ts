@@ -54,6 +54,8 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome, Explainab
   onDiagnosis:
     | ((diagnosis: Diagnosis, spec: RequestSpec, index: number, list: Int32Array, len: number) => void)
     | undefined = undefined;
+  /** Diagnosis mode builds each rejected host's reason (false: a funnelOnly probe). */
+  private reasons = true;
   private readonly list: Int32Array;
   private readonly req: FilterRequest;
 
@@ -73,6 +75,7 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome, Explainab
   /** Explaining: diagnosis mode, and the selection's weights or scores, go to `probe`. */
   setProbe(probe: DecisionProbe | undefined): void {
     this.onDiagnosis = probe ? (d, spec, k, list, len) => probe.filtered(d, spec, k, list, len) : undefined;
+    this.reasons = probe?.funnelOnly !== true;
     this.selection.setProbe?.(probe);
   }
 
@@ -95,7 +98,7 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome, Explainab
       if (len > 0) {
         if (this.onDiagnosis === undefined) len = filterHosts(this.filters, list, len, req, this);
         else {
-          const d = diagnoseHosts(this.filters, list, len, req, this);
+          const d = diagnoseHosts(this.filters, list, len, req, this, this.reasons);
           len = d.len;
           this.onDiagnosis(d.diagnosis, spec, k, list, len);
         }

@@ -8,6 +8,11 @@ import type { Diagnosis } from './diagnosis.ts';
  * them during the call, never keep them.
  */
 export interface DecisionProbe {
+  /**
+   * True: the probe reads only the funnel (`Diagnosis.steps`), so the filters build no reason and
+   * `rejected` stays empty (the report's sampled funnel). Absent: everything.
+   */
+  readonly funnelOnly?: boolean;
   /** The filters ran for instance `index`: their Diagnosis, and the survivors `list[0..len)`. */
   filtered(diagnosis: Diagnosis, spec: RequestSpec, index: number, list: Int32Array, len: number): void;
   /**

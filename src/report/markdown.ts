@@ -1,4 +1,4 @@
-import { formatMeanCi, formatMetric } from './format.ts';
+import { formatInt, formatMeanCi, formatMetric } from './format.ts';
 import { reportLabels } from './labels.ts';
 import { type MetricDef, metricByName } from './metric-catalog.ts';
 import type { Report } from './schema.ts';
@@ -167,7 +167,7 @@ export function summaryMarkdown(
 
 /**
  * The NoValidHost causes of each report with any (by the filter that removed the last hosts, by
- * resource, and how many could not fit even on an empty cluster), and the funnel when explained.
+ * resource, and how many could not fit even on an empty cluster), and the funnel (sampled or exact).
  */
 export function explainLines(reports: readonly Report[], labels: readonly string[]): string[] {
   const out: string[] = [];
@@ -192,13 +192,18 @@ export function explainLines(reports: readonly Report[], labels: readonly string
     if (e.funnel) {
       const steps = e.funnel.steps
         .filter((s) => s.decisions > 0)
-        .map((s) => `${s.filter} ${s.hosts_in} → ${s.hosts_out}`)
+        .map((s) => `${s.filter} ${formatInt(s.hosts_in)} → ${formatInt(s.hosts_out)}`)
         .join(', ');
+      const over = e.funnel.sampled
+        ? `sampled funnel over ${formatInt(e.funnel.decisions)} decisions (1 in ${formatInt(e.funnel.every ?? 1)})`
+        : `funnel over ${formatInt(e.funnel.decisions)} decisions`;
       out.push(
         mdText(
-          `- ${labels[i]} (seed ${r.inputs.seed}): funnel over ${e.funnel.decisions} decisions (hosts in → out, summed): ${steps}`,
+          `- ${labels[i]} (seed ${r.inputs.seed}): ${over} (hosts in → out, summed): ${steps || 'no filter ran'}`,
         ),
       );
+    } else if (e.funnel_missing) {
+      out.push(mdText(`- ${labels[i]} (seed ${r.inputs.seed}): no funnel: ${e.funnel_missing}`));
     }
   });
   return out.length > 0 ? ['## Why (docs/explain.md)', '', ...out, ''] : [];

@@ -54,9 +54,16 @@ export const noValidHostCausesSchema = z.object({
   capacity: count,
 });
 
-/** The filter funnel summed over a replay's decisions: only with `run --explain`. */
+/**
+ * The filter funnel summed over a replay's decisions: every decision with `run --explain`
+ * (`every` 1), else a deterministic sample (the requests holding decision 1, every + 1, 2·every + 1...).
+ */
 export const aggregatedFunnelSchema = z.object({
+  /** Decisions summed: the sample's size when sampled. */
   decisions: count,
+  /** Optional: reports made before sampling were all `run --explain` (every 1, not sampled). */
+  every: z.int().positive().optional(),
+  sampled: z.boolean().optional(),
   steps: z.array(
     z.object({ filter: z.string(), decisions: count, hosts_in: count, hosts_out: count, emptied: count }),
   ),
@@ -228,13 +235,15 @@ export const reportSchema = z.object({
     windows: z.array(windowSchema),
   }),
   /**
-   * Why decisions went as they did (docs/explain.md): the NoValidHost causes, and the funnel when
-   * the run explained its decisions (null otherwise). Optional: reports made before it still read.
+   * Why decisions went as they did (docs/explain.md): the NoValidHost causes, and the funnel (null
+   * when the strategy cannot explain its decisions, `funnel_missing` saying why). Optional: reports
+   * made before it still read.
    */
   explain: z
     .object({
       no_valid_host_causes: noValidHostCausesSchema,
       funnel: aggregatedFunnelSchema.nullable(),
+      funnel_missing: z.string().nullable().optional(),
     })
     .optional(),
 });

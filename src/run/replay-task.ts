@@ -1,5 +1,7 @@
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
+import type { AggregatedFunnel } from '../explain/funnel.ts';
+import { FunnelSampler, funnelSampleEvery } from '../explain/funnel-sampler.ts';
 import { NoValidHostCauseCounter } from '../explain/nvh-causes.ts';
 import { type RunExplainOptions, RunExplainRecorder } from '../explain/run-recorder.ts';
 import { calibrationSamples, summariseCalibration } from '../metrics/calibration.ts';
@@ -77,6 +79,8 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   const metrics = new MetricsCollector(shapes, task.metrics);
   const causes = new NoValidHostCauseCounter();
   const explainer = task.explain ? new RunExplainRecorder(task.explain) : undefined;
+  // Without --explain, the report's funnel is sampled (docs/explain.md, "In every report").
+  const sampler = explainer ? undefined : new FunnelSampler(funnelSampleEvery(task.cluster.hosts.length));
   const observers: ReplayObserver[] = [metrics, causes, ...(task.observers ?? [])];
   if (explainer) observers.push(explainer);
   const placements = task.placementsPath
@@ -91,7 +95,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   let r: Awaited<ReturnType<typeof replay>>;
   try {
     r = await replay(task.cluster, source, {
-      strategy: explainer ? explainer.strategy(task.strategy) : task.strategy,
+      strategy: (explainer ?? sampler)?.strategy(task.strategy) ?? task.strategy,
       strategyOptions: config.strategyOptions,
       flavors: flavorMix(shapes),
       seed: config.common.seed,
@@ -123,10 +127,15 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
       metrics: metrics.summary(),
       calibration:
         samples > 0 ? summariseCalibration([...calibration, ...calibrationSamples(samples)]) : null,
-      explain: {
-        no_valid_host_causes: causes.summary(),
-        funnel: explainer ? explainer.aggregatedFunnel() : null,
-      },
+      explain: explainSection(causes, explainer ?? sampler),
     },
   );
+}
+
+function explainSection(
+  causes: NoValidHostCauseCounter,
+  funnel: { result(): { funnel: AggregatedFunnel | null; reason: string | null } } | undefined,
+): NonNullable<Report['explain']> {
+  const r = funnel?.result() ?? { funnel: null, reason: 'not measured' };
+  return { no_valid_host_causes: causes.summary(), funnel: r.funnel, funnel_missing: r.reason };
 }

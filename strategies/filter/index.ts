@@ -81,7 +81,7 @@ export class FilterScheduler implements SchedulerDriver, ExplainableDriver {
 export const filterStrategy = frameworkStrategy<FilterOptions>({
   name: 'filter',
   description:
-    "Nova's FilterScheduler: filters, normalised weighers, best host (decision-identical to Nova 26)",
+    "Nova's FilterScheduler: Nova 26's filter and weigher code with the classic resource filters (Ram, Core, Disk); its default filter list is not Zed's",
   optionsSchema: (plugins) => filterOptionsSchema(plugins) as unknown as z.ZodType<FilterOptions>,
   create: (cluster, options, plugins) => new FilterScheduler(cluster, options, undefined, 'filter', plugins),
 });

@@ -46,7 +46,7 @@ describe('schedbench explain', () => {
     expect(bySeq.code).toBe(0);
     expect(bySeq.stdout).toContain('instance a');
     // RAMWeigher, minval 0: h1 4096/8192 = 0.5, h2 1.
-    expect(bySeq.stdout).toContain('RAMWeigher: 4096 → 0.5 × 1 = 0.5');
+    expect(bySeq.stdout).toContain('RAMWeigher: 4,096 → 0.5 × 1 = 0.5');
     expect(bySeq.stdout).toContain('chosen: h2 (rank 1)');
     const byId = cli(['explain', '--cluster', cluster, '--trace', trace, '--id', 'b', '--json'], ROOT);
     expect(byId.code).toBe(0);
@@ -124,12 +124,13 @@ describe('run --explain', () => {
     // RamFilter saw 2 hosts in each of the 3 decisions: 6 in; out 2 (a) + 0 + 0.
     const ram = report.explain.funnel.steps.find((s: { filter: string }) => s.filter === 'RamFilter');
     expect(ram).toEqual({ filter: 'RamFilter', decisions: 3, hosts_in: 6, hosts_out: 2, emptied: 2 });
+    expect(report.explain.funnel).toMatchObject({ decisions: 3, every: 1, sampled: false });
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(
       '1 impossible even on an empty cluster, 1 capacity',
     );
   });
 
-  it('--explain-every 2 writes every 2nd decision and every NoValidHost; without --explain the funnel is null', () => {
+  it('--explain-every 2 writes every 2nd decision and every NoValidHost; without --explain the funnel is sampled', () => {
     const { dir, cluster, trace } = inputs();
     const file = join(dir, 'every.ndjson');
     const out = join(dir, 'out');
@@ -163,12 +164,74 @@ describe('run --explain', () => {
       cli(['run', '--cluster', cluster, '--trace', trace, '--out', plainOut, '--quiet'], ROOT).code,
     ).toBe(0);
     const report = JSON.parse(readFileSync(join(plainOut, 'filter.json'), 'utf8'));
-    expect(report.explain.funnel).toBeNull();
+    // 2 hosts: 1 decision in 128 sampled, from decision 1 (a): RamFilter 2 → 2.
+    expect(report.explain.funnel).toMatchObject({ decisions: 1, every: 128, sampled: true });
+    const ram = report.explain.funnel.steps.find((s: { filter: string }) => s.filter === 'RamFilter');
+    expect(ram).toEqual({ filter: 'RamFilter', decisions: 1, hosts_in: 2, hosts_out: 2, emptied: 0 });
+    expect(report.explain.funnel_missing).toBeNull();
+    expect(readFileSync(join(plainOut, 'summary.md'), 'utf8')).toContain(
+      'sampled funnel over 1 decisions (1 in 128)',
+    );
     expect(report.explain.no_valid_host_causes.capacity).toBe(1);
     const lonely = cli(
       ['run', '--cluster', cluster, '--trace', trace, '--explain-every', '2', '--out', plainOut],
       ROOT,
     );
     expect(lonely.code).toBe(2);
+  });
+});
+
+describe('explanations and scoped flags read as the reports do', () => {
+  it('numbers with thousands separators', () => {
+    const dir = tempDir();
+    const cluster = join(dir, 'cluster.json');
+    const trace = join(dir, 'trace.csv');
+    writeFileSync(
+      cluster,
+      JSON.stringify({
+        allocation_ratios: { cpu: 1, ram: 1, disk: 1 },
+        reserved: { memory_mb: 0, disk_gb: 0 },
+        hosts: [
+          { name: 'h1', vcpus: 4, memory_mb: 16384, disk_gb: 10 },
+          { name: 'h2', vcpus: 4, memory_mb: 20480, disk_gb: 10 },
+        ],
+      }),
+    );
+    writeFileSync(trace, 'time,event,id,vcpus,memory_mb,disk_gb\n0,create,a,1,12288,0\n');
+    const r = cli(['explain', '--cluster', cluster, '--trace', trace, '--seq', '1'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    // RAMWeigher, minval 0: h2 20,480 / 20,480 = 1, h1 16,384 / 20,480 = 0.8.
+    expect(r.stdout).toContain('asks 1 vCPU, 12,288 MB RAM, 0 GB disk');
+    expect(r.stdout).toContain('RAMWeigher: 20,480 → 1 × 1 = 1');
+    expect(r.stdout).toContain('RAMWeigher: 16,384 → 0.8 × 1 = 0.8');
+  });
+
+  it('--set filter.nope=1 names filter.nope, exits 2 and points at --help', () => {
+    const { cluster, trace, dir } = inputs();
+    const r = cli(
+      ['run', '--cluster', cluster, '--trace', trace, '--set', 'filter.nope=1', '--out', join(dir, 'o')],
+      ROOT,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'schedbench: --set filter.nope: unknown option "nope" for strategy filter; see `schedbench strategies` (or --help)',
+    );
+  });
+});
+
+describe('the sampled funnel across workers', () => {
+  it('the same funnel with 1 worker and with 2', () => {
+    const { dir, cluster, trace } = inputs();
+    const funnels = [1, 2].map((workers) => {
+      const out = join(dir, `w${workers}`);
+      const args = ['run', '--cluster', cluster, '--trace', trace, '--seed', '1,2', '--out', out, '--quiet'];
+      const r = cli([...args, '--workers', String(workers)], ROOT);
+      expect(r.code, r.stderr).toBe(0);
+      return ['filter__seed=1', 'filter__seed=2'].map(
+        (name) => JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')).explain.funnel,
+      );
+    });
+    expect(funnels[0][0].decisions).toBe(1);
+    expect(funnels[1]).toEqual(funnels[0]);
   });
 });

@@ -112,7 +112,7 @@ describe('explain, worked by hand', () => {
     expect(b.draws).toEqual([]);
     const text = formatDecision(b);
     expect(text).toContain('CPUWeigher: 8 → 1 × 2 = 2');
-    expect(text).toContain('RAMWeigher: 8192 → 0.666667 × 1 = 0.666667');
+    expect(text).toContain('RAMWeigher: 8,192 → 0.666667 × 1 = 0.666667');
     expect(text).toContain('#1 h1  total 2.66667');
     expect(text).toContain('chosen: h1 (rank 1)');
   });

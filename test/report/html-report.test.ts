@@ -119,8 +119,9 @@ describe.skipIf(optedOut && !existsSync(CHROMIUM))('HTML report in headless Chro
     const spread = page.locator('#plot-host-spread svg');
     expect(await spread.locator('g.mark-rect.role-mark path').count()).toBe(2 * 2 * 2);
     expect(await spread.locator('g.mark-rule.role-mark line').count()).toBe(2 * 2);
-    // No funnel without run --explain, no GPU plot without GPUs.
-    for (const id of ['funnel', 'util-gpu', 'gpus-allocated'])
+    // Every report has the sampled funnel (from decision 1): one line per strategy. No GPU plot.
+    expect(await page.locator('#plot-funnel svg g.mark-line.role-mark path').count()).toBe(2);
+    for (const id of ['util-gpu', 'gpus-allocated'])
       expect(await page.locator(`#plot-${id}`).count(), id).toBe(0);
   });
 

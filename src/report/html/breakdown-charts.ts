@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { sig } from '../format.ts';
+import { formatInt, sig } from '../format.ts';
 import type { Report } from '../schema.ts';
 import { axisProps } from './axis-format.ts';
 import { type Chart, groupColor, HEIGHT, type Row, SCHEMA, WIDTH } from './chart-common.ts';
@@ -195,14 +195,14 @@ function hostSpreadChart(reports: readonly Report[], groups: readonly SeedGroup[
   };
 }
 
-/** The aggregated filter funnel (run --explain): mean hosts left after each filter, per decision. */
+/** The aggregated filter funnel (sampled, or every decision with run --explain): mean hosts left after each filter. */
 function funnelChart(reports: readonly Report[], groups: readonly SeedGroup[]): Chart | undefined {
   const values: Row[] = [];
   const steps: string[] = ['all hosts'];
   for (const g of groups) {
     const funnels = g.members
       .map((i) => reports[i].explain?.funnel)
-      .filter((f) => f !== undefined && f !== null);
+      .filter((f): f is NonNullable<typeof f> => f !== undefined && f !== null && f.decisions > 0);
     if (funnels.length === 0) continue;
     // Hosts into the first filter that ran: every host the decisions started from.
     const hostsIn = funnels.map((f) =>
@@ -228,8 +228,7 @@ function funnelChart(reports: readonly Report[], groups: readonly SeedGroup[]): 
   return {
     id: 'funnel',
     title: 'Filter funnel',
-    caption:
-      'Hosts left after each filter, mean per explained decision in which the filter ran (run --explain).',
+    caption: `Hosts left after each filter, mean per decision in which the filter ran, over ${funnelBasis(reports, groups)} (docs/explain.md).`,
     spec: {
       $schema: SCHEMA,
       width: WIDTH,
@@ -268,4 +267,16 @@ export function breakdownCharts(reports: readonly Report[], groups: readonly See
     hostSpreadChart(reports, groups),
     funnelChart(reports, groups),
   ].filter((c): c is Chart => c !== undefined);
+}
+
+/** What the funnels summed: every decision (run --explain) or a sample, and how many. */
+function funnelBasis(reports: readonly Report[], groups: readonly SeedGroup[]): string {
+  const funnels = groups.flatMap((g) => g.members.map((i) => reports[i].explain?.funnel ?? undefined));
+  const present = funnels.filter((f): f is NonNullable<typeof f> => f !== undefined && f.decisions > 0);
+  const decisions = present.reduce((n, f) => n + f.decisions, 0);
+  const sampled = present.some((f) => f.sampled);
+  const every = Math.max(...present.map((f) => f.every ?? 1));
+  return sampled
+    ? `a sample of ${formatInt(decisions)} decisions (1 in ${formatInt(every)})`
+    : `every decision (${formatInt(decisions)}, run --explain)`;
 }
