@@ -1,4 +1,5 @@
 import { GPU_MILLI } from '../common/limits.ts';
+import { FIT_TREE_LIMITS, FitTrees } from './fit-trees.ts';
 import type { HostTable } from './host-table.ts';
 
 /** The per-subtree aggregates a HostIndex keeps (`max` unless named `min`). */
@@ -70,6 +71,8 @@ export class HostIndex {
   readonly leafOf: Int32Array;
   private readonly kept: number[];
   private combo: ComboKey | undefined = undefined;
+  /** Per-shape fit trees over the same leaves (fit-trees.ts); none below FIT_TREE_LIMITS.minHosts hosts. */
+  readonly fit: FitTrees | undefined;
 
   constructor(
     private readonly t: HostTable,
@@ -89,6 +92,7 @@ export class HostIndex {
     }
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
+    this.fit = this.size >= FIT_TREE_LIMITS.minHosts ? new FitTrees(t, hosts, this.cap) : undefined;
     this.rebuild();
   }
 
@@ -121,6 +125,7 @@ export class HostIndex {
       const min = isMin(f);
       for (let v = cap - 1; v >= 1; v--) a[v] = combine(a[2 * v], a[2 * v + 1], min);
     }
+    this.fit?.rebuild();
   }
 
   /** Host `h`'s usage changed: its leaf and the path to the root, if it is in this set. */
@@ -137,6 +142,7 @@ export class HostIndex {
         a[v] = next;
       }
     }
+    if (this.fit !== undefined) this.fit.update(leaf);
   }
 
   /** The first leaf index of node `v`'s subtree. */
