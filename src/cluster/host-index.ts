@@ -1,4 +1,5 @@
 import { GPU_MILLI } from '../common/limits.ts';
+import { FIT_TREE_LIMITS, FitTrees } from './fit-trees.ts';
 import type { HostTable } from './host-table.ts';
 
 /** The per-subtree aggregates a HostIndex keeps (`max` unless named `min`). */
@@ -64,12 +65,14 @@ export class HostIndex {
   readonly cap: number;
   readonly levels: number;
   readonly size: number;
-  /** field -> per-node values (length 2·cap, or 0 when the field is not kept). */
-  readonly nodes: Float64Array[];
+  /** field -> per-node values (length 2·cap, or 0 when the field is not kept); see `nodes`. */
+  private readonly values: Float64Array[];
   /** host -> its leaf, or −1 when the host is not in this set. */
   readonly leafOf: Int32Array;
   private readonly kept: number[];
   private combo: ComboKey | undefined = undefined;
+  /** Per-shape fit trees over the same leaves (fit-trees.ts); none below FIT_TREE_LIMITS.minHosts hosts. */
+  readonly fit: FitTrees | undefined;
 
   constructor(
     private readonly t: HostTable,
@@ -83,18 +86,63 @@ export class HostIndex {
     this.levels = levels;
     this.cap = 1 << levels;
     this.kept = [...new Set(fields)];
-    this.nodes = [];
+    this.values = [];
     for (let f = 0; f < INDEX_FIELDS; f++) {
-      this.nodes.push(new Float64Array(this.kept.includes(f) ? 2 * this.cap : 0));
+      this.values.push(new Float64Array(this.kept.includes(f) ? 2 * this.cap : 0));
     }
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
+    const large = this.size >= FIT_TREE_LIMITS.minHosts;
+    this.fit = large ? new FitTrees(t, hosts, this.cap) : undefined;
+    this.lazy = large;
+    let ring = 1024;
+    while (ring < this.size) ring *= 2;
+    this.ring = new Int32Array(large ? ring : 0);
+    this.stamp = new Int32Array(large ? this.size : 0);
     this.rebuild();
+  }
+
+  /**
+   * field -> per-node values, current: a large index (FIT_TREE_LIMITS.minHosts hosts and more) keeps
+   * its host changes in a ring and applies them here, on the first read after them (each changed
+   * leaf once, or a rebuild when they are many), so changes between two reads of the index cost
+   * one update per host; a small one is updated at each change.
+   */
+  get nodes(): Float64Array[] {
+    if (this.pending > 0) this.flush();
+    return this.values;
+  }
+
+  private readonly lazy: boolean;
+  private readonly ring: Int32Array;
+  private readonly stamp: Int32Array;
+  private token = 0;
+  /** Changes in the ring not applied yet (the last `pending` entries before `next`). */
+  private pending = 0;
+  private next = 0;
+
+  private flush(): void {
+    const { ring, stamp } = this;
+    const n = this.pending;
+    this.pending = 0;
+    // Past a quarter of the leaves (or what the ring holds) a rebuild is cheaper.
+    if (n > ring.length || 4 * n > this.size) {
+      this.rebuild();
+      return;
+    }
+    const mask = ring.length - 1;
+    const token = ++this.token;
+    for (let s = this.next - n; s < this.next; s++) {
+      const leaf = ring[s & mask];
+      if (stamp[leaf] === token) continue;
+      stamp[leaf] = token;
+      this.apply(leaf);
+    }
   }
 
   /** Whether field `f` is kept. */
   has(f: IndexField): boolean {
-    return this.nodes[f].length > 0;
+    return this.values[f].length > 0;
   }
 
   /** Set the ComboMax combination (kept fields only) and rebuild; +Infinity at every node until set. */
@@ -111,25 +159,38 @@ export class HostIndex {
   /** Recompute every leaf and node from the host table: O(n). */
   rebuild(): void {
     const { cap } = this;
+    this.pending = 0;
     for (const f of this.kept) {
-      const a = this.nodes[f];
+      const a = this.values[f];
       a.fill(isMin(f) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     }
     for (let i = 0; i < this.size; i++) this.writeLeaf(i);
     for (const f of this.kept) {
-      const a = this.nodes[f];
+      const a = this.values[f];
       const min = isMin(f);
       for (let v = cap - 1; v >= 1; v--) a[v] = combine(a[2 * v], a[2 * v + 1], min);
     }
+    this.fit?.rebuild();
   }
 
   /** Host `h`'s usage changed: its leaf and the path to the root, if it is in this set. */
   update(h: number): void {
     const leaf = this.leafOf[h];
     if (leaf < 0) return;
+    if (this.fit !== undefined) this.fit.update(leaf);
+    if (this.lazy) {
+      this.ring[this.next++ & (this.ring.length - 1)] = leaf;
+      this.pending++;
+      return;
+    }
+    this.apply(leaf);
+  }
+
+  /** Rewrite leaf `leaf` and the path above it while values change. */
+  private apply(leaf: number): void {
     this.writeLeaf(leaf);
     for (const f of this.kept) {
-      const a = this.nodes[f];
+      const a = this.values[f];
       const min = isMin(f);
       for (let v = (this.cap + leaf) >> 1; v >= 1; v >>= 1) {
         const next = combine(a[2 * v], a[2 * v + 1], min);
@@ -149,7 +210,7 @@ export class HostIndex {
     const t = this.t;
     const h = this.hosts[i];
     const v = this.cap + i;
-    const n = this.nodes;
+    const n = this.values;
     if (n[IndexField.RamFit].length > 0 || n[IndexField.RamFitMin].length > 0) {
       const total = t.totalUsableRamMb[h];
       const slack = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);

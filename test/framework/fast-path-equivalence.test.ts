@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
+import { FIT_TREE_LIMITS } from '../../src/cluster/fit-trees.ts';
 import { buildFastPaths } from '../../src/framework/fast/index.ts';
 import { DEFAULT_FILTERS, withGpuFilter } from '../../src/framework/options.ts';
 import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
@@ -127,6 +128,85 @@ function softGrouped(arb: fc.Arbitrary<Scenario>): fc.Arbitrary<Scenario> {
     }),
   }));
 }
+
+describe('fit trees (per-shape constrained extremes) decide as the reference scan', () => {
+  // Fit trees serve partitions of 256 hosts and more: here every partition gets them, and at most
+  // two per index, so the queries past the cap take the plain search beside them.
+  const withFitTrees = async (run: () => Promise<void>) => {
+    const saved = { ...FIT_TREE_LIMITS };
+    FIT_TREE_LIMITS.minHosts = 1;
+    FIT_TREE_LIMITS.maxTrees = 8;
+    try {
+      await run();
+    } finally {
+      Object.assign(FIT_TREE_LIMITS, saved);
+    }
+  };
+
+  // Longer traces over more hosts (fuller clusters, trees changed between queries), the index's
+  // configurations: default filters, resource weighers of any sign, one host per choice.
+  const indexedOptions = filterOptionsArb.map((o) => ({ ...o, host_subset_size: 1 }));
+  const resourceWeighers = fc.record({
+    weighers: fc.constantFrom(
+      ['RAMWeigher'],
+      ['CPUWeigher'],
+      ['DiskWeigher'],
+      ['RAMWeigher', 'CPUWeigher'],
+      undefined,
+    ),
+  });
+
+  it('filter: default filters, resource weighers, fuller clusters', { timeout: 120_000 }, () =>
+    withFitTrees(() =>
+      fc.assert(
+        fc.asyncProperty(
+          scenarioArb(16, 150, 60),
+          indexedOptions,
+          resourceWeighers,
+          async (scenario, options, w) =>
+            equal(
+              fastVersusReference(scenario, filterStrategy, {
+                ...options,
+                filters: undefined,
+                ...definedOnly(w),
+              }),
+            ),
+        ),
+        { numRuns: Math.round(RUNS / 2) },
+      ),
+    ),
+  );
+
+  it('filter: random clusters, traces and configs', { timeout: 120_000 }, () =>
+    withFitTrees(() =>
+      fc.assert(
+        fc.asyncProperty(scenarioArb(), filterOptionsArb, async (scenario, options) =>
+          equal(fastVersusReference(scenario, filterStrategy, options)),
+        ),
+        { numRuns: Math.round(RUNS / 2) },
+      ),
+    ),
+  );
+
+  it('all filters and weighers configured, soft groups', { timeout: 120_000 }, () =>
+    withFitTrees(() =>
+      fc.assert(
+        fc.asyncProperty(
+          softGrouped(scenarioArb(16, 100, 40)),
+          filterOptionsArb,
+          fc.record({
+            filters: fc.constant([...FILTER_NAMES]),
+            weighers: fc.constant([...WEIGHER_NAMES]),
+            host_subset_size: fc.constant(1),
+          }),
+          async (scenario, options, forced) =>
+            equal(fastVersusReference(scenario, filterStrategy, { ...options, ...forced })),
+        ),
+        { numRuns: Math.round(RUNS / 2) },
+      ),
+    ),
+  );
+});
 
 describe('the index decides every filter and weigher (counted)', () => {
   it('all filters and weighers configured: the index takes count filters, count weighers and soft groups', {

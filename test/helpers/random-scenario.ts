@@ -126,10 +126,10 @@ export const TRACE_HEADER =
   'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host,gpus,gpu_milli,gpu_spec';
 
 /** Trace CSV lines (header first): creates and deletes of earlier creates, times not decreasing. */
-export function traceArb(maxRows = 25) {
+export function traceArb(maxRows = 25, minRows = 1) {
   return fc
     .array(fc.oneof({ arbitrary: createArb, weight: 3 }, { arbitrary: deleteArb, weight: 1 }), {
-      minLength: 1,
+      minLength: minRows,
       maxLength: maxRows,
     })
     .map((ops) => {
@@ -211,10 +211,10 @@ export function definedOnly(o: Record<string, unknown>): Record<string, unknown>
 }
 
 /** A whole scenario: cluster, trace, seed and max_attempts. */
-export function scenarioArb(maxHosts = 10, maxRows = 30): fc.Arbitrary<Scenario> {
+export function scenarioArb(maxHosts = 10, maxRows = 30, minRows = 1): fc.Arbitrary<Scenario> {
   return fc.record({
     cluster: clusterArb(maxHosts),
-    lines: traceArb(maxRows),
+    lines: traceArb(maxRows, minRows),
     seed: fc.integer({ min: 0, max: 1000 }),
     maxAttempts: fc.integer({ min: 1, max: 4 }),
   });

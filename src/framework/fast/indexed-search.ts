@@ -1,3 +1,4 @@
+import { type FitTree, fitKeyable } from '../../cluster/fit-trees.ts';
 import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostTable } from '../../cluster/host-table.ts';
 import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
@@ -191,6 +192,19 @@ export class IndexedSearch {
    */
   countFits(tree: HostIndex): number {
     if (tree.size === 0) return 0;
+    if (tree.fit !== undefined && !this.gpuOn) {
+      const kept = tree.fit.countFor(
+        this.ramOn,
+        this.ramMb,
+        this.cpuOn,
+        this.vcpus,
+        this.diskOn,
+        this.diskGb,
+        this.ioMax,
+        this.instMax,
+      );
+      if (kept >= 0) return kept;
+    }
     const bits = this.excludeBits;
     this.excludeBits = 0;
     const stack = this.stack;
@@ -235,6 +249,21 @@ export class IndexedSearch {
   extreme(tree: HostIndex, w: HostWeigher, maxField: IndexField, wantMax: boolean): number {
     this.extremeLeaf = -1;
     if (tree.size === 0) return Number.NaN;
+    if (tree.fit !== undefined && !this.gpuOn && fitKeyable(maxField)) {
+      const ft = tree.fit.get(
+        this.ramOn,
+        this.ramMb,
+        this.cpuOn,
+        this.vcpus,
+        this.diskOn,
+        this.diskGb,
+        this.ioMax,
+        this.instMax,
+        maxField,
+        wantMax,
+      );
+      if (ft !== undefined) return this.fitExtreme(tree, ft, w);
+    }
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
     const min = w.minval ?? Number.NEGATIVE_INFINITY;
@@ -274,6 +303,77 @@ export class IndexedSearch {
         continue;
       }
       const br = sign * clamp(keys[r], min, max);
+      // The more promising child last, so it is searched first (the left one on a tie).
+      if (br > bl) {
+        stack[top] = l;
+        bounds[top++] = bl;
+        stack[top] = r;
+        bounds[top++] = br;
+      } else {
+        stack[top] = r;
+        bounds[top++] = br;
+        stack[top] = l;
+        bounds[top++] = bl;
+      }
+    }
+    this.extremeLeaf = bestLeaf;
+    return bestLeaf < 0 ? Number.NaN : sign * best;
+  }
+
+  /**
+   * `extreme` over a fit tree of the request's shape: its nodes hold the extreme key over the
+   * fitting hosts only (empty subtrees skipped), so without exclusions this is one descent; the
+   * excluded hosts are skipped by the same branch and bound.
+   */
+  private fitExtreme(tree: HostIndex, ft: FitTree, w: HostWeigher): number {
+    const keys = ft.keys;
+    const empty = ft.empty;
+    if (keys[1] === empty) return Number.NaN;
+    const sign = ft.wantMax ? 1 : -1;
+    const min = w.minval ?? Number.NEGATIVE_INFINITY;
+    const max = w.maxval ?? Number.POSITIVE_INFINITY;
+    const stack = this.stack;
+    const bounds = this.bounds;
+    const cap = tree.cap;
+    const req = this.req!;
+    const excluded = this.excluded;
+    const bits = this.excludeBits;
+    let best = Number.NEGATIVE_INFINITY;
+    let bestLeaf = -1;
+    let top = 0;
+    stack[top] = 1;
+    bounds[top++] = sign * clamp(keys[1], min, max);
+    while (top > 0) {
+      const v = stack[--top];
+      const b = bounds[top];
+      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      if (v >= cap) {
+        const leaf = v - cap;
+        const h = tree.hosts[leaf];
+        if ((excluded[h] & bits) !== 0) continue;
+        const x = sign * clamp(w.weigh(h, req), min, max);
+        if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
+          best = x;
+          bestLeaf = leaf;
+        }
+        continue;
+      }
+      const l = 2 * v;
+      const r = l + 1;
+      const kl = keys[l];
+      const kr = keys[r];
+      if (kr === empty) {
+        stack[top] = l;
+        bounds[top++] = sign * clamp(kl, min, max);
+        continue;
+      }
+      const br = sign * clamp(kr, min, max);
+      if (kl === empty) {
+        stack[top] = r;
+        bounds[top++] = br;
+        continue;
+      }
+      const bl = sign * clamp(kl, min, max);
       // The more promising child last, so it is searched first (the left one on a tie).
       if (br > bl) {
         stack[top] = l;
