@@ -197,7 +197,7 @@ function everythingLine(cluster: ClusterState, timeMs: number): TargetLine {
  * the median of per-decision time including the claim, in batches of 16. Flavors twice the
  * dry-run ones (about 12 instances fill a host). `maxDecisions` cuts it short (--quick).
  */
-function fillLine(hosts: number, warmupHosts: number, maxDecisions: number): TargetLine {
+export function fillLine(hosts: number, warmupHosts: number, maxDecisions: number): TargetLine {
   const big = FLAVORS.map((f) => ({ ...f, memoryMb: f.memoryMb * 2, vcpus: f.vcpus * 2 }));
   const fill = (n: number) => {
     const file = generateCluster({ ...DEFAULT_GENERATOR_OPTIONS, hosts: n, seed: 7 });

@@ -21,10 +21,13 @@ export function fitKeyable(field: number): boolean {
 
 /**
  * `minHosts`: partitions below this many hosts get no fit trees (a small cluster runs nothing new);
- * `maxTrees`: at most this many per HostIndex (the shapes in use; more use the plain search).
- * Mutable for the equivalence tests only, which lower both.
+ * `maxTrees`: at most this many per HostIndex (the shapes in use; more use the plain search);
+ * `minPlainVisits`: trees are made only while the plain search visits more than this many nodes
+ * per query, times the tree's levels, on average (FitTrees.plainVisits): on a cluster with room
+ * (a fill from empty) the plain search is a descent, and keeping trees current would cost more.
+ * Mutable for the equivalence tests only, which lower them.
  */
-export const FIT_TREE_LIMITS = { minHosts: 256, maxTrees: 16 };
+export const FIT_TREE_LIMITS = { minHosts: 256, maxTrees: 16, minPlainVisits: 4 };
 
 /**
  * A tree whose catch-ups rewrite more than this many leaves per query on average (after
@@ -159,12 +162,19 @@ export class FitTrees {
   /** Per leaf, the catch-up that last rewrote it (each changed leaf once per catch-up). */
   private readonly stamp: Int32Array;
   private token = 0;
+  /**
+   * The plain search's nodes visited per query over this index, a moving average (`plainSearched`);
+   * a new tree is made only when it is above FIT_TREE_LIMITS.minPlainVisits × levels.
+   */
+  plainVisits = 0;
+  private readonly levels: number;
 
   constructor(
     private readonly t: HostTable,
     private readonly hosts: Int32Array,
     private readonly cap: number,
   ) {
+    this.levels = Math.max(1, 31 - Math.clz32(cap));
     let ring = 1024;
     while (ring < hosts.length) ring *= 2;
     this.ring = new Int32Array(ring);
@@ -210,6 +220,7 @@ export class FitTrees {
       }
     }
     if (list.length >= FIT_TREE_LIMITS.maxTrees) return undefined;
+    if (this.plainVisits < FIT_TREE_LIMITS.minPlainVisits * this.levels) return undefined;
     const made = new FitTree(
       this.t,
       this.hosts,
@@ -264,6 +275,11 @@ export class FitTrees {
       }
     }
     return -1;
+  }
+
+  /** The plain search answered a query of this index, visiting `nodes` nodes. */
+  plainSearched(nodes: number): void {
+    this.plainVisits += (nodes - this.plainVisits) / 16;
   }
 
   /** Leaf i's host changed. */

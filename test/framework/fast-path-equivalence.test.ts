@@ -136,6 +136,7 @@ describe('fit trees (per-shape constrained extremes) decide as the reference sca
     const saved = { ...FIT_TREE_LIMITS };
     FIT_TREE_LIMITS.minHosts = 1;
     FIT_TREE_LIMITS.maxTrees = 8;
+    FIT_TREE_LIMITS.minPlainVisits = 0;
     try {
       await run();
     } finally {

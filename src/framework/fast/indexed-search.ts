@@ -275,12 +275,14 @@ export class IndexedSearch {
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
     let top = 0;
+    let visits = 0;
     stack[top] = 1;
     bounds[top++] = sign * clamp(keys[1], min, max);
     while (top > 0) {
       const v = stack[--top];
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      visits++;
       if (!this.nodeMayFit(tree, v)) continue;
       if (v >= cap) {
         const leaf = v - cap;
@@ -316,6 +318,7 @@ export class IndexedSearch {
         bounds[top++] = bl;
       }
     }
+    tree.fit?.plainSearched(visits);
     this.extremeLeaf = bestLeaf;
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
