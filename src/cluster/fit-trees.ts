@@ -124,6 +124,29 @@ export class FitTree {
     }
   }
 
+  /** Is this tree's shape the one given (amounts of filters off already 0)? */
+  isShape(
+    ramOn: boolean,
+    ramMb: number,
+    cpuOn: boolean,
+    vcpus: number,
+    diskOn: boolean,
+    diskGb: number,
+    ioMax: number,
+    instMax: number,
+  ): boolean {
+    return (
+      this.ramMb === ramMb &&
+      this.vcpus === vcpus &&
+      this.diskGb === diskGb &&
+      this.ramOn === ramOn &&
+      this.cpuOn === cpuOn &&
+      this.diskOn === diskOn &&
+      this.ioMax === ioMax &&
+      this.instMax === instMax
+    );
+  }
+
   /** Leaf i's host changed. */
   update(i: number): void {
     const keys = this.keys;
@@ -205,14 +228,7 @@ export class FitTrees {
       if (
         f.field === field &&
         f.wantMax === wantMax &&
-        f.ramMb === r &&
-        f.vcpus === c &&
-        f.diskGb === d &&
-        f.ramOn === ramOn &&
-        f.cpuOn === cpuOn &&
-        f.diskOn === diskOn &&
-        f.ioMax === ioMax &&
-        f.instMax === instMax
+        f.isShape(ramOn, r, cpuOn, c, diskOn, d, ioMax, instMax)
       ) {
         if (f.retired) return undefined;
         this.catchUp(f);
@@ -258,17 +274,7 @@ export class FitTrees {
     const d = diskOn ? diskGb : 0;
     for (let i = 0; i < list.length; i++) {
       const f = list[i];
-      if (
-        f.ramMb === r &&
-        f.vcpus === c &&
-        f.diskGb === d &&
-        f.ramOn === ramOn &&
-        f.cpuOn === cpuOn &&
-        f.diskOn === diskOn &&
-        f.ioMax === ioMax &&
-        f.instMax === instMax &&
-        !f.retired
-      ) {
+      if (!f.retired && f.isShape(ramOn, r, cpuOn, c, diskOn, d, ioMax, instMax)) {
         this.catchUp(f);
         if (!f.retired) return f.count;
         return -1;
