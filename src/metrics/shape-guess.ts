@@ -135,7 +135,9 @@ class ShapeGuess {
     }
     // The last row's time is kept as bytes (no string per row): only the first and last are read.
     this.firstTime ??= buf.toString('latin1', ts, te);
-    buf.copy(this.lastTime, 0, ts, te);
+    // Byte by byte: Buffer#copy of a sub-range makes a view object per call.
+    const last = this.lastTime;
+    for (let i = ts; i < te; i++) last[i - ts] = buf[i];
     this.lastTimeLength = te - ts;
     return true;
   }
