@@ -1,5 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import type { InputError } from '../common/errors.ts';
+import { type FileHandle, open } from 'node:fs/promises';
+import { InputError } from '../common/errors.ts';
+import { describeFsError } from '../common/read-whole-file.ts';
+import { refuseNonRegular } from '../trace/csv-reader.ts';
 import { CREATE, type TraceRow } from '../trace/row.ts';
 import type { RowSink, RowSource } from '../trace/source.ts';
 import { ShapeCounter, type ShapeDistribution } from './shapes.ts';
@@ -23,19 +25,50 @@ type Wanted = (typeof WANTED)[number];
  * falling back to an exact scan when they differ. Undefined when the file is not plain enough to
  * guess at all (a quote anywhere, an unreadable header).
  */
-export function guessShapes(path: string): ShapeDistribution | undefined {
-  let fd: number;
+export async function guessShapes(path: string): Promise<ShapeDistribution | undefined> {
+  let file: FileHandle;
   try {
-    fd = openSync(path, 'r');
+    file = await open(path, 'r');
   } catch {
     return undefined; // the replay's own read reports what is wrong with the file
   }
   try {
-    return new ShapeGuess().run(fd);
+    return (await new ShapeGuess().run(file, false)).shapes;
   } catch {
     return undefined;
   } finally {
-    closeSync(fd);
+    await file.close();
+  }
+}
+
+/** A trace file's size, its lines (as scanTrace counts them) and its shape guess (as guessShapes). */
+export interface TraceScan {
+  readonly bytes: number;
+  readonly lines: number;
+  readonly shapes: ShapeDistribution | undefined;
+}
+
+/**
+ * scanTrace (trace/columnar-builder.ts) and guessShapes in one pass: for a trace each task streams,
+ * so the guess is made once, beside the line count the progress display needs, not by every task.
+ * Errors as scanTrace's: an InputError naming the file.
+ */
+export async function scanTraceAndShapes(path: string): Promise<TraceScan> {
+  let file: FileHandle;
+  try {
+    await refuseNonRegular(path);
+    file = await open(path, 'r');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, undefined, undefined, describeFsError(err));
+  }
+  try {
+    return await new ShapeGuess().run(file, true);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, undefined, undefined, describeFsError(err));
+  } finally {
+    await file.close();
   }
 }
 
@@ -53,33 +86,72 @@ class ShapeGuess {
   private ends = new Int32Array(64);
   private lineNo = 0;
 
-  run(fd: number): ShapeDistribution | undefined {
+  /**
+   * Read the whole file: the bytes, the lines (line breaks + 1) and the guess. Without `count`, it
+   * stops where the guess is given up.
+   */
+  async run(file: FileHandle, count: boolean): Promise<TraceScan> {
     let buf = Buffer.allocUnsafe(CHUNK);
     let have = 0;
+    let bytes = 0;
+    let breaks = 0;
+    let guessing = true;
     for (;;) {
       if (have === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, have);
         buf = bigger;
       }
-      const got = readSync(fd, buf, have, buf.length - have, null);
+      const got = (await file.read(buf, have, buf.length - have, null)).bytesRead;
+      bytes += got;
       const end = have + got;
+      if (!guessing) {
+        breaks += lineBreaks(buf, 0, end);
+        if (got === 0) break;
+        continue;
+      }
+      // One pass over the bytes: field boundaries and line breaks; a quote gives the guess up. A
+      // line carried over from the last read (no break in it) is scanned again from its start.
       let start = 0;
-      for (let i = have; i < end; i++) {
+      let n = 0;
+      this.starts[0] = 0;
+      let i = 0;
+      for (; i < end; i++) {
         const c = buf[i];
-        if (c === QUOTE) return undefined;
-        if (c !== NL) continue;
-        if (!this.line(buf, start, i)) return undefined;
-        start = i + 1;
+        if (c > COMMA) continue; // digits, letters, '.', '-', ...: most bytes
+        if (c === COMMA) {
+          if (n + 1 >= this.starts.length) this.growFields();
+          this.ends[n++] = i;
+          this.starts[n] = i + 1;
+        } else if (c === NL) {
+          breaks++;
+          if (!this.line(buf, start, i, n)) break;
+          start = i + 1;
+          n = 0;
+          this.starts[0] = start;
+        } else if (c === QUOTE) break;
+      }
+      if (i < end) {
+        // Given up at byte i (a quote, or the break after a line that ends the guess).
+        if (!count) return { bytes, lines: 0, shapes: undefined };
+        guessing = false;
+        this.col = undefined;
+        breaks += lineBreaks(buf, i + 1, end);
+        have = 0;
+        if (got === 0) break;
+        continue;
       }
       if (got === 0) {
-        if (start < end && !this.line(buf, start, end)) return undefined;
+        if (start < end && !this.line(buf, start, end, n)) this.col = undefined;
         break;
       }
       buf.copy(buf, 0, start, end);
       have = end - start;
     }
-    if (!this.col) return undefined;
+    return { bytes, lines: breaks + 1, shapes: this.col ? this.distribution() : undefined };
+  }
+
+  private distribution(): ShapeDistribution {
     const counter = new ShapeCounter();
     if (this.firstTime !== undefined) {
       counter.seen(Number(this.firstTime));
@@ -90,8 +162,8 @@ class ShapeGuess {
     return counter.build();
   }
 
-  /** One line [from, to) without its LF; false: give up the guess. */
-  private line(buf: Buffer, from: number, to: number): boolean {
+  /** One line [from, to) without its LF, split into `n` fields but the last; false: give up the guess. */
+  private line(buf: Buffer, from: number, to: number, n: number): boolean {
     if (to > from && buf[to - 1] === CR) to--;
     this.lineNo++;
     if (
@@ -101,16 +173,8 @@ class ShapeGuess {
       buf[from + 1] === 0xbb &&
       buf[from + 2] === 0xbf
     )
-      from += 3;
+      this.starts[0] = from += 3;
     if (to === from) return true; // blank lines are skipped
-    let n = 0;
-    this.starts[0] = from;
-    for (let i = from; i < to; i++) {
-      if (buf[i] !== COMMA) continue;
-      if (n + 1 >= this.starts.length) this.growFields();
-      this.ends[n++] = i;
-      this.starts[n] = i + 1;
-    }
     this.ends[n++] = to;
     if (!this.col) return this.header(buf, n);
     const c = this.col;
@@ -221,6 +285,14 @@ class ShapeGuess {
     this.starts = starts;
     this.ends = ends;
   }
+}
+
+/** Line feeds in `buf[from, to)`. */
+function lineBreaks(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  const view = buf.subarray(0, to);
+  for (let i = view.indexOf(NL, from); i >= 0; i = view.indexOf(NL, i + 1)) n++;
+  return n;
 }
 
 /** Whether two distributions are the same, field by field. */

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import type { RunExplainOptions } from '../explain/run-recorder.ts';
-import { scanShapes } from '../metrics/shapes.ts';
+import { type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
 import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { runReplayTask } from '../run/replay-task.ts';
@@ -24,6 +24,8 @@ export interface CellTask {
   readonly cluster: ClusterSpec;
   /** The trace parsed once, or undefined to stream `cell.tracePath` through csv-parse. */
   readonly trace: ColumnarTraceData | undefined;
+  /** A streamed plain CSV's shape guess, made once for every task (see PreparedTrace). */
+  readonly shapeGuess?: ShapeDistribution;
   readonly onBadRow: 'stop' | 'skip';
   readonly placementsPath: string | undefined;
   readonly meter: TaskMeter;
@@ -85,6 +87,7 @@ export async function runCellTask(task: CellTask, registry: Catalog): Promise<Ce
     const report = await runReplayTask({
       shapes,
       plainCsv,
+      shapeGuess: task.shapeGuess,
       clusterPath: task.clusterPath,
       cluster: task.cluster,
       tracePath: cell.tracePath,

@@ -95,6 +95,7 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
         clusterPath: o.clusterPath,
         cluster: o.cluster,
         trace: trace.shared,
+        ...(trace.shapeGuess && !o.traceInput ? { shapeGuess: trace.shapeGuess } : {}),
         onBadRow: o.onBadRow,
         placementsPath,
         traceInput: o.traceInput,
