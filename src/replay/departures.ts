@@ -1,15 +1,11 @@
 /** Numbers per heap entry: due time, scheduling order, slot, serial (one cache line holds two entries). */
 const STRIDE = 4;
 
-/** Children per heap node: a 4-ary heap is half as deep as a binary one, and a node's children are adjacent. */
-const ARITY = 4;
-
 /**
- * Pending departures (from `duration`), a 4-ary min-heap ordered by due time, then by the order in
- * which they were scheduled (a total order, so the pops come out as from any other priority queue).
- * Entries carry the instance's slot and serial, so a departure of an instance that was deleted (and
- * perhaps re-created) in the meantime is recognised as stale. The entries are interleaved in one
- * array, so a step down the heap reads one place in memory, not four.
+ * Pending departures (from `duration`), a binary min-heap ordered by due time, then by the order in
+ * which they were scheduled. Entries carry the instance's slot and serial, so a departure of an
+ * instance that was deleted (and perhaps re-created) in the meantime is recognised as stale. The
+ * entries are interleaved in one array, so a step down the heap reads one place in memory, not four.
  */
 export class DepartureQueue {
   private heap = new Float64Array(256 * STRIDE);
@@ -32,7 +28,7 @@ export class DepartureQueue {
     const order = this.nextOrder++;
     // Sift up.
     while (i > 0) {
-      const p = ((i - 1) / ARITY) | 0;
+      const p = (i - 1) >> 1;
       const pd = h[p * STRIDE];
       if (!(due < pd || (due === pd && order < h[p * STRIDE + 1]))) break;
       this.move(p, i);
@@ -60,22 +56,17 @@ export class DepartureQueue {
     const serial = h[la + 3];
     let i = 0;
     for (;;) {
-      const first = ARITY * i + 1;
-      if (first >= last) break;
-      // The least of the (up to four) children.
-      const end = Math.min(first + ARITY, last);
-      let c = first;
-      let cd = h[first * STRIDE];
-      let co = h[first * STRIDE + 1];
-      for (let j = first + 1; j < end; j++) {
-        const jd = h[j * STRIDE];
-        if (jd < cd || (jd === cd && h[j * STRIDE + 1] < co)) {
-          c = j;
-          cd = jd;
-          co = h[j * STRIDE + 1];
-        }
+      const l = 2 * i + 1;
+      if (l >= last) break;
+      const r = l + 1;
+      let c = l;
+      if (r < last) {
+        const rd = h[r * STRIDE];
+        const ld = h[l * STRIDE];
+        if (rd < ld || (rd === ld && h[r * STRIDE + 1] < h[l * STRIDE + 1])) c = r;
       }
-      if (!(cd < due || (cd === due && co < order))) break;
+      const cd = h[c * STRIDE];
+      if (!(cd < due || (cd === due && h[c * STRIDE + 1] < order))) break;
       this.move(c, i);
       i = c;
     }
