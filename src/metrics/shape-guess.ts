@@ -86,69 +86,109 @@ class ShapeGuess {
   private ends = new Int32Array(64);
   private lineNo = 0;
 
+  /** Line breaks seen so far. */
+  private breaks = 0;
+  /** False once the guess is given up: only line breaks are counted from then on. */
+  private guessing = true;
+
   /**
    * Read the whole file: the bytes, the lines (line breaks + 1) and the guess. Without `count`, it
-   * stops where the guess is given up.
+   * stops where the guess is given up. The next read runs while a chunk is scanned.
    */
   async run(file: FileHandle, count: boolean): Promise<TraceScan> {
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let have = 0;
+    const read = async (b: Buffer) => (await file.read(b, 0, b.length, null)).bytesRead;
+    let cur = Buffer.allocUnsafe(CHUNK);
+    let next = Buffer.allocUnsafe(CHUNK);
+    // The line split by the end of a read: its bytes so far.
+    let carry = Buffer.allocUnsafe(1024);
+    let carried = 0;
     let bytes = 0;
-    let breaks = 0;
-    let guessing = true;
+    let got = await read(cur);
     for (;;) {
-      if (have === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
-      }
-      const got = (await file.read(buf, have, buf.length - have, null)).bytesRead;
+      const ahead = got === 0 ? undefined : read(next);
       bytes += got;
-      const end = have + got;
-      if (!guessing) {
-        breaks += lineBreaks(buf, 0, end);
-        if (got === 0) break;
-        continue;
+      let from = 0;
+      if (this.guessing && carried > 0) {
+        // The split line ends at this read's first break (or at the end of the file).
+        const nl = cur.subarray(0, got).indexOf(NL);
+        const tail = nl < 0 ? got : nl + 1;
+        if (carried + tail > carry.length) {
+          const bigger = Buffer.allocUnsafe(2 * (carried + tail));
+          carry.copy(bigger, 0, 0, carried);
+          carry = bigger;
+        }
+        cur.copy(carry, carried, 0, tail);
+        carried += tail;
+        from = tail;
+        if (nl >= 0 || got === 0) {
+          this.scan(carry, 0, carried, got === 0);
+          carried = 0;
+        }
       }
-      // One pass over the bytes: field boundaries and line breaks; a quote gives the guess up. A
-      // line carried over from the last read (no break in it) is scanned again from its start.
-      let start = 0;
-      let n = 0;
-      this.starts[0] = 0;
-      let i = 0;
-      for (; i < end; i++) {
-        const c = buf[i];
-        if (c > COMMA) continue; // digits, letters, '.', '-', ...: most bytes
-        if (c === COMMA) {
-          if (n + 1 >= this.starts.length) this.growFields();
-          this.ends[n++] = i;
-          this.starts[n] = i + 1;
-        } else if (c === NL) {
-          breaks++;
-          if (!this.line(buf, start, i, n)) break;
-          start = i + 1;
-          n = 0;
-          this.starts[0] = start;
-        } else if (c === QUOTE) break;
+      if (from < got && !this.guessing) this.breaks += lineBreaks(cur, from, got);
+      else if (from < got) {
+        const partial = this.scan(cur, from, got, false);
+        if (this.guessing && partial < got) {
+          if (got - partial > carry.length) carry = Buffer.allocUnsafe(2 * (got - partial));
+          cur.copy(carry, 0, partial, got);
+          carried = got - partial;
+        }
       }
-      if (i < end) {
-        // Given up at byte i (a quote, or the break after a line that ends the guess).
-        if (!count) return { bytes, lines: 0, shapes: undefined };
-        guessing = false;
-        this.col = undefined;
-        breaks += lineBreaks(buf, i + 1, end);
-        have = 0;
-        if (got === 0) break;
-        continue;
-      }
-      if (got === 0) {
-        if (start < end && !this.line(buf, start, end, n)) this.col = undefined;
-        break;
-      }
-      buf.copy(buf, 0, start, end);
-      have = end - start;
+      if (!this.guessing && !count) return { bytes, lines: 0, shapes: undefined };
+      if (ahead === undefined) break;
+      got = await ahead;
+      [cur, next] = [next, cur];
     }
-    return { bytes, lines: breaks + 1, shapes: this.col ? this.distribution() : undefined };
+    return { bytes, lines: this.breaks + 1, shapes: this.col ? this.distribution() : undefined };
+  }
+
+  /**
+   * The lines of `buf[from, end)`, in one pass over the bytes (field boundaries and line breaks);
+   * at the end of the file (`atEnd`) a last line without a break too. Returns where the line cut
+   * off by `end` starts (`end` for none). A quote, or a line that ends the guess, gives the guess
+   * up: the breaks after it are counted, and `end` is returned.
+   */
+  private scan(buf: Buffer, from: number, end: number, atEnd: boolean): number {
+    let starts = this.starts;
+    let ends = this.ends;
+    let start = from;
+    let n = 0;
+    starts[0] = from;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c > COMMA) continue; // digits, letters, '.', '-', ...: most bytes
+      if (c === COMMA) {
+        if (n + 1 >= starts.length) {
+          this.growFields();
+          starts = this.starts;
+          ends = this.ends;
+        }
+        ends[n++] = i;
+        starts[n] = i + 1;
+      } else if (c === NL) {
+        this.breaks++;
+        if (!this.line(buf, start, i, n)) break;
+        start = i + 1;
+        n = 0;
+        starts[0] = start;
+      } else if (c === QUOTE) break;
+    }
+    if (i < end) {
+      // Given up at byte i (a quote, or the break after a line that ends the guess).
+      this.guessing = false;
+      this.col = undefined;
+      this.breaks += lineBreaks(buf, i + 1, end);
+      return end;
+    }
+    if (atEnd && start < end) {
+      if (!this.line(buf, start, end, n)) {
+        this.guessing = false;
+        this.col = undefined;
+      }
+      return end;
+    }
+    return start;
   }
 
   private distribution(): ShapeDistribution {
@@ -253,7 +293,8 @@ class ShapeGuess {
     let h = Math.imul(vcpus | 0, 0x9e3779b1);
     h = Math.imul(h ^ (memoryMb | 0), 0x85ebca6b);
     h = Math.imul(h ^ (diskGb | 0), 0xc2b2ae35);
-    h = Math.imul(h ^ gpus, 0x27d4eb2f) ^ gpuMilli;
+    // 30 bits: a small-integer key, looked up without allocating.
+    h = (Math.imul(h ^ gpus, 0x27d4eb2f) ^ gpuMilli) & 0x3fffffff;
     const s = this.shapes;
     let at = this.byKey.get(h);
     if (at) {
