@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import type { Calibration } from '../metrics/calibration.ts';
 import type { MetricsSummary } from '../metrics/summary.ts';
@@ -24,10 +25,21 @@ export interface ReportInputs {
   readonly onBadRow: 'stop' | 'skip';
 }
 
-/** SHA-256 of a file, streamed. */
+/** SHA-256 of a file, read in 1 MiB pieces. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  // One reused 1 MiB buffer: a stream's 64 KiB chunks took twice as long on a 555 MB trace.
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
