@@ -12,6 +12,7 @@ import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { openTrace, type TraceInput } from '../trace/open-trace.ts';
 import type { CellSpec } from './cells.ts';
 import { CancelledError, MeteredSource, type TaskMeter } from './metered-source.ts';
+import { readDigest, type SharedDigest } from './trace-digest.ts';
 
 /**
  * Everything a worker needs for one replay, as plain data: it crosses to the worker by structured
@@ -24,6 +25,8 @@ export interface CellTask {
   readonly cluster: ClusterSpec;
   /** The trace parsed once, or undefined to stream `cell.tracePath` through csv-parse. */
   readonly trace: ColumnarTraceData | undefined;
+  /** The trace's SHA-256 as the main thread hashes it meanwhile (trace-digest.ts); absent: hash it here. */
+  readonly traceDigest?: SharedDigest;
   /** A streamed plain CSV's shape guess, made once for every task (see PreparedTrace). */
   readonly shapeGuess?: ShapeDistribution;
   readonly onBadRow: 'stop' | 'skip';
@@ -88,6 +91,7 @@ export async function runCellTask(task: CellTask, registry: Catalog): Promise<Ce
       shapes,
       plainCsv,
       shapeGuess: task.shapeGuess,
+      ...(task.traceDigest ? { traceSha256: () => readDigest(task.traceDigest!) } : {}),
       clusterPath: task.clusterPath,
       cluster: task.cluster,
       tracePath: cell.tracePath,

@@ -17,6 +17,8 @@ export const TOOL_VERSION = pkg.version;
 
 export interface ReportInputs {
   readonly tracePath: string;
+  /** The trace's SHA-256 when hashed elsewhere (undefined from it: the file is hashed here). */
+  readonly traceSha256?: () => Promise<string | undefined>;
   readonly clusterPath: string;
   readonly hosts: number;
   readonly strategy: string;
@@ -69,7 +71,10 @@ export async function buildReport(
     machine: { platform: platform(), arch: arch(), cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown' },
     created_at: new Date().toISOString(),
     inputs: {
-      trace: { path: inputs.tracePath, sha256: await sha256File(inputs.tracePath) },
+      trace: {
+        path: inputs.tracePath,
+        sha256: (await inputs.traceSha256?.()) ?? (await sha256File(inputs.tracePath)),
+      },
       cluster: { path: inputs.clusterPath, sha256: await sha256File(inputs.clusterPath) },
       hosts: inputs.hosts,
       strategy: inputs.strategy,

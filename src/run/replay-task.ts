@@ -40,6 +40,8 @@ export interface ReplayTask {
    * pool makes it once per streamed trace, beside its line count), checked as the task's own would be.
    */
   readonly shapeGuess?: ShapeDistribution;
+  /** The trace's SHA-256 when another thread hashes it (undefined from it: hash the file here). */
+  readonly traceSha256?: () => Promise<string | undefined>;
   /** Metric sampling options (window width). */
   readonly metrics?: Partial<MetricsOptions>;
   /**
@@ -121,6 +123,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
     r.result,
     {
       tracePath: task.tracePath,
+      traceSha256: task.traceSha256,
       clusterPath: task.clusterPath,
       hosts: task.cluster.hosts.length,
       strategy: task.strategy.name,
