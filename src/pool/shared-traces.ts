@@ -64,9 +64,12 @@ export async function prepareTraces(
   let budget = o.budget ?? defaultShareBudget();
   const out = new Map<string, PreparedTrace>();
   for (const [path, tasks] of uses) {
-    // Streamed for sure (not through an adapter): one pass counts the lines and guesses the shapes.
+    // Streamed for sure (not through an adapter): one pass counts the lines and guesses the shapes,
+    // for every task that reads the trace. Not when several traces each have one task: their
+    // tasks guess on their own workers, in parallel, rather than one after another here.
     const streamed = o.streamOnly === undefined && (o.mode === 'never' || (o.mode === 'auto' && tasks < 2));
-    const { lines, shapes } = streamed
+    const guess = streamed && (uses.size === 1 || tasks > 1);
+    const { lines, shapes } = guess
       ? await scanTraceAndShapes(path)
       : { ...(await scanTrace(path)), shapes: undefined };
     const estimate = lines * ESTIMATED_BYTES_PER_LINE;

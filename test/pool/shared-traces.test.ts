@@ -6,7 +6,7 @@ import { scanTrace } from '../../src/trace/columnar-builder.ts';
 import { generated } from '../helpers/pool.ts';
 
 describe('prepareTraces', () => {
-  it('guesses the shapes of a trace streamed by one task, and of none it shares or reads through an adapter', async () => {
+  it('guesses the shapes of a trace its tasks stream, and of none it shares, reads through an adapter or leaves to one task among several traces', async () => {
     const g = generated(300, 8);
     const { lines } = await scanTrace(g.trace);
     const once = (await prepareTraces(new Map([[g.trace, 1]]), { mode: 'auto', onBadRow: 'stop' })).get(
@@ -26,6 +26,18 @@ describe('prepareTraces', () => {
     )!;
     expect(shared.shared).toBeDefined();
     expect(shared.shapeGuess).toBeUndefined();
+
+    // Two traces of one task each: each task guesses its own, on its worker.
+    const other = generated(200, 8, 2);
+    const two = await prepareTraces(
+      new Map([
+        [g.trace, 1],
+        [other.trace, 1],
+      ]),
+      { mode: 'auto', onBadRow: 'stop' },
+    );
+    expect([...two.values()].map((t) => t.shapeGuess)).toEqual([undefined, undefined]);
+    expect(two.get(other.trace)!.rows).toBe((await scanTrace(other.trace)).lines - 1);
 
     const adapted = await prepareTraces(new Map([[g.trace, 1]]), {
       mode: 'auto',
