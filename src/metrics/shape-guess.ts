@@ -134,7 +134,10 @@ class ShapeGuess {
           carried = got - partial;
         }
       }
-      if (!this.guessing && !count) return { bytes, lines: 0, shapes: undefined };
+      if (!this.guessing && !count) {
+        await ahead?.catch(() => 0); // the read under way ends before the file is closed
+        return { bytes, lines: 0, shapes: undefined };
+      }
       if (ahead === undefined) break;
       got = await ahead;
       [cur, next] = [next, cur];
