@@ -140,7 +140,7 @@ export class ClusterState {
     }
     if (!flavorFits(t, h, f)) return -1;
     const mask = f.gpus === 0 ? 0n : chooseGpus(o, h, f, share && gpu !== undefined ? gpu : -1);
-    if (mask === NO_GPU_FIT) return -1;
+    if (f.gpus !== 0 && mask === NO_GPU_FIT) return -1;
     consumeFromRequest(t, h, f, mask);
     consume(o, h, f, mask);
     for (const w of this.watchers) w.hostChanged(h);
@@ -157,7 +157,8 @@ export class ClusterState {
     const h = inst.host[slot];
     const f = this.released;
     inst.flavorInto(slot, f);
-    const mask = inst.gpuMask[slot];
+    // A flavor without GPUs holds none (claim stores 0n): its mask is not read (a BigInt).
+    const mask = f.gpus === 0 ? 0n : inst.gpuMask[slot];
     giveBack(this.hosts, h, f, mask);
     giveBack(this.#own, h, f, mask);
     for (const w of this.watchers) w.hostChanged(h);

@@ -64,12 +64,17 @@ export class GroupTable {
 
   removeMember(g: ServerGroup, host: number): void {
     const members = g.membersOnHost as Map<number, number>;
+    g.changes++;
+    // The last member gone: the group's map is garbage, and the group shares the empty one (no
+    // delete first: emptying a map shrinks its table, a new allocation).
+    if (--g.liveMembers === 0 && members.size === 1 && members.get(host) === 1) {
+      g.membersOnHost = NO_MEMBERS;
+      return;
+    }
     const c = (members.get(host) ?? 0) - 1;
     if (c > 0) members.set(host, c);
     else members.delete(host);
-    // The last member gone: the group's map is garbage, and the group shares the empty one.
-    if (--g.liveMembers === 0 && members.size === 0) g.membersOnHost = NO_MEMBERS;
-    g.changes++;
+    if (g.liveMembers === 0 && members.size === 0) g.membersOnHost = NO_MEMBERS;
   }
 
   get size(): number {

@@ -173,7 +173,8 @@ export function consume(u: UsageArrays, h: number, f: Flavor, gpuMask = 0n): voi
   u.freeDiskMb[h] -= f.diskGb * 1024;
   u.vcpusUsed[h] += f.vcpus;
   u.numInstances[h] += 1;
-  if (gpuMask !== 0n) addGpuShare(u, h, gpuMask, -f.gpuMilli);
+  // A flavor without GPUs holds none: no BigInt looked at.
+  if (f.gpus !== 0 && gpuMask !== 0n) addGpuShare(u, h, gpuMask, -f.gpuMilli);
 }
 
 /** Give a flavor's resources back on host `h` (the instance left), with the GPUs it held. */
@@ -182,7 +183,7 @@ export function giveBack(u: UsageArrays, h: number, f: Flavor, gpuMask = 0n): vo
   u.freeDiskMb[h] += f.diskGb * 1024;
   u.vcpusUsed[h] -= f.vcpus;
   u.numInstances[h] -= 1;
-  if (gpuMask !== 0n) addGpuShare(u, h, gpuMask, f.gpuMilli);
+  if (f.gpus !== 0 && gpuMask !== 0n) addGpuShare(u, h, gpuMask, f.gpuMilli);
 }
 
 /** Nova's `consume_from_request` on a HostState: the flavor's resources and one build in flight. */

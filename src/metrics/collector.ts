@@ -268,7 +268,8 @@ export class MetricsCollector implements ReplayObserver {
     if (time !== this.lastArrival) {
       this.lastArrival = time;
       this.busyToSpan = this.span;
-      this.busyToInt.set(this.utilInt);
+      // Element by element: TypedArray#set is a call into a builtin, once per request.
+      for (let r = 0; r < 3; r++) this.busyToInt[r] = this.utilInt[r];
     }
     this.arrivalSinceHold = true;
     for (let r = 0; r < 3; r++) this.arrivalUtilSum[r] += this.usage.utilisation(r);

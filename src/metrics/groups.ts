@@ -1,3 +1,4 @@
+import type { GroupPolicy } from '../model/group-policy.ts';
 import type { RequestSpec } from '../scheduler/request-spec.ts';
 
 /** Placements of one policy's instances, and how many broke (hard) or honoured (soft) it. */
@@ -30,6 +31,11 @@ export class GroupOutcomes {
   scheduled(spec: RequestSpec, index: number, host: number): void {
     const g = spec.group;
     if (!g) return;
+    if (spec.instanceIds.length === 1) {
+      // The loop below for one instance, without its maps: the group holds it already.
+      if (host >= 0) this.judge(g.policy, (g.membersOnHost.get(host) ?? 0) - 1, g.liveMembers - 1);
+      return;
+    }
     if (index === 0) this.hosts.length = 0;
     this.hosts.push(host);
     if (index < spec.instanceIds.length - 1) return;
@@ -48,24 +54,29 @@ export class GroupOutcomes {
       const others = g.liveMembers - placed + seen;
       seenOn.set(h, earlier + 1);
       seen++;
-      switch (g.policy) {
-        case 'affinity':
-          this.affinity.placements++;
-          if (others > 0 && onHost === 0) this.affinity.count++;
-          break;
-        case 'anti-affinity':
-          this.antiAffinity.placements++;
-          if (onHost > 0) this.antiAffinity.count++;
-          break;
-        case 'soft-affinity':
-          this.softAffinity.placements++;
-          if (others === 0 || onHost > 0) this.softAffinity.count++;
-          break;
-        case 'soft-anti-affinity':
-          this.softAntiAffinity.placements++;
-          if (onHost === 0) this.softAntiAffinity.count++;
-          break;
-      }
+      this.judge(g.policy, onHost, others);
+    }
+  }
+
+  /** One placement under `policy`, with `onHost` other members on its host and `others` in all. */
+  private judge(policy: GroupPolicy, onHost: number, others: number): void {
+    switch (policy) {
+      case 'affinity':
+        this.affinity.placements++;
+        if (others > 0 && onHost === 0) this.affinity.count++;
+        break;
+      case 'anti-affinity':
+        this.antiAffinity.placements++;
+        if (onHost > 0) this.antiAffinity.count++;
+        break;
+      case 'soft-affinity':
+        this.softAffinity.placements++;
+        if (others === 0 || onHost > 0) this.softAffinity.count++;
+        break;
+      case 'soft-anti-affinity':
+        this.softAntiAffinity.placements++;
+        if (onHost === 0) this.softAntiAffinity.count++;
+        break;
     }
   }
 }

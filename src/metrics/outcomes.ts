@@ -25,6 +25,9 @@ function sameShape(a: Flavor, b: Flavor): boolean {
   );
 }
 
+/** Flavor objects remembered by identity, at most. */
+const MAX_CACHED_FLAVORS = 4096;
+
 interface ShapeEntry {
   readonly f: Flavor;
   instances: number;
@@ -41,19 +44,24 @@ export class FlavorOutcomes {
   private readonly entries: ShapeEntry[] = [];
   /** The last shape seen: every instance of a request has the same one. */
   private lastEntry: ShapeEntry | undefined;
+  /** Entries by (frozen) flavor object: a replay interns its flavors, so this finds most at once. */
+  private readonly byFlavor = new Map<Flavor, ShapeEntry>();
 
   /** `withGpus`: the cluster has GPUs, so shapes and the listing include gpus and gpu_milli. */
   constructor(private readonly withGpus = false) {}
 
   add(f: Flavor, placed: boolean): void {
     const last = this.lastEntry;
-    const e = last !== undefined && sameShape(last.f, f) ? last : this.entryOf(f);
+    const e = last !== undefined && sameShape(last.f, f) ? last : (this.byFlavor.get(f) ?? this.entryOf(f));
+    this.lastEntry = e;
     e.instances++;
     if (!placed) e.nvh++;
   }
 
   private entryOf(f: Flavor): ShapeEntry {
-    const hash = (((f.vcpus * 31 + f.memoryMb) * 31 + f.diskGb) * 31 + f.gpus) * 1009 + f.gpuMilli;
+    // 30 bits: a small-integer key, looked up without allocating.
+    const hash =
+      ((((f.vcpus * 31 + f.memoryMb) * 31 + f.diskGb) * 31 + f.gpus) * 1009 + f.gpuMilli) & 0x3fffffff;
     let bucket = this.byHash.get(hash);
     if (!bucket) {
       bucket = [];
@@ -78,7 +86,8 @@ export class FlavorOutcomes {
       bucket.push(e);
       this.entries.push(e);
     }
-    this.lastEntry = e;
+    // Only a frozen object keeps its shape; the cache stays small whatever the callers pass.
+    if (Object.isFrozen(f) && this.byFlavor.size < MAX_CACHED_FLAVORS) this.byFlavor.set(f, e);
     return e;
   }
 

@@ -1,5 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import type { InputError } from '../common/errors.ts';
+import { type FileHandle, open } from 'node:fs/promises';
+import { InputError } from '../common/errors.ts';
+import { describeFsError } from '../common/read-whole-file.ts';
+import { refuseNonRegular } from '../trace/csv-reader.ts';
 import { CREATE, type TraceRow } from '../trace/row.ts';
 import type { RowSink, RowSource } from '../trace/source.ts';
 import { ShapeCounter, type ShapeDistribution } from './shapes.ts';
@@ -23,19 +25,50 @@ type Wanted = (typeof WANTED)[number];
  * falling back to an exact scan when they differ. Undefined when the file is not plain enough to
  * guess at all (a quote anywhere, an unreadable header).
  */
-export function guessShapes(path: string): ShapeDistribution | undefined {
-  let fd: number;
+export async function guessShapes(path: string): Promise<ShapeDistribution | undefined> {
+  let file: FileHandle;
   try {
-    fd = openSync(path, 'r');
+    file = await open(path, 'r');
   } catch {
     return undefined; // the replay's own read reports what is wrong with the file
   }
   try {
-    return new ShapeGuess().run(fd);
+    return (await new ShapeGuess().run(file, false)).shapes;
   } catch {
     return undefined;
   } finally {
-    closeSync(fd);
+    await file.close();
+  }
+}
+
+/** A trace file's size, its lines (as scanTrace counts them) and its shape guess (as guessShapes). */
+export interface TraceScan {
+  readonly bytes: number;
+  readonly lines: number;
+  readonly shapes: ShapeDistribution | undefined;
+}
+
+/**
+ * scanTrace (trace/columnar-builder.ts) and guessShapes in one pass: for a trace each task streams,
+ * so the guess is made once, beside the line count the progress display needs, not by every task.
+ * Errors as scanTrace's: an InputError naming the file.
+ */
+export async function scanTraceAndShapes(path: string): Promise<TraceScan> {
+  let file: FileHandle;
+  try {
+    await refuseNonRegular(path);
+    file = await open(path, 'r');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, undefined, undefined, describeFsError(err));
+  }
+  try {
+    return await new ShapeGuess().run(file, true);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(path, undefined, undefined, describeFsError(err));
+  } finally {
+    await file.close();
   }
 }
 
@@ -53,33 +86,115 @@ class ShapeGuess {
   private ends = new Int32Array(64);
   private lineNo = 0;
 
-  run(fd: number): ShapeDistribution | undefined {
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let have = 0;
+  /** Line breaks seen so far. */
+  private breaks = 0;
+  /** False once the guess is given up: only line breaks are counted from then on. */
+  private guessing = true;
+
+  /**
+   * Read the whole file: the bytes, the lines (line breaks + 1) and the guess. Without `count`, it
+   * stops where the guess is given up. The next read runs while a chunk is scanned.
+   */
+  async run(file: FileHandle, count: boolean): Promise<TraceScan> {
+    const read = async (b: Buffer) => (await file.read(b, 0, b.length, null)).bytesRead;
+    let cur = Buffer.allocUnsafe(CHUNK);
+    let next = Buffer.allocUnsafe(CHUNK);
+    // The line split by the end of a read: its bytes so far.
+    let carry = Buffer.allocUnsafe(1024);
+    let carried = 0;
+    let bytes = 0;
+    let got = await read(cur);
     for (;;) {
-      if (have === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
+      const ahead = got === 0 ? undefined : read(next);
+      bytes += got;
+      let from = 0;
+      if (this.guessing && carried > 0) {
+        // The split line ends at this read's first break (or at the end of the file).
+        const nl = cur.subarray(0, got).indexOf(NL);
+        const tail = nl < 0 ? got : nl + 1;
+        if (carried + tail > carry.length) {
+          const bigger = Buffer.allocUnsafe(2 * (carried + tail));
+          carry.copy(bigger, 0, 0, carried);
+          carry = bigger;
+        }
+        cur.copy(carry, carried, 0, tail);
+        carried += tail;
+        from = tail;
+        if (nl >= 0 || got === 0) {
+          this.scan(carry, 0, carried, got === 0);
+          carried = 0;
+        }
       }
-      const got = readSync(fd, buf, have, buf.length - have, null);
-      const end = have + got;
-      let start = 0;
-      for (let i = have; i < end; i++) {
-        const c = buf[i];
-        if (c === QUOTE) return undefined;
-        if (c !== NL) continue;
-        if (!this.line(buf, start, i)) return undefined;
-        start = i + 1;
+      if (from < got && !this.guessing) this.breaks += lineBreaks(cur, from, got);
+      else if (from < got) {
+        const partial = this.scan(cur, from, got, false);
+        if (this.guessing && partial < got) {
+          if (got - partial > carry.length) carry = Buffer.allocUnsafe(2 * (got - partial));
+          cur.copy(carry, 0, partial, got);
+          carried = got - partial;
+        }
       }
-      if (got === 0) {
-        if (start < end && !this.line(buf, start, end)) return undefined;
-        break;
+      if (!this.guessing && !count) {
+        await ahead?.catch(() => 0); // the read under way ends before the file is closed
+        return { bytes, lines: 0, shapes: undefined };
       }
-      buf.copy(buf, 0, start, end);
-      have = end - start;
+      if (ahead === undefined) break;
+      got = await ahead;
+      [cur, next] = [next, cur];
     }
-    if (!this.col) return undefined;
+    return { bytes, lines: this.breaks + 1, shapes: this.col ? this.distribution() : undefined };
+  }
+
+  /**
+   * The lines of `buf[from, end)`, in one pass over the bytes (field boundaries and line breaks);
+   * at the end of the file (`atEnd`) a last line without a break too. Returns where the line cut
+   * off by `end` starts (`end` for none). A quote, or a line that ends the guess, gives the guess
+   * up: the breaks after it are counted, and `end` is returned.
+   */
+  private scan(buf: Buffer, from: number, end: number, atEnd: boolean): number {
+    let starts = this.starts;
+    let ends = this.ends;
+    let start = from;
+    let n = 0;
+    starts[0] = from;
+    let i = from;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c > COMMA) continue; // digits, letters, '.', '-', ...: most bytes
+      if (c === COMMA) {
+        if (n + 1 >= starts.length) {
+          this.growFields();
+          starts = this.starts;
+          ends = this.ends;
+        }
+        ends[n++] = i;
+        starts[n] = i + 1;
+      } else if (c === NL) {
+        this.breaks++;
+        if (!this.line(buf, start, i, n)) break;
+        start = i + 1;
+        n = 0;
+        starts[0] = start;
+      } else if (c === QUOTE) break;
+    }
+    if (i < end) {
+      // Given up at byte i (a quote, or the break after a line that ends the guess).
+      this.guessing = false;
+      this.col = undefined;
+      this.breaks += lineBreaks(buf, i + 1, end);
+      return end;
+    }
+    if (atEnd && start < end) {
+      if (!this.line(buf, start, end, n)) {
+        this.guessing = false;
+        this.col = undefined;
+      }
+      return end;
+    }
+    return start;
+  }
+
+  private distribution(): ShapeDistribution {
     const counter = new ShapeCounter();
     if (this.firstTime !== undefined) {
       counter.seen(Number(this.firstTime));
@@ -90,8 +205,8 @@ class ShapeGuess {
     return counter.build();
   }
 
-  /** One line [from, to) without its LF; false: give up the guess. */
-  private line(buf: Buffer, from: number, to: number): boolean {
+  /** One line [from, to) without its LF, split into `n` fields but the last; false: give up the guess. */
+  private line(buf: Buffer, from: number, to: number, n: number): boolean {
     if (to > from && buf[to - 1] === CR) to--;
     this.lineNo++;
     if (
@@ -101,16 +216,8 @@ class ShapeGuess {
       buf[from + 1] === 0xbb &&
       buf[from + 2] === 0xbf
     )
-      from += 3;
+      this.starts[0] = from += 3;
     if (to === from) return true; // blank lines are skipped
-    let n = 0;
-    this.starts[0] = from;
-    for (let i = from; i < to; i++) {
-      if (buf[i] !== COMMA) continue;
-      if (n + 1 >= this.starts.length) this.growFields();
-      this.ends[n++] = i;
-      this.starts[n] = i + 1;
-    }
     this.ends[n++] = to;
     if (!this.col) return this.header(buf, n);
     const c = this.col;
@@ -135,7 +242,9 @@ class ShapeGuess {
     }
     // The last row's time is kept as bytes (no string per row): only the first and last are read.
     this.firstTime ??= buf.toString('latin1', ts, te);
-    buf.copy(this.lastTime, 0, ts, te);
+    // Byte by byte: Buffer#copy of a sub-range makes a view object per call.
+    const last = this.lastTime;
+    for (let i = ts; i < te; i++) last[i - ts] = buf[i];
     this.lastTimeLength = te - ts;
     return true;
   }
@@ -187,7 +296,8 @@ class ShapeGuess {
     let h = Math.imul(vcpus | 0, 0x9e3779b1);
     h = Math.imul(h ^ (memoryMb | 0), 0x85ebca6b);
     h = Math.imul(h ^ (diskGb | 0), 0xc2b2ae35);
-    h = Math.imul(h ^ gpus, 0x27d4eb2f) ^ gpuMilli;
+    // 30 bits: a small-integer key, looked up without allocating.
+    h = (Math.imul(h ^ gpus, 0x27d4eb2f) ^ gpuMilli) & 0x3fffffff;
     const s = this.shapes;
     let at = this.byKey.get(h);
     if (at) {
@@ -219,6 +329,14 @@ class ShapeGuess {
     this.starts = starts;
     this.ends = ends;
   }
+}
+
+/** Line feeds in `buf[from, to)`. */
+function lineBreaks(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  const view = buf.subarray(0, to);
+  for (let i = view.indexOf(NL, from); i >= 0; i = view.indexOf(NL, i + 1)) n++;
+  return n;
 }
 
 /** Whether two distributions are the same, field by field. */

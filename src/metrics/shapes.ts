@@ -76,7 +76,8 @@ export class ShapeCounter {
       last.n += instances;
       return;
     }
-    const hash = (((vcpus * 31 + memoryMb) * 31 + diskGb) * 31 + gpus) * 1009 + gpuMilli;
+    // 30 bits: a small-integer key, looked up without allocating.
+    const hash = ((((vcpus * 31 + memoryMb) * 31 + diskGb) * 31 + gpus) * 1009 + gpuMilli) & 0x3fffffff;
     let bucket = this.byHash.get(hash);
     if (bucket === undefined) {
       bucket = [];

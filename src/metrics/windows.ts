@@ -22,7 +22,13 @@ export class WindowSeries<F extends string> {
   private readonly adaptive: boolean;
   private readonly maxWindows: number;
   private readonly rules: Readonly<Record<F, MergeRule>>;
-  private readonly cols = new Map<F, Float64Array>();
+  /** Each field's column number, and the columns by number (a property read, not a Map lookup per event). */
+  private readonly slot = {} as Record<F, number>;
+  private readonly fields: F[];
+  private cols: Float64Array[] = [];
+  /** The column numbers of the last field list `integrate` was given (callers pass the same list). */
+  private lastFields: readonly F[] = [];
+  private lastSlots = new Int32Array(0);
   private capacity: number;
 
   constructor(
@@ -38,7 +44,11 @@ export class WindowSeries<F extends string> {
     if (!(this.width > 0)) throw new Error(`window width must be positive, got ${this.width}`);
     if (this.maxWindows < 2 || this.maxWindows % 2 !== 0) throw new Error('maxWindows must be even, >= 2');
     this.capacity = this.adaptive ? this.maxWindows : 64;
-    for (const f of Object.keys(rules) as F[]) this.cols.set(f, this.blank(this.capacity, rules[f]));
+    this.fields = Object.keys(rules) as F[];
+    this.fields.forEach((f, i) => {
+      this.slot[f] = i;
+      this.cols.push(this.blank(this.capacity, rules[f]));
+    });
   }
 
   /** The window holding time `t` (>= origin), merging or growing first so that it exists. */
@@ -81,17 +91,23 @@ export class WindowSeries<F extends string> {
   integrate(fields: readonly F[], values: ArrayLike<number>, a: number, b: number): void {
     if (!(b > a)) return;
     const last = this.index(b);
+    if (fields !== this.lastFields) {
+      this.lastFields = fields;
+      this.lastSlots = Int32Array.from(fields, (f) => this.slot[f]);
+    }
+    const slots = this.lastSlots;
+    const cols = this.cols;
     for (let k = this.index(a); k <= last; k++) {
       const lo = Math.max(a, this.start(k));
       const hi = Math.min(b, this.end(k));
       if (hi <= lo) continue;
       const dt = hi - lo;
-      for (let i = 0; i < fields.length; i++) this.col(fields[i])[k] += values[i] * dt;
+      for (let i = 0; i < slots.length; i++) cols[slots[i]][k] += values[i] * dt;
     }
   }
 
   private col(field: F): Float64Array {
-    return this.cols.get(field)!;
+    return this.cols[this.slot[field]];
   }
 
   private blank(n: number, rule: MergeRule): Float64Array {
@@ -104,8 +120,9 @@ export class WindowSeries<F extends string> {
   /** Double the width: window j becomes windows 2j and 2j+1 merged. */
   private halve(): void {
     const n = this.count;
-    for (const [f, a] of this.cols) {
-      const rule = this.rules[f];
+    for (let c = 0; c < this.fields.length; c++) {
+      const a = this.cols[c];
+      const rule = this.rules[this.fields[c]];
       for (let j = 0; 2 * j < n; j++) {
         const x = a[2 * j];
         const y = 2 * j + 1 < n ? a[2 * j + 1] : rule === 'sum' ? 0 : Number.NaN;
@@ -121,11 +138,11 @@ export class WindowSeries<F extends string> {
   private grow(min: number): void {
     let n = this.capacity;
     while (n < min) n *= 2;
-    for (const [f, a] of this.cols) {
-      const b = this.blank(n, this.rules[f]);
+    this.cols = this.cols.map((a, c) => {
+      const b = this.blank(n, this.rules[this.fields[c]]);
       b.set(a);
-      this.cols.set(f, b);
-    }
+      return b;
+    });
     this.capacity = n;
   }
 }

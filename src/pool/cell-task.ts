@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
 import { InputError, UsageError } from '../common/errors.ts';
 import type { RunExplainOptions } from '../explain/run-recorder.ts';
-import { scanShapes } from '../metrics/shapes.ts';
+import { type ShapeDistribution, scanShapes } from '../metrics/shapes.ts';
 import { ReportSchemaError } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { runReplayTask } from '../run/replay-task.ts';
@@ -12,6 +12,7 @@ import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { openTrace, type TraceInput } from '../trace/open-trace.ts';
 import type { CellSpec } from './cells.ts';
 import { CancelledError, MeteredSource, type TaskMeter } from './metered-source.ts';
+import { readDigest, type SharedDigest } from './trace-digest.ts';
 
 /**
  * Everything a worker needs for one replay, as plain data: it crosses to the worker by structured
@@ -24,6 +25,10 @@ export interface CellTask {
   readonly cluster: ClusterSpec;
   /** The trace parsed once, or undefined to stream `cell.tracePath` through csv-parse. */
   readonly trace: ColumnarTraceData | undefined;
+  /** The trace's SHA-256 as the main thread hashes it meanwhile (trace-digest.ts); absent: hash it here. */
+  readonly traceDigest?: SharedDigest;
+  /** A streamed plain CSV's shape guess, made once for every task (see PreparedTrace). */
+  readonly shapeGuess?: ShapeDistribution;
   readonly onBadRow: 'stop' | 'skip';
   readonly placementsPath: string | undefined;
   readonly meter: TaskMeter;
@@ -85,6 +90,8 @@ export async function runCellTask(task: CellTask, registry: Catalog): Promise<Ce
     const report = await runReplayTask({
       shapes,
       plainCsv,
+      shapeGuess: task.shapeGuess,
+      ...(task.traceDigest ? { traceSha256: () => readDigest(task.traceDigest!) } : {}),
       clusterPath: task.clusterPath,
       cluster: task.cluster,
       tracePath: cell.tracePath,

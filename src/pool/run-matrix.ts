@@ -8,6 +8,7 @@ import { type CellError, cellError } from './cell-task.ts';
 import type { CellSpec } from './cells.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { PreparedTrace } from './shared-traces.ts';
+import { newSharedDigest, publishDigest } from './trace-digest.ts';
 
 export type CellStatus = 'ok' | 'failed' | 'cancelled';
 
@@ -77,6 +78,9 @@ export function cellPlacementsPath(template: string, cell: CellSpec, cells: numb
  * cell is recorded with its error and the others go on. Outcomes come back in matrix order.
  */
 export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
+  // Each trace's SHA-256 once, in this thread, while the tasks run (see trace-digest.ts).
+  const digests = new Map(o.cells.map((c) => [c.tracePath, newSharedDigest()]));
+  let finished = 0;
   const done = o.cells.map(async (cell): Promise<CellOutcome> => {
     const trace = o.traces.get(cell.tracePath);
     if (!trace) throw new Error(`trace ${cell.tracePath} was not prepared`);
@@ -95,6 +99,8 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
         clusterPath: o.clusterPath,
         cluster: o.cluster,
         trace: trace.shared,
+        traceDigest: digests.get(cell.tracePath),
+        ...(trace.shapeGuess && !o.traceInput ? { shapeGuess: trace.shapeGuess } : {}),
         onBadRow: o.onBadRow,
         placementsPath,
         traceInput: o.traceInput,
@@ -105,6 +111,7 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
       trace.rows,
     );
     forget();
+    finished++;
     if (!result.ok) cleanUp();
     let outcome: CellOutcome;
     if (result.ok) {
@@ -128,5 +135,8 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
     o.onCellDone?.(outcome);
     return outcome;
   });
-  return Promise.all(done);
+  const hashed = [...digests].map(([path, d]) => publishDigest(d, path, () => finished === o.cells.length));
+  const outcomes = await Promise.all(done);
+  await Promise.all(hashed);
+  return outcomes;
 }

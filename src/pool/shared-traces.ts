@@ -1,4 +1,6 @@
 import { totalmem } from 'node:os';
+import { scanTraceAndShapes } from '../metrics/shape-guess.ts';
+import type { ShapeDistribution } from '../metrics/shapes.ts';
 import type { ColumnarTraceData } from '../trace/columnar.ts';
 import { columnarBytes } from '../trace/columnar.ts';
 import { NotShareableError, parseColumnar, scanTrace } from '../trace/columnar-builder.ts';
@@ -13,6 +15,11 @@ export interface PreparedTrace {
   readonly rows: number;
   /** The columns every task reads, or undefined when each task streams the file. */
   readonly shared: ColumnarTraceData | undefined;
+  /**
+   * A streamed plain CSV's shape guess (shape-guess.ts), made here once beside the line count, for
+   * every task to check rather than make again; undefined when not made or not possible.
+   */
+  readonly shapeGuess?: ShapeDistribution;
   /** Why it is (not) shared, for the run's log. */
   readonly note: string;
 }
@@ -57,12 +64,20 @@ export async function prepareTraces(
   let budget = o.budget ?? defaultShareBudget();
   const out = new Map<string, PreparedTrace>();
   for (const [path, tasks] of uses) {
-    const { lines } = await scanTrace(path);
+    // Streamed for sure (not through an adapter): one pass counts the lines and guesses the shapes,
+    // for every task that reads the trace. Not when several traces each have one task: their
+    // tasks guess on their own workers, in parallel, rather than one after another here.
+    const streamed = o.streamOnly === undefined && (o.mode === 'never' || (o.mode === 'auto' && tasks < 2));
+    const guess = streamed && (uses.size === 1 || tasks > 1);
+    const { lines, shapes } = guess
+      ? await scanTraceAndShapes(path)
+      : { ...(await scanTrace(path)), shapes: undefined };
     const estimate = lines * ESTIMATED_BYTES_PER_LINE;
     const stream = (note: string): PreparedTrace => ({
       path,
       rows: Math.max(0, lines - 1),
       shared: undefined,
+      ...(shapes ? { shapeGuess: shapes } : {}),
       note,
     });
     if (o.streamOnly !== undefined) {

@@ -18,8 +18,9 @@ export class FlavorInterner {
   of(vcpus: number, memoryMb: number, diskGb: number, gpus: number, gpuMilli: number): Flavor {
     const last = this.last;
     if (same(last, vcpus, memoryMb, diskGb, gpus, gpuMilli)) return last;
-    // Any number works as a key: equal shapes give equal hashes, and a bucket is checked field by field.
-    const hash = (((vcpus * 31 + memoryMb) * 31 + diskGb) * 31 + gpus) * 1009 + gpuMilli;
+    // Equal shapes give equal hashes, and a bucket is checked field by field; 30 bits keep the key
+    // a small integer, which a Map looks up without allocating.
+    const hash = ((((vcpus * 31 + memoryMb) * 31 + diskGb) * 31 + gpus) * 1009 + gpuMilli) & 0x3fffffff;
     let bucket = this.byHash.get(hash);
     if (bucket === undefined) {
       if (this.size >= MAX_FLAVORS) {

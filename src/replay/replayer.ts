@@ -207,11 +207,11 @@ export class Replayer implements RowSink, OutcomeObserver {
   /** Move the clock to `time`: every departure due at or before it happens first. */
   private advance(time: number): void {
     const q = this.departures;
+    const popped = this.popped;
     while (q.size > 0 && q.peekDue() <= time) {
-      const due = q.peekDue();
+      q.pop(popped);
+      const { due, slot, serial } = popped;
       if (due > this.lastTime) this.tick(due);
-      q.pop(this.popped);
-      const { slot, serial } = this.popped;
       if (this.cluster.instances.serial[slot] !== serial) continue; // deleted already
       this.result.departures++;
       this.release(slot, due);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import type { Calibration } from '../metrics/calibration.ts';
 import type { MetricsSummary } from '../metrics/summary.ts';
@@ -16,6 +17,8 @@ export const TOOL_VERSION = pkg.version;
 
 export interface ReportInputs {
   readonly tracePath: string;
+  /** The trace's SHA-256 when hashed elsewhere (undefined from it: the file is hashed here). */
+  readonly traceSha256?: () => Promise<string | undefined>;
   readonly clusterPath: string;
   readonly hosts: number;
   readonly strategy: string;
@@ -24,10 +27,21 @@ export interface ReportInputs {
   readonly onBadRow: 'stop' | 'skip';
 }
 
-/** SHA-256 of a file, streamed. */
+/** SHA-256 of a file, read in 1 MiB pieces. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  // One reused 1 MiB buffer: a stream's 64 KiB chunks took twice as long on a 555 MB trace.
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
@@ -57,7 +71,10 @@ export async function buildReport(
     machine: { platform: platform(), arch: arch(), cpus: cpu.length, cpu_model: cpu[0]?.model ?? 'unknown' },
     created_at: new Date().toISOString(),
     inputs: {
-      trace: { path: inputs.tracePath, sha256: await sha256File(inputs.tracePath) },
+      trace: {
+        path: inputs.tracePath,
+        sha256: (await inputs.traceSha256?.()) ?? (await sha256File(inputs.tracePath)),
+      },
       cluster: { path: inputs.clusterPath, sha256: await sha256File(inputs.clusterPath) },
       hosts: inputs.hosts,
       strategy: inputs.strategy,

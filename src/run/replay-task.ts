@@ -35,6 +35,13 @@ export interface ReplayTask {
   readonly plainCsv?: boolean;
   /** The trace's request-shape distribution, if already known (it is one per trace, not per replay). */
   readonly shapes?: ShapeDistribution;
+  /**
+   * With `plainCsv`: the guess of the shape distribution already made from the file's bytes (the
+   * pool makes it once per streamed trace, beside its line count), checked as the task's own would be.
+   */
+  readonly shapeGuess?: ShapeDistribution;
+  /** The trace's SHA-256 when another thread hashes it (undefined from it: hash the file here). */
+  readonly traceSha256?: () => Promise<string | undefined>;
   /** Metric sampling options (window width). */
   readonly metrics?: Partial<MetricsOptions>;
   /**
@@ -62,7 +69,7 @@ export async function runReplayTask(task: ReplayTask): Promise<Report> {
   const source = task.source ?? new CsvTraceSource(task.tracePath);
   if (task.shapes) return replayWith(task, source, task.shapes);
   const plain = task.plainCsv ?? task.source === undefined;
-  const guess = plain ? guessShapes(task.tracePath) : undefined;
+  const guess = plain ? (task.shapeGuess ?? (await guessShapes(task.tracePath))) : undefined;
   if (!guess) return replayWith(task, source, await scanShapes(source));
   // One read: the replay checks the guess against the rows it decodes. A trace the byte pass misread
   // (bad rows, unusual number forms) is replayed again with the distribution the replay read, so the
@@ -116,6 +123,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
     r.result,
     {
       tracePath: task.tracePath,
+      traceSha256: task.traceSha256,
       clusterPath: task.clusterPath,
       hosts: task.cluster.hosts.length,
       strategy: task.strategy.name,

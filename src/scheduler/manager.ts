@@ -163,8 +163,10 @@ export class SchedulerManager implements DriverContext {
     }
     records.notifyEnd(spec);
     // Builds complete when the request is done: no io ops are in flight at the next request.
-    this.cluster.finishBuilds(this.touched);
-    this.touched.length = 0;
+    const touched = this.touched;
+    this.cluster.finishBuilds(touched);
+    // pop() is inlined; setting length calls into the runtime (measurable at a million requests).
+    while (touched.length > 0) touched.pop();
   }
 
   // --- DriverContext -------------------------------------------------------------------------
@@ -248,8 +250,9 @@ export class SchedulerManager implements DriverContext {
       this.state[k] = PENDING;
       this.hostOf[k] = -1;
       this.attempts[k] = 0;
-      if (this.tried[k]) this.tried[k].length = 0;
-      else this.tried[k] = [];
+      const tried = this.tried[k];
+      if (tried === undefined) this.tried[k] = [];
+      else if (tried.length > 0) tried.length = 0;
       this.reasons[k] = undefined;
       this.emptiedBy[k] = undefined;
     }

@@ -1,4 +1,4 @@
-// Numbers read straight from CSV bytes, for the canonical byte scanner. Each parse accepts only a
+// Numbers (and short ASCII strings) read straight from CSV bytes, for the canonical byte scanner. Each parse accepts only a
 // form whose value it can give bit-identical to the decoder's `Number(text)`, and returns NaN for
 // anything else, so that the row goes to the decoder itself (which parses or rejects it).
 
@@ -46,4 +46,47 @@ export function plainDecimal(b: Uint8Array, start: number, end: number): number 
   if (digits === 0 || digits > MAX_DIGITS || fraction === 0) return Number.NaN;
   const v = fraction > 0 ? m / POW10[fraction] : m;
   return negative ? -v : v;
+}
+
+/**
+ * Buffer's own latin1 decoder, which `toString('latin1', ...)` calls after checking its arguments.
+ * Undocumented but in every Node release.
+ */
+interface Latin1Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+const char = String.fromCharCode;
+
+/**
+ * The bytes `b[start, end)` as a string, one char per byte (as latin1). Up to 9 bytes (most ids, zone
+ * and group names), String.fromCharCode with its arguments written out builds the string in a
+ * builtin: half the cost of latin1Slice's call into C++.
+ */
+export function latin1(b: Buffer, start: number, end: number): string {
+  const s = start;
+  switch (end - s) {
+    case 0:
+      return '';
+    case 1:
+      return char(b[s]);
+    case 2:
+      return char(b[s], b[s + 1]);
+    case 3:
+      return char(b[s], b[s + 1], b[s + 2]);
+    case 4:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    case 8:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+    case 9:
+      return char(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8]);
+    default:
+      return (b as unknown as Latin1Buffer).latin1Slice(start, end);
+  }
 }

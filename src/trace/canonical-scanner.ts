@@ -2,7 +2,7 @@ import { InputError } from '../common/errors.ts';
 import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import { GROUP_POLICIES, type GroupPolicy } from '../model/group-policy.ts';
-import { plainDecimal, plainInteger } from './byte-numbers.ts';
+import { latin1, plainDecimal, plainInteger } from './byte-numbers.ts';
 import { type ColumnIndex, idList, normaliseGpuSpec, type RowDecoder } from './decode.ts';
 import { CREATE, DELETE, type TraceRow } from './row.ts';
 import type { RowSink } from './source.ts';
@@ -11,6 +11,7 @@ const COMMA = 44;
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
+const SPACE = 32;
 /**
  * A longer row goes to csv-parse, which enforces the row limit (MAX_TRACE_LINE_BYTES, far above
  * this): the scanner never accepts a row that csv-parse would refuse as too long.
@@ -22,14 +23,6 @@ export const NEED_MORE = -1;
 export const HAND_OFF = -2;
 const CREATE_BYTES = Buffer.from('create');
 const DELETE_BYTES = Buffer.from('delete');
-
-/**
- * Buffer's own latin1 decoder, which `toString('latin1', ...)` calls after checking its arguments:
- * a third of the scanner's string cost. Undocumented but in every Node release.
- */
-interface Latin1Buffer {
-  latin1Slice(start: number, end: number): string;
-}
 
 /**
  * Decodes one CSV line of unquoted fields from its bytes into the reused TraceRow, exactly as
@@ -172,8 +165,14 @@ export class CanonicalRowScanner {
 
   /** The trimmed text of a plain ASCII field, '' for an absent column. */
   private text(b: Buffer, k: number): string {
-    if (k < 0 || this.start[k] === this.end[k]) return '';
-    return (b as unknown as Latin1Buffer).latin1Slice(this.start[k], this.end[k]).trim();
+    if (k < 0) return '';
+    const s = this.start[k];
+    const e = this.end[k];
+    if (s === e) return '';
+    // A plain row's only whitespace is the space (other control bytes are not plain): most fields
+    // have none at their ends and need no trim.
+    if (b[s] !== SPACE && b[e - 1] !== SPACE) return latin1(b, s, e);
+    return latin1(b, s, e).trim();
   }
 
   /** A flavor integer as the decoder reads it, or NaN where the decoder must decide. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,9 @@ describe('the matrix on the worker pool', () => {
       'filter__ram_weight_multiplier=1__seed=1',
       'filter__ram_weight_multiplier=1__seed=2',
     ]);
+    // The trace's digest, hashed by this thread while the tasks ran, is the file's.
+    const sha = createHash('sha256').update(readFileSync(g.trace)).digest('hex');
+    for (const r of Object.values(reference)) expect(JSON.parse(r.report).inputs.trace.sha256).toBe(sha);
     // The comparison means something: seeds and multipliers do change decisions.
     const p = Object.values(reference).map((r) => r.placements);
     expect(new Set(p).size).toBe(4);

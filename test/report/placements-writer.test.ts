@@ -74,6 +74,16 @@ describe('PlacementsWriter', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${expected.join('\n')}\n`);
   });
 
+  it('writes each seq as itself after a jump, a repeat or a carry into a new digit', () => {
+    const path = tempFile();
+    const w = new PlacementsWriter(path, ['a']);
+    const seqs = [7, 8, 9, 10, 99, 100, 100, 101, 0, 1, 999_999, 1_000_000, 1_000_001, 2 ** 53 - 1, 5];
+    for (const s of seqs) w.instanceScheduled(outcome(s, ['i'], 0, 0, 1));
+    w.finish();
+    const body = seqs.map((s) => `${s},i,a,1\n`).join('');
+    expect(readFileSync(path, 'utf8')).toBe(`seq,id,host,attempts\n${body}`);
+  });
+
   it('abort leaves no file', () => {
     const path = tempFile();
     const w = new PlacementsWriter(path, ['a']);

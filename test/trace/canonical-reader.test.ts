@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatorOptionsSchema } from '../../src/generate/options.ts';
 import { generateTrace } from '../../src/generate/trace.ts';
-import { plainDecimal, plainInteger } from '../../src/trace/byte-numbers.ts';
+import { latin1, plainDecimal, plainInteger } from '../../src/trace/byte-numbers.ts';
 import { CREATE, DELETE } from '../../src/trace/row.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { bothReaders, rawTrace, readWith } from './reader-parity.ts';
@@ -37,6 +37,18 @@ describe('byte numbers', () => {
     expect(plainDecimal(...at('99999999999999.9'))).toBe(99_999_999_999_999.9);
     for (const s of ['', '-', '1.', '.5', '1.2.3', '1e3', '+1', '--1', '1234567890123.456', '0x10'])
       expect(plainDecimal(...at(s))).toBeNaN();
+  });
+
+  it('latin1 gives one char per byte at every length, at any offset', () => {
+    const b = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37 + 11) % 256));
+    const wrong: string[] = [];
+    for (let len = 0; len <= 20; len++)
+      for (const start of [0, 1, 7, 255]) {
+        const want = Array.from(b.subarray(start, start + len), (c) => String.fromCharCode(c)).join('');
+        if (latin1(b, start, start + len) !== want) wrong.push(`${start}+${len}`);
+      }
+    expect(wrong).toEqual([]);
+    expect(latin1(Buffer.from('x,i12345,y'), 2, 8)).toBe('i12345');
   });
 });
 

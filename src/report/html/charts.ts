@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from '../schema.ts';
 import { axisProps } from './axis-format.ts';
@@ -235,16 +236,24 @@ export function buildCharts(reports: readonly Report[], groups: readonly SeedGro
   ];
 }
 
+/** The thread that renders charts (see there). */
+const SVG_WORKER = new URL('./svg-worker.mjs', import.meta.url);
+
 /**
- * Render a chart to a standalone SVG string, in Node, with no browser and no network. Vega is
- * loaded on first use (about 50 MB), so a replay runs without it in memory.
+ * Render charts to standalone SVG strings, in Node, with no browser and no network, in order. Vega
+ * (about 50 MB) is loaded on a thread started for the call and gone after it, so a replay runs
+ * without it in memory.
  */
+export function renderSvgs(charts: readonly Chart[]): Promise<string[]> {
+  const worker = new Worker(SVG_WORKER, { workerData: charts.map((c) => c.spec), execArgv: [] });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (svgs: string[]) => resolve(svgs));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the chart renderer stopped (exit code ${code})`)));
+  });
+}
+
+/** Render one chart to a standalone SVG string (see renderSvgs). */
 export async function renderSvg(chart: Chart): Promise<string> {
-  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new View(parse(compile(chart.spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return (await renderSvgs([chart]))[0];
 }

@@ -5,7 +5,7 @@ import { inputsLines, summaryMetrics } from '../markdown.ts';
 import type { MetricDef } from '../metric-catalog.ts';
 import type { Report } from '../schema.ts';
 import { aggregateSeeds, formatSeeds } from '../seed-stats.ts';
-import { buildCharts, renderSvg } from './charts.ts';
+import { buildCharts, renderSvgs } from './charts.ts';
 import { type SeedGroup, seedGroups } from './seed-groups.ts';
 
 /** Escape text for HTML. */
@@ -115,8 +115,10 @@ function summaryTables(reports: readonly Report[], groups: readonly SeedGroup[])
 export async function htmlReport(reports: readonly Report[]): Promise<string> {
   const groups = seedGroups(reports);
   const sections: string[] = [];
-  for (const chart of buildCharts(reports, groups)) {
-    const svg = await renderSvg(chart);
+  const charts = buildCharts(reports, groups);
+  const svgs = await renderSvgs(charts);
+  for (const [i, chart] of charts.entries()) {
+    const svg = svgs[i];
     sections.push(
       `<section class="plot" id="plot-${chart.id}">\n<h2>${esc(chart.title)}</h2>\n<p class="caption">${esc(chart.caption)}</p>\n${svg}\n</section>`,
     );
