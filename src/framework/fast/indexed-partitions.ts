@@ -21,6 +21,8 @@ export interface Partition {
 export class PartitionCache implements UsageWatcher {
   private readonly byKey = new Map<string, Partition | null>();
   private readonly trees: HostIndex[] = [];
+  /** The partitions made, one per distinct host set. */
+  private readonly made: Partition[] = [];
   private leaves = 0;
   private stale = false;
   private watching = false;
@@ -87,6 +89,10 @@ export class PartitionCache implements UsageWatcher {
     if (!ok) return undefined;
     let count = 0;
     for (let h = 0; h < t.size; h++) count += mask[h];
+    // Signatures that leave the same hosts share one partition (e.g. a capabilities: spec the
+    // extra-specs filter ignores, or `ssd=<or> true <or> yes` beside `ssd=true`): one tree to keep.
+    const same = this.made.find((p) => sameHosts(p.tree.hosts, mask, count));
+    if (same !== undefined) return same;
     if (this.leaves + count > this.maxLeaves) return undefined;
     const hosts = new Int32Array(count);
     for (let h = 0, i = 0; h < t.size; h++) if (mask[h] === 1) hosts[i++] = h;
@@ -105,6 +111,15 @@ export class PartitionCache implements UsageWatcher {
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
-    return { tree, multipliers };
+    const made = { tree, multipliers };
+    this.made.push(made);
+    return made;
   }
+}
+
+/** Are `hosts` (ascending) exactly the `count` hosts marked in `mask`? */
+function sameHosts(hosts: Int32Array, mask: Uint8Array, count: number): boolean {
+  if (hosts.length !== count) return false;
+  for (let i = 0; i < count; i++) if (mask[hosts[i]] !== 1) return false;
+  return true;
 }
