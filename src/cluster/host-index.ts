@@ -1,10 +1,11 @@
 import { GPU_MILLI } from '../common/limits.ts';
 import { FIT_TREE_LIMITS, FitTrees } from './fit-trees.ts';
 import type { HostTable } from './host-table.ts';
+import { cpuFitLevel, diskFitLevel, ramFitLevel } from './usage.ts';
 
 /** The per-subtree aggregates a HostIndex keeps (`max` unless named `min`). */
 export const IndexField = {
-  /** min(total RAM, RAM slack) per usage.ts ramFits: a host fits `r` MB only if this is >= r. */
+  /** usage.ts ramFitLevel, min(total RAM, RAM slack): a host fits `r` MB only if this is >= r. */
   RamFit: 0,
   /** The same for vCPUs (cpuFits): +Infinity for a host reporting no vCPUs. */
   CpuFit: 1,
@@ -113,6 +114,14 @@ export class HostIndex {
     return this.values;
   }
 
+  /**
+   * The same arrays as `nodes` without applying the pending changes: for a reader that keeps them
+   * aside and reads `nodes` (which applies them) before it reads their values.
+   */
+  get unflushed(): Float64Array[] {
+    return this.values;
+  }
+
   private readonly lazy: boolean;
   private readonly ring: Int32Array;
   private readonly stamp: Int32Array;
@@ -212,29 +221,17 @@ export class HostIndex {
     const v = this.cap + i;
     const n = this.values;
     if (n[IndexField.RamFit].length > 0 || n[IndexField.RamFitMin].length > 0) {
-      const total = t.totalUsableRamMb[h];
-      const slack = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
-      const fit = orLow(total < slack ? total : slack);
+      const fit = ramFitLevel(t, h);
       if (n[IndexField.RamFit].length > 0) n[IndexField.RamFit][v] = fit;
       if (n[IndexField.RamFitMin].length > 0) n[IndexField.RamFitMin][v] = fit;
     }
     if (n[IndexField.CpuFit].length > 0 || n[IndexField.CpuFitMin].length > 0) {
-      const total = t.vcpusTotal[h];
-      let fit = Number.POSITIVE_INFINITY;
-      if (total) {
-        const limit = total * t.cpuAllocationRatio[h];
-        const slack = limit - t.vcpusUsed[h];
-        // cpuFits: !(slack < r) passes a NaN slack.
-        const s = Number.isNaN(slack) ? Number.POSITIVE_INFINITY : slack;
-        fit = limit > 0 && total < s ? total : s;
-      }
+      const fit = cpuFitLevel(t, h);
       if (n[IndexField.CpuFit].length > 0) n[IndexField.CpuFit][v] = fit;
       if (n[IndexField.CpuFitMin].length > 0) n[IndexField.CpuFitMin][v] = fit;
     }
     if (n[IndexField.DiskFit].length > 0 || n[IndexField.DiskFitMin].length > 0) {
-      const total = t.totalUsableDiskGb[h] * 1024;
-      const slack = total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
-      const fit = orLow(total < slack ? total : slack);
+      const fit = diskFitLevel(t, h);
       if (n[IndexField.DiskFit].length > 0) n[IndexField.DiskFit][v] = fit;
       if (n[IndexField.DiskFitMin].length > 0) n[IndexField.DiskFitMin][v] = fit;
     }
@@ -286,11 +283,6 @@ export interface ComboKey {
   readonly coeffs: Float64Array;
   /** −Infinity for no clamp. */
   readonly floors: Float64Array;
-}
-
-/** A NaN bound never fits: −Infinity. */
-function orLow(x: number): number {
-  return Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x;
 }
 
 function combine(a: number, b: number, min: boolean): number {

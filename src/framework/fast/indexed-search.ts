@@ -1,4 +1,4 @@
-import { type FitTree, fitKeyable } from '../../cluster/fit-trees.ts';
+import { type FitTrees, fitKeyable } from '../../cluster/fit-trees.ts';
 import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostTable } from '../../cluster/host-table.ts';
 import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
@@ -43,6 +43,8 @@ export class IndexedSearch {
   private terms = 0;
   private readonly termWeigher: (HostWeigher | undefined)[] = new Array(MAX_TERMS).fill(undefined);
   private readonly termBound: Float64Array[] = Array.from({ length: MAX_TERMS }, () => new Float64Array(0));
+  /** The tree each termBound belongs to (undefined for a constant term). */
+  private readonly termTree: (HostIndex | undefined)[] = new Array(MAX_TERMS).fill(undefined);
   // The count filters' limits (setCountLimits).
   private ioOn = false;
   private ioMax = Number.POSITIVE_INFINITY;
@@ -94,6 +96,7 @@ export class IndexedSearch {
     const j = this.terms++;
     this.termWeigher[j] = w;
     this.termBound[j] = this.zeros;
+    this.termTree[j] = undefined;
     this.termField[j] = -1;
     this.termConst[j] = 0 + m * ((xBound - lo) / range);
     this.termM[j] = m;
@@ -128,7 +131,9 @@ export class IndexedSearch {
     const j = this.terms++;
     this.termWeigher[j] = w;
     // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
-    this.termBound[j] = tree.nodes[m > 0 ? maxField : maxField + 1];
+    // Read by `best` and leafKeyWeight only, which bring the tree up to date first (termTrees).
+    this.termBound[j] = tree.unflushed[m > 0 ? maxField : maxField + 1];
+    this.termTree[j] = tree;
     this.termField[j] = maxField;
     this.termM[j] = m;
     this.termLo[j] = lo;
@@ -250,7 +255,7 @@ export class IndexedSearch {
     this.extremeLeaf = -1;
     if (tree.size === 0) return Number.NaN;
     if (tree.fit !== undefined && !this.gpuOn && fitKeyable(maxField)) {
-      const ft = tree.fit.get(
+      const slot = tree.fit.get(
         this.ramOn,
         this.ramMb,
         this.cpuOn,
@@ -262,7 +267,7 @@ export class IndexedSearch {
         maxField,
         wantMax,
       );
-      if (ft !== undefined) return this.fitExtreme(tree, ft, w);
+      if (slot >= 0) return this.fitExtreme(tree, tree.fit, slot, wantMax, w);
     }
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
@@ -324,15 +329,16 @@ export class IndexedSearch {
   }
 
   /**
-   * `extreme` over a fit tree of the request's shape: its nodes hold the extreme key over the
-   * fitting hosts only (empty subtrees skipped), so without exclusions this is one descent; the
-   * excluded hosts are skipped by the same branch and bound.
+   * `extreme` over slot `slot` of the fit trees: its nodes hold the extreme key over the fitting
+   * hosts only (empty subtrees skipped), so without exclusions this is one descent; the excluded
+   * hosts are skipped by the same branch and bound.
    */
-  private fitExtreme(tree: HostIndex, ft: FitTree, w: HostWeigher): number {
-    const keys = ft.keys;
-    const empty = ft.empty;
-    if (keys[1] === empty) return Number.NaN;
-    const sign = ft.wantMax ? 1 : -1;
+  private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, wantMax: boolean, w: HostWeigher): number {
+    const { keys, stride } = fit;
+    const empty = Number.NEGATIVE_INFINITY;
+    if (keys[stride + slot] === empty) return Number.NaN;
+    // The slot holds sign·key (a min slot keeps −key as a max): the bound is sign·clamp(key).
+    const sign = wantMax ? 1 : -1;
     const min = w.minval ?? Number.NEGATIVE_INFINITY;
     const max = w.maxval ?? Number.POSITIVE_INFINITY;
     const stack = this.stack;
@@ -345,7 +351,7 @@ export class IndexedSearch {
     let bestLeaf = -1;
     let top = 0;
     stack[top] = 1;
-    bounds[top++] = sign * clamp(keys[1], min, max);
+    bounds[top++] = sign * clamp(sign * keys[stride + slot], min, max);
     while (top > 0) {
       const v = stack[--top];
       const b = bounds[top];
@@ -363,20 +369,20 @@ export class IndexedSearch {
       }
       const l = 2 * v;
       const r = l + 1;
-      const kl = keys[l];
-      const kr = keys[r];
+      const kl = keys[l * stride + slot];
+      const kr = keys[r * stride + slot];
       if (kr === empty) {
         stack[top] = l;
-        bounds[top++] = sign * clamp(kl, min, max);
+        bounds[top++] = sign * clamp(sign * kl, min, max);
         continue;
       }
-      const br = sign * clamp(kr, min, max);
+      const br = sign * clamp(sign * kr, min, max);
       if (kl === empty) {
         stack[top] = r;
         bounds[top++] = br;
         continue;
       }
-      const bl = sign * clamp(kl, min, max);
+      const bl = sign * clamp(sign * kl, min, max);
       // The more promising child last, so it is searched first (the left one on a tie).
       if (br > bl) {
         stack[top] = l;
@@ -444,6 +450,7 @@ export class IndexedSearch {
    * sum leafWeight computes, read from the tree, and never below it (keys bound their subtrees).
    */
   leafKeyWeight(tree: HostIndex, h: number): number {
+    this.termTrees();
     const v = tree.cap + tree.leafOf[h];
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
@@ -457,6 +464,11 @@ export class IndexedSearch {
       s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
     }
     return s;
+  }
+
+  /** Apply the pending changes of the terms' trees, so that termBound is current. */
+  private termTrees(): void {
+    for (let j = 0; j < this.terms; j++) this.termTree[j]?.nodes;
   }
 
   /** The raw values of the terms without a field (addConstTerm), per host. */
@@ -498,6 +510,7 @@ export class IndexedSearch {
       bestLeaf = seed;
     }
     const weighed = this.terms > 0;
+    this.termTrees();
     const { termField, termM, termLo, termRange, termConst } = this;
     this.combo.prepare(tree, this.terms, termField, termM, termLo, termRange, termConst);
     let top = 0;
