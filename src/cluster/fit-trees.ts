@@ -24,13 +24,18 @@ export function fitKeyable(field: number): boolean {
  * `maxTrees`: at most this many slots (shape and key) per HostIndex (more use the plain search);
  * `minPlainVisits`: a slot is made only while the plain search visits more than this many nodes
  * per query, times the tree's levels, on average (FitTrees.plainVisits): on a cluster with room
- * (a fill from empty) the plain search is a descent, and keeping slots current would cost more.
+ * (a fill from empty) the plain search is a descent, and keeping slots current would cost more;
+ * `shareDivisor`: a partition of at least 1/shareDivisor of a cluster's hosts reads the fit trees
+ * kept over all of them (PartitionCache), skipping the other hosts, rather than keeping its own: each
+ * host change is then one record's, and a query skips few hosts before one of its own.
  * Mutable for the equivalence tests only, which lower them.
  */
-export const FIT_TREE_LIMITS = { minHosts: 256, maxTrees: 16, minPlainVisits: 4 };
+export const FIT_TREE_LIMITS = { minHosts: 256, maxTrees: 16, minPlainVisits: 4, shareDivisor: 4 };
 
 /** The most slots a record holds (FIT_TREE_LIMITS.maxTrees is capped to it). */
 const MAX_SLOTS = 16;
+/** The most indexes reading one record (FitTrees.addUser). */
+const MAX_USERS = 31;
 
 /**
  * Fit trees whose catch-ups rewrite more than this many leaves per query on average (after
@@ -67,7 +72,11 @@ export class FitTrees {
   private readonly inst = new Float64Array(MAX_SLOTS);
   private readonly field = new Int32Array(MAX_SLOTS);
   private readonly sign = new Float64Array(MAX_SLOTS);
-  private readonly fitting = new Int32Array(MAX_SLOTS);
+  /** Per user u and slot s, `fitting[u * MAX_SLOTS + s]`: how many of its hosts fit. */
+  private readonly fitting = new Int32Array(MAX_USERS * MAX_SLOTS);
+  /** Per leaf, a bit per user whose hosts include it. */
+  private readonly userBits: Int32Array;
+  private users = 0;
   /** Changes so far; change s is leaf `ring[s & mask]` while s > seq − ring.length. */
   private seq = 0;
   /** The change the record is current to. */
@@ -85,20 +94,41 @@ export class FitTrees {
    * a new slot is made only when it is above FIT_TREE_LIMITS.minPlainVisits × levels.
    */
   plainVisits = 0;
-  private readonly levels: number;
+  /** log2(cap). */
+  readonly levels: number;
 
   constructor(
     private readonly t: HostTable,
-    private readonly hosts: Int32Array,
-    private readonly cap: number,
+    /** The hosts, ascending: leaf i is node `cap + i`. */
+    readonly hosts: Int32Array,
+    readonly cap: number,
   ) {
-    this.levels = Math.max(1, 31 - Math.clz32(cap));
+    this.levels = 31 - Math.clz32(cap);
+    this.userBits = new Int32Array(hosts.length);
     let ring = 1024;
     while (ring < hosts.length) ring *= 2;
     this.ring = new Int32Array(ring);
     this.mask = ring - 1;
     this.stamp = new Int32Array(hosts.length);
     this.keys = new Float64Array(0);
+  }
+
+  /**
+   * Register an index over some of these hosts (`leafOf[h] >= 0`) as a reader: its number for
+   * `countFor`, or −1 when the record has as many as it can count for.
+   */
+  addUser(leafOf: Int32Array): number {
+    if (this.users >= MAX_USERS) return -1;
+    const u = this.users++;
+    for (let i = 0; i < this.hosts.length; i++) if (leafOf[this.hosts[i]] >= 0) this.userBits[i] |= 1 << u;
+    this.rebuild();
+    return u;
+  }
+
+  /** The first leaf of node v's subtree. */
+  firstLeaf(v: number): number {
+    const depth = 31 - Math.clz32(v);
+    return (v - (1 << depth)) << (this.levels - depth);
   }
 
   /**
@@ -130,7 +160,7 @@ export class FitTrees {
       }
     }
     if (this.slots >= Math.min(FIT_TREE_LIMITS.maxTrees, MAX_SLOTS)) return -1;
-    if (this.plainVisits < FIT_TREE_LIMITS.minPlainVisits * this.levels) return -1;
+    if (this.plainVisits < FIT_TREE_LIMITS.minPlainVisits * Math.max(1, this.levels)) return -1;
     const s = this.slots++;
     this.ram[s] = r;
     this.cpu[s] = c;
@@ -147,8 +177,9 @@ export class FitTrees {
     return s;
   }
 
-  /** How many hosts fit this shape, from any slot of it; −1 when none is kept. */
+  /** How many of user u's hosts fit this shape, from any slot of it; −1 when none is kept. */
   countFor(
+    u: number,
     ramOn: boolean,
     ramMb: number,
     cpuOn: boolean,
@@ -165,7 +196,7 @@ export class FitTrees {
     for (let s = 0; s < this.slots; s++) {
       if (this.isShape(s, r, c, d, ioMax, instMax)) {
         this.catchUp();
-        return this.retired ? -1 : this.fitting[s];
+        return this.retired ? -1 : this.fitting[u * MAX_SLOTS + s];
       }
     }
     return -1;
@@ -236,8 +267,11 @@ export class FitTrees {
       const old = keys[o + s];
       if (x === old) continue;
       // Keys are finite (the index's plan checks the table), so −Infinity is "does not fit".
-      if (old === Number.NEGATIVE_INFINITY) fitting[s]++;
-      else if (!fits) fitting[s]--;
+      const flip = old === Number.NEGATIVE_INFINITY ? 1 : fits ? 0 : -1;
+      if (flip !== 0) {
+        for (let b = this.userBits[i]; b !== 0; b &= b - 1)
+          fitting[(31 - Math.clz32(b & -b)) * MAX_SLOTS + s] += flip;
+      }
       keys[o + s] = x;
       changed |= 1 << s;
     }
@@ -275,9 +309,9 @@ export class FitTrees {
         const a = keys[l + s];
         const b = keys[r + s];
         const x = b > a ? b : a;
-        if (keys[o + s] === x) continue;
+        const was = keys[o + s];
         keys[o + s] = x;
-        next |= 1 << s;
+        next |= (was === x ? 0 : 1) << s;
       }
       changed = next;
     }

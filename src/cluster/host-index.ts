@@ -72,14 +72,23 @@ export class HostIndex {
   readonly leafOf: Int32Array;
   private readonly kept: number[];
   private combo: ComboKey | undefined = undefined;
-  /** Per-shape fit trees over the same leaves (fit-trees.ts); none below FIT_TREE_LIMITS.minHosts hosts. */
+  /**
+   * Per-shape fit trees (fit-trees.ts): a record shared with other indexes over a superset of these
+   * hosts (`shared`), or its own over the same leaves; none below FIT_TREE_LIMITS.minHosts hosts.
+   */
   readonly fit: FitTrees | undefined;
+  /** This index's user number in `fit` (its hosts' counts). */
+  readonly fitUser: number;
+  /** `fit` is this index's own (kept and rebuilt with it), not shared. */
+  private readonly ownFit: boolean;
 
   constructor(
     private readonly t: HostTable,
     /** The hosts, ascending. */
     readonly hosts: Int32Array,
     fields: readonly IndexField[],
+    /** A fit-tree record over a superset of `hosts` to read (kept current by its owner). */
+    shared?: FitTrees,
   ) {
     this.size = hosts.length;
     let levels = 0;
@@ -94,12 +103,15 @@ export class HostIndex {
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
     const large = this.size >= FIT_TREE_LIMITS.minHosts;
-    this.fit = large ? new FitTrees(t, hosts, this.cap) : undefined;
-    this.lazy = large;
+    const user = shared?.addUser(this.leafOf) ?? -1;
+    this.ownFit = user < 0 && large;
+    this.fit = user >= 0 ? shared : this.ownFit ? new FitTrees(t, hosts, this.cap) : undefined;
+    this.fitUser = user >= 0 ? user : this.ownFit ? this.fit!.addUser(this.leafOf) : -1;
+    this.lazy = large || user >= 0;
     let ring = 1024;
     while (ring < this.size) ring *= 2;
-    this.ring = new Int32Array(large ? ring : 0);
-    this.stamp = new Int32Array(large ? this.size : 0);
+    this.ring = new Int32Array(this.lazy ? ring : 0);
+    this.stamp = new Int32Array(this.lazy ? this.size : 0);
     this.rebuild();
   }
 
@@ -179,14 +191,14 @@ export class HostIndex {
       const min = isMin(f);
       for (let v = cap - 1; v >= 1; v--) a[v] = combine(a[2 * v], a[2 * v + 1], min);
     }
-    this.fit?.rebuild();
+    if (this.ownFit) this.fit!.rebuild();
   }
 
   /** Host `h`'s usage changed: its leaf and the path to the root, if it is in this set. */
   update(h: number): void {
     const leaf = this.leafOf[h];
     if (leaf < 0) return;
-    if (this.fit !== undefined) this.fit.update(leaf);
+    if (this.ownFit) this.fit!.update(leaf);
     if (this.lazy) {
       this.ring[this.next++ & (this.ring.length - 1)] = leaf;
       this.pending++;

@@ -72,7 +72,7 @@ function check(c: ClusterState, ix: HostIndex): void {
         }
       }
       const count = [...ix.hosts].filter((h) => passes(c, h, s)).length;
-      expect(fit.countFor(s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst)).toBe(count);
+      expect(fit.countFor(ix.fitUser, s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst)).toBe(count);
     }
   }
 }
@@ -125,9 +125,9 @@ describe('FitTrees', () => {
     expect(fit.get(false, 1024, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(0);
     // RamFilter off: its amount does not make another shape.
     expect(fit.get(false, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(0);
-    expect(fit.countFor(false, 9999, true, 1, true, 10, Infinity, Infinity)).toBe(20);
+    expect(fit.countFor(ix.fitUser, false, 9999, true, 1, true, 10, Infinity, Infinity)).toBe(20);
     expect(fit.get(true, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(-1);
-    expect(fit.countFor(true, 4096, true, 1, true, 10, Infinity, Infinity)).toBe(-1);
+    expect(fit.countFor(ix.fitUser, true, 4096, true, 1, true, 10, Infinity, Infinity)).toBe(-1);
     FIT_TREE_LIMITS.maxTrees = 16;
     FIT_TREE_LIMITS.minPlainVisits = 4;
     fit.plainSearched(4 * ix.levels);

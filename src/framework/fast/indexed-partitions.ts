@@ -1,4 +1,5 @@
 import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
+import { FIT_TREE_LIMITS, FitTrees } from '../../cluster/fit-trees.ts';
 import { HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostWeigher } from '../types.ts';
 
@@ -21,6 +22,8 @@ export interface Partition {
 export class PartitionCache implements UsageWatcher {
   private readonly byKey = new Map<string, Partition | null>();
   private readonly trees: HostIndex[] = [];
+  /** The fit trees the large partitions share (sharedFor). */
+  private shared: FitTrees | undefined = undefined;
   /** The partitions made, one per distinct host set. */
   private readonly made: Partition[] = [];
   private leaves = 0;
@@ -59,12 +62,31 @@ export class PartitionCache implements UsageWatcher {
   /** Rebuild the trees if the usage was rewritten since: call before reading a partition kept aside. */
   freshen(): void {
     if (!this.stale) return;
+    this.shared?.rebuild();
     for (const tree of this.trees) tree.rebuild();
     this.stale = false;
   }
 
+  /**
+   * The fit trees over every host (leaf h is host h), for a partition of `count` hosts: made for the
+   * first partition of at least 1/FIT_TREE_LIMITS.shareDivisor of a cluster of minHosts and more.
+   */
+  private sharedFor(count: number): FitTrees | undefined {
+    const t = this.cluster.hosts;
+    if (t.size < FIT_TREE_LIMITS.minHosts || count * FIT_TREE_LIMITS.shareDivisor < t.size) return undefined;
+    if (this.shared === undefined) {
+      let cap = 1;
+      while (cap < t.size) cap *= 2;
+      const all = new Int32Array(t.size);
+      for (let h = 0; h < t.size; h++) all[h] = h;
+      this.shared = new FitTrees(t, all, cap);
+    }
+    return this.shared;
+  }
+
   hostChanged(h: number): void {
     if (this.stale) return;
+    this.shared?.update(h);
     const trees = this.trees;
     for (let i = 0; i < trees.length; i++) trees[i].update(h);
   }
@@ -107,7 +129,7 @@ export class PartitionCache implements UsageWatcher {
       this.cluster.watchUsage(this);
       this.watching = true;
     }
-    const tree = new HostIndex(t, hosts, this.fields);
+    const tree = new HostIndex(t, hosts, this.fields, this.sharedFor(count));
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;

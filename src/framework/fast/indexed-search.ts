@@ -199,6 +199,7 @@ export class IndexedSearch {
     if (tree.size === 0) return 0;
     if (tree.fit !== undefined && !this.gpuOn) {
       const kept = tree.fit.countFor(
+        tree.fitUser,
         this.ramOn,
         this.ramMb,
         this.cpuOn,
@@ -334,7 +335,7 @@ export class IndexedSearch {
    * hosts are skipped by the same branch and bound.
    */
   private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, wantMax: boolean, w: HostWeigher): number {
-    const { keys, stride } = fit;
+    const { keys, stride, cap, hosts } = fit;
     const empty = Number.NEGATIVE_INFINITY;
     if (keys[stride + slot] === empty) return Number.NaN;
     // The slot holds sign·key (a min slot keeps −key as a max): the bound is sign·clamp(key).
@@ -343,10 +344,11 @@ export class IndexedSearch {
     const max = w.maxval ?? Number.POSITIVE_INFINITY;
     const stack = this.stack;
     const bounds = this.bounds;
-    const cap = tree.cap;
     const req = this.req!;
     const excluded = this.excluded;
     const bits = this.excludeBits;
+    // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
+    const leafOf = tree.leafOf;
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
     let top = 0;
@@ -355,11 +357,11 @@ export class IndexedSearch {
     while (top > 0) {
       const v = stack[--top];
       const b = bounds[top];
-      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      if (bestLeaf >= 0 && (b < best || (b === best && fit.firstLeaf(v) > bestLeaf))) continue;
       if (v >= cap) {
         const leaf = v - cap;
-        const h = tree.hosts[leaf];
-        if ((excluded[h] & bits) !== 0) continue;
+        const h = hosts[leaf];
+        if ((excluded[h] & bits) !== 0 || leafOf[h] < 0) continue;
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
           best = x;
@@ -396,7 +398,8 @@ export class IndexedSearch {
         bounds[top++] = bl;
       }
     }
-    this.extremeLeaf = bestLeaf;
+    // Both leaf orders are cluster order: the record's leftmost best is the tree's.
+    this.extremeLeaf = bestLeaf < 0 ? -1 : leafOf[hosts[bestLeaf]];
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
 
