@@ -27,10 +27,19 @@ export function fitKeyable(field: number): boolean {
  * (a fill from empty) the plain search is a descent, and keeping slots current would cost more;
  * `shareDivisor`: a partition of at least 1/shareDivisor of a cluster's hosts reads the fit trees
  * kept over all of them (PartitionCache), skipping the other hosts, rather than keeping its own: each
- * host change is then one record's, and a query skips few hosts before one of its own.
+ * host change is then one record's, and a query skips few hosts before one of its own;
+ * `shareWindow`, `applyVisits`: HostIndex.sharedSearched's window and its price of a record leaf
+ * rewrite in nodes visited (an apply of 8 slots costs about 40 visits of a search).
  * Mutable for the equivalence tests only, which lower them.
  */
-export const FIT_TREE_LIMITS = { minHosts: 256, maxTrees: 16, minPlainVisits: 4, shareDivisor: 4 };
+export const FIT_TREE_LIMITS = {
+  minHosts: 256,
+  maxTrees: 16,
+  minPlainVisits: 4,
+  shareDivisor: 4,
+  shareWindow: 512,
+  applyVisits: 40,
+};
 
 /** The most slots a record holds (FIT_TREE_LIMITS.maxTrees is capped to it). */
 const MAX_SLOTS = 16;
@@ -123,6 +132,13 @@ export class FitTrees {
     for (let i = 0; i < this.hosts.length; i++) if (leafOf[this.hosts[i]] >= 0) this.userBits[i] |= 1 << u;
     this.rebuild();
     return u;
+  }
+
+  /** User u reads this record no more: its hosts are no longer counted. */
+  removeUser(u: number): void {
+    const bit = 1 << u;
+    for (let i = 0; i < this.hosts.length; i++) this.userBits[i] &= ~bit;
+    this.fitting.fill(0, u * MAX_SLOTS, (u + 1) * MAX_SLOTS);
   }
 
   /** The first leaf of node v's subtree. */

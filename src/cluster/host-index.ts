@@ -76,11 +76,16 @@ export class HostIndex {
    * Per-shape fit trees (fit-trees.ts): a record shared with other indexes over a superset of these
    * hosts (`shared`), or its own over the same leaves; none below FIT_TREE_LIMITS.minHosts hosts.
    */
-  readonly fit: FitTrees | undefined;
+  fit: FitTrees | undefined;
   /** This index's user number in `fit` (its hosts' counts). */
-  readonly fitUser: number;
+  fitUser: number;
   /** `fit` is this index's own (kept and rebuilt with it), not shared. */
-  private readonly ownFit: boolean;
+  ownFit: boolean;
+  // The current window of queries of a shared `fit` (sharedSearched): their count and nodes
+  // visited, and this index's host changes meanwhile.
+  private sharedQueries = 0;
+  private sharedVisits = 0;
+  private changes = 0;
 
   constructor(
     private readonly t: HostTable,
@@ -198,6 +203,7 @@ export class HostIndex {
   update(h: number): void {
     const leaf = this.leafOf[h];
     if (leaf < 0) return;
+    this.changes++;
     if (this.ownFit) this.fit!.update(leaf);
     if (this.lazy) {
       this.ring[this.next++ & (this.ring.length - 1)] = leaf;
@@ -205,6 +211,32 @@ export class HostIndex {
       return;
     }
     this.apply(leaf);
+  }
+
+  /**
+   * A query read the shared `fit` for this index, visiting `nodes` nodes. Per window of
+   * FIT_TREE_LIMITS.shareWindow queries: when the visits beyond a descent each (the hosts of the
+   * record outside this index, skipped) cost more than keeping a record of its own would (
+   * FIT_TREE_LIMITS.applyVisits per host change), an index of minHosts and more takes its own,
+   * e.g. a partition whose hosts are fuller than the others (one of every host has nothing to skip).
+   */
+  sharedSearched(nodes: number): void {
+    this.sharedVisits += nodes;
+    if (++this.sharedQueries < FIT_TREE_LIMITS.shareWindow) return;
+    const shared = this.fit!;
+    const extra = this.sharedVisits - this.sharedQueries * 2 * shared.levels;
+    const own = this.size >= FIT_TREE_LIMITS.minHosts && this.size < shared.hosts.length;
+    if (own && extra > FIT_TREE_LIMITS.applyVisits * this.changes) {
+      shared.removeUser(this.fitUser);
+      const fit = new FitTrees(this.t, this.hosts, this.cap);
+      fit.plainVisits = shared.plainVisits;
+      this.fit = fit;
+      this.ownFit = true;
+      this.fitUser = fit.addUser(this.leafOf);
+    }
+    this.sharedQueries = 0;
+    this.sharedVisits = 0;
+    this.changes = 0;
   }
 
   /** Rewrite leaf `leaf` and the path above it while values change. */

@@ -81,69 +81,86 @@ describe('IndexedSearch over fit trees', () => {
     Object.assign(FIT_TREE_LIMITS, saved);
   });
 
-  it('extremes and counts: the record shared by the large partitions and a small one of its own', () => {
-    const rng = new SeededRng(11);
-    const n = 64;
-    const c = cluster(rng, n);
-    const weighers = buildWeighers(['RAMWeigher', 'CPUWeigher'], c, DEFAULT_FILTER_OPTIONS, BUILTIN_PLUGINS);
-    const fieldOf = [IndexField.RamMax, IndexField.CpuMax];
-    const cache = new PartitionCache(c, FIELDS, weighers, 10 * n);
-    const mark = (mask: Uint8Array, keep: (h: number) => boolean, _: unknown) => {
-      for (let h = 0; h < n; h++) if (keep(h)) mask[h] = 1;
-      return true;
-    };
-    const parts = [
-      cache.get('all', mark, () => true, undefined)!,
-      cache.get('odd', mark, (h: number) => h % 2 === 1, undefined)!,
-      // 1 host in 5: below 1/4 of the cluster, so its own record.
-      cache.get('few', mark, (h: number) => h % 5 === 2, undefined)!,
-    ];
-    expect(parts[1].tree.fit).toBe(parts[0].tree.fit);
-    expect(parts[2].tree.fit).toBeDefined();
-    expect(parts[2].tree.fit).not.toBe(parts[0].tree.fit);
-    const search = new IndexedSearch(c.hosts);
-    search.req = reusableFilterRequest(n);
-    search.setCountLimits(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-    const live: number[] = [];
-    let checked = 0;
-    let nowhere = 0;
-    for (let step = 0; step < 900; step++) {
-      if (live.length > 0 && rng.int(6) === 0) c.release(live.splice(rng.int(live.length), 1)[0]);
-      else {
-        const slot = c.claim(rng.int(n), `i${step}`, FLAVORS[rng.int(FLAVORS.length)], undefined);
-        if (slot >= 0) live.push(slot);
-      }
-      if (step % 5 !== 0) continue;
-      // Some anti-affinity members to skip, now and then.
-      search.excluded.fill(0);
-      const skip = new Uint8Array(n);
-      if (step % 3 === 0) for (let k = 0; k < 6; k++) search.excluded[rng.int(n)] = EXCLUDED_MEMBER;
-      search.excludeBits = EXCLUDED_MEMBER;
-      for (let h = 0; h < n; h++) skip[h] = search.excluded[h];
-      for (const p of parts) {
-        for (const f of FLAVORS) {
-          search.setConstraints(f, true, true, true, false);
-          for (let j = 0; j < weighers.length; j++) {
-            for (const wantMax of [true, false]) {
-              const x = search.extreme(p.tree, weighers[j], fieldOf[j], wantMax);
-              const want = expected(c, p.tree.hosts, f, weighers[j], wantMax, skip);
-              expect(x).toBe(want.best);
-              expect(search.extremeLeaf < 0 ? -1 : p.tree.hosts[search.extremeLeaf]).toBe(want.host);
-              checked++;
-              if (Number.isNaN(x)) nowhere++;
+  it.each([
+    { share: 'kept shared', window: 512, applyVisits: 1e9 },
+    { share: 'given up for their own early on', window: 8, applyVisits: 0 },
+  ])(
+    'extremes and counts: the record of the large partitions $share, a small one of its own',
+    ({ share, window, applyVisits }) => {
+      FIT_TREE_LIMITS.shareWindow = window;
+      FIT_TREE_LIMITS.applyVisits = applyVisits;
+      const rng = new SeededRng(11);
+      const n = 64;
+      const c = cluster(rng, n);
+      const weighers = buildWeighers(
+        ['RAMWeigher', 'CPUWeigher'],
+        c,
+        DEFAULT_FILTER_OPTIONS,
+        BUILTIN_PLUGINS,
+      );
+      const fieldOf = [IndexField.RamMax, IndexField.CpuMax];
+      const cache = new PartitionCache(c, FIELDS, weighers, 10 * n);
+      const mark = (mask: Uint8Array, keep: (h: number) => boolean, _: unknown) => {
+        for (let h = 0; h < n; h++) if (keep(h)) mask[h] = 1;
+        return true;
+      };
+      const parts = [
+        cache.get('all', mark, () => true, undefined)!,
+        cache.get('odd', mark, (h: number) => h % 2 === 1, undefined)!,
+        // 1 host in 5: below 1/4 of the cluster, so its own record.
+        cache.get('few', mark, (h: number) => h % 5 === 2, undefined)!,
+      ];
+      expect(parts[1].tree.fit).toBe(parts[0].tree.fit);
+      expect(parts[2].tree.fit).toBeDefined();
+      expect(parts[2].tree.fit).not.toBe(parts[0].tree.fit);
+      const search = new IndexedSearch(c.hosts);
+      search.req = reusableFilterRequest(n);
+      search.setCountLimits(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+      const live: number[] = [];
+      let checked = 0;
+      let nowhere = 0;
+      for (let step = 0; step < 900; step++) {
+        if (live.length > 0 && rng.int(6) === 0) c.release(live.splice(rng.int(live.length), 1)[0]);
+        else {
+          const slot = c.claim(rng.int(n), `i${step}`, FLAVORS[rng.int(FLAVORS.length)], undefined);
+          if (slot >= 0) live.push(slot);
+        }
+        if (step % 5 !== 0) continue;
+        // Some anti-affinity members to skip, now and then.
+        search.excluded.fill(0);
+        const skip = new Uint8Array(n);
+        if (step % 3 === 0) for (let k = 0; k < 6; k++) search.excluded[rng.int(n)] = EXCLUDED_MEMBER;
+        search.excludeBits = EXCLUDED_MEMBER;
+        for (let h = 0; h < n; h++) skip[h] = search.excluded[h];
+        for (const p of parts) {
+          for (const f of FLAVORS) {
+            search.setConstraints(f, true, true, true, false);
+            for (let j = 0; j < weighers.length; j++) {
+              for (const wantMax of [true, false]) {
+                const x = search.extreme(p.tree, weighers[j], fieldOf[j], wantMax);
+                const want = expected(c, p.tree.hosts, f, weighers[j], wantMax, skip);
+                expect(x).toBe(want.best);
+                expect(search.extremeLeaf < 0 ? -1 : p.tree.hosts[search.extremeLeaf]).toBe(want.host);
+                checked++;
+                if (Number.isNaN(x)) nowhere++;
+              }
             }
+            const none = new Uint8Array(n);
+            const count = p.tree.hosts.filter(
+              (h) => expected(c, Int32Array.of(h), f, weighers[0], true, none).host >= 0,
+            );
+            expect(search.countFits(p.tree)).toBe(count.length);
           }
-          const none = new Uint8Array(n);
-          const count = p.tree.hosts.filter(
-            (h) => expected(c, Int32Array.of(h), f, weighers[0], true, none).host >= 0,
-          );
-          expect(search.countFits(p.tree)).toBe(count.length);
         }
       }
-    }
-    expect(checked).toBe(180 * 3 * 4 * 4);
-    // The cluster filled: some flavors came to fit nowhere in some partition.
-    expect(nowhere).toBeGreaterThan(0);
-    expect(nowhere).toBeLessThan(checked / 2);
-  });
+      expect(checked).toBe(180 * 3 * 4 * 4);
+      // Any visit beyond a descent outweighs no change: 'odd' (half the hosts) took its own record,
+      // 'all' had nothing to skip.
+      expect(parts[1].tree.ownFit).toBe(share !== 'kept shared');
+      expect(parts[0].tree.ownFit).toBe(false);
+      // The cluster filled: some flavors came to fit nowhere in some partition.
+      expect(nowhere).toBeGreaterThan(0);
+      expect(nowhere).toBeLessThan(checked / 2);
+    },
+  );
 });

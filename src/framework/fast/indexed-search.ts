@@ -354,7 +354,9 @@ export class IndexedSearch {
     let top = 0;
     stack[top] = 1;
     bounds[top++] = sign * clamp(sign * keys[stride + slot], min, max);
+    let visits = 0;
     while (top > 0) {
+      visits++;
       const v = stack[--top];
       const b = bounds[top];
       if (bestLeaf >= 0 && (b < best || (b === best && fit.firstLeaf(v) > bestLeaf))) continue;
@@ -398,6 +400,7 @@ export class IndexedSearch {
         bounds[top++] = bl;
       }
     }
+    if (!tree.ownFit) tree.sharedSearched(visits);
     // Both leaf orders are cluster order: the record's leftmost best is the tree's.
     this.extremeLeaf = bestLeaf < 0 ? -1 : leafOf[hosts[bestLeaf]];
     return bestLeaf < 0 ? Number.NaN : sign * best;
