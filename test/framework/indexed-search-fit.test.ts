@@ -41,9 +41,9 @@ function cluster(rng: SeededRng, n: number): ClusterState {
     name: `h${i}`,
     vcpus: [8, 16, 32][rng.int(3)],
     memory_mb: [16384, 32768, 65536][rng.int(3)],
-    disk_gb: [100, 200, 400][rng.int(3)],
+    disk_gb: [400, 800, 1600][rng.int(3)],
   }));
-  return new ClusterState(clusterFromObject({ hosts, allocation_ratios: { cpu: 2, ram: 1, disk: 1 } }));
+  return new ClusterState(clusterFromObject({ hosts, allocation_ratios: { cpu: 2, ram: 1.5, disk: 1 } }));
 }
 
 /** What extreme must answer: the best clamped raw value over the passing hosts, its leftmost host. */
@@ -163,4 +163,39 @@ describe('IndexedSearch over fit trees', () => {
       expect(nowhere).toBeLessThan(checked / 2);
     },
   );
+
+  it('a best key at the clamp ties with the keys below it: the leftmost of them wins', () => {
+    // RAM overcommitted 1.5×: free RAM goes negative; RAMWeigher clamps it at 0.
+    const hosts = Array.from({ length: 3 }, (_, i) => ({
+      name: `h${i}`,
+      vcpus: 8,
+      memory_mb: 4096,
+      disk_gb: 100,
+    }));
+    const c = new ClusterState(
+      clusterFromObject({ hosts, allocation_ratios: { cpu: 2, ram: 1.5, disk: 1 } }),
+    );
+    const flavor = (memoryMb: number): Flavor => ({ vcpus: 1, memoryMb, diskGb: 1, gpus: 0, gpuMilli: 0 });
+    // 512 MB reserved: 3584 free; two claims each (one may not exceed the host's total).
+    [2304, 1792, 2816].forEach((mb, h) => {
+      for (const k of [0, 1])
+        expect(c.claim(h, `i${h}-${k}`, flavor(mb), undefined)).toBeGreaterThanOrEqual(0);
+    });
+    expect([...c.hosts.freeRamMb]).toEqual([-1024, 0, -2048]);
+    const [ram] = buildWeighers(['RAMWeigher'], c, DEFAULT_FILTER_OPTIONS, BUILTIN_PLUGINS);
+    const cache = new PartitionCache(c, FIELDS, [ram], 100);
+    const all = (mask: Uint8Array, _a: unknown, _b: unknown) => {
+      mask.fill(1);
+      return true;
+    };
+    const tree = cache.get('all', all, 0, 0)!.tree;
+    const search = new IndexedSearch(c.hosts);
+    search.req = reusableFilterRequest(3);
+    search.setCountLimits(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    search.setConstraints(flavor(0), true, true, true, false);
+    expect(tree.fit).toBeDefined();
+    // Every host weighs 0: the leftmost, not the one of the highest raw key.
+    expect(search.extreme(tree, ram, IndexField.RamMax, true)).toBe(0);
+    expect(tree.hosts[search.extremeLeaf]).toBe(0);
+  });
 });

@@ -349,6 +349,20 @@ export class IndexedSearch {
     const bits = this.excludeBits;
     // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
     const leafOf = tree.leafOf;
+    const root = keys[stride + slot];
+    const rootKey = sign * root;
+    if (min < rootKey && rootKey < max) {
+      // The clamps do not bind at the best key, so no worse key ties with it: the leftmost leaf
+      // holding the root's value wins if its host may be chosen and weighs its key.
+      let v = 1;
+      while (v < cap) v = keys[2 * v * stride + slot] === root ? 2 * v : 2 * v + 1;
+      const h = hosts[v - cap];
+      if ((excluded[h] & bits) === 0 && leafOf[h] >= 0 && sign * clamp(w.weigh(h, req), min, max) === root) {
+        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels);
+        this.extremeLeaf = leafOf[h];
+        return rootKey;
+      }
+    }
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
     let top = 0;
