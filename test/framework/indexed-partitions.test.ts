@@ -35,7 +35,7 @@ describe('PartitionCache', () => {
 
   it('a shared partition is kept current once for all its signatures', () => {
     const c = cluster();
-    const cache = new PartitionCache(c, [IndexField.RamMax], [], 100);
+    const cache = new PartitionCache(c, [IndexField.RamMax, IndexField.RamMin], [], 100);
     const a = cache.get('a', fill, [2, 3], undefined)!;
     const b = cache.get('b', fill, [3, 2], undefined)!;
     expect(b).toBe(a);
@@ -43,5 +43,18 @@ describe('PartitionCache', () => {
     const t = c.hosts;
     expect(a.tree.nodes[IndexField.RamMax][1]).toBe(Math.max(t.freeRamMb[2], t.freeRamMb[3]));
     expect(t.freeRamMb[3]).toBe(t.freeRamMb[2] - 1024);
+    // A change reaches the trees holding its host, and only those.
+    const d = cache.get('d', fill, [0, 3, 5], undefined)!;
+    c.claim(5, 'i2', { vcpus: 1, memoryMb: 2048, diskGb: 1, gpus: 0, gpuMilli: 0 }, undefined);
+    c.claim(2, 'i3', { vcpus: 1, memoryMb: 512, diskGb: 1, gpus: 0, gpuMilli: 0 }, undefined);
+    expect(d.tree.nodes[IndexField.RamMax][1]).toBe(t.freeRamMb[0]);
+    expect(d.tree.nodes[IndexField.RamMin][1]).toBe(t.freeRamMb[5]);
+    expect(a.tree.nodes[IndexField.RamMax][1]).toBe(t.freeRamMb[2]);
+    expect(a.tree.nodes[IndexField.RamMin][1]).toBe(t.freeRamMb[3]);
+    expect([t.freeRamMb[2], t.freeRamMb[3], t.freeRamMb[5]]).toEqual([
+      t.freeRamMb[0] - 512,
+      t.freeRamMb[0] - 1024,
+      t.freeRamMb[0] - 2048,
+    ]);
   });
 });

@@ -22,6 +22,9 @@ export interface Partition {
 export class PartitionCache implements UsageWatcher {
   private readonly byKey = new Map<string, Partition | null>();
   private readonly trees: HostIndex[] = [];
+  /** Per host, the trees holding it: treesOf[treesAt[h] .. treesAt[h + 1]] (listTrees). */
+  private treesAt = new Int32Array(1);
+  private treesOf = new Int32Array(0);
   /** The fit trees the large partitions share (sharedFor). */
   private shared: FitTrees | undefined = undefined;
   /** The partitions made, one per distinct host set. */
@@ -87,8 +90,8 @@ export class PartitionCache implements UsageWatcher {
   hostChanged(h: number): void {
     if (this.stale) return;
     this.shared?.update(h);
-    const trees = this.trees;
-    for (let i = 0; i < trees.length; i++) trees[i].update(h);
+    const { trees, treesOf, treesAt } = this;
+    for (let k = treesAt[h], end = treesAt[h + 1]; k < end; k++) trees[treesOf[k]].update(h);
   }
 
   allChanged(): void {
@@ -133,9 +136,25 @@ export class PartitionCache implements UsageWatcher {
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
+    this.listTrees();
     const made = { tree, multipliers };
     this.made.push(made);
     return made;
+  }
+
+  /** List the trees of each host (treesOf, treesAt), after a tree was made. */
+  private listTrees(): void {
+    const n = this.cluster.hosts.size;
+    const at = new Int32Array(n + 1);
+    for (const tree of this.trees) for (const h of tree.hosts) at[h + 1]++;
+    for (let h = 0; h < n; h++) at[h + 1] += at[h];
+    const of = new Int32Array(at[n]);
+    const next = at.slice(0, n);
+    this.trees.forEach((tree, i) => {
+      for (const h of tree.hosts) of[next[h]++] = i;
+    });
+    this.treesAt = at;
+    this.treesOf = of;
   }
 }
 
