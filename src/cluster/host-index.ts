@@ -1,10 +1,11 @@
 import { GPU_MILLI } from '../common/limits.ts';
 import { FIT_TREE_LIMITS, FitTrees } from './fit-trees.ts';
 import type { HostTable } from './host-table.ts';
+import { cpuFitLevel, diskFitLevel, ramFitLevel } from './usage.ts';
 
 /** The per-subtree aggregates a HostIndex keeps (`max` unless named `min`). */
 export const IndexField = {
-  /** min(total RAM, RAM slack) per usage.ts ramFits: a host fits `r` MB only if this is >= r. */
+  /** usage.ts ramFitLevel, min(total RAM, RAM slack): a host fits `r` MB only if this is >= r. */
   RamFit: 0,
   /** The same for vCPUs (cpuFits): +Infinity for a host reporting no vCPUs. */
   CpuFit: 1,
@@ -71,14 +72,28 @@ export class HostIndex {
   readonly leafOf: Int32Array;
   private readonly kept: number[];
   private combo: ComboKey | undefined = undefined;
-  /** Per-shape fit trees over the same leaves (fit-trees.ts); none below FIT_TREE_LIMITS.minHosts hosts. */
-  readonly fit: FitTrees | undefined;
+  /**
+   * Per-shape fit trees (fit-trees.ts): a record shared with other indexes over a superset of these
+   * hosts (`shared`), or its own over the same leaves; none below FIT_TREE_LIMITS.minHosts hosts.
+   */
+  fit: FitTrees | undefined;
+  /** This index's user number in `fit` (its hosts' counts). */
+  fitUser: number;
+  /** `fit` is this index's own (kept and rebuilt with it), not shared. */
+  ownFit: boolean;
+  // The current window of queries of a shared `fit` (sharedSearched): their count and nodes
+  // visited, and this index's host changes meanwhile.
+  private sharedQueries = 0;
+  private sharedVisits = 0;
+  private changes = 0;
 
   constructor(
     private readonly t: HostTable,
     /** The hosts, ascending. */
     readonly hosts: Int32Array,
     fields: readonly IndexField[],
+    /** A fit-tree record over a superset of `hosts` to read (kept current by its owner). */
+    shared?: FitTrees,
   ) {
     this.size = hosts.length;
     let levels = 0;
@@ -93,12 +108,15 @@ export class HostIndex {
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
     const large = this.size >= FIT_TREE_LIMITS.minHosts;
-    this.fit = large ? new FitTrees(t, hosts, this.cap) : undefined;
-    this.lazy = large;
+    const user = shared?.addUser(this.leafOf) ?? -1;
+    this.ownFit = user < 0 && large;
+    this.fit = user >= 0 ? shared : this.ownFit ? new FitTrees(t, hosts, this.cap) : undefined;
+    this.fitUser = user >= 0 ? user : this.ownFit ? this.fit!.addUser(this.leafOf) : -1;
+    this.lazy = large || user >= 0;
     let ring = 1024;
     while (ring < this.size) ring *= 2;
-    this.ring = new Int32Array(large ? ring : 0);
-    this.stamp = new Int32Array(large ? this.size : 0);
+    this.ring = new Int32Array(this.lazy ? ring : 0);
+    this.stamp = new Int32Array(this.lazy ? this.size : 0);
     this.rebuild();
   }
 
@@ -110,6 +128,14 @@ export class HostIndex {
    */
   get nodes(): Float64Array[] {
     if (this.pending > 0) this.flush();
+    return this.values;
+  }
+
+  /**
+   * The same arrays as `nodes` without applying the pending changes: for a reader that keeps them
+   * aside and reads `nodes` (which applies them) before it reads their values.
+   */
+  get unflushed(): Float64Array[] {
     return this.values;
   }
 
@@ -170,20 +196,47 @@ export class HostIndex {
       const min = isMin(f);
       for (let v = cap - 1; v >= 1; v--) a[v] = combine(a[2 * v], a[2 * v + 1], min);
     }
-    this.fit?.rebuild();
+    if (this.ownFit) this.fit!.rebuild();
   }
 
   /** Host `h`'s usage changed: its leaf and the path to the root, if it is in this set. */
   update(h: number): void {
     const leaf = this.leafOf[h];
     if (leaf < 0) return;
-    if (this.fit !== undefined) this.fit.update(leaf);
+    this.changes++;
+    if (this.ownFit) this.fit!.update(leaf);
     if (this.lazy) {
       this.ring[this.next++ & (this.ring.length - 1)] = leaf;
       this.pending++;
       return;
     }
     this.apply(leaf);
+  }
+
+  /**
+   * A query read the shared `fit` for this index, visiting `nodes` nodes. Per window of
+   * FIT_TREE_LIMITS.shareWindow queries: when the visits beyond a descent each (the hosts of the
+   * record outside this index, skipped) cost more than keeping a record of its own would (
+   * FIT_TREE_LIMITS.applyVisits per host change), an index of minHosts and more takes its own,
+   * e.g. a partition whose hosts are fuller than the others (one of every host has nothing to skip).
+   */
+  sharedSearched(nodes: number): void {
+    this.sharedVisits += nodes;
+    if (++this.sharedQueries < FIT_TREE_LIMITS.shareWindow) return;
+    const shared = this.fit!;
+    const extra = this.sharedVisits - this.sharedQueries * 2 * shared.levels;
+    const own = this.size >= FIT_TREE_LIMITS.minHosts && this.size < shared.hosts.length;
+    if (own && extra > FIT_TREE_LIMITS.applyVisits * this.changes) {
+      shared.removeUser(this.fitUser);
+      const fit = new FitTrees(this.t, this.hosts, this.cap);
+      fit.plainVisits = shared.plainVisits;
+      this.fit = fit;
+      this.ownFit = true;
+      this.fitUser = fit.addUser(this.leafOf);
+    }
+    this.sharedQueries = 0;
+    this.sharedVisits = 0;
+    this.changes = 0;
   }
 
   /** Rewrite leaf `leaf` and the path above it while values change. */
@@ -212,29 +265,17 @@ export class HostIndex {
     const v = this.cap + i;
     const n = this.values;
     if (n[IndexField.RamFit].length > 0 || n[IndexField.RamFitMin].length > 0) {
-      const total = t.totalUsableRamMb[h];
-      const slack = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
-      const fit = orLow(total < slack ? total : slack);
+      const fit = ramFitLevel(t, h);
       if (n[IndexField.RamFit].length > 0) n[IndexField.RamFit][v] = fit;
       if (n[IndexField.RamFitMin].length > 0) n[IndexField.RamFitMin][v] = fit;
     }
     if (n[IndexField.CpuFit].length > 0 || n[IndexField.CpuFitMin].length > 0) {
-      const total = t.vcpusTotal[h];
-      let fit = Number.POSITIVE_INFINITY;
-      if (total) {
-        const limit = total * t.cpuAllocationRatio[h];
-        const slack = limit - t.vcpusUsed[h];
-        // cpuFits: !(slack < r) passes a NaN slack.
-        const s = Number.isNaN(slack) ? Number.POSITIVE_INFINITY : slack;
-        fit = limit > 0 && total < s ? total : s;
-      }
+      const fit = cpuFitLevel(t, h);
       if (n[IndexField.CpuFit].length > 0) n[IndexField.CpuFit][v] = fit;
       if (n[IndexField.CpuFitMin].length > 0) n[IndexField.CpuFitMin][v] = fit;
     }
     if (n[IndexField.DiskFit].length > 0 || n[IndexField.DiskFitMin].length > 0) {
-      const total = t.totalUsableDiskGb[h] * 1024;
-      const slack = total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
-      const fit = orLow(total < slack ? total : slack);
+      const fit = diskFitLevel(t, h);
       if (n[IndexField.DiskFit].length > 0) n[IndexField.DiskFit][v] = fit;
       if (n[IndexField.DiskFitMin].length > 0) n[IndexField.DiskFitMin][v] = fit;
     }
@@ -286,11 +327,6 @@ export interface ComboKey {
   readonly coeffs: Float64Array;
   /** −Infinity for no clamp. */
   readonly floors: Float64Array;
-}
-
-/** A NaN bound never fits: −Infinity. */
-function orLow(x: number): number {
-  return Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x;
 }
 
 function combine(a: number, b: number, min: boolean): number {

@@ -86,6 +86,37 @@ export function diskFits(t: HostTable, h: number, requestedGb: number): boolean 
   return limit - used >= requested;
 }
 
+// The fit levels: per host, the largest request each fit predicate passes, so that for a number r
+// ramFits(t, h, r) is exactly ramFitLevel(t, h) >= r (and so on): one value per host that the
+// index's trees can take the max and min of. A NaN limit never fits: −Infinity.
+
+/** min(total RAM, RAM left): ramFits(t, h, r) ⟺ r <= this. */
+export function ramFitLevel(t: HostTable, h: number): number {
+  const total = t.totalUsableRamMb[h];
+  const left = total * t.ramAllocationRatio[h] - (total - t.freeRamMb[h]);
+  const fit = total < left ? total : left;
+  return Number.isNaN(fit) ? Number.NEGATIVE_INFINITY : fit;
+}
+
+/** min(total vCPUs, vCPUs left) as cpuFits reads them; +Infinity for a host reporting none. */
+export function cpuFitLevel(t: HostTable, h: number): number {
+  const total = t.vcpusTotal[h];
+  if (!total) return Number.POSITIVE_INFINITY;
+  const limit = total * t.cpuAllocationRatio[h];
+  const left = limit - t.vcpusUsed[h];
+  // cpuFits: !(left < r) passes a NaN left.
+  const s = Number.isNaN(left) ? Number.POSITIVE_INFINITY : left;
+  return limit > 0 && total < s ? total : s;
+}
+
+/** min(total disk, disk left), MB: diskFits(t, h, gb) ⟺ 1024 × gb <= this. */
+export function diskFitLevel(t: HostTable, h: number): number {
+  const total = t.totalUsableDiskGb[h] * 1024;
+  const left = total * t.diskAllocationRatio[h] - (total - t.freeDiskMb[h]);
+  const fit = total < left ? total : left;
+  return Number.isNaN(fit) ? Number.NEGATIVE_INFINITY : fit;
+}
+
 /**
  * GPUs: `gpus` whole GPUs (gpuMilli 1000) need that many idle GPUs on the host; a share
  * (gpus 1, gpuMilli below 1000) needs one GPU with at least that much free. No GPUs always fit.

@@ -130,8 +130,9 @@ function softGrouped(arb: fc.Arbitrary<Scenario>): fc.Arbitrary<Scenario> {
 }
 
 describe('fit trees (per-shape constrained extremes) decide as the reference scan', () => {
-  // Fit trees serve partitions of 256 hosts and more: here every partition gets them, and at most
-  // two per index, so the queries past the cap take the plain search beside them.
+  // Fit trees serve partitions of 256 hosts and more: here every partition gets them (its own, or
+  // those kept over all hosts), and at most 8 per record, so the queries past the cap take the
+  // plain search beside them.
   const withFitTrees = async (run: () => Promise<void>) => {
     const saved = { ...FIT_TREE_LIMITS };
     FIT_TREE_LIMITS.minHosts = 1;
@@ -164,14 +165,19 @@ describe('fit trees (per-shape constrained extremes) decide as the reference sca
           scenarioArb(16, 150, 60),
           indexedOptions,
           resourceWeighers,
-          async (scenario, options, w) =>
-            equal(
+          // Which partitions read the fit trees kept over all hosts: only the whole cluster's (1),
+          // the large ones (4, the default), or every one, however small (1000).
+          fc.constantFrom(1, 4, 1000),
+          async (scenario, options, w, shareDivisor) => {
+            FIT_TREE_LIMITS.shareDivisor = shareDivisor;
+            await equal(
               fastVersusReference(scenario, filterStrategy, {
                 ...options,
                 filters: undefined,
                 ...definedOnly(w),
               }),
-            ),
+            );
+          },
         ),
         { numRuns: Math.round(RUNS / 2) },
       ),

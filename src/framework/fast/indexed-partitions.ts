@@ -1,4 +1,5 @@
 import type { ClusterState, UsageWatcher } from '../../cluster/cluster-state.ts';
+import { FIT_TREE_LIMITS, FitTrees } from '../../cluster/fit-trees.ts';
 import { HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostWeigher } from '../types.ts';
 
@@ -21,6 +22,13 @@ export interface Partition {
 export class PartitionCache implements UsageWatcher {
   private readonly byKey = new Map<string, Partition | null>();
   private readonly trees: HostIndex[] = [];
+  /** Per host, the trees holding it: treesOf[treesAt[h] .. treesAt[h + 1]] (listTrees). */
+  private treesAt = new Int32Array(1);
+  private treesOf = new Int32Array(0);
+  /** The fit trees the large partitions share (sharedFor). */
+  private shared: FitTrees | undefined = undefined;
+  /** The partitions made, one per distinct host set. */
+  private readonly made: Partition[] = [];
   private leaves = 0;
   private stale = false;
   private watching = false;
@@ -57,14 +65,33 @@ export class PartitionCache implements UsageWatcher {
   /** Rebuild the trees if the usage was rewritten since: call before reading a partition kept aside. */
   freshen(): void {
     if (!this.stale) return;
+    this.shared?.rebuild();
     for (const tree of this.trees) tree.rebuild();
     this.stale = false;
   }
 
+  /**
+   * The fit trees over every host (leaf h is host h), for a partition of `count` hosts: made for the
+   * first partition of at least 1/FIT_TREE_LIMITS.shareDivisor of a cluster of minHosts and more.
+   */
+  private sharedFor(count: number): FitTrees | undefined {
+    const t = this.cluster.hosts;
+    if (t.size < FIT_TREE_LIMITS.minHosts || count * FIT_TREE_LIMITS.shareDivisor < t.size) return undefined;
+    if (this.shared === undefined) {
+      let cap = 1;
+      while (cap < t.size) cap *= 2;
+      const all = new Int32Array(t.size);
+      for (let h = 0; h < t.size; h++) all[h] = h;
+      this.shared = new FitTrees(t, all, cap);
+    }
+    return this.shared;
+  }
+
   hostChanged(h: number): void {
     if (this.stale) return;
-    const trees = this.trees;
-    for (let i = 0; i < trees.length; i++) trees[i].update(h);
+    this.shared?.update(h);
+    const { trees, treesOf, treesAt } = this;
+    for (let k = treesAt[h], end = treesAt[h + 1]; k < end; k++) trees[treesOf[k]].update(h);
   }
 
   allChanged(): void {
@@ -87,6 +114,10 @@ export class PartitionCache implements UsageWatcher {
     if (!ok) return undefined;
     let count = 0;
     for (let h = 0; h < t.size; h++) count += mask[h];
+    // Signatures that leave the same hosts share one partition (e.g. a capabilities: spec the
+    // extra-specs filter ignores, or `ssd=<or> true <or> yes` beside `ssd=true`): one tree to keep.
+    const same = this.made.find((p) => sameHosts(p.tree.hosts, mask, count));
+    if (same !== undefined) return same;
     if (this.leaves + count > this.maxLeaves) return undefined;
     const hosts = new Int32Array(count);
     for (let h = 0, i = 0; h < t.size; h++) if (mask[h] === 1) hosts[i++] = h;
@@ -101,10 +132,35 @@ export class PartitionCache implements UsageWatcher {
       this.cluster.watchUsage(this);
       this.watching = true;
     }
-    const tree = new HostIndex(t, hosts, this.fields);
+    const tree = new HostIndex(t, hosts, this.fields, this.sharedFor(count));
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
-    return { tree, multipliers };
+    this.listTrees();
+    const made = { tree, multipliers };
+    this.made.push(made);
+    return made;
   }
+
+  /** List the trees of each host (treesOf, treesAt), after a tree was made. */
+  private listTrees(): void {
+    const n = this.cluster.hosts.size;
+    const at = new Int32Array(n + 1);
+    for (const tree of this.trees) for (const h of tree.hosts) at[h + 1]++;
+    for (let h = 0; h < n; h++) at[h + 1] += at[h];
+    const of = new Int32Array(at[n]);
+    const next = at.slice(0, n);
+    this.trees.forEach((tree, i) => {
+      for (const h of tree.hosts) of[next[h]++] = i;
+    });
+    this.treesAt = at;
+    this.treesOf = of;
+  }
+}
+
+/** Are `hosts` (ascending) exactly the `count` hosts marked in `mask`? */
+function sameHosts(hosts: Int32Array, mask: Uint8Array, count: number): boolean {
+  if (hosts.length !== count) return false;
+  for (let i = 0; i < count; i++) if (mask[hosts[i]] !== 1) return false;
+  return true;
 }

@@ -1,4 +1,4 @@
-import { type FitTree, fitKeyable } from '../../cluster/fit-trees.ts';
+import { type FitTrees, fitKeyable } from '../../cluster/fit-trees.ts';
 import { type HostIndex, IndexField } from '../../cluster/host-index.ts';
 import type { HostTable } from '../../cluster/host-table.ts';
 import { cpuFits, diskFits, gpuFits, ramFits } from '../../cluster/usage.ts';
@@ -43,6 +43,8 @@ export class IndexedSearch {
   private terms = 0;
   private readonly termWeigher: (HostWeigher | undefined)[] = new Array(MAX_TERMS).fill(undefined);
   private readonly termBound: Float64Array[] = Array.from({ length: MAX_TERMS }, () => new Float64Array(0));
+  /** The tree each termBound belongs to (undefined for a constant term). */
+  private readonly termTree: (HostIndex | undefined)[] = new Array(MAX_TERMS).fill(undefined);
   // The count filters' limits (setCountLimits).
   private ioOn = false;
   private ioMax = Number.POSITIVE_INFINITY;
@@ -94,6 +96,7 @@ export class IndexedSearch {
     const j = this.terms++;
     this.termWeigher[j] = w;
     this.termBound[j] = this.zeros;
+    this.termTree[j] = undefined;
     this.termField[j] = -1;
     this.termConst[j] = 0 + m * ((xBound - lo) / range);
     this.termM[j] = m;
@@ -128,7 +131,9 @@ export class IndexedSearch {
     const j = this.terms++;
     this.termWeigher[j] = w;
     // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
-    this.termBound[j] = tree.nodes[m > 0 ? maxField : maxField + 1];
+    // Read by `best` and leafKeyWeight only, which bring the tree up to date first (termTrees).
+    this.termBound[j] = tree.unflushed[m > 0 ? maxField : maxField + 1];
+    this.termTree[j] = tree;
     this.termField[j] = maxField;
     this.termM[j] = m;
     this.termLo[j] = lo;
@@ -194,6 +199,7 @@ export class IndexedSearch {
     if (tree.size === 0) return 0;
     if (tree.fit !== undefined && !this.gpuOn) {
       const kept = tree.fit.countFor(
+        tree.fitUser,
         this.ramOn,
         this.ramMb,
         this.cpuOn,
@@ -250,7 +256,7 @@ export class IndexedSearch {
     this.extremeLeaf = -1;
     if (tree.size === 0) return Number.NaN;
     if (tree.fit !== undefined && !this.gpuOn && fitKeyable(maxField)) {
-      const ft = tree.fit.get(
+      const slot = tree.fit.get(
         this.ramOn,
         this.ramMb,
         this.cpuOn,
@@ -262,7 +268,7 @@ export class IndexedSearch {
         maxField,
         wantMax,
       );
-      if (ft !== undefined) return this.fitExtreme(tree, ft, w);
+      if (slot >= 0) return this.fitExtreme(tree, tree.fit, slot, wantMax, w);
     }
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
@@ -324,36 +330,54 @@ export class IndexedSearch {
   }
 
   /**
-   * `extreme` over a fit tree of the request's shape: its nodes hold the extreme key over the
-   * fitting hosts only (empty subtrees skipped), so without exclusions this is one descent; the
-   * excluded hosts are skipped by the same branch and bound.
+   * `extreme` over slot `slot` of the fit trees: its nodes hold the extreme key over the fitting
+   * hosts only (empty subtrees skipped), so without exclusions this is one descent; the excluded
+   * hosts are skipped by the same branch and bound.
    */
-  private fitExtreme(tree: HostIndex, ft: FitTree, w: HostWeigher): number {
-    const keys = ft.keys;
-    const empty = ft.empty;
-    if (keys[1] === empty) return Number.NaN;
-    const sign = ft.wantMax ? 1 : -1;
+  private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, wantMax: boolean, w: HostWeigher): number {
+    const { keys, stride, cap, hosts } = fit;
+    const empty = Number.NEGATIVE_INFINITY;
+    if (keys[stride + slot] === empty) return Number.NaN;
+    // The slot holds sign·key (a min slot keeps −key as a max): the bound is sign·clamp(key).
+    const sign = wantMax ? 1 : -1;
     const min = w.minval ?? Number.NEGATIVE_INFINITY;
     const max = w.maxval ?? Number.POSITIVE_INFINITY;
     const stack = this.stack;
     const bounds = this.bounds;
-    const cap = tree.cap;
     const req = this.req!;
     const excluded = this.excluded;
     const bits = this.excludeBits;
+    // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
+    const leafOf = tree.leafOf;
+    const root = keys[stride + slot];
+    const rootKey = sign * root;
+    if (min < rootKey && rootKey < max) {
+      // The clamps do not bind at the best key, so no worse key ties with it: the leftmost leaf
+      // holding the root's value wins if its host may be chosen and weighs its key.
+      let v = 1;
+      while (v < cap) v = keys[2 * v * stride + slot] === root ? 2 * v : 2 * v + 1;
+      const h = hosts[v - cap];
+      if ((excluded[h] & bits) === 0 && leafOf[h] >= 0 && sign * clamp(w.weigh(h, req), min, max) === root) {
+        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels);
+        this.extremeLeaf = leafOf[h];
+        return rootKey;
+      }
+    }
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
     let top = 0;
     stack[top] = 1;
-    bounds[top++] = sign * clamp(keys[1], min, max);
+    bounds[top++] = sign * clamp(sign * keys[stride + slot], min, max);
+    let visits = 0;
     while (top > 0) {
+      visits++;
       const v = stack[--top];
       const b = bounds[top];
-      if (bestLeaf >= 0 && (b < best || (b === best && tree.firstLeaf(v) > bestLeaf))) continue;
+      if (bestLeaf >= 0 && (b < best || (b === best && fit.firstLeaf(v) > bestLeaf))) continue;
       if (v >= cap) {
         const leaf = v - cap;
-        const h = tree.hosts[leaf];
-        if ((excluded[h] & bits) !== 0) continue;
+        const h = hosts[leaf];
+        if ((excluded[h] & bits) !== 0 || leafOf[h] < 0) continue;
         const x = sign * clamp(w.weigh(h, req), min, max);
         if (bestLeaf < 0 || x > best || (x === best && leaf < bestLeaf)) {
           best = x;
@@ -363,20 +387,20 @@ export class IndexedSearch {
       }
       const l = 2 * v;
       const r = l + 1;
-      const kl = keys[l];
-      const kr = keys[r];
+      const kl = keys[l * stride + slot];
+      const kr = keys[r * stride + slot];
       if (kr === empty) {
         stack[top] = l;
-        bounds[top++] = sign * clamp(kl, min, max);
+        bounds[top++] = sign * clamp(sign * kl, min, max);
         continue;
       }
-      const br = sign * clamp(kr, min, max);
+      const br = sign * clamp(sign * kr, min, max);
       if (kl === empty) {
         stack[top] = r;
         bounds[top++] = br;
         continue;
       }
-      const bl = sign * clamp(kl, min, max);
+      const bl = sign * clamp(sign * kl, min, max);
       // The more promising child last, so it is searched first (the left one on a tie).
       if (br > bl) {
         stack[top] = l;
@@ -390,7 +414,9 @@ export class IndexedSearch {
         bounds[top++] = bl;
       }
     }
-    this.extremeLeaf = bestLeaf;
+    if (!tree.ownFit) tree.sharedSearched(visits);
+    // Both leaf orders are cluster order: the record's leftmost best is the tree's.
+    this.extremeLeaf = bestLeaf < 0 ? -1 : leafOf[hosts[bestLeaf]];
     return bestLeaf < 0 ? Number.NaN : sign * best;
   }
 
@@ -444,6 +470,7 @@ export class IndexedSearch {
    * sum leafWeight computes, read from the tree, and never below it (keys bound their subtrees).
    */
   leafKeyWeight(tree: HostIndex, h: number): number {
+    this.termTrees();
     const v = tree.cap + tree.leafOf[h];
     let s = 0;
     for (let j = 0; j < this.terms; j++) {
@@ -457,6 +484,11 @@ export class IndexedSearch {
       s += this.termM[j] * ((x - this.termLo[j]) / this.termRange[j]);
     }
     return s;
+  }
+
+  /** Apply the pending changes of the terms' trees, so that termBound is current. */
+  private termTrees(): void {
+    for (let j = 0; j < this.terms; j++) this.termTree[j]?.nodes;
   }
 
   /** The raw values of the terms without a field (addConstTerm), per host. */
@@ -498,6 +530,7 @@ export class IndexedSearch {
       bestLeaf = seed;
     }
     const weighed = this.terms > 0;
+    this.termTrees();
     const { termField, termM, termLo, termRange, termConst } = this;
     this.combo.prepare(tree, this.terms, termField, termM, termLo, termRange, termConst);
     let top = 0;

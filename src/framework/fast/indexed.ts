@@ -264,12 +264,23 @@ class IndexedFastPath implements DecisionFastPath {
     let wIndex = -1;
     for (let j = 0; j < plan.weighers.length; j++) if (p.multipliers[j] !== 0) wIndex = j;
     let m = 0;
+    // The normaliser's query on the winning side (max for m > 0), its value and leaf.
+    let side = 0;
+    let sideLeaf = -1;
     if (wIndex >= 0) {
       const w = plan.weighers[wIndex];
       const field = plan.weigherFields[wIndex];
       m = p.multipliers[wIndex];
       const lo = w.minval ?? search.extreme(tree, w, field, false);
+      if (m < 0 && w.minval === undefined) {
+        side = lo;
+        sideLeaf = search.extremeLeaf;
+      }
       const hi = w.maxval ?? search.extreme(tree, w, field, true);
+      if (m > 0 && w.maxval === undefined) {
+        side = hi;
+        sideLeaf = search.extremeLeaf;
+      }
       history.setNormaliser(k, lo !== hi, lo, hi - lo);
     } else history.setNormaliser(k, false, 0, 1);
     const bits = search.excludeBits;
@@ -281,8 +292,10 @@ class IndexedFastPath implements DecisionFastPath {
       best = leaf >= 0 ? tree.hosts[leaf] : -1;
     } else {
       const w = plan.weighers[wIndex];
-      const x = search.extreme(tree, w, plan.weigherFields[wIndex], m > 0);
-      const leaf = search.extremeLeaf;
+      // The chosen hosts are skipped now: the normaliser's extreme stands unless it is one of them.
+      const again = sideLeaf < 0 || (search.excluded[tree.hosts[sideLeaf]] & EXCLUDED_CHOSEN) !== 0;
+      const x = again ? search.extreme(tree, w, plan.weigherFields[wIndex], m > 0) : side;
+      const leaf = again ? search.extremeLeaf : sideLeaf;
       if (leaf >= 0 && history.isolatedAt(x, last)) best = tree.hosts[leaf];
       else if (leaf >= 0) {
         // Different values may tie: every host by its key.

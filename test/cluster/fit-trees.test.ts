@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clusterFromObject } from '../../src/cluster/cluster-spec.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
+import { FIT_TREE_LIMITS } from '../../src/cluster/fit-trees.ts';
+import { HostIndex, IndexField } from '../../src/cluster/host-index.ts';
+import { cpuFits, diskFits, ramFits } from '../../src/cluster/usage.ts';
+import { SeededRng } from '../../src/common/rng.ts';
+
+function cluster(rng: SeededRng, n: number): ClusterState {
+  const hosts = Array.from({ length: n }, (_, i) => ({
+    name: `h${i}`,
+    // 0 vCPUs: CoreFilter's fail-safe passes any request.
+    vcpus: [0, 4, 8, 16][rng.int(4)],
+    memory_mb: [2048, 4096, 8192][rng.int(3)],
+    disk_gb: [20, 50, 100][rng.int(3)],
+  }));
+  return new ClusterState(clusterFromObject({ hosts, allocation_ratios: { cpu: 2, ram: 1.5, disk: 1 } }));
+}
+
+interface Shape {
+  ram: boolean;
+  mb: number;
+  cpu: boolean;
+  vcpus: number;
+  disk: boolean;
+  gb: number;
+  io: number;
+  inst: number;
+}
+
+const SHAPES: Shape[] = [
+  { ram: true, mb: 1024, cpu: true, vcpus: 1, disk: true, gb: 10, io: Infinity, inst: Infinity },
+  { ram: true, mb: 4096, cpu: true, vcpus: 4, disk: true, gb: 40, io: Infinity, inst: Infinity },
+  { ram: true, mb: 2048, cpu: false, vcpus: 8, disk: true, gb: 20, io: Infinity, inst: 3 },
+  { ram: false, mb: 0, cpu: true, vcpus: 6, disk: false, gb: 0, io: Infinity, inst: Infinity },
+];
+
+/** The raw values the slots key on (HostIndex's max fields), from the table. */
+const KEYS: [IndexField, (c: ClusterState, h: number) => number][] = [
+  [IndexField.RamMax, (c, h) => c.hosts.freeRamMb[h]],
+  [IndexField.CpuMax, (c, h) => c.hosts.vcpusTotal[h] * c.hosts.cpuAllocationRatio[h] - c.hosts.vcpusUsed[h]],
+];
+
+/** Does host h pass the shape's filters (their own predicates)? */
+function passes(c: ClusterState, h: number, s: Shape): boolean {
+  const t = c.hosts;
+  if (s.ram && !ramFits(t, h, s.mb)) return false;
+  if (s.cpu && !cpuFits(t, h, s.vcpus)) return false;
+  if (s.disk && !diskFits(t, h, s.gb)) return false;
+  return t.numIoOps[h] < s.io && t.numInstances[h] < s.inst;
+}
+
+/** Every slot's value at every node, and its count, against the hosts of the subtree, one by one. */
+function check(c: ClusterState, ix: HostIndex): void {
+  const fit = ix.fit!;
+  for (const s of SHAPES) {
+    for (const [field, key] of KEYS) {
+      for (const wantMax of [true, false]) {
+        const slot = fit.get(s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst, field, wantMax);
+        expect(slot).toBeGreaterThanOrEqual(0);
+        const sign = wantMax ? 1 : -1;
+        for (let v = 1; v < 2 * ix.cap; v++) {
+          const depth = 31 - Math.clz32(v);
+          const width = 1 << (ix.levels - depth);
+          const first = (v - (1 << depth)) * width;
+          let want = Number.NEGATIVE_INFINITY;
+          for (let i = first; i < first + width && i < ix.size; i++) {
+            const h = ix.hosts[i];
+            if (passes(c, h, s)) want = Math.max(want, sign * key(c, h));
+          }
+          expect(fit.keys[v * fit.stride + slot]).toBe(want);
+        }
+      }
+      const count = [...ix.hosts].filter((h) => passes(c, h, s)).length;
+      expect(fit.countFor(ix.fitUser, s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst)).toBe(count);
+    }
+  }
+}
+
+describe('FitTrees', () => {
+  const saved = { ...FIT_TREE_LIMITS };
+  beforeEach(() => {
+    FIT_TREE_LIMITS.minHosts = 1;
+    FIT_TREE_LIMITS.minPlainVisits = 0;
+  });
+  afterEach(() => {
+    Object.assign(FIT_TREE_LIMITS, saved);
+  });
+
+  it('keeps every slot (shape and key, max and min) exact through claims and releases', () => {
+    const rng = new SeededRng(3);
+    const c = cluster(rng, 45);
+    const subset = Int32Array.from([...Array(45).keys()].filter((h) => h % 4 !== 2));
+    const ix = new HostIndex(c.hosts, subset, [IndexField.RamFit, IndexField.RamMax, IndexField.RamMin]);
+    c.watchUsage({ hostChanged: (h) => ix.update(h), allChanged: () => ix.rebuild() });
+    // 4 shapes × 2 keys × max and min: 16 slots, so the record's stride grows while slots are added.
+    check(c, ix);
+    expect(ix.fit!.slots).toBe(16);
+    expect(ix.fit!.stride).toBe(16);
+    const live: number[] = [];
+    for (let step = 0; step < 400; step++) {
+      if (live.length > 0 && rng.int(3) === 0) c.release(live.splice(rng.int(live.length), 1)[0]);
+      else {
+        const f = {
+          vcpus: 1 + rng.int(4),
+          memoryMb: 512 * (1 + rng.int(4)),
+          diskGb: 5 * rng.int(4),
+          gpus: 0,
+          gpuMilli: 0,
+        };
+        const slot = c.claim(rng.int(45), `i${step}`, f, undefined);
+        if (slot >= 0) live.push(slot);
+      }
+      // Few changes between reads (caught up leaf by leaf) and many (rebuilt).
+      if (step % 25 === 0 || step > 390) check(c, ix);
+    }
+    check(c, ix);
+  });
+
+  it('no slot past maxTrees, and none while the plain search is cheap', () => {
+    const c = cluster(new SeededRng(4), 20);
+    const ix = new HostIndex(c.hosts, Int32Array.from([...Array(20).keys()]), [IndexField.RamMax]);
+    const fit = ix.fit!;
+    FIT_TREE_LIMITS.maxTrees = 1;
+    expect(fit.get(false, 1024, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(0);
+    // RamFilter off: its amount does not make another shape.
+    expect(fit.get(false, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(0);
+    expect(fit.countFor(ix.fitUser, false, 9999, true, 1, true, 10, Infinity, Infinity)).toBe(20);
+    expect(fit.get(true, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(-1);
+    expect(fit.countFor(ix.fitUser, true, 4096, true, 1, true, 10, Infinity, Infinity)).toBe(-1);
+    FIT_TREE_LIMITS.maxTrees = 16;
+    FIT_TREE_LIMITS.minPlainVisits = 4;
+    fit.plainSearched(4 * ix.levels);
+    expect(fit.get(true, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(-1);
+    for (let i = 0; i < 200; i++) fit.plainSearched(10 * ix.levels);
+    expect(fit.get(true, 4096, true, 1, true, 10, Infinity, Infinity, IndexField.RamMax, true)).toBe(1);
+  });
+});
