@@ -4,6 +4,7 @@ import type { HostTable } from '../../cluster/host-table.ts';
 import type { FilterOptions } from '../options.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
+import { weighs } from '../weight-handler.ts';
 import { wantsCombo } from './indexed-combo.ts';
 
 /**
@@ -92,7 +93,7 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     if (kind === undefined) return undefined;
     kinds.push(kind);
   }
-  const weighers = init.weighers.filter((w) => w.multipliers.some((m) => m !== 0));
+  const weighers = init.weighers.filter(weighs);
   const t = cluster.hosts;
   const weigherFields: IndexField[] = [];
   const softPolicies: (string | undefined)[] = [];
