@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { allocationRatio, size } from '../common/bounds.ts';
-import { MAX_GPUS, MAX_HOSTS } from '../common/limits.ts';
+import { MAX_GPUS, MAX_HOSTS, MAX_SIZE } from '../common/limits.ts';
 import {
   canonicalArchitecture,
   canonicalHvType,
@@ -51,6 +51,8 @@ const metrics = z
     }
   });
 
+const FAILED_BUILDS = `expected an integer from 0 to ${MAX_SIZE.toLocaleString('en-US')}`;
+
 const hostFields = {
   vcpus: count,
   memory_mb: count,
@@ -67,7 +69,12 @@ const hostFields = {
     .int({ error: 'expected a non-negative integer (6002000 is version 6.2.0)' })
     .nonnegative({ error: 'expected a non-negative integer (6002000 is version 6.2.0)' })
     .default(DEFAULT_HYPERVISOR_VERSION),
-  failed_builds: count.default(0),
+  failed_builds: z
+    .number({ error: FAILED_BUILDS })
+    .int({ error: FAILED_BUILDS })
+    .min(0, { error: FAILED_BUILDS })
+    .max(MAX_SIZE, { error: FAILED_BUILDS })
+    .default(0),
   metrics: metrics.default({}),
   enabled: z.boolean().default(true),
   up: z.boolean().default(true),

@@ -10,30 +10,34 @@ import { multiplierOption, weightMultipliers } from '../multiplier.ts';
 
 type Setting = readonly (readonly [name: string, ratio: number])[];
 
-// Nova's `[metrics] weight_setting` (a ListOpt: comma-separated, items stripped) through
-// `utils.parse_options(sep='=', converter=float)`. Nova ignores a malformed item with a warning;
-// here it is refused, as is a name no host metric can have (Nova's MonitorMetricType names).
-const weightSetting = z.union([z.string(), z.array(z.string())]).transform((v, ctx): Setting => {
-  const items = (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== '');
-  const out: [string, number][] = [];
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    const name = eq < 0 ? '' : item.slice(0, eq);
-    const ratio = eq < 0 ? undefined : pyFloat(item.slice(eq + 1));
-    if (name === '' || ratio === undefined || !Number.isFinite(ratio) || Math.abs(ratio) > MAX_MULTIPLIER) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected name=ratio items (a ratio from -${MAX_MULTIPLIER} to ${MAX_MULTIPLIER}), got ${quote(item)}`,
-      });
-    } else if (!(METRIC_NAMES as readonly string[]).includes(name)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown metric ${quote(name)} (Nova's metric names: ${METRIC_NAMES.join(', ')})`,
-      });
-    } else out.push([name, ratio]);
-  }
-  return out;
-});
+/** One `name=ratio` item as `utils.parse_options(sep='=', converter=float)` splits it. */
+function parseItem(item: string): { name: string; ratio: number | undefined } {
+  const eq = item.indexOf('=');
+  return { name: eq < 0 ? '' : item.slice(0, eq), ratio: eq < 0 ? undefined : pyFloat(item.slice(eq + 1)) };
+}
+
+// Nova's `[metrics] weight_setting`, a ListOpt: a list of items (`--set` splits at commas, as
+// oslo does), each stripped. Nova ignores a malformed item with a warning; here it is refused, as
+// is a name no host metric can have (Nova's MonitorMetricType names).
+const weightSetting = z
+  .array(z.string())
+  .transform((v) => v.map((s) => s.trim()).filter((s) => s !== ''))
+  .superRefine((items, ctx) => {
+    for (const item of items) {
+      const { name, ratio } = parseItem(item);
+      if (name === '' || ratio === undefined || !Number.isFinite(ratio) || Math.abs(ratio) > MAX_MULTIPLIER) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected name=ratio items (a ratio from -${MAX_MULTIPLIER} to ${MAX_MULTIPLIER}), got ${quote(item)}`,
+        });
+      } else if (!(METRIC_NAMES as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown metric ${quote(name)} (Nova's metric names: ${METRIC_NAMES.join(', ')})`,
+        });
+      }
+    }
+  });
 
 /**
  * MetricsWeigher (nova/scheduler/weights/metrics.py): Σ value × ratio over the `weight_setting`
@@ -66,10 +70,14 @@ export const metricsWeigher = defineHostWeigher({
   create({ cluster, options }) {
     const t = cluster.hosts;
     const multipliers = weightMultipliers(t, 'metrics_weight_multiplier', options.metrics_weight_multiplier);
+    const setting: Setting = options.metrics_weight_setting.map((item) => {
+      const { name, ratio } = parseItem(item);
+      return [name, ratio as number] as const;
+    });
     const values = new Float64Array(t.size);
     const errors = new Map<number, string>();
     for (let h = 0; h < t.size; h++) {
-      const v = weighHost(t, h, options.metrics_weight_setting, options, multipliers[h]);
+      const v = weighHost(t, h, setting, options, multipliers[h]);
       if (typeof v === 'string') errors.set(h, v);
       else values[h] = v;
     }
