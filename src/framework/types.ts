@@ -92,6 +92,11 @@ export interface HostWeigher {
    * multiplier is 0 on every host, as Nova weighs every configured weigher.
    */
   readonly raises?: boolean;
+  /**
+   * `weigh` gives one finite value on every host for every request (PCIWeigher here, for
+   * instance): normalised to 0, it adds nothing to any weight, so a fast path may leave it out.
+   */
+  readonly constant?: boolean;
 }
 
 /**

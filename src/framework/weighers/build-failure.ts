@@ -29,6 +29,8 @@ export const buildFailureWeigher = defineHostWeigher({
       // -1 * value, as Python computes it (so 0.0 becomes -0.0, and NaN stays NaN).
       multipliers: configured.map((m) => -1 * m),
       fusedForm: { kind: 'array', values: failedBuilds },
+      // Failed builds come from the cluster file and never change during a replay.
+      constant: failedBuilds.every((x) => x === failedBuilds[0]),
       weigh: (h) => failedBuilds[h],
     };
   },

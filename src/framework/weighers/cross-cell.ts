@@ -24,6 +24,7 @@ export const crossCellWeigher = defineHostWeigher({
         options.cross_cell_move_weight_multiplier,
       ),
       fusedForm: { kind: 'array', values: zeros },
+      constant: true,
       weigh: () => 0,
     };
   },

@@ -10,6 +10,11 @@ import { multiplierOption, weightMultipliers } from '../multiplier.ts';
 
 type Setting = readonly (readonly [name: string, ratio: number])[];
 
+/** The items as oslo's ListOpt gives them: stripped, empty ones dropped. */
+function settingItems(items: readonly string[]): string[] {
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
 /** One `name=ratio` item as `utils.parse_options(sep='=', converter=float)` splits it. */
 function parseItem(item: string): { name: string; ratio: number | undefined } {
   const eq = item.indexOf('=');
@@ -19,25 +24,22 @@ function parseItem(item: string): { name: string; ratio: number | undefined } {
 // Nova's `[metrics] weight_setting`, a ListOpt: a list of items (`--set` splits at commas, as
 // oslo does), each stripped. Nova ignores a malformed item with a warning; here it is refused, as
 // is a name no host metric can have (Nova's MonitorMetricType names).
-const weightSetting = z
-  .array(z.string())
-  .transform((v) => v.map((s) => s.trim()).filter((s) => s !== ''))
-  .superRefine((items, ctx) => {
-    for (const item of items) {
-      const { name, ratio } = parseItem(item);
-      if (name === '' || ratio === undefined || !Number.isFinite(ratio) || Math.abs(ratio) > MAX_MULTIPLIER) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected name=ratio items (a ratio from -${MAX_MULTIPLIER} to ${MAX_MULTIPLIER}), got ${quote(item)}`,
-        });
-      } else if (!(METRIC_NAMES as readonly string[]).includes(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown metric ${quote(name)} (Nova's metric names: ${METRIC_NAMES.join(', ')})`,
-        });
-      }
+const weightSetting = z.array(z.string()).superRefine((items, ctx) => {
+  for (const item of settingItems(items)) {
+    const { name, ratio } = parseItem(item);
+    if (name === '' || ratio === undefined || !Number.isFinite(ratio) || Math.abs(ratio) > MAX_MULTIPLIER) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected name=ratio items (a ratio from -${MAX_MULTIPLIER} to ${MAX_MULTIPLIER}), got ${quote(item)}`,
+      });
+    } else if (!(METRIC_NAMES as readonly string[]).includes(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown metric ${quote(name)} (Nova's metric names: ${METRIC_NAMES.join(', ')})`,
+      });
     }
-  });
+  }
+});
 
 /**
  * MetricsWeigher (nova/scheduler/weights/metrics.py): Σ value × ratio over the `weight_setting`
@@ -70,7 +72,7 @@ export const metricsWeigher = defineHostWeigher({
   create({ cluster, options }) {
     const t = cluster.hosts;
     const multipliers = weightMultipliers(t, 'metrics_weight_multiplier', options.metrics_weight_multiplier);
-    const setting: Setting = options.metrics_weight_setting.map((item) => {
+    const setting: Setting = settingItems(options.metrics_weight_setting).map((item) => {
       const { name, ratio } = parseItem(item);
       return [name, ratio as number] as const;
     });
@@ -87,6 +89,7 @@ export const metricsWeigher = defineHostWeigher({
       maxval: undefined,
       multipliers,
       raises: errors.size > 0,
+      constant: errors.size === 0 && values.every((x) => x === values[0]),
       ...(errors.size > 0 ? {} : { fusedForm: { kind: 'array' as const, values } }),
       weigh(h) {
         const error = errors.get(h);

@@ -27,6 +27,7 @@ export const pciWeigher = defineHostWeigher({
       maxval: undefined,
       multipliers: weightMultipliers(cluster.hosts, 'pci_weight_multiplier', options.pci_weight_multiplier),
       fusedForm: { kind: 'array', values },
+      constant: true,
       weigh: () => value,
     };
   },
