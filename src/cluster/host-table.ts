@@ -1,4 +1,5 @@
 import { GPU_MILLI } from '../common/limits.ts';
+import { DEFAULT_HYPERVISOR_VERSION, DEFAULT_SUPPORTED_INSTANCES, type HvSpec } from '../model/hv-spec.ts';
 import type { Aggregate, AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 
 /**
@@ -30,6 +31,16 @@ export class HostTable {
   readonly gpuModel: readonly string[];
   /** Does any host have a GPU? (GpuFilter joins the default filters, GPU metrics the report.) */
   readonly hasGpus: boolean;
+  // Static data the Zed filters and weighers read (ImagePropertiesFilter, BuildFailureWeigher,
+  // MetricsWeigher), with Nova's defaults for hosts that do not give them.
+  /** HostState.supported_instances: canonical [arch, hv_type, vm_mode] triples. */
+  readonly supportedInstances: readonly (readonly HvSpec[])[];
+  /** ComputeNode.hypervisor_version. */
+  readonly hypervisorVersion: Float64Array;
+  /** HostState.failed_builds. */
+  readonly failedBuilds: Float64Array;
+  /** HostState.metrics, name -> value. */
+  readonly metrics: readonly ReadonlyMap<string, number>[];
   // Usage, changed by claims and releases only (ClusterState, with the arithmetic of usage.ts).
   readonly freeRamMb: Float64Array;
   readonly freeDiskMb: Float64Array;
@@ -69,6 +80,13 @@ export class HostTable {
     this.gpuCount = new Int32Array(n);
     this.gpuStart = new Int32Array(n + 1);
     this.gpuModel = spec.hosts.map((h) => h.gpuModel);
+    this.supportedInstances = spec.hosts.map((h) => h.supportedInstances ?? DEFAULT_SUPPORTED_INSTANCES);
+    this.hypervisorVersion = Float64Array.from(
+      spec.hosts,
+      (h) => h.hypervisorVersion ?? DEFAULT_HYPERVISOR_VERSION,
+    );
+    this.failedBuilds = Float64Array.from(spec.hosts, (h) => h.failedBuilds ?? 0);
+    this.metrics = spec.hosts.map((h) => h.metrics ?? NO_METRICS);
     let gpus = 0;
     spec.hosts.forEach((h, i) => {
       this.gpuCount[i] = h.gpus;
@@ -144,6 +162,8 @@ export class HostTable {
     return out;
   }
 }
+
+const NO_METRICS: ReadonlyMap<string, number> = new Map();
 
 // Python's str.strip() with no argument strips whitespace, like String.prototype.trim for ASCII.
 function pyStrip(s: string): string {

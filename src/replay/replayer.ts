@@ -159,6 +159,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     spec.gpuSpec = this.gpuSpecOf(row.gpuSpec);
     spec.sameHost = this.resolveHint(row.sameHost);
     spec.differentHost = this.resolveHint(row.differentHost);
+    spec.imageProps = row.imageProps;
     const context = this.context;
     context.time = row.time;
     context.duration = row.duration;

@@ -101,6 +101,7 @@ class OutcomeRecorder implements ReplayObserver {
       id: o.spec.instanceIds[o.index],
       host: o.host >= 0 ? this.names[o.host] : '',
       attempts: o.attempts,
+      reason: o.reason,
       emptiedBy: o.emptiedBy,
     });
     this.log.push(
@@ -127,6 +128,7 @@ export interface Placement {
   readonly id: string;
   readonly host: string;
   readonly attempts: number;
+  readonly reason: string | undefined;
   readonly emptiedBy: string | undefined;
 }
 

@@ -15,6 +15,13 @@ NumInstancesWeigher, and the replay itself (clock, deletes, departures, live ins
 Output CSV `seq,id,host,attempts`: one row per instance in scheduling order; host empty when the
 instance went to ERROR (NoValidHost, unsupported group policy, exception in a filter).
 
+Zed's inputs reach the real objects: the host fields supported_instances (through HVSpec),
+hypervisor_version, failed_builds, stats (or its older name traits) and metrics (a
+MonitorMetricList, only for a host that has metrics) are set on each HostState, and the trace's
+image_props become spec_obj.image.properties (an ImageMetaProps); the weighers BuildFailureWeigher,
+MetricsWeigher, PCIWeigher and CrossCellWeigher and ImagePropertiesFilter take their options from
+the config keys schedbench uses (METRICS_OPTIONS maps the [metrics] ones).
+
 Two config keys (shared with schedbench) choose between Nova 26's behaviour and the contract the
 project models (see docs/nova-semantics.md): `multi_create` ('each', the default: every instance of a
 multi-instance request is its own NoValidHost and earlier ones stay placed; 'all-or-nothing': Nova
@@ -24,6 +31,7 @@ UnsupportedPolicyException check). An exception inside a filter always fails the
 
 import argparse
 import csv
+import datetime
 import heapq
 import json
 import logging
@@ -51,9 +59,13 @@ from nova.scheduler import manager as nova_manager  # noqa: E402
 from nova.scheduler import utils as scheduler_utils  # noqa: E402
 from nova.scheduler import weights as nova_weights  # noqa: E402
 from nova.scheduler.weights import affinity as w_affinity  # noqa: E402
+from nova.scheduler.weights import compute as w_compute  # noqa: E402
 from nova.scheduler.weights import cpu as w_cpu  # noqa: E402
 from nova.scheduler.weights import disk as w_disk  # noqa: E402
+from nova.scheduler.weights import cross_cell as w_cross_cell  # noqa: E402
 from nova.scheduler.weights import io_ops as w_io_ops  # noqa: E402
+from nova.scheduler.weights import metrics as w_metrics  # noqa: E402
+from nova.scheduler.weights import pci as w_pci  # noqa: E402
 from nova.scheduler.weights import ram as w_ram  # noqa: E402
 
 CONF = nova.conf.CONF
@@ -177,6 +189,12 @@ WEIGHER_PATHS = {
         w_affinity.ServerGroupSoftAntiAffinityWeigher),
     'NumInstancesWeigher': ('nova.scheduler.weights.num_instances.NumInstancesWeigher',
                             NumInstancesWeigher),
+    'BuildFailureWeigher': ('nova.scheduler.weights.compute.BuildFailureWeigher',
+                            w_compute.BuildFailureWeigher),
+    'MetricsWeigher': ('nova.scheduler.weights.metrics.MetricsWeigher', w_metrics.MetricsWeigher),
+    'PCIWeigher': ('nova.scheduler.weights.pci.PCIWeigher', w_pci.PCIWeigher),
+    'CrossCellWeigher': ('nova.scheduler.weights.cross_cell.CrossCellWeigher',
+                         w_cross_cell.CrossCellWeigher),
 }
 
 
@@ -214,7 +232,22 @@ DEFAULT_CONFIG = {
     'cpu_allocation_ratio': None,
     'ram_allocation_ratio': None,
     'disk_allocation_ratio': None,
+    # Zed's weighers and ImagePropertiesFilter ([filter_scheduler] and [metrics] options).
+    'build_failure_weight_multiplier': 1000000.0,
+    'pci_weight_multiplier': 1.0,
+    'cross_cell_move_weight_multiplier': 1000000.0,
+    'image_properties_default_architecture': None,
+    'metrics_weight_multiplier': 1.0,
+    'metrics_weight_setting': [],
+    'metrics_required': True,
+    'metrics_weight_of_unavailable': -10000.0,
 }
+
+# schedbench's option names for Nova's [metrics] options.
+METRICS_OPTIONS = {'metrics_weight_multiplier': 'weight_multiplier',
+                   'metrics_weight_setting': 'weight_setting',
+                   'metrics_required': 'required',
+                   'metrics_weight_of_unavailable': 'weight_of_unavailable'}
 
 
 def load_structured(path):
@@ -272,6 +305,32 @@ def parse_extra_specs(text):
         key, _, value = part.partition('=')
         specs[key] = value  # dict: first position, last value wins
     return specs
+
+
+def parse_image_props(text):
+    """The trace's `image_props` (`k=v;...`, keys and values stripped, the last value wins)."""
+    props = {}
+    for part in (text or '').split(';'):
+        if part.strip() == '':
+            continue
+        key, _, value = part.partition('=')
+        props[key.strip()] = value.strip()
+    return props
+
+
+def _set_zed_fields(hs, h):
+    """The HostState fields of Zed's filters and weighers, as update_from_compute_node sets
+    them (supported_instances through HVSpec, which canonicalises); metrics only when given."""
+    hs.supported_instances = [
+        objects.HVSpec.from_list(spec).to_list()
+        for spec in h.get('supported_instances', [['x86_64', 'qemu', 'hvm']])]
+    hs.hypervisor_version = h.get('hypervisor_version', 6002000)
+    hs.failed_builds = h.get('failed_builds', 0)
+    if h.get('metrics'):
+        hs.metrics = objects.MonitorMetricList(objects=[
+            objects.MonitorMetric(name=name, value=value, source='schedbench',
+                                  timestamp=datetime.datetime(2022, 10, 5))
+            for name, value in h['metrics'].items()])
 
 
 def parse_ids(text):
@@ -332,6 +391,11 @@ class Replay(object):
         for key in ('cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio'):
             if config[key] is not None:
                 CONF.set_override(key, config[key])
+        for key in ('build_failure_weight_multiplier', 'pci_weight_multiplier',
+                    'cross_cell_move_weight_multiplier', 'image_properties_default_architecture'):
+            CONF.set_override(key, config[key], group=fs)
+        for key, nova_key in METRICS_OPTIONS.items():
+            CONF.set_override(nova_key, config[key], group='metrics')
         random.seed(config['seed'])
 
     def _build_hosts(self, cluster, config):
@@ -360,7 +424,8 @@ class Replay(object):
             hs.cpu_allocation_ratio = ratios['cpu']
             hs.ram_allocation_ratio = ratios['ram']
             hs.disk_allocation_ratio = ratios['disk']
-            hs.stats = h.get('traits') or {}
+            hs.stats = h.get('stats') or h.get('traits') or {}
+            _set_zed_fields(hs, h)
             aggregates = []
             if h.get('az') is not None:
                 agg_id += 1
@@ -460,7 +525,8 @@ class Replay(object):
 
     # -- one create row --------------------------------------------------------------------
 
-    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now, request_ids):
+    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now, request_ids,
+                   image_props=None):
         """A RequestSpec for `ids`. Group members: the live ones plus every instance of the
         request (Nova's API adds them to the group before scheduling); group hosts: the hosts of
         live members and of instances of this request already built (retries)."""
@@ -485,7 +551,8 @@ class Replay(object):
             ignore_hosts=None, force_hosts=None, force_nodes=None,
             requested_destination=None, retry=None, pci_requests=None,
             numa_topology=None, project_id='schedbench', user_id='schedbench',
-            is_bfv=False)
+            is_bfv=False,
+            image=objects.ImageMeta(properties=objects.ImageMetaProps(**(image_props or {}))))
         spec.instance_uuid = ids[0]
         return spec, instance_group
 
@@ -530,7 +597,9 @@ class Replay(object):
                 if iid not in self.request_members[rid]:
                     self.request_members[rid].append(iid)
 
-        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [], ids)
+        image_props = parse_image_props(row.get('image_props'))
+        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [], ids,
+                                               image_props)
         self.current_group = instance_group
         selected = []      # (iid, HostState) chosen by the scheduler, in instance order
         failed = False     # whole request failed (real-Nova semantics)
@@ -581,7 +650,7 @@ class Replay(object):
                     break  # MaxRetriesExceeded
                 attempts[iid] += 1
                 rspec, rgroup = self._make_spec([iid], flavor_args, az, group, hints,
-                                                placed_now, ids)
+                                                placed_now, ids, image_props)
                 rspec.retry = objects.SchedulerRetries(
                     num_attempts=attempts[iid],
                     hosts=objects.ComputeNodeList(objects=[
