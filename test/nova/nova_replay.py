@@ -97,14 +97,15 @@ def read_trace(path):
             yield row
 
 
-def load_config(path, defaults):
-    """`defaults` updated with the JSON/YAML config file at `path`; unknown keys are an error."""
+def load_config(path, defaults, error=sys.exit):
+    """`defaults` updated with the JSON/YAML config file at `path`; unknown keys are an error
+    (`error(message)`, which does not return)."""
     config = dict(defaults)
     if path:
         user = load_structured(path) or {}
         unknown = set(user) - set(defaults)
         if unknown:
-            sys.exit('%s: unknown config keys: %s' % (path, ', '.join(sorted(unknown))))
+            error('%s: unknown config keys: %s' % (path, ', '.join(sorted(unknown))))
         config.update(user)
     for key in ('filters', 'weighers'):
         if isinstance(config[key], str):
