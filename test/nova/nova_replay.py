@@ -133,7 +133,7 @@ class Group(object):
 
 
 class CreateRow(object):
-    """One create row of the trace, parsed (the group is the replay's Group, created on first use)."""
+    """One create row of the trace, parsed (its group is the replay's Group, made on first use)."""
 
     def __init__(self, replay, row):
         self.rid = row['id']

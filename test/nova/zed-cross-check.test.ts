@@ -58,7 +58,10 @@ function expectSamePlacements(ours: string, nova: string): void {
     if (a[i] === b[i]) same++;
     else if (diffs.length < 5) diffs.push(`line ${i + 1}: schedbench "${a[i]}" vs nova "${b[i]}"`);
   }
-  expect({ agree: `${same}/${b.length - 1}`, diffs }).toEqual({ agree: `${b.length - 1}/${b.length - 1}`, diffs: [] });
+  expect({ agree: `${same}/${b.length - 1}`, diffs }).toEqual({
+    agree: `${b.length - 1}/${b.length - 1}`,
+    diffs: [],
+  });
   expect(a[0]).toBe(HEADER);
 }
 
@@ -74,7 +77,11 @@ const fixtureNames = readdirSync(FIXTURES)
 function fixtureFiles(name: string): Files {
   const base = join(FIXTURES, name);
   const config = `${base}.config.json`;
-  return { cluster: `${base}.cluster.json`, trace: `${base}.trace.csv`, config: existsSync(config) ? config : undefined };
+  return {
+    cluster: `${base}.cluster.json`,
+    trace: `${base}.trace.csv`,
+    config: existsSync(config) ? config : undefined,
+  };
 }
 
 describe('hand-worked Zed fixtures (test/nova/zed-fixtures) through schedbench nova-zed', () => {
@@ -178,7 +185,9 @@ const CASES: GeneratedCase[] = [
       const capped = new Set(
         rows.filter((f) => f[1] === 'create' && f.slice(8, 15).every((v) => v === '')).map((f) => f[2]),
       );
-      const unlimited = new Set(rows.filter((f) => f[9] !== '' || f[12] !== '' || f[13] !== '').map((f) => f[2]));
+      const unlimited = new Set(
+        rows.filter((f) => f[9] !== '' || f[12] !== '' || f[13] !== '').map((f) => f[2]),
+      );
       const placed = lines.slice(1).map((l) => l.split(','));
       const request = (id: string) => id.replace(/-\d+$/, '');
       expect(placed.some(([, id, h]) => unlimited.has(request(id)) && h > 'h01150')).toBe(true);
@@ -192,7 +201,11 @@ const CASES: GeneratedCase[] = [
 function caseFiles(c: GeneratedCase): Files {
   const dir = tempDir();
   const { cluster, trace } = zedCase(c.options);
-  const files = { cluster: join(dir, 'cluster.json'), trace: join(dir, 'trace.csv'), config: join(dir, 'config.json') };
+  const files = {
+    cluster: join(dir, 'cluster.json'),
+    trace: join(dir, 'trace.csv'),
+    config: join(dir, 'config.json'),
+  };
   writeFileSync(files.cluster, JSON.stringify(cluster));
   writeFileSync(files.trace, trace);
   writeFileSync(files.config, JSON.stringify(c.config));
@@ -221,13 +234,20 @@ describe('the generated cases use every Zed input', () => {
     expect(hosts.some((h) => h.up === false)).toBe(true);
     expect(hosts.some((h) => h.disk_gb === 0)).toBe(true);
     expect(hosts.some((h) => 'az' in h)).toBe(true);
-    const metadata = hosts.flatMap((h) => ((h.aggregates as { metadata: object }[]) ?? []).map((a) => a.metadata));
+    const metadata = hosts.flatMap((h) =>
+      ((h.aggregates as { metadata: object }[]) ?? []).map((a) => a.metadata),
+    );
     expect(metadata.some((m) => 'availability_zone' in m)).toBe(true);
     expect(metadata.some((m) => 'ram_weight_multiplier' in m)).toBe(true);
   });
   it('groups of all four policies, multi-instance rows, deletes, durations, hints, specs, images', () => {
     const policies = new Set(rows.map((r) => col(r, 10)).filter((p) => p));
-    expect([...policies].sort()).toEqual(['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity']);
+    expect([...policies].sort()).toEqual([
+      'affinity',
+      'anti-affinity',
+      'soft-affinity',
+      'soft-anti-affinity',
+    ]);
     expect(rows.some((r) => Number(col(r, 6)) > 1)).toBe(true);
     expect(rows.some((r) => col(r, 1) === 'delete' && !col(r, 2).startsWith('ghost'))).toBe(true);
     expect(rows.some((r) => col(r, 7) !== '' && col(r, 1) === 'create')).toBe(true);

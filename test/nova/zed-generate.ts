@@ -73,13 +73,21 @@ function pick<T>(rng: SeededRng, items: readonly T[]): T {
 function host(rng: SeededRng, i: number, big: boolean, diskless: boolean): Record<string, unknown> {
   const shape = pick(rng, SHAPES);
   const [vcpus, memory_mb, disk_gb] = big ? BIG : shape[2] === 0 && !diskless ? SHAPES[0] : shape;
-  const h: Record<string, unknown> = { name: `h${String(i + 1).padStart(5, '0')}`, vcpus, memory_mb, disk_gb };
+  const h: Record<string, unknown> = {
+    name: `h${String(i + 1).padStart(5, '0')}`,
+    vcpus,
+    memory_mb,
+    disk_gb,
+  };
   const aggregates: { name: string; metadata: Record<string, string> }[] = [];
   if (i % 3 === 0) h.az = 'az1';
   else if (i % 3 === 1) h.az = 'az2';
   else if (rng.float() < 0.5) aggregates.push({ name: 'zone3', metadata: { availability_zone: 'az3' } });
   if (rng.float() < 0.2) {
-    aggregates.push({ name: 'weighted', metadata: { ram_weight_multiplier: '2.0', cpu_weight_multiplier: '-1' } });
+    aggregates.push({
+      name: 'weighted',
+      metadata: { ram_weight_multiplier: '2.0', cpu_weight_multiplier: '-1' },
+    });
   }
   if (rng.float() < 0.1) {
     aggregates.push({

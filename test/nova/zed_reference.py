@@ -8,11 +8,12 @@
 Every create row goes through Nova 26's SchedulerManager.select_destinations(ctx, spec_obj=...,
 instance_uuids=..., return_objects=True, return_alternates=True) after the conductor's
 scheduler_utils.setup_instance_group: request_filter.process_reqspec, resources_from_request_spec,
-the SchedulerReportClient (get_allocation_candidates, claim_resources, delete_allocation_for_instance)
-talking HTTP to an in-memory Placement (placement_standin.py), HostManager.get_host_states_by_uuids
-and its filters and weighers with Zed's defaults, the claim loop, _ensure_sufficient_hosts,
-_cleanup_allocations, _get_alternate_hosts. Only the databases are stood in for (cells, services,
-compute nodes, aggregates, instances, server groups), answered from the replay's live state.
+the SchedulerReportClient (get_allocation_candidates, claim_resources,
+delete_allocation_for_instance) talking HTTP to an in-memory Placement (placement_standin.py),
+HostManager.get_host_states_by_uuids and its filters and weighers with Zed's defaults, the claim
+loop, _ensure_sufficient_hosts, _cleanup_allocations, _get_alternate_hosts. Only the databases are
+stood in for (zed_db.py: cells, services, compute nodes, aggregates, instances, server groups),
+answered from the replay's live state. See test/nova/README.md.
 
 Output CSV `seq,id,host,attempts,alternates`: one row per instance in scheduling order; host
 empty when the instance went to ERROR; alternates `|`-separated (empty for an ERROR instance).
