@@ -88,6 +88,8 @@ export function dryRunContext(cluster: ClusterState): DriverContext {
     rng: new SeededRng(1),
     provision: () => true,
     noValidHost: () => {},
+    placement: undefined,
+    alternates: () => {},
     countHostEvaluations: () => {},
   };
 }

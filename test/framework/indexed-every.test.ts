@@ -58,6 +58,8 @@ function decide(
       noValidHost: (_k, _reason, by) => {
         out = `NoValidHost by ${by}`;
       },
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: () => {},
     });
     return out;
