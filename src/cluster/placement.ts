@@ -112,13 +112,27 @@ export class Placement {
    */
   candidates(q: PlacementQuery, out: Int32Array): number {
     const a = q.amounts;
-    if (q.impossible || (a[VCPU] === 0 && a[MEMORY_MB] === 0 && a[DISK_GB] === 0)) return 0;
+    const vcpus = a[VCPU];
+    const memory = a[MEMORY_MB];
+    const disk = a[DISK_GB];
+    if (q.impossible || (vcpus === 0 && memory === 0 && disk === 0)) return 0;
     const n = this.size;
-    const { memberOf, limit } = q;
+    const { memberOf, limit, required, forbidden } = q;
+    const { total, capacity, used, traits } = this;
+    const w = this.traitWords;
+    // placementFits and the trait test written out flat: this loop runs over every host.
     let count = 0;
     for (let h = 0; h < n && count < limit; h++) {
       if (memberOf !== undefined && memberOf[h] === 0) continue;
-      if (!this.traitsMatch(h, q) || !placementFits(this, h, a[VCPU], a[MEMORY_MB], a[DISK_GB])) continue;
+      if (w === 1) {
+        const bits = traits[h];
+        if ((bits & required[0]) !== required[0] || (bits & forbidden[0]) !== 0) continue;
+      } else if (!this.traitsMatch(h, q)) continue;
+      if (vcpus !== 0 && !(total[h] > 0 && vcpus <= total[h] && used[h] + vcpus <= capacity[h])) continue;
+      const m = n + h;
+      if (memory !== 0 && !(total[m] > 0 && memory <= total[m] && used[m] + memory <= capacity[m])) continue;
+      const d = 2 * n + h;
+      if (disk !== 0 && !(total[d] > 0 && disk <= total[d] && used[d] + disk <= capacity[d])) continue;
       out[count++] = h;
     }
     return count;
@@ -126,8 +140,7 @@ export class Placement {
 
   private traitsMatch(h: number, q: PlacementQuery): boolean {
     const w = this.traitWords;
-    const base = h * w;
-    for (let i = 0; i < w; i++) {
+    for (let i = 0, base = h * w; i < w; i++) {
       const bits = this.traits[base + i];
       if ((bits & q.required[i]) !== q.required[i] || (bits & q.forbidden[i]) !== 0) return false;
     }

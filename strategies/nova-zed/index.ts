@@ -2,6 +2,7 @@ import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { buildFilters, buildWeighers } from '../../src/framework/build.ts';
 import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
 import type { Diagnosis } from '../../src/framework/diagnosis.ts';
+import { FusedWeigher } from '../../src/framework/fast/fused-weigh.ts';
 import { diagnoseHosts, filterHosts } from '../../src/framework/filter-handler.ts';
 import type { FilterOptions } from '../../src/framework/options.ts';
 import type { DecisionProbe, ExplainableDriver } from '../../src/framework/probe.ts';
@@ -31,9 +32,11 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
   private readonly filters: readonly HostFilter[];
   private readonly sorter: HostSorter;
   private readonly subsetSize: number;
+  /** `reference_scan`: every list sorted whole by WeightHandler (no head-only sort, no fused weights). */
+  private readonly reference: boolean;
   private readonly unsupportedPolicies: ReadonlyMap<string, string>;
   private readonly list: Int32Array;
-  /** The sorted list's head, for `alternates` when the list itself is not sorted (sortLazily). */
+  /** The sorted list's head when only that is sorted (HostSorter.sortHead). */
   private readonly head: Int32Array;
   private readonly req: FilterRequest;
   private probe: DecisionProbe | undefined = undefined;
@@ -43,7 +46,13 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
     this.filters = buildFilters(options.filters, cluster, options, plugins);
     const weighers = buildWeighers(options.weighers, cluster, options, plugins);
     this.subsetSize = options.host_subset_size;
-    this.sorter = new HostSorter(new WeightHandler(weighers, n), options.host_subset_size, n);
+    this.reference = options.reference_scan;
+    this.sorter = new HostSorter(
+      new WeightHandler(weighers, n),
+      options.reference_scan ? undefined : new FusedWeigher(cluster.hosts, weighers),
+      options.host_subset_size,
+      n,
+    );
     this.unsupportedPolicies = unsupportedGroupPolicies(options);
     this.list = new Int32Array(n);
     this.head = new Int32Array(n);
@@ -72,8 +81,8 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
     // One instance with no draw: only the sorted list's head is needed (claim, alternates).
-    const lazy = n === 1 && this.subsetSize === 1;
-    let headLen = 0;
+    const lazy = n === 1 && this.subsetSize === 1 && !this.reference;
+    const m = placement.maxAlternates;
     for (let k = 0; k < n; k++) {
       len = this.filter(list, len, spec, k, ctx);
       if (len === 0) {
@@ -82,20 +91,22 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
       }
       let claimed = -1;
       if (lazy) {
-        this.sorter.sortLazily(list, len, req);
-        for (let h = this.sorter.next(); h >= 0; h = this.sorter.next()) {
-          this.head[headLen++] = h;
-          if (ctx.cluster.placementFits(h, spec.flavor)) {
-            claimed = h;
-            break;
-          }
+        // Candidates fit when asked, so the head's first host is claimed unless the list is
+        // refused further (then the whole list is sorted, as below).
+        const headLen = this.sorter.sortHead(list, len, req, Math.min(len, m + 1), this.head);
+        for (let i = 0; i < headLen && claimed < 0; i++) {
+          if (ctx.cluster.placementFits(this.head[i], spec.flavor)) claimed = this.head[i];
         }
-      } else {
-        this.sorter.sortAll(list, len, req, ctx);
-        // Claim in sorted order: a host Placement refuses (409) falls through to the next.
-        for (let i = 0; i < len && claimed < 0; i++) {
-          if (ctx.cluster.placementFits(list[i], spec.flavor)) claimed = list[i];
+        if (claimed >= 0) {
+          ctx.provision(0, claimed);
+          if (m > 0) ctx.alternates(this.head, headLen);
+          return;
         }
+      }
+      this.sorter.sortAll(list, len, req, ctx);
+      // Claim in sorted order: a host Placement refuses (409) falls through to the next.
+      for (let i = 0; i < len && claimed < 0; i++) {
+        if (ctx.cluster.placementFits(list[i], spec.flavor)) claimed = list[i];
       }
       if (claimed < 0) {
         this.fail(ctx, k, n, undefined);
@@ -103,18 +114,7 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
       }
       ctx.provision(k, claimed);
     }
-    const m = placement.maxAlternates;
     if (m === 0) return;
-    if (lazy) {
-      // The sorted list's head: the hosts yielded so far, then enough more for the alternates.
-      while (headLen < m + 1) {
-        const h = this.sorter.next();
-        if (h < 0) break;
-        this.head[headLen++] = h;
-      }
-      ctx.alternates(this.head, headLen);
-      return;
-    }
     if (n > 1) {
       // The selected hosts had resources consumed: filter and sort once more for the alternates.
       len = this.filter(list, len, spec, n - 1, ctx);

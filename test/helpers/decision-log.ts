@@ -112,7 +112,8 @@ class OutcomeRecorder implements ReplayObserver {
     });
     this.log.push(
       `outcome #${o.seq} ${o.spec.instanceIds[o.index]} host=${o.host} slot=${o.slot} ` +
-        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}`,
+        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}` +
+        (o.alternateCount > 0 ? ` alternates=${Array.from(o.alternates.subarray(0, o.alternateCount))}` : ''),
     );
   }
   claimFailed(spec: RequestSpec, index: number, host: number): void {

@@ -2,12 +2,24 @@
 // gives the arithmetic its expectation comes from (Placement capacity int((total - reserved) *
 // ratio); RAMWeigher / CPUWeigher raw values free_ram_mb and vcpus_total * ratio - vcpus_used,
 // both with minval 0, normalised to (x - 0) / max and summed).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_MB, VCPU } from '../../src/cluster/placement.ts';
 import { filterStrategy } from '../../strategies/filter/index.ts';
 import { novaZedStrategy } from '../../strategies/nova-zed/index.ts';
 import { cluster } from '../helpers/cluster.ts';
+import { decisionLog } from '../helpers/decision-log.ts';
+import { definedOnly, scenarioArb } from '../helpers/random-scenario.ts';
 import { replayLines } from '../helpers/replay.ts';
+
+const ZED_WEIGHER_NAMES = [
+  'CPUWeigher',
+  'ServerGroupSoftAffinityWeigher',
+  'ServerGroupSoftAntiAffinityWeigher',
+  'RAMWeigher',
+  'DiskWeigher',
+  'IoOpsWeigher',
+];
 
 const HEADER = 'time,event,id,vcpus,memory_mb,disk_gb,count,az,group,group_policy';
 const ZED = { maxResults: 1000 };
@@ -221,5 +233,28 @@ describe('nova-zed: the candidate step', () => {
       ['fill', 'b', 0],
       ['x', 'c', 0],
     ]);
+  });
+});
+
+describe('nova-zed: its shortcuts decide as its reference scan', () => {
+  it('the head-only sort and fused weights give the same placements and alternates (property)', {
+    timeout: 300_000,
+  }, async () => {
+    const options = fc.record({
+      weighers: fc.oneof(fc.constant(undefined), fc.shuffledSubarray(ZED_WEIGHER_NAMES, { minLength: 1 })),
+      ram_weight_multiplier: fc.constantFrom(-1, 0, 1, 2.5),
+      cpu_weight_multiplier: fc.constantFrom(-1, 0, 1),
+      host_subset_size: fc.constantFrom(1, 1, 1, 2),
+    });
+    await fc.assert(
+      fc.asyncProperty(scenarioArb(12, 30), options, async (scenario, o) => {
+        const opts = definedOnly(o);
+        const fast = await decisionLog(scenario, novaZedStrategy, opts);
+        const reference = await decisionLog(scenario, novaZedStrategy, { ...opts, reference_scan: true });
+        expect(fast.outcomes).toEqual(reference.outcomes);
+        expect(fast.counters).toEqual(reference.counters);
+      }),
+      { numRuns: 150, seed: 1812 },
+    );
   });
 });
