@@ -81,7 +81,7 @@ export function registerRun(program: Command, registry: Catalog): void {
     .option('--out <dir>', 'directory for the JSON reports (and run.json for a matrix)', 'reports')
     .option(
       '--placements <file>',
-      'write one CSV row per instance: seq,id,host,attempts (per cell in a matrix)',
+      'write one CSV row per instance: seq,id,host,attempts, and alternates in zed mode (per cell in a matrix)',
     )
     .option(
       '--explain <file>',
