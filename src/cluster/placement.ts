@@ -47,6 +47,13 @@ export class Placement {
   readonly capacity: Float64Array;
   /** The sum of the allocations against each inventory. */
   readonly used: Float64Array;
+  /**
+   * The same, as the candidate scan reads it: per host six numbers together, for each class its
+   * max_unit (the total) and the room left (capacity - used). Kept with `used` by allocate and
+   * deallocate. `amount <= max_unit && amount <= room` is Placement's test for an amount >= 1
+   * (integers throughout, so the subtraction is exact).
+   */
+  readonly room: Float64Array;
   /** Trait names by bit, and the words of bits per host (host h's: h * traitWords ...). */
   readonly traitNames: readonly string[];
   readonly traitWords: number;
@@ -61,6 +68,7 @@ export class Placement {
     this.ratio = new Float64Array(CLASSES * n);
     this.capacity = new Float64Array(CLASSES * n);
     this.used = new Float64Array(CLASSES * n);
+    this.room = new Float64Array(2 * CLASSES * n);
     for (let h = 0; h < n; h++) {
       // What the virt driver's update_provider_tree reports for the compute node.
       this.inventory(VCPU, h, t.vcpusTotal[h], t.reservedVcpus[h], t.cpuAllocationRatio[h]);
@@ -118,7 +126,7 @@ export class Placement {
     if (q.impossible || (vcpus === 0 && memory === 0 && disk === 0)) return 0;
     const n = this.size;
     const { memberOf, limit, required, forbidden } = q;
-    const { total, capacity, used, traits } = this;
+    const { room, traits } = this;
     const w = this.traitWords;
     // placementFits and the trait test written out flat: this loop runs over every host.
     let count = 0;
@@ -128,11 +136,10 @@ export class Placement {
         const bits = traits[h];
         if ((bits & required[0]) !== required[0] || (bits & forbidden[0]) !== 0) continue;
       } else if (!this.traitsMatch(h, q)) continue;
-      if (vcpus !== 0 && !(total[h] > 0 && vcpus <= total[h] && used[h] + vcpus <= capacity[h])) continue;
-      const m = n + h;
-      if (memory !== 0 && !(total[m] > 0 && memory <= total[m] && used[m] + memory <= capacity[m])) continue;
-      const d = 2 * n + h;
-      if (disk !== 0 && !(total[d] > 0 && disk <= total[d] && used[d] + disk <= capacity[d])) continue;
+      const b = 6 * h;
+      if (vcpus !== 0 && (vcpus > room[b] || vcpus > room[b + 1])) continue;
+      if (memory !== 0 && (memory > room[b + 2] || memory > room[b + 3])) continue;
+      if (disk !== 0 && (disk > room[b + 4] || disk > room[b + 5])) continue;
       out[count++] = h;
     }
     return count;
@@ -154,6 +161,8 @@ export class Placement {
     this.ratio[i] = ratio;
     // Python's int() of the float product: truncation toward zero.
     this.capacity[i] = Math.trunc((total - reserved) * ratio);
+    this.room[6 * h + 2 * c] = total;
+    this.room[6 * h + 2 * c + 1] = this.capacity[i];
   }
 
   private setTrait(h: number, bit: number): void {
@@ -161,12 +170,13 @@ export class Placement {
   }
 }
 
-/** One class of a claim: no amount (0) always fits; else inventory, max_unit and capacity. */
+/**
+ * One class of a claim: no amount (0) always fits; else `amount <= max_unit` (so the inventory
+ * exists: amounts are integers >= 1) and `amount <= capacity - used`.
+ */
 function classFits(p: Placement, c: number, h: number, amount: number): boolean {
-  if (amount === 0) return true;
-  const i = c * p.size + h;
-  const total = p.total[i];
-  return total > 0 && amount <= total && p.used[i] + amount <= p.capacity[i];
+  const b = 6 * h + 2 * c;
+  return amount === 0 || (amount <= p.room[b] && amount <= p.room[b + 1]);
 }
 
 /**
@@ -193,16 +203,22 @@ export function flavorFitsPlacement(p: Placement, h: number, f: Flavor): boolean
 
 /** Record the allocation of flavor `f` on host `h` (the claim's PUT /allocations). */
 export function allocate(p: Placement, h: number, f: Flavor): void {
-  const n = p.size;
-  p.used[VCPU * n + h] += f.vcpus;
-  p.used[MEMORY_MB * n + h] += f.memoryMb;
-  p.used[DISK_GB * n + h] += f.diskGb;
+  add(p, h, f.vcpus, f.memoryMb, f.diskGb);
 }
 
 /** Remove the allocation of flavor `f` on host `h` (a delete, a rolled-back claim). */
 export function deallocate(p: Placement, h: number, f: Flavor): void {
+  add(p, h, -f.vcpus, -f.memoryMb, -f.diskGb);
+}
+
+/** Add signed amounts to host `h`'s allocations, and take them from its room. */
+function add(p: Placement, h: number, vcpus: number, memoryMb: number, diskGb: number): void {
   const n = p.size;
-  p.used[VCPU * n + h] -= f.vcpus;
-  p.used[MEMORY_MB * n + h] -= f.memoryMb;
-  p.used[DISK_GB * n + h] -= f.diskGb;
+  p.used[VCPU * n + h] += vcpus;
+  p.used[MEMORY_MB * n + h] += memoryMb;
+  p.used[DISK_GB * n + h] += diskGb;
+  const b = 6 * h;
+  p.room[b + 1] -= vcpus;
+  p.room[b + 3] -= memoryMb;
+  p.room[b + 5] -= diskGb;
 }
