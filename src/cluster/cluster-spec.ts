@@ -36,6 +36,22 @@ export interface HostSpec {
   readonly failedBuilds?: number;
   /** HostState.metrics as name -> value (MetricsWeigher); default none. */
   readonly metrics?: ReadonlyMap<string, number>;
+  /** Traits of the host's compute node resource provider in Placement (zed mode); none if absent. */
+  readonly providerTraits?: readonly string[];
+  /** The host's own allocation ratios: each wins over the cluster-wide one. */
+  readonly allocationRatios?: Partial<AllocationRatios>;
+  /** The host's own reservations: each wins over the cluster-wide one. */
+  readonly reserved?: Partial<Reserved>;
+}
+
+/**
+ * Reservations (Nova's reserved_host_memory_mb, reserved_host_disk_mb in GB, reserved_host_cpus):
+ * `vcpus` (0 when absent) only reaches Placement's VCPU inventory; classic HostState ignores it.
+ */
+export interface Reserved {
+  readonly memoryMb: number;
+  readonly diskGb: number;
+  readonly vcpus?: number;
 }
 
 export interface AllocationRatios {
@@ -48,7 +64,7 @@ export interface AllocationRatios {
 export interface ClusterSpec {
   readonly hosts: readonly HostSpec[];
   readonly allocationRatios: AllocationRatios;
-  readonly reserved: { readonly memoryMb: number; readonly diskGb: number };
+  readonly reserved: Reserved;
 }
 
 /** Read and validate a cluster file (JSON or YAML). Errors name the file, line and field. */
@@ -65,6 +81,7 @@ export function clusterFromObject(value: unknown, label = '<cluster>'): ClusterS
 
 function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec {
   checkHostCount(file, parsed);
+  const r = parsed.reserved;
   const hosts: HostSpec[] = [];
   const seen = new Map<string, string>();
   const add = (h: HostSpec, where: (string | number)[]) => {
@@ -104,7 +121,7 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
   return {
     hosts,
     allocationRatios: parsed.allocation_ratios,
-    reserved: { memoryMb: parsed.reserved.memory_mb, diskGb: parsed.reserved.disk_gb },
+    reserved: { memoryMb: r.memory_mb, diskGb: r.disk_gb, vcpus: r.vcpus },
   };
 }
 
@@ -218,5 +235,12 @@ function toHostSpec(
     hypervisorVersion: h.hypervisor_version,
     failedBuilds: h.failed_builds,
     metrics,
+    providerTraits: h.provider_traits,
+    allocationRatios: h.allocation_ratios ?? {},
+    reserved: {
+      ...(h.reserved?.memory_mb !== undefined && { memoryMb: h.reserved.memory_mb }),
+      ...(h.reserved?.disk_gb !== undefined && { diskGb: h.reserved.disk_gb }),
+      ...(h.reserved?.vcpus !== undefined && { vcpus: h.reserved.vcpus }),
+    },
   };
 }

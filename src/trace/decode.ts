@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.ts';
 import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { quote } from '../common/safe-text.ts';
-import type { ExtraSpecs } from '../model/extra-specs.ts';
+import { type ExtraSpecs, placementSpecProblem } from '../model/extra-specs.ts';
 import type { GroupPolicy } from '../model/group-policy.ts';
 import { GROUP_POLICIES } from '../model/group-policy.ts';
 import { type ImageProps, parseImageProps } from '../model/image-props.ts';
@@ -235,6 +235,11 @@ export class RowDecoder {
       if (k === '')
         throw new InputError(this.file, line, 'extra_specs', `expected key=value, got ${quote(part.trim())}`);
       map.set(k, part.slice(eq + 1).trim());
+    }
+    for (const [k, v] of map) {
+      const problem = placementSpecProblem(k, v);
+      if (problem !== undefined)
+        throw new InputError(this.file, line, 'extra_specs', `${problem}, got ${quote(v)}`);
     }
     const specs: ExtraSpecs = { key, entries: [...map] };
     if (this.specCache.size >= 4096) this.specCache.clear();

@@ -61,6 +61,8 @@ function decide(
       noValidHost: (_k, _reason, by) => {
         out = `NoValidHost by ${by}`;
       },
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: () => {},
     });
     return out;

@@ -9,7 +9,7 @@ import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { SeededRng } from '../../src/common/rng.ts';
 import type { ReplayObserver } from '../../src/replay/observer.ts';
 import { replay } from '../../src/replay/replayer.ts';
-import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { InstanceOutcome } from '../../src/scheduler/outcome.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import type { AnyStrategy, Strategy } from '../../src/scheduler/strategy.ts';
@@ -66,6 +66,13 @@ class RecordingContext implements DriverContext {
     this.log.push(`countHostEvaluations(${n})`);
     this.inner.countHostEvaluations(n);
   }
+  get placement(): PlacementPass | undefined {
+    return this.inner.placement;
+  }
+  alternates(hosts: Int32Array, len: number): void {
+    this.log.push(`alternates(${Array.from(hosts.subarray(0, len)).join(' ')})`);
+    this.inner.alternates(hosts, len);
+  }
 }
 
 /** `strategy`, with every driver call and its context calls written to `log`. */
@@ -106,7 +113,8 @@ class OutcomeRecorder implements ReplayObserver {
     });
     this.log.push(
       `outcome #${o.seq} ${o.spec.instanceIds[o.index]} host=${o.host} slot=${o.slot} ` +
-        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}`,
+        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}` +
+        (o.alternateCount > 0 ? ` alternates=${Array.from(o.alternates.subarray(0, o.alternateCount))}` : ''),
     );
   }
   claimFailed(spec: RequestSpec, index: number, host: number): void {
