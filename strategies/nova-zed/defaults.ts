@@ -33,19 +33,10 @@ export const ZED_WEIGHERS = [
   'IoOpsWeigher',
 ] as const;
 
-/**
- * The defaults among `names` that the plugin set has.
- * TODO(zin merge): ImagePropertiesFilter and the BuildFailure, Metrics, PCI and CrossCell weighers
- * arrive with branch s23-zin; until then the defaults are the Zed names that exist.
- */
-function present(names: readonly string[], defs: ReadonlyMap<string, unknown>): string[] {
-  return names.filter((n) => defs.has(n));
-}
-
 /** `nova-zed`'s options: the `filter` strategy's, with Zed's default filter and weigher lists. */
 export function novaZedOptionsSchema(plugins: PluginSet): z.ZodType<FilterOptions> {
   return filterOptionsSchema(plugins).extend({
-    filters: filtersOption(plugins, present(ZED_FILTERS, plugins.filters)),
-    weighers: weighersOption(plugins, present(ZED_WEIGHERS, plugins.weighers)),
+    filters: filtersOption(plugins, ZED_FILTERS),
+    weighers: weighersOption(plugins, ZED_WEIGHERS),
   }) as unknown as z.ZodType<FilterOptions>;
 }
