@@ -58,6 +58,12 @@ function expectSamePlacements(ours: string, nova: string): void {
     if (a[i] === b[i]) same++;
     else if (diffs.length < 5) diffs.push(`line ${i + 1}: schedbench "${a[i]}" vs nova "${b[i]}"`);
   }
+  const rows = b.slice(1).map((l) => l.split(','));
+  const errors = rows.filter((f) => f[2] === '').length;
+  const withAlternates = rows.filter((f) => (f[4] ?? '') !== '').length;
+  console.log(
+    `${same}/${b.length - 1} identical (hosts and alternates); nova: ${errors} ERROR, ${withAlternates} with alternates`,
+  );
   expect({ agree: `${same}/${b.length - 1}`, diffs }).toEqual({
     agree: `${b.length - 1}/${b.length - 1}`,
     diffs: [],
@@ -140,7 +146,7 @@ const CASES: GeneratedCase[] = [
     multi: true,
   },
   {
-    name: 'stacking and other multipliers, 4 alternates',
+    name: 'stacking and other multipliers, a default image architecture, 4 alternates',
     options: { seed: 24, hosts: 20, rows: 500, meanGap: 1, meanLifetime: 800, groupShare: 0.3 },
     config: {
       seed: 24,
@@ -153,6 +159,7 @@ const CASES: GeneratedCase[] = [
       soft_affinity_weight_multiplier: 3.0,
       soft_anti_affinity_weight_multiplier: 2.0,
       build_failure_weight_multiplier: 5.0,
+      image_properties_default_architecture: 'x86_64',
     },
     failures: true,
     multi: true,

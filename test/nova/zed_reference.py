@@ -82,6 +82,7 @@ DEFAULT_CONFIG = {
     'metrics_weight_setting': [],
     'metrics_required': True,
     'metrics_weight_of_unavailable': -10000.0,
+    'image_properties_default_architecture': None,
     'max_instances_per_host': 50,
     'max_io_ops_per_host': 8,
     'max_placement_results': 1000,
@@ -118,6 +119,8 @@ def _configure(config, config_path):
                 'soft_anti_affinity_weight_multiplier', 'build_failure_weight_multiplier',
                 'pci_weight_multiplier', 'cross_cell_move_weight_multiplier'):
         CONF.set_override(key, config[key], group=fs)
+    CONF.set_override('image_properties_default_architecture',
+                      config['image_properties_default_architecture'], group=fs)
     CONF.set_override('enabled_filters', list(config['filters']), group=fs)
     if config['weighers'] is None:
         CONF.set_override('weight_classes', ['nova.scheduler.weights.all_weighers'], group=fs)

@@ -179,24 +179,30 @@ describe('run config: placement', () => {
     ).toThrow(/--set max_placement_results: /);
   });
 
-  it("nova-zed's defaults are Zed's lists (the names this build has), in all_weighers' order", () => {
+  it("nova-zed's defaults are Zed's lists, the weighers in all_weighers' order", () => {
     const o = loadRunConfig(novaZedStrategy, undefined).strategyOptions as {
       filters: string[];
       weighers: string[];
     };
-    // TODO(zin merge): ImagePropertiesFilter and the BuildFailure/Metrics/PCI/CrossCell weighers.
+    // nova/conf/scheduler.py's enabled_filters default; the weighers as
+    // `/usr/bin/python3 test/nova/zed_reference.py --print-weighers` prints them here.
     expect(o.filters).toEqual([
       'ComputeFilter',
       'ComputeCapabilitiesFilter',
+      'ImagePropertiesFilter',
       'ServerGroupAntiAffinityFilter',
       'ServerGroupAffinityFilter',
     ]);
     expect(o.weighers).toEqual([
+      'CrossCellWeigher',
+      'MetricsWeigher',
       'CPUWeigher',
+      'BuildFailureWeigher',
       'ServerGroupSoftAffinityWeigher',
       'ServerGroupSoftAntiAffinityWeigher',
       'RAMWeigher',
       'DiskWeigher',
+      'PCIWeigher',
       'IoOpsWeigher',
     ]);
   });
