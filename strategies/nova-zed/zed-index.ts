@@ -39,8 +39,8 @@ interface IndexedWeigher {
  * bound of a subtree (each term from its max, or its min for a negative multiplier) is at least
  * every weight under it. ClusterState tells the tree of every claim, release and finished build.
  * The candidates themselves are kept per request shape (their count is the decision's host
- * evaluations), so a decision reads no list. `head` answers -1 (having called nothing) when it
- * cannot decide exactly: a limit that could cut the candidates short, a filter with no mask form,
+ * evaluations; the limit cuts them at its limit-th one), so a decision reads no list. `head`
+ * answers -1 (having called nothing) when it cannot decide exactly: a filter with no mask form,
  * a weigher with no array or cpu form or with per-host multipliers, no host left.
  */
 export class ZedIndex implements UsageWatcher {
@@ -70,6 +70,8 @@ export class ZedIndex implements UsageWatcher {
   private readonly actSpan: Float64Array;
   private readonly actExt: Float64Array[];
   private readonly amounts = new Float64Array(3);
+  /** The last candidate host when the limit cuts the matching hosts short (else the last host). */
+  private lastHost = 0;
   private readonly stack: Int32Array;
   /** top()'s stack of the pushed nodes' bounds. */
   private readonly bounds: Float64Array;
@@ -211,7 +213,7 @@ export class ZedIndex implements UsageWatcher {
     k: number,
     out: Int32Array,
   ): number {
-    if (!this.usable || !placement.complete || req.spec.group !== undefined) return -1;
+    if (!this.usable || req.spec.group !== undefined) return -1;
     const masks: { mask: Uint8Array; want: number }[] = [];
     for (const f of filters) {
       if (!f.preFilter(req)) continue;
@@ -222,9 +224,22 @@ export class ZedIndex implements UsageWatcher {
     const q = placement.query;
     const a = q.amounts;
     if (q.impossible || (a[VCPU] === 0 && a[MEMORY_MB] === 0 && a[DISK_GB] === 0)) return -1;
-    this.shape = this.shapeOf(q);
-    if (this.shape.count === 0) return -1; // no candidate: the reference's NoValidHost
-    this.candidateCount = this.shape.count;
+    const shape = this.shapeOf(q);
+    this.shape = shape;
+    if (shape.count === 0) return -1; // no candidate: the reference's NoValidHost
+    // The limit: the candidates are the matching hosts up to the limit-th one, in cluster order.
+    this.lastHost = this.n - 1;
+    this.candidateCount = shape.count;
+    if (shape.count > q.limit) {
+      this.candidateCount = q.limit;
+      const member = shape.member;
+      for (let h = 0, seen = 0; h < this.n; h++) {
+        if (member[h] === 1 && ++seen === q.limit) {
+          this.lastHost = h;
+          break;
+        }
+      }
+    }
     this.masks = masks;
     this.amounts[VCPU] = a[VCPU];
     this.amounts[MEMORY_MB] = a[MEMORY_MB];
@@ -264,14 +279,19 @@ export class ZedIndex implements UsageWatcher {
 
   /** Is host `h` a candidate that every filter passes? */
   private member(h: number): boolean {
-    if (this.shape.member[h] === 0) return false;
+    if (this.shape.member[h] === 0 || h > this.lastHost) return false;
     for (const m of this.masks) if (m.mask[h] !== m.want) return false;
     return true;
   }
 
-  /** Could node `node` hold a member: room for every amount asked? */
+  /** Could node `node` hold a member: room for every amount asked, not past the limit's cut? */
   private open(node: number): boolean {
     const a = this.amounts;
+    if (
+      this.lastHost < this.n - 1 &&
+      node * (this.cap >>> (31 - Math.clz32(node))) - this.cap > this.lastHost
+    )
+      return false;
     for (let c = 0; c < 3; c++) if (a[c] !== 0 && this.fit[c][node] < a[c]) return false;
     return true;
   }

@@ -285,16 +285,28 @@ describe('nova-zed: its shortcuts decide as its reference scan', () => {
   }, async () => {
     let indexed = 0;
     await fc.assert(
-      fc.asyncProperty(scenarioArb(16, 40), options, fc.boolean(), async (raw, o, uniform) => {
-        const scenario = uniform ? uniformMultipliers(raw) : raw;
-        const opts = definedOnly(o);
-        const fast = counted();
-        const a = await decisionLog(scenario, fast.strategy, opts);
-        const b = await decisionLog(scenario, novaZedStrategy, { ...opts, reference_scan: true });
-        expect(a.outcomes).toEqual(b.outcomes);
-        expect(a.counters).toEqual(b.counters);
-        indexed += fast.indexed();
-      }),
+      fc.asyncProperty(
+        scenarioArb(16, 40),
+        options,
+        fc.boolean(),
+        fc.constantFrom(1000, 1000, 3, 7),
+        async (raw, o, uniform, limit) => {
+          const scenario = uniform ? uniformMultipliers(raw) : raw;
+          const opts = definedOnly(o);
+          const fast = counted();
+          const placement = { maxResults: limit };
+          const a = await decisionLog(scenario, fast.strategy, opts, placement);
+          const b = await decisionLog(
+            scenario,
+            novaZedStrategy,
+            { ...opts, reference_scan: true },
+            placement,
+          );
+          expect(a.outcomes).toEqual(b.outcomes);
+          expect(a.counters).toEqual(b.counters);
+          indexed += fast.indexed();
+        },
+      ),
       { numRuns: 400, seed: 1812 },
     );
     // The property is about the index too: it decided many of the requests (about 400 of the
@@ -303,24 +315,28 @@ describe('nova-zed: its shortcuts decide as its reference scan', () => {
     expect(indexed).toBeGreaterThan(300);
   });
 
-  it('on a generated 400-host cluster with departures, deletes and groups: the same as the reference, the index deciding most', {
-    timeout: 300_000,
-  }, async () => {
-    const o = { ...DEFAULT_GENERATOR_OPTIONS, hosts: 400, rows: 4000, seed: 18 };
-    const dir = tempDir();
-    generateTrace(o, join(dir, 't.csv'));
-    const lines = readFileSync(join(dir, 't.csv'), 'utf8').trimEnd().split('\n');
-    const scenario: Scenario = {
-      cluster: clusterFromObject(generateCluster(o)),
-      lines,
-      seed: 3,
-      maxAttempts: 3,
-    };
-    const fast = counted();
-    const a = await decisionLog(scenario, fast.strategy, {});
-    const b = await decisionLog(scenario, novaZedStrategy, { reference_scan: true });
-    // The calls differ only in how long a list alternates() is given (the reference passes the whole sorted list).
-    expect(firstDifference(a, { ...b, calls: a.calls })).toBeUndefined();
-    expect(fast.indexed()).toBeGreaterThan(2000);
-  });
+  it.each([1000, 50])(
+    'on a generated 400-host cluster with departures, deletes and groups (max_placement_results %i): the same as the reference, the index deciding most',
+    {
+      timeout: 300_000,
+    },
+    async (limit) => {
+      const o = { ...DEFAULT_GENERATOR_OPTIONS, hosts: 400, rows: 4000, seed: 18 };
+      const dir = tempDir();
+      generateTrace(o, join(dir, 't.csv'));
+      const lines = readFileSync(join(dir, 't.csv'), 'utf8').trimEnd().split('\n');
+      const scenario: Scenario = {
+        cluster: clusterFromObject(generateCluster(o)),
+        lines,
+        seed: 3,
+        maxAttempts: 3,
+      };
+      const fast = counted();
+      const a = await decisionLog(scenario, fast.strategy, {}, { maxResults: limit });
+      const b = await decisionLog(scenario, novaZedStrategy, { reference_scan: true }, { maxResults: limit });
+      // The calls differ only in how long a list alternates() is given (the reference passes the whole sorted list).
+      expect(firstDifference(a, { ...b, calls: a.calls })).toBeUndefined();
+      expect(fast.indexed()).toBeGreaterThan(2000);
+    },
+  );
 });
