@@ -1,27 +1,14 @@
 import type { ClusterState, UsageWatcher } from '../../src/cluster/cluster-state.ts';
-import { DISK_GB, MEMORY_MB, type PlacementQuery, VCPU } from '../../src/cluster/placement.ts';
+import { DISK_GB, MEMORY_MB, VCPU } from '../../src/cluster/placement.ts';
 import type { FilterRequest, HostFilter, HostWeigher } from '../../src/framework/types.ts';
 import type { PlacementPass } from '../../src/scheduler/driver.ts';
-
-/**
- * One request shape's candidates, kept current: its query (amounts, traits, member_of), which
- * hosts match it and how many (the limit aside). Updated host by host as usage changes.
- */
-interface Shape {
-  readonly query: PlacementQuery;
-  readonly member: Uint8Array;
-  count: number;
-}
-
-/** Shapes kept at once (the oldest is dropped for a new one). */
-const MAX_SHAPES = 32;
+import { CandidateShapes, type Shape } from './candidate-shapes.ts';
 
 /** How a weigher's clamped raw value is read, per its fused form. */
 interface IndexedWeigher {
   /** `array`: values[h]; `cpu`: vcpusTotal × cpuAllocationRatio − vcpusUsed; `zero`: 0 (a group weigher). */
   readonly kind: 'array' | 'cpu' | 'zero';
   readonly values: ArrayLike<number> | undefined;
-  readonly policy: string | undefined;
   readonly minval: number | undefined;
   readonly maxval: number | undefined;
   /** The multiplier, the same on every host. */
@@ -55,8 +42,7 @@ export class ZedIndex implements UsageWatcher {
   /** Usable only when every weigher could be read (see the constructor). */
   readonly usable: boolean;
   // Per decision: the shape, the filters' masks, the normalisers, the kept head.
-  private readonly shapes = new Map<string, Shape>();
-  private readonly zoneIds = new Map<Uint8Array, number>();
+  private readonly shapes: CandidateShapes;
   private shape!: Shape;
   /** The decision's Placement candidates: how many (for the host-evaluation count). */
   candidateCount = 0;
@@ -86,6 +72,7 @@ export class ZedIndex implements UsageWatcher {
   ) {
     const n = cluster.hosts.size;
     this.n = n;
+    this.shapes = new CandidateShapes(cluster);
     let cap = 1;
     while (cap < n) cap *= 2;
     this.cap = cap;
@@ -98,17 +85,10 @@ export class ZedIndex implements UsageWatcher {
       const uniform = m.every((x) => Object.is(x, m[0]));
       if (form === undefined || !uniform) usable = false;
       const base = { minval: w.minval, maxval: w.maxval, multiplier: m[0] };
-      if (form?.kind === 'array')
-        read.push({ ...base, kind: 'array', values: form.values, policy: undefined });
-      else if (form?.kind === 'cpu')
-        read.push({ ...base, kind: 'cpu', values: undefined, policy: undefined });
-      else
-        read.push({
-          ...base,
-          kind: 'zero',
-          values: undefined,
-          policy: form?.kind === 'group' ? form.policy : '',
-        });
+      // A group weigher weighs 0 everywhere for a request without a group (the only kind decided here).
+      if (form?.kind === 'array') read.push({ ...base, kind: 'array', values: form.values });
+      else if (form?.kind === 'cpu') read.push({ ...base, kind: 'cpu', values: undefined });
+      else read.push({ ...base, kind: 'zero', values: undefined });
     }
     this.weighers = read;
     this.usable = usable && n > 0;
@@ -122,7 +102,6 @@ export class ZedIndex implements UsageWatcher {
     this.actLo = new Float64Array(read.length);
     this.actSpan = new Float64Array(read.length);
     this.actExt = read.map((_, j) => this.wmax[j]);
-
     this.stack = new Int32Array(64);
     this.bounds = new Float64Array(64);
     this.topWeight = new Float64Array(n);
@@ -138,13 +117,7 @@ export class ZedIndex implements UsageWatcher {
   hostChanged(h: number): void {
     this.setLeaf(h);
     for (let node = (this.cap + h) >> 1; node >= 1; node >>= 1) this.pull(node);
-    for (const s of this.shapes.values()) {
-      const now = this.cluster.placementMatches(s.query, h) ? 1 : 0;
-      if (now !== s.member[h]) {
-        s.member[h] = now;
-        s.count += now === 1 ? 1 : -1;
-      }
-    }
+    this.shapes.hostChanged(h);
   }
 
   ioOpsChanged(h: number): void {
@@ -154,48 +127,7 @@ export class ZedIndex implements UsageWatcher {
   allChanged(): void {
     for (let h = 0; h < this.n; h++) this.setLeaf(h);
     for (let node = this.cap - 1; node >= 1; node--) this.pull(node);
-    for (const s of this.shapes.values()) this.recount(s);
-  }
-
-  /** Recount a shape's candidates from scratch. */
-  private recount(s: Shape): void {
-    s.count = 0;
-    for (let h = 0; h < this.n; h++) {
-      s.member[h] = this.cluster.placementMatches(s.query, h) ? 1 : 0;
-      s.count += s.member[h];
-    }
-  }
-
-  /** The kept shape of `q` (made, and counted, on first use). */
-  private shapeOf(q: PlacementQuery): Shape {
-    let zone = 0;
-    if (this.zoneIds.size > 4096) {
-      this.zoneIds.clear();
-      this.shapes.clear();
-    }
-    if (q.memberOf !== undefined) {
-      zone = this.zoneIds.get(q.memberOf) ?? this.zoneIds.size + 1;
-      this.zoneIds.set(q.memberOf, zone);
-    }
-    const a = q.amounts;
-    const key = `${a[0]},${a[1]},${a[2]},${q.required.join()},${q.forbidden.join()},${zone},${q.impossible}`;
-    let s = this.shapes.get(key);
-    if (s === undefined) {
-      if (this.shapes.size >= MAX_SHAPES) this.shapes.delete(this.shapes.keys().next().value as string);
-      // The query object is the request filter's, rewritten per request: keep a copy.
-      const query: PlacementQuery = {
-        amounts: a.slice(),
-        required: q.required.slice(),
-        forbidden: q.forbidden.slice(),
-        impossible: q.impossible,
-        memberOf: q.memberOf,
-        limit: q.limit,
-      };
-      s = { query, member: new Uint8Array(this.n), count: 0 };
-      this.recount(s);
-      this.shapes.set(key, s);
-    }
-    return s;
+    this.shapes.allChanged();
   }
 
   // --- the decision -----------------------------------------------------------------------
@@ -224,7 +156,7 @@ export class ZedIndex implements UsageWatcher {
     const q = placement.query;
     const a = q.amounts;
     if (q.impossible || (a[VCPU] === 0 && a[MEMORY_MB] === 0 && a[DISK_GB] === 0)) return -1;
-    const shape = this.shapeOf(q);
+    const shape = this.shapes.of(q);
     this.shape = shape;
     if (shape.count === 0) return -1; // no candidate: the reference's NoValidHost
     // The limit: the candidates are the matching hosts up to the limit-th one, in cluster order.
