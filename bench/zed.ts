@@ -9,7 +9,8 @@ import { DEFAULT_MAX_PLACEMENT_RESULTS } from '../src/common/limits.ts';
 import { SeededRng } from '../src/common/rng.ts';
 import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../src/framework/options.ts';
 import { formatTable } from '../src/report/summary-table.ts';
-import type { DriverContext, PlacementPass, SchedulerDriver } from '../src/scheduler/driver.ts';
+import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
+import { ManagerPlacementPass } from '../src/scheduler/placement-pass.ts';
 import { PlacementRequestFilter } from '../src/scheduler/request-filter.ts';
 import { NO_RETRY, plainRequestSpec, type RequestSpec } from '../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../strategies/filter/index.ts';
@@ -46,28 +47,26 @@ const FLAVORS = [
 /** The manager's side of a dry-run decision: Placement's candidates first in zed mode, no claim. */
 class DryContext implements DriverContext {
   readonly rng = new SeededRng(1);
-  placement: PlacementPass | undefined = undefined;
+  placement: ManagerPlacementPass | undefined = undefined;
   private readonly filter: PlacementRequestFilter | undefined;
-  private readonly buffer: Int32Array;
 
   constructor(
     readonly cluster: ClusterState,
     zed: boolean,
   ) {
     this.filter = zed ? new PlacementRequestFilter(cluster, DEFAULT_MAX_PLACEMENT_RESULTS) : undefined;
-    this.buffer = new Int32Array(cluster.hosts.size);
+    this.placement = zed ? new ManagerPlacementPass(cluster) : undefined;
   }
 
   decide(driver: SchedulerDriver, spec: RequestSpec): void {
-    if (this.filter !== undefined) {
-      const n = this.cluster.placementCandidates(this.filter.queryFor(spec), this.buffer);
-      this.placement = { candidates: this.buffer.subarray(0, n), maxAlternates: 2 };
-    }
+    // As the manager: the query first, the list when the driver reads it (max_attempts 3).
+    if (this.filter !== undefined) this.placement!.begin(this.filter.queryFor(spec), 2);
     driver.scheduleRunInstance(this, spec, NO_RETRY);
   }
 
-  provision(): boolean {
-    return true;
+  /** The manager's candidate test, without the claim. */
+  provision(_k: number, h: number): boolean {
+    return this.placement === undefined || this.placement.has(h);
   }
   noValidHost(): void {}
   countHostEvaluations(): void {}

@@ -5,7 +5,14 @@ import type { AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
 import { InstanceTable } from './instance-table.ts';
-import { allocate, deallocate, flavorFitsPlacement, Placement, type PlacementQuery } from './placement.ts';
+import {
+  allocate,
+  deallocate,
+  fitLimit,
+  flavorFitsPlacement,
+  Placement,
+  type PlacementQuery,
+} from './placement.ts';
 import {
   chooseGpus,
   consume,
@@ -136,9 +143,27 @@ export class ClusterState {
     return p === undefined || flavorFitsPlacement(p, h, f);
   }
 
+  /**
+   * Zed mode: does host `h` match the query (traits, member_of, room), the limit aside? False in
+   * classic mode.
+   */
+  placementMatches(q: PlacementQuery, h: number): boolean {
+    return this.#placement?.matches(q, h) ?? false;
+  }
+
   /** Zed mode: Placement's GET /allocation_candidates into `out`; returns how many (0 in classic mode). */
   placementCandidates(q: PlacementQuery, out: Int32Array): number {
     return this.#placement?.candidates(q, out) ?? 0;
+  }
+
+  /**
+   * Zed mode: the largest amount of class `c` (placement.ts VCPU, MEMORY_MB, DISK_GB) a claim on
+   * host `h` could take now, min(max_unit, capacity - used): an amount >= 1 fits iff it is at most
+   * this. For indexes over hosts (told of its changes as UsageWatchers); -Infinity in classic mode.
+   */
+  placementFitLimit(h: number, c: number): number {
+    const p = this.#placement;
+    return p === undefined ? Number.NEGATIVE_INFINITY : fitLimit(p, h, c);
   }
 
   /** Zed mode: the bit of a provider trait (-1: no provider has it, or classic mode). */

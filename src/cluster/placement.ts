@@ -145,6 +145,14 @@ export class Placement {
     return count;
   }
 
+  /** Is host `h` a candidate of `q`, the limit aside? (The scan's test for one host.) */
+  matches(q: PlacementQuery, h: number): boolean {
+    const a = q.amounts;
+    if (q.impossible || (a[VCPU] === 0 && a[MEMORY_MB] === 0 && a[DISK_GB] === 0)) return false;
+    if (q.memberOf !== undefined && q.memberOf[h] === 0) return false;
+    return this.traitsMatch(h, q) && placementFits(this, h, a[VCPU], a[MEMORY_MB], a[DISK_GB]);
+  }
+
   private traitsMatch(h: number, q: PlacementQuery): boolean {
     const w = this.traitWords;
     for (let i = 0, base = h * w; i < w; i++) {
@@ -177,6 +185,12 @@ export class Placement {
 function classFits(p: Placement, c: number, h: number, amount: number): boolean {
   const b = 6 * h + 2 * c;
   return amount === 0 || (amount <= p.room[b] && amount <= p.room[b + 1]);
+}
+
+/** min(max_unit, capacity - used) of class `c` on host `h`: the largest amount a claim could take. */
+export function fitLimit(p: Placement, h: number, c: number): number {
+  const b = 6 * h + 2 * c;
+  return Math.min(p.room[b], p.room[b + 1]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
+import type { PlacementQuery } from '../cluster/placement.ts';
 import type { SeededRng } from '../common/rng.ts';
 import type { FilterProperties, RequestSpec } from './request-spec.ts';
 
@@ -7,11 +8,19 @@ export interface PlacementPass {
   /**
    * The allocation candidates' hosts in cluster order, at most `max_placement_results` of them
    * unless the request lifts the limit. Empty: Nova's select_destinations raises NoValidHost before
-   * any filter runs; settle each instance with `noValidHost(k, NO_VALID_HOST, PLACEMENT)`.
+   * any filter runs; settle each instance with `noValidHost(k, NO_VALID_HOST, PLACEMENT)`. Made
+   * when first read, which must be before the pass's first `provision` (a ContractError after).
    */
   readonly candidates: Int32Array;
   /** Alternates wanted per instance: `max_attempts - 1` (Nova's num_alts with return_alternates). */
   readonly maxAlternates: number;
+  /** The pass's GET /allocation_candidates, for a driver that indexes the hosts itself. */
+  readonly query: PlacementQuery;
+  /**
+   * The limit cannot cut the candidates short (the cluster has no more hosts than it): a host is
+   * then a candidate iff `cluster.placementMatches(query, h)`, without reading `candidates`.
+   */
+  readonly complete: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ManagerStats } from '../model/replay-result.ts';
 import type { DriverContext, PlacementPass, SchedulerDriver } from './driver.ts';
 import { contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { InstanceOutcome, OutcomeObserver, RequestContext } from './outcome.ts';
+import { ManagerPlacementPass } from './placement-pass.ts';
 import type { SchedulerRecords } from './records.ts';
 import { PlacementRequestFilter } from './request-filter.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
@@ -89,11 +90,10 @@ export class SchedulerManager implements DriverContext {
   private readonly onScheduled: readonly OutcomeObserver[];
   private readonly onClaimFailed: readonly OutcomeObserver[];
   private readonly outcome: { -readonly [K in keyof InstanceOutcome]: InstanceOutcome[K] };
-  // Zed mode: the request filter, this pass's candidates (a stamp per candidate host, so checking a
-  // provisioned host is O(1)), and each instance's alternates (maxAlternates slots per instance).
+  // Zed mode: the request filter, this pass's Placement answer, and each instance's alternates
+  // (maxAlternates slots per instance).
   private readonly requestFilter: PlacementRequestFilter | undefined;
-  private readonly candidates: Int32Array;
-  private readonly candidateStamp: Uint32Array;
+  private readonly pass_: ManagerPlacementPass | undefined;
   private readonly selectedStamp: Uint32Array;
   private stamp = 0;
   placement: PlacementPass | undefined = undefined;
@@ -117,8 +117,7 @@ export class SchedulerManager implements DriverContext {
     this.requestFilter = zed
       ? new PlacementRequestFilter(opts.cluster, opts.placement!.maxResults)
       : undefined;
-    this.candidates = new Int32Array(n);
-    this.candidateStamp = new Uint32Array(n);
+    this.pass_ = zed ? new ManagerPlacementPass(opts.cluster) : undefined;
     this.selectedStamp = new Uint32Array(n);
     this.maxAlternates = zed ? opts.maxAttempts - 1 : 0;
     const observers = opts.observers ?? [];
@@ -222,7 +221,7 @@ export class SchedulerManager implements DriverContext {
     }
     let slot: number;
     // Zed mode: a host that is no candidate has no allocation request to claim with.
-    if (this.placement !== undefined && this.candidateStamp[host] !== this.stamp) slot = -1;
+    if (this.pass_ !== undefined && !this.pass_.has(host)) slot = -1;
     else
       try {
         slot = this.cluster.claim(
@@ -379,14 +378,14 @@ export class SchedulerManager implements DriverContext {
 
   /**
    * Zed mode, before the driver: Nova's request filters, resources_from_request_spec and GET
-   * /allocation_candidates (timed with the decision). With no candidate the driver settles every
-   * instance as NoValidHost (select_destinations raises before any filter runs).
+   * /allocation_candidates (timed with the decision; the list is made when the driver reads it).
+   * With no candidate the driver settles every instance as NoValidHost (select_destinations raises
+   * before any filter runs).
    */
   private askPlacement(spec: RequestSpec): void {
-    const count = this.cluster.placementCandidates(this.requestFilter!.queryFor(spec), this.candidates);
     this.stamp = (this.stamp + 1) >>> 0 || 1;
-    for (let i = 0; i < count; i++) this.candidateStamp[this.candidates[i]] = this.stamp;
-    this.placement = { candidates: this.candidates.subarray(0, count), maxAlternates: this.maxAlternates };
+    this.pass_!.begin(this.requestFilter!.queryFor(spec), this.maxAlternates);
+    this.placement = this.pass_;
   }
 
   /** Free an instance placed earlier in this request (its claim is undone on the host). */

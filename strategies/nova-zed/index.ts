@@ -10,12 +10,13 @@ import { reusableFilterRequest } from '../../src/framework/request.ts';
 import { frameworkStrategy } from '../../src/framework/strategy.ts';
 import type { FilterRequest, HostFilter, PluginSet } from '../../src/framework/types.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
-import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import { NO_VALID_HOST, PLACEMENT } from '../../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { unsupportedGroupPolicies } from '../filter/group-policy-check.ts';
 import { novaZedOptionsSchema } from './defaults.ts';
 import { HostSorter } from './host-sorter.ts';
+import { ZedIndex } from './zed-index.ts';
 
 /**
  * Nova 26's `SchedulerManager._schedule` over Placement's candidates (docs/nova-zed.md): per
@@ -27,6 +28,8 @@ import { HostSorter } from './host-sorter.ts';
  */
 export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
   readonly name = 'nova-zed';
+  /** Requests the tree index decided (the rest were scanned): for tests and benchmarks. */
+  indexedDecisions = 0;
   /** The filter that emptied the list in the request last scheduled (filterHosts writes it). */
   lastEmptiedBy: string | undefined = undefined;
   private readonly filters: readonly HostFilter[];
@@ -39,6 +42,8 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
   /** The sorted list's head when only that is sorted (HostSorter.sortHead). */
   private readonly head: Int32Array;
   private readonly req: FilterRequest;
+  /** The tree-indexed shortcut (zed-index.ts); none with reference_scan. */
+  private readonly index: ZedIndex | undefined;
   private probe: DecisionProbe | undefined = undefined;
 
   constructor(cluster: ClusterState, options: FilterOptions, plugins: PluginSet = BUILTIN_PLUGINS) {
@@ -54,6 +59,7 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
       n,
     );
     this.unsupportedPolicies = unsupportedGroupPolicies(options);
+    this.index = options.reference_scan ? undefined : new ZedIndex(cluster, weighers);
     this.list = new Int32Array(n);
     this.head = new Int32Array(n);
     this.req = reusableFilterRequest(n);
@@ -75,14 +81,16 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
     const placement = ctx.placement;
     if (placement === undefined) throw new Error('nova-zed runs with placement: zed only');
     const { list, req } = this;
+    req.spec = spec;
+    req.retryHosts = props.retry?.hosts;
+    // One instance with no draw: only the sorted list's head is needed (claim, alternates), and
+    // the tree index may give it without reading the candidate list at all.
+    const lazy = n === 1 && this.subsetSize === 1 && !this.reference;
+    const m = placement.maxAlternates;
+    if (lazy && this.probe === undefined && this.indexed(ctx, spec, placement, m)) return;
     let len = placement.candidates.length;
     list.set(placement.candidates);
     this.lastEmptiedBy = len === 0 ? PLACEMENT : undefined;
-    req.spec = spec;
-    req.retryHosts = props.retry?.hosts;
-    // One instance with no draw: only the sorted list's head is needed (claim, alternates).
-    const lazy = n === 1 && this.subsetSize === 1 && !this.reference;
-    const m = placement.maxAlternates;
     for (let k = 0; k < n; k++) {
       len = this.filter(list, len, spec, k, ctx);
       if (len === 0) {
@@ -121,6 +129,25 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
       if (len > 0) this.sorter.sortAll(list, len, req, ctx);
     }
     ctx.alternates(list, len);
+  }
+
+  /**
+   * The index's decision for a single instance: the sorted list's head from the tree, claimed and
+   * reported as the scan would. False, having called nothing on `ctx`, when it cannot decide.
+   */
+  private indexed(ctx: DriverContext, spec: RequestSpec, placement: PlacementPass, m: number): boolean {
+    if (this.index === undefined) return false;
+    const req = this.req;
+    req.index = 0;
+    req.instanceId = spec.instanceIds[0];
+    req.group.refresh(spec.group);
+    const got = this.index.head(placement, this.filters, req, m + 1, this.head);
+    if (got <= 0 || !ctx.cluster.placementFits(this.head[0], spec.flavor)) return false;
+    this.indexedDecisions++;
+    ctx.countHostEvaluations(this.index.candidateCount);
+    ctx.provision(0, this.head[0]);
+    if (m > 0) ctx.alternates(this.head, got);
+    return true;
   }
 
   /** Instance `k`'s filtering over `list[0..len)`; returns how many hosts pass. */

@@ -156,6 +156,8 @@ export async function decisionLog(
   scenario: Scenario,
   strategy: AnyStrategy,
   options: Record<string, unknown>,
+  /** Zed mode's settings (max_placement_results), when the test sets them. */
+  placement?: { readonly maxResults: number },
 ): Promise<DecisionLog> {
   traceDir ??= tempDir();
   const path = join(traceDir, 'trace.csv');
@@ -171,6 +173,7 @@ export async function decisionLog(
     maxAttempts: scenario.maxAttempts,
     onBadRow: 'stop',
     observers: [new OutcomeRecorder(outcomes, names, placements)],
+    placement,
   });
   const { wallMs: _wall, cpuMs: _cpu, trace: _trace, manager, ...counts } = r.result;
   const { driverMs: _driver, ...decisions } = manager;
