@@ -15,8 +15,9 @@ import type { RequestSpec } from '../src/scheduler/request-spec.ts';
  * aggregate, traits; the last host disabled, so the ComputeFilter has work), half full: instances
  * of mixed flavors claimed on random hosts until about half the RAM is used, so free values differ
  * from host to host as they do mid-replay; every 50th instance is in a server group of each policy.
+ * `placement`: a zed-mode cluster (the claims are Placement's too).
  */
-export function halfFullCluster(hosts: number, gpusPerHost = 0): ClusterState {
+export function halfFullCluster(hosts: number, gpusPerHost = 0, placement = false): ClusterState {
   const file = generateCluster({ ...DEFAULT_GENERATOR_OPTIONS, hosts, seed: 7 }) as {
     hosts: { enabled?: boolean; gpus?: number }[];
   };
@@ -24,7 +25,7 @@ export function halfFullCluster(hosts: number, gpusPerHost = 0): ClusterState {
   // With GPUs, every 4th instance also takes a GPU share or whole GPUs (GpuFilter's bench).
   if (gpusPerHost > 0) for (const h of file.hosts) h.gpus = gpusPerHost;
   const spec = clusterFromObject(file, 'bench');
-  const cluster = new ClusterState(spec);
+  const cluster = new ClusterState(spec, {}, { placement });
   const rng = new SeededRng(11);
   const t = cluster.hosts;
   let total = 0;
@@ -88,6 +89,8 @@ export function dryRunContext(cluster: ClusterState): DriverContext {
     rng: new SeededRng(1),
     provision: () => true,
     noValidHost: () => {},
+    placement: undefined,
+    alternates: () => {},
     countHostEvaluations: () => {},
   };
 }

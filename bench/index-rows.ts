@@ -59,6 +59,8 @@ for (const hosts of [1000, 10_000]) {
       return slot >= 0;
     },
     noValidHost: () => {},
+    placement: undefined,
+    alternates: () => {},
     countHostEvaluations: () => {},
   };
   const fast = new FilterScheduler(cluster, DEFAULT_FILTER_OPTIONS);

@@ -15,6 +15,7 @@ import { benchDecoding, benchHostScans, type MicroResult } from './hot-path.ts';
 import { metricsOverhead, replayMatrix } from './replay-matrix.ts';
 import { benchRss, RSS_LIMIT_MB, rssTable } from './rss-10m.ts';
 import { benchTargets, targetsTable } from './targets.ts';
+import { benchZed, NOVA_DECISIONS_PER_S, zedTable } from './zed.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -83,6 +84,15 @@ process.stdout.write(
     .join(', ')}\n\n`,
 );
 if (values.targets) process.exit(0);
+process.stdout.write(
+  `Zed mode (issue 18): one decision = request filters + GET /allocation_candidates + the driver; dry runs\n` +
+    `on half-full clusters, medians of per-decision CPU time; real Nova 26 makes about ${NOVA_DECISIONS_PER_S} decisions/s at 1,000 hosts here\n`,
+);
+process.stdout.write(
+  `${zedTable(benchZed(settings.sizes, quick ? 300 : 1500))}\nload average (1, 5, 15 min): ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}\n\n`,
+);
 process.stdout.write(
   'Hot path: each filter and weigher over every host of a half-full cluster, and whole decisions\n',
 );

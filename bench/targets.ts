@@ -214,6 +214,8 @@ export function fillLine(hosts: number, warmupHosts: number, maxDecisions: numbe
       noValidHost: () => {
         full = true;
       },
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: () => {},
     };
     const ids: string[] = [];

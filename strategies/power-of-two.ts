@@ -12,7 +12,7 @@ import { reusableFilterRequest } from '../src/framework/request.ts';
 import { frameworkStrategy } from '../src/framework/strategy.ts';
 import type { FilterRequest, PluginSet } from '../src/framework/types.ts';
 import type { DriverContext, SchedulerDriver } from '../src/scheduler/driver.ts';
-import { NO_VALID_HOST } from '../src/scheduler/errors.ts';
+import { NO_VALID_HOST, PLACEMENT } from '../src/scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../src/scheduler/request-spec.ts';
 
 const ownOptions = {
@@ -47,6 +47,8 @@ export class PowerOfTwoScheduler implements SchedulerDriver, ExplainableDriver {
   /** A permutation of the hosts; each draw shuffles a prefix of it (any permutation works). */
   private readonly order: Int32Array;
   private readonly sample: Int32Array;
+  /** Zed mode: this pass's candidates, shuffled by the draws as `order` is. */
+  private readonly scratch: Int32Array;
   private readonly req: FilterRequest;
   private probe: DecisionProbe | undefined = undefined;
 
@@ -59,6 +61,7 @@ export class PowerOfTwoScheduler implements SchedulerDriver, ExplainableDriver {
     this.order = new Int32Array(n);
     for (let h = 0; h < n; h++) this.order[h] = h;
     this.sample = new Int32Array(Math.min(options.d, n));
+    this.scratch = new Int32Array(n);
     this.req = reusableFilterRequest(n);
   }
 
@@ -68,8 +71,11 @@ export class PowerOfTwoScheduler implements SchedulerDriver, ExplainableDriver {
   }
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
-    const { req, order, sample, check } = this;
-    const n = order.length;
+    const { req, sample, check } = this;
+    const placement = ctx.placement;
+    // Zed mode: draws among Placement's candidates, from a copy of them in cluster order.
+    const order = placement === undefined ? this.order : this.candidates(placement.candidates);
+    const n = placement === undefined ? order.length : placement.candidates.length;
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
     for (let k = 0; k < spec.instanceIds.length; k++) {
@@ -95,11 +101,17 @@ export class PowerOfTwoScheduler implements SchedulerDriver, ExplainableDriver {
       ctx.countHostEvaluations(seen);
       if (this.probe) this.explain(this.probe, spec, k, found);
       if (found === 0) {
-        ctx.noValidHost(k, NO_VALID_HOST, check.filterName(emptiedBy));
+        ctx.noValidHost(k, NO_VALID_HOST, n === 0 && placement ? PLACEMENT : check.filterName(emptiedBy));
         continue;
       }
       ctx.provision(k, this.better(found, spec));
     }
+  }
+
+  /** `candidates` copied into the scratch permutation (zed mode). */
+  private candidates(candidates: Int32Array): Int32Array {
+    this.scratch.set(candidates);
+    return this.scratch;
   }
 
   private explain(probe: DecisionProbe, spec: RequestSpec, k: number, found: number): void {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
 import { escapeControls } from '../common/safe-text.ts';
+import { parseSetFlags } from '../config/run-config.ts';
 import type { ProgressSnapshot } from '../pool/dispatcher.ts';
 import { MeteredSource, newTaskMeter } from '../pool/metered-source.ts';
 import { ProgressReporter, progressMode } from '../pool/progress.ts';
@@ -14,7 +15,7 @@ import { executeRun } from '../run/execute.ts';
 import { scanTrace } from '../trace/columnar-builder.ts';
 import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { examples } from './help.ts';
-import { progressIntervalOption } from './matrix-options.ts';
+import { profileOption, profileSets, progressIntervalOption } from './matrix-options.ts';
 import { printNextSteps } from './next-steps.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
@@ -33,12 +34,19 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
       'reports',
     )
     .addOption(progressIntervalOption())
+    .addOption(profileOption())
     .addHelpText(
       'after',
-      examples('schedbench demo', 'schedbench demo --out /tmp/demo && xdg-open /tmp/demo/report.html'),
+      examples(
+        'schedbench demo',
+        'schedbench demo --out /tmp/demo && xdg-open /tmp/demo/report.html',
+        '# every strategy on what a default Zed deployment offers it (Placement first)',
+        'schedbench demo --profile nova-zed --out /tmp/demo-zed',
+      ),
     )
     .option('--quiet', 'print nothing but errors')
-    .action(async (flags: { out: string; progressInterval: number; quiet?: boolean }) => {
+    .action(async (flags: { out: string; progressInterval: number; quiet?: boolean; profile?: string }) => {
+      const sets = parseSetFlags(profileSets(flags.profile));
       checkOutputDir(flags.out, '--out');
       refuseOverwrites(
         [
@@ -79,6 +87,7 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
             source: new MeteredSource(new CsvTraceSource(DEFAULT_TRACE), meter),
             plainCsv: true,
             strategy: registry.get(name),
+            sets,
             onBadRow: 'stop',
             outDir: flags.out,
           });

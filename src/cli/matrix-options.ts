@@ -30,6 +30,22 @@ export function addClusterOption(cmd: Command): Command {
 }
 
 /** `--on-bad-row stop|skip`. */
+/** The run profiles `--profile` names, each a `--set` it stands for. */
+const PROFILES: Readonly<Record<string, string>> = { 'nova-zed': 'placement=zed' };
+
+/** `--profile nova-zed` (run, demo): the Zed candidate step, as `--set placement=zed`. */
+export function profileOption(): Option {
+  return new Option(
+    '--profile <name>',
+    'nova-zed: every strategy runs under the Zed candidate step (Placement first), as --set placement=zed (docs/nova-zed.md)',
+  ).choices(Object.keys(PROFILES));
+}
+
+/** The `--set` flags a profile stands for (none without one). */
+export function profileSets(profile: string | undefined): string[] {
+  return profile === undefined ? [] : [PROFILES[profile]];
+}
+
 export function onBadRowOption(): Option {
   return new Option('--on-bad-row <mode>', 'stop at a bad row, or skip and count it')
     .choices(['stop', 'skip'])

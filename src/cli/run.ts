@@ -21,6 +21,8 @@ import {
   DEFAULT_STRATEGY,
   onBadRowOption,
   type PoolFlags,
+  profileOption,
+  profileSets,
   strategiesOrDefault,
 } from './matrix-options.ts';
 import { printNextSteps } from './next-steps.ts';
@@ -47,6 +49,7 @@ export interface RunFlags extends PoolFlags, TransformFlags {
   explain?: string;
   explainEvery?: number;
   set: string[];
+  profile?: string;
   plugin: string[];
   sweep: string[];
   perSeed?: boolean;
@@ -78,7 +81,7 @@ export function registerRun(program: Command, registry: Catalog): void {
     .option('--out <dir>', 'directory for the JSON reports (and run.json for a matrix)', 'reports')
     .option(
       '--placements <file>',
-      'write one CSV row per instance: seq,id,host,attempts (per cell in a matrix)',
+      'write one CSV row per instance: seq,id,host,attempts, and alternates in zed mode (per cell in a matrix)',
     )
     .option(
       '--explain <file>',
@@ -96,6 +99,7 @@ export function registerRun(program: Command, registry: Catalog): void {
       collect,
       [],
     )
+    .addOption(profileOption())
     .option(
       '--sweep <key=v1|v2>',
       'sweep a config option over |-separated values (repeatable; strategy.key=... as for --set)',
@@ -143,7 +147,7 @@ export function registerRun(program: Command, registry: Catalog): void {
           traces: flags.trace,
           strategies,
           configs: flags.config ?? [],
-          setFlags: flags.set,
+          setFlags: [...profileSets(flags.profile), ...flags.set],
           sweepFlags: flags.sweep,
           seeds: flags.seed ?? [],
         },

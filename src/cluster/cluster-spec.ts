@@ -2,6 +2,7 @@ import { InputError } from '../common/errors.ts';
 import { MAX_HOSTS } from '../common/limits.ts';
 import { PyFloat } from '../common/py-float.ts';
 import { parseStructured, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
+import type { HvSpec } from '../model/hv-spec.ts';
 import { type ClusterFile, clusterFileSchema } from './schema.ts';
 
 /** A host aggregate: Nova keeps metadata values as strings. */
@@ -25,6 +26,32 @@ export interface HostSpec {
   readonly gpus: number;
   /** The GPU model ('' when not given), matched by a request's `gpu_spec`. */
   readonly gpuModel: string;
+  // What the Zed filters and weighers read; absent (hosts made in code) means Nova's defaults as
+  // the cluster file gives them (HostTable fills them in).
+  /** HostState.supported_instances, canonical; default [['x86_64', 'qemu', 'hvm']]. */
+  readonly supportedInstances?: readonly HvSpec[];
+  /** ComputeNode.hypervisor_version; default 6002000. */
+  readonly hypervisorVersion?: number;
+  /** HostState.failed_builds (BuildFailureWeigher); default 0. */
+  readonly failedBuilds?: number;
+  /** HostState.metrics as name -> value (MetricsWeigher); default none. */
+  readonly metrics?: ReadonlyMap<string, number>;
+  /** Traits of the host's compute node resource provider in Placement (zed mode); none if absent. */
+  readonly providerTraits?: readonly string[];
+  /** The host's own allocation ratios: each wins over the cluster-wide one. */
+  readonly allocationRatios?: Partial<AllocationRatios>;
+  /** The host's own reservations: each wins over the cluster-wide one. */
+  readonly reserved?: Partial<Reserved>;
+}
+
+/**
+ * Reservations (Nova's reserved_host_memory_mb, reserved_host_disk_mb in GB, reserved_host_cpus):
+ * `vcpus` (0 when absent) only reaches Placement's VCPU inventory; classic HostState ignores it.
+ */
+export interface Reserved {
+  readonly memoryMb: number;
+  readonly diskGb: number;
+  readonly vcpus?: number;
 }
 
 export interface AllocationRatios {
@@ -37,7 +64,7 @@ export interface AllocationRatios {
 export interface ClusterSpec {
   readonly hosts: readonly HostSpec[];
   readonly allocationRatios: AllocationRatios;
-  readonly reserved: { readonly memoryMb: number; readonly diskGb: number };
+  readonly reserved: Reserved;
 }
 
 /** Read and validate a cluster file (JSON or YAML). Errors name the file, line and field. */
@@ -54,6 +81,7 @@ export function clusterFromObject(value: unknown, label = '<cluster>'): ClusterS
 
 function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec {
   checkHostCount(file, parsed);
+  const r = parsed.reserved;
   const hosts: HostSpec[] = [];
   const seen = new Map<string, string>();
   const add = (h: HostSpec, where: (string | number)[]) => {
@@ -74,16 +102,18 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
     if (key === 'hosts') {
       parsed.hosts?.forEach((h, i) => {
         const at = ['hosts', i];
-        add(toHostSpec(h.name, h, metadataOf(file, at, h), pythonTraits(file, at, h.traits)), at);
+        add(toHostSpec(h.name, h, metadataOf(file, at, h), pythonTraits(file, at, h), metricsOf(h)), at);
       });
     } else if (key === 'groups') {
       parsed.groups?.forEach((g, gi) => {
         const width = Math.max(4, String(g.count).length);
         const at = ['groups', gi];
-        const traits = pythonTraits(file, at, g.traits);
+        const traits = pythonTraits(file, at, g);
         const metadata = metadataOf(file, at, g);
+        // One of each for the whole group: a million hosts share them.
+        const metrics = metricsOf(g);
         for (let k = 1; k <= g.count; k++) {
-          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g, metadata, traits), at);
+          add(toHostSpec(g.prefix + String(k).padStart(width, '0'), g, metadata, traits, metrics), at);
         }
       });
     }
@@ -91,7 +121,7 @@ function clusterFromFile(file: StructuredFile, parsed: ClusterFile): ClusterSpec
   return {
     hosts,
     allocationRatios: parsed.allocation_ratios,
-    reserved: { memoryMb: parsed.reserved.memory_mb, diskGb: parsed.reserved.disk_gb },
+    reserved: { memoryMb: r.memory_mb, diskGb: r.disk_gb, vcpus: r.vcpus },
   };
 }
 
@@ -148,15 +178,18 @@ function metadataOf(
 }
 
 /**
- * Trait values as Nova's `json.loads` holds them: numbers written with a fraction or an exponent
- * become PyFloat, so the ComputeCapabilitiesFilter compares `2.0` as Python's str() prints it.
+ * The stats (or traits) values as Nova's `json.loads` holds them: numbers written with a fraction
+ * or an exponent become PyFloat, so the ComputeCapabilitiesFilter compares `2.0` as Python's str()
+ * prints it.
  */
 function pythonTraits(
   file: StructuredFile,
   host: (string | number)[],
-  parsed: Record<string, unknown>,
+  h: Omit<HostFields, 'name'>,
 ): Record<string, unknown> {
-  const at = [...host, 'traits'];
+  const field = h.stats !== undefined ? 'stats' : 'traits';
+  const parsed = h.stats ?? h.traits ?? {};
+  const at = [...host, field];
   const raw = rawAt(file, at);
   const traits = raw !== null && typeof raw === 'object' ? raw : parsed;
   const convert = (v: unknown, path: (string | number)[]): unknown => {
@@ -170,11 +203,17 @@ function pythonTraits(
   return convert(traits, at) as Record<string, unknown>;
 }
 
+/** Metric names are MonitorMetricType names (validated), so a plain object's entries are safe. */
+function metricsOf(h: Omit<HostFields, 'name'>): ReadonlyMap<string, number> {
+  return new Map(Object.entries(h.metrics));
+}
+
 function toHostSpec(
   name: string,
   h: Omit<HostFields, 'name'>,
   metadata: readonly Record<string, string>[],
   traits: Record<string, unknown>,
+  metrics: ReadonlyMap<string, number>,
 ): HostSpec {
   const aggregates: Aggregate[] = [];
   if (h.az !== undefined) aggregates.push({ name: `az:${h.az}`, metadata: { availability_zone: h.az } });
@@ -192,5 +231,16 @@ function toHostSpec(
     up: h.up,
     gpus: h.gpus,
     gpuModel: h.gpu_model,
+    supportedInstances: h.supported_instances,
+    hypervisorVersion: h.hypervisor_version,
+    failedBuilds: h.failed_builds,
+    metrics,
+    providerTraits: h.provider_traits,
+    allocationRatios: h.allocation_ratios ?? {},
+    reserved: {
+      ...(h.reserved?.memory_mb !== undefined && { memoryMb: h.reserved.memory_mb }),
+      ...(h.reserved?.disk_gb !== undefined && { diskGb: h.reserved.disk_gb }),
+      ...(h.reserved?.vcpus !== undefined && { vcpus: h.reserved.vcpus }),
+    },
   };
 }

@@ -6,12 +6,21 @@ import { GroupTable, type ServerGroup } from './groups.ts';
 import { HostTable } from './host-table.ts';
 import { InstanceTable } from './instance-table.ts';
 import {
+  allocate,
+  deallocate,
+  fitLimit,
+  flavorFitsPlacement,
+  Placement,
+  type PlacementQuery,
+} from './placement.ts';
+import {
   chooseGpus,
   consume,
   consumeFromRequest,
   finishBuilds,
   flavorFits,
   giveBack,
+  gpuFits,
   NO_GPU_FIT,
   type UsageArrays,
 } from './usage.ts';
@@ -29,10 +38,20 @@ export interface UsageWatcher {
   ioOpsChanged?(h: number): void;
 }
 
+/** How the cluster runs: `placement` true for a Zed deployment (docs/nova-zed.md). */
+export interface ClusterOptions {
+  /**
+   * Keep Placement's providers and allocations: a claim is first Placement's (PUT /allocations,
+   * refused when it no longer fits), and the compute node's own claim checks GPUs only, as a Zed
+   * compute node has no resource limits to check (the classic resource filters that set them are gone).
+   */
+  readonly placement?: boolean;
+}
+
 /**
  * Hosts, live instances and server groups of one replay. The only place that changes usage: the
  * compute node's claim (place an instance), release (delete it) and finished builds, each with the
- * arithmetic of usage.ts.
+ * arithmetic of usage.ts (and of placement.ts for Placement's allocations in zed mode).
  */
 export class ClusterState {
   readonly hosts: HostTable;
@@ -47,10 +66,22 @@ export class ClusterState {
   readonly #own: Pick<HostTable, CheckedField | 'size' | 'gpuCount'> & UsageArrays;
   /** Indexes over the usage, told of each change (none until one asks: a replay pays nothing). */
   private readonly watchers: UsageWatcher[] = [];
+  /** Placement's providers and allocations (zed mode only). Private: only claims change them. */
+  readonly #placement: Placement | undefined;
 
-  constructor(spec: ClusterSpec, ratioOverrides: Partial<AllocationRatios> = {}) {
+  constructor(
+    spec: ClusterSpec,
+    ratioOverrides: Partial<AllocationRatios> = {},
+    options: ClusterOptions = {},
+  ) {
     this.hosts = new HostTable(spec, ratioOverrides);
     const t = this.hosts;
+    this.#placement = options.placement
+      ? new Placement(
+          t,
+          spec.hosts.map((h) => h.providerTraits),
+        )
+      : undefined;
     this.#own = {
       size: t.size,
       freeRamMb: t.freeRamMb.slice(),
@@ -88,9 +119,81 @@ export class ClusterState {
     for (const w of this.watchers) w.allChanged();
   }
 
-  /** Would the compute node accept this flavor now (the same limits as the resource filters)? */
+  /**
+   * Would a claim of this flavor succeed now? Classic: the compute node's limits (those of the
+   * resource filters). Zed mode: Placement's capacity, and GPU room.
+   */
   fits(h: number, f: Flavor): boolean {
-    return flavorFits(this.hosts, h, f);
+    const p = this.#placement;
+    if (p === undefined) return flavorFits(this.hosts, h, f);
+    return flavorFitsPlacement(p, h, f) && (f.gpus === 0 || gpuFits(this.hosts, h, f.gpus, f.gpuMilli));
+  }
+
+  /** Is this a zed-mode cluster (Placement's providers and allocations kept)? */
+  get hasPlacement(): boolean {
+    return this.#placement !== undefined;
+  }
+
+  /**
+   * Zed mode: would Placement accept a claim of this flavor on host `h` now (PUT /allocations
+   * without a 409)? Always true in classic mode, which has no Placement.
+   */
+  placementFits(h: number, f: Flavor): boolean {
+    const p = this.#placement;
+    return p === undefined || flavorFitsPlacement(p, h, f);
+  }
+
+  /**
+   * Zed mode: does host `h` match the query (traits, member_of, room), the limit aside? False in
+   * classic mode.
+   */
+  placementMatches(q: PlacementQuery, h: number): boolean {
+    return this.#placement?.matches(q, h) ?? false;
+  }
+
+  /** Zed mode: Placement's GET /allocation_candidates into `out`; returns how many (0 in classic mode). */
+  placementCandidates(q: PlacementQuery, out: Int32Array): number {
+    return this.#placement?.candidates(q, out) ?? 0;
+  }
+
+  /**
+   * Zed mode: the largest amount of class `c` (placement.ts VCPU, MEMORY_MB, DISK_GB) a claim on
+   * host `h` could take now, min(max_unit, capacity - used): an amount >= 1 fits iff it is at most
+   * this. For indexes over hosts (told of its changes as UsageWatchers); -Infinity in classic mode.
+   */
+  placementFitLimit(h: number, c: number): number {
+    const p = this.#placement;
+    return p === undefined ? Number.NEGATIVE_INFINITY : fitLimit(p, h, c);
+  }
+
+  /** Zed mode: the bit of a provider trait (-1: no provider has it, or classic mode). */
+  placementTraitBit(name: string): number {
+    return this.#placement?.traitBit(name) ?? -1;
+  }
+
+  /** Zed mode: words per trait mask (0 in classic mode). */
+  get placementTraitWords(): number {
+    return this.#placement?.traitWords ?? 0;
+  }
+
+  /**
+   * Placement's view of host `h` for one class (tests, explain): inventory total, reserved,
+   * ratio, capacity and the allocations' sum; undefined in classic mode.
+   */
+  placementInventory(
+    h: number,
+    c: number,
+  ): { total: number; reserved: number; ratio: number; capacity: number; used: number } | undefined {
+    const p = this.#placement;
+    if (p === undefined) return undefined;
+    const i = c * p.size + h;
+    return {
+      total: p.total[i],
+      reserved: p.reserved[i],
+      ratio: p.ratio[i],
+      capacity: p.capacity[i],
+      used: p.used[i],
+    };
   }
 
   /**
@@ -138,9 +241,13 @@ export class ClusterState {
       const changed = this.changedGpu(h);
       if (changed !== undefined) throw new ContractError(`changed the host table: ${changed}`);
     }
-    if (!flavorFits(t, h, f)) return -1;
+    const p = this.#placement;
+    // Zed: Placement's claim first (a 409 when it no longer fits); the compute node then checks no
+    // resource limits. Classic: the compute node's limits.
+    if (p === undefined ? !flavorFits(t, h, f) : !flavorFitsPlacement(p, h, f)) return -1;
     const mask = f.gpus === 0 ? 0n : chooseGpus(o, h, f, share && gpu !== undefined ? gpu : -1);
     if (f.gpus !== 0 && mask === NO_GPU_FIT) return -1;
+    if (p !== undefined) allocate(p, h, f);
     consumeFromRequest(t, h, f, mask);
     consume(o, h, f, mask);
     for (const w of this.watchers) w.hostChanged(h);
@@ -161,6 +268,7 @@ export class ClusterState {
     const mask = f.gpus === 0 ? 0n : inst.gpuMask[slot];
     giveBack(this.hosts, h, f, mask);
     giveBack(this.#own, h, f, mask);
+    if (this.#placement !== undefined) deallocate(this.#placement, h, f);
     for (const w of this.watchers) w.hostChanged(h);
     const g = inst.group[slot];
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);

@@ -1,4 +1,5 @@
 import { GPU_MILLI } from '../common/limits.ts';
+import { DEFAULT_HYPERVISOR_VERSION, DEFAULT_SUPPORTED_INSTANCES, type HvSpec } from '../model/hv-spec.ts';
 import type { Aggregate, AllocationRatios, ClusterSpec } from './cluster-spec.ts';
 
 /**
@@ -15,6 +16,8 @@ export class HostTable {
   readonly totalUsableDiskGb: Float64Array;
   readonly reservedRamMb: Float64Array;
   readonly reservedDiskMb: Float64Array;
+  /** Reserved vCPUs: Placement's VCPU `reserved` only (HostState's vcpus_used does not count them). */
+  readonly reservedVcpus: Float64Array;
   readonly cpuAllocationRatio: Float64Array;
   readonly ramAllocationRatio: Float64Array;
   readonly diskAllocationRatio: Float64Array;
@@ -30,6 +33,16 @@ export class HostTable {
   readonly gpuModel: readonly string[];
   /** Does any host have a GPU? (GpuFilter joins the default filters, GPU metrics the report.) */
   readonly hasGpus: boolean;
+  // Static data the Zed filters and weighers read (ImagePropertiesFilter, BuildFailureWeigher,
+  // MetricsWeigher), with Nova's defaults for hosts that do not give them.
+  /** HostState.supported_instances: canonical [arch, hv_type, vm_mode] triples. */
+  readonly supportedInstances: readonly (readonly HvSpec[])[];
+  /** ComputeNode.hypervisor_version. */
+  readonly hypervisorVersion: Float64Array;
+  /** HostState.failed_builds. */
+  readonly failedBuilds: Float64Array;
+  /** HostState.metrics, name -> value. */
+  readonly metrics: readonly ReadonlyMap<string, number>[];
   // Usage, changed by claims and releases only (ClusterState, with the arithmetic of usage.ts).
   readonly freeRamMb: Float64Array;
   readonly freeDiskMb: Float64Array;
@@ -54,6 +67,7 @@ export class HostTable {
     this.totalUsableDiskGb = new Float64Array(n);
     this.reservedRamMb = new Float64Array(n);
     this.reservedDiskMb = new Float64Array(n);
+    this.reservedVcpus = new Float64Array(n);
     this.cpuAllocationRatio = new Float64Array(n);
     this.ramAllocationRatio = new Float64Array(n);
     this.diskAllocationRatio = new Float64Array(n);
@@ -69,6 +83,13 @@ export class HostTable {
     this.gpuCount = new Int32Array(n);
     this.gpuStart = new Int32Array(n + 1);
     this.gpuModel = spec.hosts.map((h) => h.gpuModel);
+    this.supportedInstances = spec.hosts.map((h) => h.supportedInstances ?? DEFAULT_SUPPORTED_INSTANCES);
+    this.hypervisorVersion = Float64Array.from(
+      spec.hosts,
+      (h) => h.hypervisorVersion ?? DEFAULT_HYPERVISOR_VERSION,
+    );
+    this.failedBuilds = Float64Array.from(spec.hosts, (h) => h.failedBuilds ?? 0);
+    this.metrics = spec.hosts.map((h) => h.metrics ?? NO_METRICS);
     let gpus = 0;
     spec.hosts.forEach((h, i) => {
       this.gpuCount[i] = h.gpus;
@@ -80,21 +101,27 @@ export class HostTable {
     this.gpuFreeMilli = new Int32Array(gpus).fill(GPU_MILLI);
     this.gpuFreeMilliTotal = new Int32Array(n);
     for (let i = 0; i < n; i++) this.gpuFreeMilliTotal[i] = GPU_MILLI * this.gpuCount[i];
-    const ratios = { ...spec.allocationRatios, ...ratioOverrides };
+    // HostState's ratios and reservations come from its compute node: its own values win; then
+    // the run config's ratios (the deployment's nova.conf), then the cluster file's.
+    const cluster = spec.allocationRatios;
     spec.hosts.forEach((h, i) => {
+      const own = h.allocationRatios;
+      const reservedRamMb = h.reserved?.memoryMb ?? spec.reserved.memoryMb;
+      const reservedDiskGb = h.reserved?.diskGb ?? spec.reserved.diskGb;
       this.vcpusTotal[i] = h.vcpus;
       this.totalUsableRamMb[i] = h.memoryMb;
       this.totalUsableDiskGb[i] = h.diskGb;
-      this.reservedRamMb[i] = spec.reserved.memoryMb;
-      this.reservedDiskMb[i] = spec.reserved.diskGb * 1024;
-      this.cpuAllocationRatio[i] = ratios.cpu;
-      this.ramAllocationRatio[i] = ratios.ram;
-      this.diskAllocationRatio[i] = ratios.disk;
+      this.reservedRamMb[i] = reservedRamMb;
+      this.reservedDiskMb[i] = reservedDiskGb * 1024;
+      this.reservedVcpus[i] = h.reserved?.vcpus ?? spec.reserved.vcpus ?? 0;
+      this.cpuAllocationRatio[i] = own?.cpu ?? ratioOverrides.cpu ?? cluster.cpu;
+      this.ramAllocationRatio[i] = own?.ram ?? ratioOverrides.ram ?? cluster.ram;
+      this.diskAllocationRatio[i] = own?.disk ?? ratioOverrides.disk ?? cluster.disk;
       this.serviceEnabled[i] = h.enabled ? 1 : 0;
       this.serviceUp[i] = h.up ? 1 : 0;
       // Nova: free_ram_mb = memory_mb - memory_mb_used, and memory_mb_used starts at the reservation.
-      this.freeRamMb[i] = h.memoryMb - spec.reserved.memoryMb;
-      this.freeDiskMb[i] = (h.diskGb - spec.reserved.diskGb) * 1024;
+      this.freeRamMb[i] = h.memoryMb - reservedRamMb;
+      this.freeDiskMb[i] = (h.diskGb - reservedDiskGb) * 1024;
     });
   }
 
@@ -144,6 +171,8 @@ export class HostTable {
     return out;
   }
 }
+
+const NO_METRICS: ReadonlyMap<string, number> = new Map();
 
 // Python's str.strip() with no argument strips whitespace, like String.prototype.trim for ASCII.
 function pyStrip(s: string): string {

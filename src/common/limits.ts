@@ -15,6 +15,12 @@ export const MAX_TRACE_SECONDS = 1_000_000_000_000;
 /** Nova's `[scheduler] max_attempts`: scheduling passes per instance (a larger value only loops). */
 export const MAX_ATTEMPTS = 1000;
 
+/** Nova's `[scheduler] max_placement_results` default. */
+export const DEFAULT_MAX_PLACEMENT_RESULTS = 1000;
+
+/** `max_placement_results`: at most the host limit (more could never be returned). */
+export const MAX_PLACEMENT_RESULTS = 1_000_000;
+
 /** Hosts in a cluster, over `hosts` and every group's `count` together. */
 export const MAX_HOSTS = 1_000_000;
 

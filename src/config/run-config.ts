@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AllocationRatios } from '../cluster/cluster-spec.ts';
 import { allocationRatio } from '../common/bounds.ts';
 import { InputError, UsageError } from '../common/errors.ts';
-import { MAX_ATTEMPTS } from '../common/limits.ts';
+import { DEFAULT_MAX_PLACEMENT_RESULTS, MAX_ATTEMPTS, MAX_PLACEMENT_RESULTS } from '../common/limits.ts';
 import { formatPath, readStructuredFile, type StructuredFile } from '../common/structured-file.ts';
 import { withGpuFilter } from '../framework/options.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
@@ -15,8 +15,18 @@ export const commonConfigSchema = z.strictObject({
   cpu_allocation_ratio: allocationRatio().optional(),
   ram_allocation_ratio: allocationRatio().optional(),
   disk_allocation_ratio: allocationRatio().optional(),
+  // The Zed candidate step (docs/nova-zed.md). Absent from a classic run's effective config, so a
+  // classic report records exactly what it did before these keys existed.
+  placement: z.enum(['none', 'zed']).optional(),
+  max_placement_results: z.int().positive().max(MAX_PLACEMENT_RESULTS).optional(),
 });
 export type CommonConfig = z.output<typeof commonConfigSchema>;
+
+/** Zed mode's Placement settings of a run config, or undefined for a classic run. */
+export function placementOf(c: CommonConfig): { readonly maxResults: number } | undefined {
+  if (c.placement !== 'zed') return undefined;
+  return { maxResults: c.max_placement_results ?? DEFAULT_MAX_PLACEMENT_RESULTS };
+}
 
 /** The names of the common options. */
 export const COMMON_KEYS: ReadonlySet<string> = new Set(Object.keys(commonConfigSchema.shape));
@@ -91,6 +101,30 @@ export function loadRunConfig(
   };
   const c = commonConfigSchema.safeParse(common);
   if (!c.success) fail(c.error.issues[0], []);
+  const refuse = (key: string, msg: string): never => {
+    if (Object.hasOwn(sets, key)) throw new UsageError(`${flagOf(key)} ${key}: ${msg}`);
+    if (file) throw new InputError(file.path, file.lineOf([key]), key, msg);
+    throw new UsageError(`config: ${key}: ${msg}`);
+  };
+  const commonOut = c.data!;
+  if (strategy.placement === 'zed') {
+    if (commonOut.placement === 'none')
+      refuse(
+        'placement',
+        `strategy ${strategy.name} runs under the Zed candidate step only (placement: zed)`,
+      );
+    commonOut.placement = 'zed';
+  }
+  if (commonOut.placement === 'zed') {
+    // Nova 26's _schedule: a multi-instance request is placed whole or not at all.
+    if (Object.hasOwn(common, 'multi_create') && commonOut.multi_create !== 'all-or-nothing')
+      refuse(
+        'multi_create',
+        'placement: zed places a multi-instance request whole or not at all (all-or-nothing)',
+      );
+    commonOut.multi_create = 'all-or-nothing';
+    commonOut.max_placement_results ??= DEFAULT_MAX_PLACEMENT_RESULTS;
+  }
   const o = strategy.optionsSchema.safeParse(own);
   if (!o.success) {
     const issue = o.error.issues[0];
@@ -102,7 +136,6 @@ export function loadRunConfig(
     }
     fail(issue, []);
   }
-  const commonOut = c.data!;
   const strategyOptions = o.data!;
   return {
     common: commonOut,

@@ -2,7 +2,7 @@ import type { ClusterState } from '../cluster/cluster-state.ts';
 import { SeededRng } from '../common/rng.ts';
 import { isExplainable } from '../framework/probe.ts';
 import type { FlavorMix } from '../model/flavor-mix.ts';
-import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from '../scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DecisionCollector } from './collector.ts';
@@ -130,6 +130,14 @@ class ExplainingContext implements DriverContext {
 
   countHostEvaluations(n: number): void {
     this.inner.countHostEvaluations(n);
+  }
+
+  get placement(): PlacementPass | undefined {
+    return this.inner.placement;
+  }
+
+  alternates(hosts: Int32Array, len: number): void {
+    this.inner.alternates(hosts, len);
   }
 
   private emit(index: number, host: number, claimed: boolean, emptiedBy: string | undefined): void {

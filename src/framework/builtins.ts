@@ -7,6 +7,7 @@ import { coreFilter } from './filters/core.ts';
 import { diskFilter } from './filters/disk.ts';
 import { gpuFilter } from './filters/gpu.ts';
 import { differentHostFilter, sameHostFilter } from './filters/host-hints.ts';
+import { imagePropertiesFilter } from './filters/image-properties.ts';
 import { ioOpsFilter } from './filters/io-ops.ts';
 import { numInstancesFilter } from './filters/num-instances.ts';
 import { ramFilter } from './filters/ram.ts';
@@ -14,10 +15,14 @@ import { retryFilter } from './filters/retry.ts';
 import { serverGroupAffinityFilter } from './filters/server-group-affinity.ts';
 import { serverGroupAntiAffinityFilter } from './filters/server-group-anti-affinity.ts';
 import type { FilterDefinition, PluginSet, WeigherDefinition } from './types.ts';
+import { buildFailureWeigher } from './weighers/build-failure.ts';
 import { cpuWeigher } from './weighers/cpu.ts';
+import { crossCellWeigher } from './weighers/cross-cell.ts';
 import { diskWeigher } from './weighers/disk.ts';
 import { ioOpsWeigher } from './weighers/io-ops.ts';
+import { metricsWeigher } from './weighers/metrics.ts';
 import { numInstancesWeigher } from './weighers/num-instances.ts';
+import { pciWeigher } from './weighers/pci.ts';
 import { ramWeigher } from './weighers/ram.ts';
 import { serverGroupSoftAffinityWeigher } from './weighers/server-group-soft-affinity.ts';
 import { serverGroupSoftAntiAffinityWeigher } from './weighers/server-group-soft-anti-affinity.ts';
@@ -33,6 +38,7 @@ export const BUILTIN_FILTERS: readonly FilterDefinition[] = [
   gpuFilter,
   aggregateInstanceExtraSpecsFilter,
   computeCapabilitiesFilter,
+  imagePropertiesFilter,
   serverGroupAffinityFilter,
   serverGroupAntiAffinityFilter,
   sameHostFilter,
@@ -50,6 +56,10 @@ export const BUILTIN_WEIGHERS: readonly WeigherDefinition[] = [
   numInstancesWeigher,
   serverGroupSoftAffinityWeigher,
   serverGroupSoftAntiAffinityWeigher,
+  buildFailureWeigher,
+  metricsWeigher,
+  pciWeigher,
+  crossCellWeigher,
 ];
 
 /**
@@ -63,7 +73,9 @@ export const BUILTIN_PLUGINS: PluginSet = Object.freeze({
 
 /** The options the built-in filters declare (the constraint options every baseline takes). */
 export type BuiltinFilterOptions = z.output<
-  z.ZodObject<typeof numInstancesFilter.options & typeof ioOpsFilter.options>
+  z.ZodObject<
+    typeof numInstancesFilter.options & typeof ioOpsFilter.options & typeof imagePropertiesFilter.options
+  >
 >;
 
 /** The options the built-in weighers declare. */
@@ -75,6 +87,10 @@ export type BuiltinWeigherOptions = z.output<
       typeof ioOpsWeigher.options &
       typeof numInstancesWeigher.options &
       typeof serverGroupSoftAffinityWeigher.options &
-      typeof serverGroupSoftAntiAffinityWeigher.options
+      typeof serverGroupSoftAntiAffinityWeigher.options &
+      typeof buildFailureWeigher.options &
+      typeof metricsWeigher.options &
+      typeof pciWeigher.options &
+      typeof crossCellWeigher.options
   >
 >;

@@ -40,12 +40,20 @@ function known(kind: string, defs: ReadonlyMap<string, unknown>) {
     });
 }
 
-/** The `filters` option: names from the plugin set, Nova's default list. */
-export function filtersOption(plugins: PluginSet) {
+/** The `filters` option: names from the plugin set, Nova's default list (or `defaults`). */
+export function filtersOption(plugins: PluginSet, defaults: readonly string[] = DEFAULT_FILTERS) {
   return z
     .array(known('filter', plugins.filters))
-    .default([...DEFAULT_FILTERS])
+    .default([...defaults])
     .describe("Nova's enabled_filters, applied in this order");
+}
+
+/** The `weighers` option: names from the plugin set, the default list `defaults`. */
+export function weighersOption(plugins: PluginSet, defaults: readonly string[] = DEFAULT_WEIGHERS) {
+  return z
+    .array(known('weigher', plugins.weighers))
+    .default([...defaults])
+    .describe("Nova's weight_classes");
 }
 
 /**
@@ -96,10 +104,7 @@ export type FilterOptions = FilterSchedulerOptions & BuiltinWeigherOptions & Bui
 export function filterOptionsSchema(plugins: PluginSet): z.ZodObject {
   return z.strictObject({
     filters: filtersOption(plugins),
-    weighers: z
-      .array(known('weigher', plugins.weighers))
-      .default([...DEFAULT_WEIGHERS])
-      .describe("Nova's weight_classes"),
+    weighers: weighersOption(plugins),
     host_subset_size: z.int().positive().default(1).describe('pick uniformly among this many best hosts'),
     ...weigherPluginOptions(plugins),
     ...filterPluginOptions(plugins),

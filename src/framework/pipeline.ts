@@ -1,6 +1,6 @@
 import type { ClusterState } from '../cluster/cluster-state.ts';
 import type { DriverContext, SchedulerDriver } from '../scheduler/driver.ts';
-import { NO_VALID_HOST } from '../scheduler/errors.ts';
+import { NO_VALID_HOST, PLACEMENT } from '../scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import type { DecisionFastPath } from './fast-path.ts';
@@ -33,8 +33,9 @@ export interface HostSelection {
 
 /**
  * Nova's `_schedule` loop with a pluggable selection step: for each instance of the request, run the
- * filters over the previous instance's list (every host, in cluster order, for the first), select,
- * and provision. An empty list is NoValidHost for that instance and the rest of the request.
+ * filters over the previous instance's list (every host, in cluster order, for the first; in zed
+ * mode Placement's candidates), select, and provision. An empty list is NoValidHost for that
+ * instance and the rest of the request.
  */
 export class FilterPipeline implements SchedulerDriver, FilterOutcome, ExplainableDriver {
   /**
@@ -81,12 +82,22 @@ export class FilterPipeline implements SchedulerDriver, FilterOutcome, Explainab
 
   scheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): void {
     this.lastEmptiedBy = undefined;
-    if (this.onDiagnosis === undefined) {
+    const placement = ctx.placement;
+    // The fast paths index every host: not for Placement's candidate list (zed mode).
+    if (this.onDiagnosis === undefined && placement === undefined) {
       for (const fast of this.fastPaths) if (fast.tryScheduleRunInstance(ctx, spec, props)) return;
     }
     const { list, req } = this;
-    let len = ctx.cluster.hosts.size;
-    for (let i = 0; i < len; i++) list[i] = i;
+    let len: number;
+    if (placement === undefined) {
+      len = ctx.cluster.hosts.size;
+      for (let i = 0; i < len; i++) list[i] = i;
+    } else {
+      // Zed mode: the strategy chooses among Placement's candidates (in cluster order).
+      len = placement.candidates.length;
+      list.set(placement.candidates);
+      if (len === 0) this.lastEmptiedBy = PLACEMENT;
+    }
     req.spec = spec;
     req.retryHosts = props.retry?.hosts;
     const n = spec.instanceIds.length;

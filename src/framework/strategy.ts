@@ -19,6 +19,8 @@ export interface FrameworkStrategy<O> extends Strategy<O> {
 export interface FrameworkStrategyDefinition<O> {
   readonly name: string;
   readonly description: string;
+  /** See Strategy.placement. */
+  readonly placement?: 'zed';
   optionsSchema(plugins: PluginSet): z.ZodType<O>;
   create(cluster: ClusterState, options: O, plugins: PluginSet, flavors?: FlavorMix): SchedulerDriver;
 }
@@ -27,6 +29,7 @@ export function frameworkStrategy<O>(def: FrameworkStrategyDefinition<O>): Frame
   const bind = (plugins: PluginSet): Strategy<O> => ({
     name: def.name,
     description: def.description,
+    ...(def.placement !== undefined && { placement: def.placement }),
     optionsSchema: def.optionsSchema(plugins),
     create: (cluster, options, flavors) => def.create(cluster, options, plugins, flavors),
   });

@@ -83,9 +83,20 @@ export interface HostWeigher {
    * hosts are left (nothing is weighed), nor for a weigher whose multiplier is 0 on every host.
    */
   preScore?(req: FilterRequest): void;
+  /** May throw SchedulingError where Nova's weigher would raise. */
   weigh(host: number, req: FilterRequest): number;
   /** Optional, for the fused fast path: what `weigh` computes, as data (fused-form.ts). */
   readonly fusedForm?: WeigherForm;
+  /**
+   * `weigh` may throw (MetricsWeigher with a required metric missing): weighed even when its
+   * multiplier is 0 on every host, as Nova weighs every configured weigher.
+   */
+  readonly raises?: boolean;
+  /**
+   * `weigh` gives one finite value on every host for every request (PCIWeigher here, for
+   * instance): normalised to 0, it adds nothing to any weight, so a fast path may leave it out.
+   */
+  readonly constant?: boolean;
 }
 
 /**

@@ -9,14 +9,14 @@ import type { FilterRequest, HostWeigher } from './types.ts';
  */
 export class WeightHandler {
   private readonly raw: Float64Array;
-  /** Weighers whose multiplier is 0 on every host add exactly 0 and are skipped. */
+  /** Weighers whose multiplier is 0 on every host add exactly 0 and are skipped (see `weighs`). */
   private readonly active: readonly HostWeigher[];
   /** Explaining: each weigher's raw values and bounds go here (one check per weigher, not per host). */
   probe: DecisionProbe | undefined = undefined;
 
   constructor(weighers: readonly HostWeigher[], hostCount: number) {
     this.raw = new Float64Array(hostCount);
-    this.active = weighers.filter((w) => w.multipliers.some((m) => m !== 0));
+    this.active = weighers.filter(weighs);
   }
 
   weigh(list: Int32Array, len: number, req: FilterRequest, weights: Float64Array): void {
@@ -48,4 +48,12 @@ export class WeightHandler {
       for (let i = 0; i < len; i++) weights[i] += multipliers[list[i]] * ((raw[i] - lo) / range);
     }
   }
+}
+
+/**
+ * Does the weight handler weigh `w`? Not when its multiplier is 0 on every host (it adds exactly
+ * 0), unless its `weigh` may raise (then Nova's failure must happen too).
+ */
+export function weighs(w: HostWeigher): boolean {
+  return w.raises === true || w.multipliers.some((m) => m !== 0);
 }

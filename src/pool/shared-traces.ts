@@ -25,10 +25,10 @@ export interface PreparedTrace {
 }
 
 /**
- * Estimated bytes of the shared form per line of the CSV, used before parsing. The columns take 69
- * bytes per row (FIXED_BYTES_PER_ROW, GPU columns included) plus the id and the symbols; the generated benchmark trace
- * measured 69 bytes per row in all before the 7 bytes of GPU columns (53 bytes per CSV line), so 87
- * leaves room for longer ids.
+ * Estimated bytes of the shared form per line of the CSV, used before parsing. The columns take 73
+ * bytes per row (FIXED_BYTES_PER_ROW, GPU and image_props columns included) plus the id and the
+ * symbols; the generated benchmark trace measured 69 bytes per row in all before the 7 bytes of GPU
+ * columns and the 4 of image_props (53 bytes per CSV line), so 87 leaves room for longer ids.
  */
 export const ESTIMATED_BYTES_PER_LINE = 87;
 

@@ -2,6 +2,7 @@ import type { AllocationRatios, ClusterSpec } from '../cluster/cluster-spec.ts';
 import { ClusterState } from '../cluster/cluster-state.ts';
 import type { ServerGroup } from '../cluster/groups.ts';
 import { InputError } from '../common/errors.ts';
+import { DEFAULT_MAX_PLACEMENT_RESULTS } from '../common/limits.ts';
 import { SeededRng } from '../common/rng.ts';
 import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { ReplayResult } from '../model/replay-result.ts';
@@ -27,6 +28,12 @@ export interface ReplayConfig {
   readonly seed: number;
   readonly maxAttempts: number;
   readonly multiCreate?: 'each' | 'all-or-nothing';
+  /**
+   * Zed mode (docs/nova-zed.md): Placement's candidate step, at most `maxResults` candidates; then
+   * multi-instance requests are all-or-nothing. Undefined: classic, unless the strategy runs under
+   * the Zed candidate step only (`Strategy.placement`), which gets Nova's default of 1000.
+   */
+  readonly placement?: { readonly maxResults: number };
   readonly ratioOverrides?: Partial<AllocationRatios>;
   /** `stop`: the first bad row ends the replay with its error; `skip`: count it and go on. */
   readonly onBadRow: 'stop' | 'skip';
@@ -71,7 +78,10 @@ export class Replayer implements RowSink, OutcomeObserver {
     this.observers = cfg.observers ?? [];
     this.onReleased = this.observers.filter((o) => o.instanceReleased);
     this.onClock = this.observers.filter((o) => o.clockAdvance);
-    this.cluster = new ClusterState(spec, cfg.ratioOverrides);
+    const placement =
+      cfg.placement ??
+      (cfg.strategy.placement === 'zed' ? { maxResults: DEFAULT_MAX_PLACEMENT_RESULTS } : undefined);
+    this.cluster = new ClusterState(spec, cfg.ratioOverrides, { placement: placement !== undefined });
     this.records = new SchedulerRecords(cfg.keepRecords ?? false);
     const driver = createWatched(cfg, this.cluster);
     this.manager = new SchedulerManager({
@@ -80,7 +90,8 @@ export class Replayer implements RowSink, OutcomeObserver {
       rng: new SeededRng(cfg.seed),
       records: this.records,
       maxAttempts: cfg.maxAttempts,
-      multiCreate: cfg.multiCreate,
+      multiCreate: placement ? 'all-or-nothing' : cfg.multiCreate,
+      placement,
       observers: [this, ...this.observers],
       onDriverCall: driverCallHook(this.observers),
       heartbeat: cfg.heartbeat,
@@ -159,6 +170,7 @@ export class Replayer implements RowSink, OutcomeObserver {
     spec.gpuSpec = this.gpuSpecOf(row.gpuSpec);
     spec.sameHost = this.resolveHint(row.sameHost);
     spec.differentHost = this.resolveHint(row.differentHost);
+    spec.imageProps = row.imageProps;
     const context = this.context;
     context.time = row.time;
     context.duration = row.duration;

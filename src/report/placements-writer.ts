@@ -11,12 +11,19 @@ const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const CR = 0x0d;
+const PIPE = 0x7c;
 
-/** `--placements FILE`: one CSV row per instance outcome, in trace order: seq,id,host,attempts. */
+/**
+ * `--placements FILE`: one CSV row per instance outcome, in trace order: seq,id,host,attempts, and
+ * in zed mode (`alternates`) a fifth column, the instance's alternate hosts `|`-separated.
+ */
 export class PlacementsWriter implements ReplayObserver {
   private readonly file: StagedFile;
+  private readonly withAlternates: boolean;
   /** Each host's name as an encoded CSV field, quoted once here rather than per row. */
   private readonly hostFields: readonly Buffer[];
+  /** Zed mode: each host's name with `"` doubled, for an alternates field that must be quoted. */
+  private readonly altFields: readonly Buffer[];
   private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
   /** The last row's seq and its decimal digits: seq counts up by one, so a carry rewrites them. */
@@ -24,17 +31,23 @@ export class PlacementsWriter implements ReplayObserver {
   private readonly seqDigits = new Uint8Array(20).fill(0x30);
   private seqLength = 1;
 
-  constructor(path: string, hostNames: readonly string[]) {
+  constructor(path: string, hostNames: readonly string[], options: { alternates?: boolean } = {}) {
     this.file = new StagedFile(path);
+    this.withAlternates = options.alternates ?? false;
+    // Zed mode: host names are written raw inside the quoted alternates field, so `"` is doubled.
     this.hostFields = hostNames.map((n) => Buffer.from(csvField(n)));
-    this.file.write('seq,id,host,attempts\n');
+    this.altFields = this.withAlternates ? hostNames.map((n) => Buffer.from(n.replaceAll('"', '""'))) : [];
+    this.file.write(this.withAlternates ? 'seq,id,host,attempts,alternates\n' : 'seq,id,host,attempts\n');
   }
 
-  instanceScheduled({ seq, spec, index, host, attempts }: InstanceOutcome): void {
+  instanceScheduled(o: InstanceOutcome): void {
+    const { seq, spec, index, host, attempts } = o;
     const id = spec.instanceIds[index];
     const name = host >= 0 ? this.hostFields[host] : undefined;
+    let altBytes = 0;
+    for (let i = 0; i < o.alternateCount; i++) altBytes += this.altFields[o.alternates[i]].length + 1;
     // UTF-8 takes at most 3 bytes per UTF-16 unit; quoting at most doubles that.
-    const need = 6 * id.length + (name ? name.length : 0) + ROW_SLACK;
+    const need = 6 * id.length + (name ? name.length : 0) + altBytes + ROW_SLACK;
     if (this.pos + need > this.buf.length) {
       this.flush();
       if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
@@ -51,6 +64,7 @@ export class PlacementsWriter implements ReplayObserver {
     }
     buf[p++] = COMMA;
     p = writeUint(buf, p, attempts);
+    if (this.withAlternates) p = this.writeAlternates(buf, p, o);
     buf[p++] = NEWLINE;
     this.pos = p;
   }
@@ -80,6 +94,21 @@ export class PlacementsWriter implements ReplayObserver {
     this.seq = seq;
     for (let i = 0; i < this.seqLength; i++) buf[p + i] = d[i];
     return p + this.seqLength;
+  }
+
+  /** `,` then the alternates `|`-separated, quoted when a name needs it (as the whole field). */
+  private writeAlternates(buf: Buffer, p: number, o: InstanceOutcome): number {
+    buf[p++] = COMMA;
+    const n = o.alternateCount;
+    let quote = false;
+    for (let i = 0; i < n; i++) quote ||= this.hostFields[o.alternates[i]][0] === QUOTE;
+    if (quote) buf[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) buf[p++] = PIPE;
+      p += (quote ? this.altFields : this.hostFields)[o.alternates[i]].copy(buf, p);
+    }
+    if (quote) buf[p++] = QUOTE;
+    return p;
   }
 
   finish(): void {

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../cluster/cluster-spec.ts';
-import { loadRunConfig, ratioOverrides } from '../config/run-config.ts';
+import { loadRunConfig, placementOf, ratioOverrides } from '../config/run-config.ts';
 import type { AggregatedFunnel } from '../explain/funnel.ts';
 import { FunnelSampler, funnelSampleEvery } from '../explain/funnel-sampler.ts';
 import { NoValidHostCauseCounter } from '../explain/nvh-causes.ts';
@@ -90,10 +90,12 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
   const sampler = explainer ? undefined : new FunnelSampler(funnelSampleEvery(task.cluster.hosts.length));
   const observers: ReplayObserver[] = [metrics, causes, ...(task.observers ?? [])];
   if (explainer) observers.push(explainer);
+  const placement = placementOf(config.common);
   const placements = task.placementsPath
     ? new PlacementsWriter(
         task.placementsPath,
         task.cluster.hosts.map((h) => h.name),
+        { alternates: placement !== undefined },
       )
     : undefined;
   if (placements) observers.push(placements);
@@ -108,6 +110,7 @@ async function replayWith(task: ReplayTask, source: RowSource, shapes: ShapeDist
       seed: config.common.seed,
       maxAttempts: config.common.max_attempts,
       multiCreate: config.common.multi_create,
+      placement,
       ratioOverrides: ratioOverrides(config.common),
       onBadRow: task.onBadRow,
       observers,

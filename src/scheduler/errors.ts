@@ -5,6 +5,12 @@ export const NO_VALID_HOST = 'No valid host was found.';
 export const MAX_RETRIES = 'Exceeded maximum number of retries.';
 
 /**
+ * Zed mode: the cause (`emptiedBy`) a NoValidHost names when Placement returned no allocation
+ * candidate, so no filter ran.
+ */
+export const PLACEMENT = 'Placement';
+
+/**
  * A filter raised while it evaluated a host (in Nova, e.g. `float()` of a non-numeric value in
  * extra_specs_ops). The scheduling call fails and the instance goes to ERROR.
  */

@@ -2,10 +2,12 @@ import type { ClusterState } from '../cluster/cluster-state.ts';
 import { ContractError } from '../common/errors.ts';
 import type { SeededRng } from '../common/rng.ts';
 import type { ManagerStats } from '../model/replay-result.ts';
-import type { DriverContext, SchedulerDriver } from './driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from './driver.ts';
 import { contractError, MAX_RETRIES, NO_VALID_HOST, SchedulingError } from './errors.ts';
 import type { InstanceOutcome, OutcomeObserver, RequestContext } from './outcome.ts';
+import { ManagerPlacementPass } from './placement-pass.ts';
 import type { SchedulerRecords } from './records.ts';
+import { PlacementRequestFilter } from './request-filter.ts';
 import { type FilterProperties, NO_RETRY, type RequestSpec } from './request-spec.ts';
 
 /** Word 1 of a decision heartbeat while the strategy's `create` runs (0 otherwise). */
@@ -24,6 +26,12 @@ export interface ManagerOptions {
    * `_ensure_sufficient_hosts`, one failure fails the whole request and frees what it placed.
    */
   readonly multiCreate?: 'each' | 'all-or-nothing';
+  /**
+   * Zed mode (the cluster keeps Placement): every pass asks Placement for candidates first, with
+   * at most `maxResults` of them (Nova's `[scheduler] max_placement_results`). Needs
+   * `multiCreate: 'all-or-nothing'`, as Nova 26's `_schedule` has it.
+   */
+  readonly placement?: { readonly maxResults: number };
   /** Told every instance outcome and failed claim, in this order. */
   readonly observers?: readonly OutcomeObserver[];
   /** Called with the duration (ms) and instance count of every driver call. */
@@ -82,11 +90,36 @@ export class SchedulerManager implements DriverContext {
   private readonly onScheduled: readonly OutcomeObserver[];
   private readonly onClaimFailed: readonly OutcomeObserver[];
   private readonly outcome: { -readonly [K in keyof InstanceOutcome]: InstanceOutcome[K] };
+  // Zed mode: the request filter, this pass's Placement answer, and each instance's alternates
+  // (maxAlternates slots per instance).
+  private readonly requestFilter: PlacementRequestFilter | undefined;
+  private readonly pass_: ManagerPlacementPass | undefined;
+  private readonly selectedStamp: Uint32Array;
+  private stamp = 0;
+  placement: PlacementPass | undefined = undefined;
+  private readonly maxAlternates: number;
+  private alternateHosts = new Int32Array(0);
+  private alternateCount = new Int32Array(16);
+  private alternatesGiven = false;
 
   constructor(opts: ManagerOptions) {
     this.opts = opts;
     this.cluster = opts.cluster;
     this.rng = opts.rng;
+    const zed = opts.placement !== undefined;
+    if (zed && !opts.cluster.hasPlacement)
+      throw new Error('placement mode needs a cluster that keeps Placement');
+    if (zed && opts.multiCreate !== 'all-or-nothing')
+      throw new Error(
+        "placement mode is all-or-nothing for multi-instance requests (multiCreate: 'all-or-nothing')",
+      );
+    const n = zed ? opts.cluster.hosts.size : 0;
+    this.requestFilter = zed
+      ? new PlacementRequestFilter(opts.cluster, opts.placement!.maxResults)
+      : undefined;
+    this.pass_ = zed ? new ManagerPlacementPass(opts.cluster) : undefined;
+    this.selectedStamp = new Uint32Array(n);
+    this.maxAlternates = zed ? opts.maxAttempts - 1 : 0;
     const observers = opts.observers ?? [];
     this.onScheduled = observers.filter((o) => o.instanceScheduled);
     this.onClaimFailed = observers.filter((o) => o.claimFailed);
@@ -100,6 +133,8 @@ export class SchedulerManager implements DriverContext {
       attempts: 0,
       reason: undefined,
       emptiedBy: undefined,
+      alternates: new Int32Array(this.maxAlternates),
+      alternateCount: 0,
     };
   }
 
@@ -158,6 +193,11 @@ export class SchedulerManager implements DriverContext {
       o.attempts = this.attempts[k];
       o.reason = this.reasons[k];
       o.emptiedBy = ok ? undefined : this.emptiedBy[k];
+      o.alternateCount = ok ? this.alternateCount[k] : 0;
+      if (o.alternateCount > 0) {
+        const m = this.maxAlternates;
+        o.alternates.set(this.alternateHosts.subarray(k * m, k * m + o.alternateCount));
+      }
       const scheduled = this.onScheduled;
       for (let i = 0; i < scheduled.length; i++) scheduled[i].instanceScheduled!(o);
     }
@@ -182,19 +222,22 @@ export class SchedulerManager implements DriverContext {
       );
     }
     let slot: number;
-    try {
-      slot = this.cluster.claim(
-        host,
-        spec.instanceIds[k],
-        spec.flavor,
-        spec.group,
-        n > 1 ? spec.requestId : '',
-        n,
-        gpu,
-      );
-    } catch (err) {
-      throw err instanceof ContractError ? this.broken(err.message) : err;
-    }
+    // Zed mode: a host that is no candidate has no allocation request to claim with.
+    if (this.pass_ !== undefined && !this.pass_.has(host)) slot = -1;
+    else
+      try {
+        slot = this.cluster.claim(
+          host,
+          spec.instanceIds[k],
+          spec.flavor,
+          spec.group,
+          n > 1 ? spec.requestId : '',
+          n,
+          gpu,
+        );
+      } catch (err) {
+        throw err instanceof ContractError ? this.broken(err.message) : err;
+      }
     if (slot < 0) {
       this.state[k] = CLAIM_FAILED;
       this.tried[k].push(host);
@@ -218,6 +261,40 @@ export class SchedulerManager implements DriverContext {
 
   countHostEvaluations(n: number): void {
     this.stats.hostEvaluations += n;
+  }
+
+  alternates(hosts: Int32Array, len: number): void {
+    if (this.placement === undefined) return;
+    if (this.alternatesGiven) throw this.broken('called alternates() twice in one pass');
+    if (this.passSettled !== this.passSize)
+      throw this.broken('called alternates() before settling every instance of the pass');
+    this.alternatesGiven = true;
+    const m = this.maxAlternates;
+    if (m === 0) return;
+    // Nova excludes every host selected in this pass (they have had resources claimed).
+    const sel = this.selectedStamp;
+    for (let i = 0; i < this.passSize; i++) {
+      const k = this.passIndex[i];
+      if (this.state[k] === PLACED) sel[this.hostOf[k]] = this.stamp;
+    }
+    const first = this.passIndex[0];
+    const base = first * m;
+    let count = 0;
+    for (let i = 0; i < len && count < m; i++) {
+      const h = hosts[i];
+      if (h >>> 0 !== h || h >= this.cluster.hosts.size)
+        throw this.broken(
+          `gave alternate ${h}, which is no host number (0 to ${this.cluster.hosts.size - 1})`,
+        );
+      if (sel[h] !== this.stamp) this.alternateHosts[base + count++] = h;
+    }
+    // The same list for every instance of the pass.
+    for (let i = 0; i < this.passSize; i++) {
+      const k = this.passIndex[i];
+      if (this.state[k] !== PLACED) continue;
+      if (k !== first) this.alternateHosts.copyWithin(k * m, base, base + count);
+      this.alternateCount[k] = count;
+    }
   }
 
   /**
@@ -245,6 +322,10 @@ export class SchedulerManager implements DriverContext {
       this.slotOf = new Int32Array(size);
       this.attempts = new Int32Array(size);
       this.passIndex = new Int32Array(size);
+      this.alternateCount = new Int32Array(size);
+    }
+    if (this.alternateHosts.length < n * this.maxAlternates) {
+      this.alternateHosts = new Int32Array(Math.max(n, this.state.length) * this.maxAlternates);
     }
     for (let k = 0; k < n; k++) {
       this.state[k] = PENDING;
@@ -255,6 +336,7 @@ export class SchedulerManager implements DriverContext {
       else if (tried.length > 0) tried.length = 0;
       this.reasons[k] = undefined;
       this.emptiedBy[k] = undefined;
+      this.alternateCount[k] = 0;
     }
   }
 
@@ -262,10 +344,12 @@ export class SchedulerManager implements DriverContext {
     const { driver, onDriverCall, heartbeat } = this.opts;
     this.passSize = size;
     this.passSettled = 0;
-    this.stats.driverCalls++;
+    this.alternatesGiven = false;
     if (heartbeat) heartbeat[0]++;
     const t0 = performance.now();
+    this.stats.driverCalls++;
     try {
+      if (this.requestFilter !== undefined) this.askPlacement(spec);
       driver.scheduleRunInstance(this, spec, props);
     } catch (err) {
       if (!(err instanceof SchedulingError)) throw err;
@@ -293,6 +377,18 @@ export class SchedulerManager implements DriverContext {
           'scheduleRunInstance must call provision() or noValidHost() once per instance, in order',
       );
     }
+  }
+
+  /**
+   * Zed mode, before the driver: Nova's request filters, resources_from_request_spec and GET
+   * /allocation_candidates (timed with the decision; the list is made when the driver reads it).
+   * With no candidate the driver settles every instance as NoValidHost (select_destinations raises
+   * before any filter runs).
+   */
+  private askPlacement(spec: RequestSpec): void {
+    this.stamp = (this.stamp + 1) >>> 0 || 1;
+    this.pass_!.begin(this.requestFilter!.queryFor(spec), this.maxAlternates);
+    this.placement = this.pass_;
   }
 
   /** Free an instance placed earlier in this request (its claim is undone on the host). */

@@ -34,6 +34,13 @@ export interface InstanceOutcome {
    * at all, a selection that refused, a raised error, retries exhausted) or the driver did not say.
    */
   readonly emptiedBy: string | undefined;
+  /**
+   * Zed mode: the instance's alternate hosts (Nova's Selection list after the chosen host) are
+   * `alternates[0..alternateCount)`; 0 when placed without alternates, in ERROR or in classic mode.
+   * A reused buffer: read it during the call.
+   */
+  readonly alternates: Int32Array;
+  readonly alternateCount: number;
 }
 
 /** Told each instance's outcome (in instance order, after the request) and every failed claim. */

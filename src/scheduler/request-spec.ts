@@ -1,6 +1,7 @@
 import type { ServerGroup } from '../cluster/groups.ts';
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import type { Flavor } from '../model/flavor.ts';
+import type { ImageProps } from '../model/image-props.ts';
 
 /**
  * What one create row asks for (Nova's RequestSpec). The replay reuses one object (and one id list
@@ -22,6 +23,8 @@ export interface RequestSpec {
   /** Scheduler hints `same_host` / `different_host`, already resolved to instance ids. */
   readonly sameHost: readonly string[] | undefined;
   readonly differentHost: readonly string[] | undefined;
+  /** The image's properties (Nova's `spec_obj.image.properties`, trace `image_props`); undefined: none. */
+  readonly imageProps?: ImageProps | undefined;
 }
 
 /** Per-scheduling-pass properties (Nova's filter_properties): the retry record of a reschedule. */
@@ -52,5 +55,6 @@ export function plainRequestSpec(
     gpuSpec: undefined,
     sameHost: undefined,
     differentHost: undefined,
+    imageProps: undefined,
   };
 }

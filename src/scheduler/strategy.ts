@@ -12,6 +12,11 @@ export interface Strategy<Options = unknown> {
   /** One line, shown by `schedbench strategies`. */
   readonly description: string;
   readonly optionsSchema: z.ZodType<Options>;
+  /**
+   * `zed`: the strategy runs under the Zed candidate step only (docs/nova-zed.md): the run config's
+   * `placement` is `zed` for it, and `none` is refused. Absent: either, `none` by default.
+   */
+  readonly placement?: 'zed';
   /** `flavors`: the trace's flavor mix, which the replay always passes (tests may leave it out). */
   create(cluster: ClusterState, options: Options, flavors?: FlavorMix): SchedulerDriver;
 }

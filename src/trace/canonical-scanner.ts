@@ -2,6 +2,7 @@ import { InputError } from '../common/errors.ts';
 import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import { GROUP_POLICIES, type GroupPolicy } from '../model/group-policy.ts';
+import type { ImageProps } from '../model/image-props.ts';
 import { latin1, plainDecimal, plainInteger } from './byte-numbers.ts';
 import { type ColumnIndex, idList, normaliseGpuSpec, type RowDecoder } from './decode.ts';
 import { CREATE, DELETE, type TraceRow } from './row.ts';
@@ -58,6 +59,7 @@ export class CanonicalRowScanner {
       cols.same_host,
       cols.different_host,
       cols.gpu_spec,
+      cols.image_props,
     ];
     this.texts = Int32Array.from(texts.filter((k) => k >= 0));
   }
@@ -232,19 +234,21 @@ export class CanonicalRowScanner {
     let spec = '';
     let sameHost: readonly string[] | undefined;
     let differentHost: readonly string[] | undefined;
+    let imageProps: ImageProps | undefined;
     if (!this.noTexts()) {
       az = this.text(b, c.az);
       group = this.text(b, c.group);
       policy = this.text(b, c.group_policy);
       if (policy !== '' && (group === '' || !(GROUP_POLICIES as readonly string[]).includes(policy)))
         return false;
-      if (!this.empty(c.extra_specs)) {
-        try {
+      try {
+        if (!this.empty(c.extra_specs))
           extraSpecs = this.decoder.extraSpecs(this.text(b, c.extra_specs), line);
-        } catch (err) {
-          if (err instanceof InputError) return false;
-          throw err;
-        }
+        if (!this.empty(c.image_props))
+          imageProps = this.decoder.imageProps(this.text(b, c.image_props), line);
+      } catch (err) {
+        if (err instanceof InputError) return false;
+        throw err;
       }
       spec = this.text(b, c.gpu_spec);
       // Without a `|` the normalised spec is the trimmed text itself.
@@ -270,6 +274,7 @@ export class CanonicalRowScanner {
     row.extraSpecs = extraSpecs;
     row.sameHost = sameHost;
     row.differentHost = differentHost;
+    row.imageProps = imageProps;
     return true;
   }
 }

@@ -77,6 +77,7 @@ class ColumnarBuilder implements RowSink {
   private readonly extraSpecs: Uint32Array;
   private readonly sameHost: Uint32Array;
   private readonly differentHost: Uint32Array;
+  private readonly imageProps: Uint32Array;
   private ids = Buffer.allocUnsafe(1 << 16);
   private idLength = 0;
   private readonly symbols = new Map<string, number>([['', 0]]);
@@ -109,6 +110,7 @@ class ColumnarBuilder implements RowSink {
     this.extraSpecs = u32();
     this.sameHost = u32();
     this.differentHost = u32();
+    this.imageProps = u32();
   }
 
   row(r: TraceRow): void {
@@ -142,6 +144,7 @@ class ColumnarBuilder implements RowSink {
       }
       if (r.sameHost) this.sameHost[i] = this.symbol(r.sameHost.join(';'));
       if (r.differentHost) this.differentHost[i] = this.symbol(r.differentHost.join(';'));
+      if (r.imageProps) this.imageProps[i] = this.symbol(r.imageProps.key);
     }
     this.n++;
   }
@@ -195,6 +198,7 @@ class ColumnarBuilder implements RowSink {
       extraSpecs: this.extraSpecs.subarray(0, n),
       sameHost: this.sameHost.subarray(0, n),
       differentHost: this.differentHost.subarray(0, n),
+      imageProps: this.imageProps.subarray(0, n),
       symbolEnd,
       symbolBytes,
       bad,

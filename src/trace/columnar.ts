@@ -2,6 +2,7 @@ import { InputError } from '../common/errors.ts';
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import type { GroupPolicy } from '../model/group-policy.ts';
 import { GROUP_POLICIES } from '../model/group-policy.ts';
+import { type ImageProps, parseImageProps } from '../model/image-props.ts';
 import { CREATE, DELETE, emptyRow } from './row.ts';
 import type { RowSink, RowSource } from './source.ts';
 
@@ -47,6 +48,8 @@ export interface ColumnarTraceData {
   /** Symbol of the ids joined by `;`, 0 for none. */
   readonly sameHost: Uint32Array;
   readonly differentHost: Uint32Array;
+  /** Symbol of the `image_props` text (ImageProps.key), 0 for none. */
+  readonly imageProps: Uint32Array;
   readonly symbolEnd: Uint32Array;
   readonly symbolBytes: Uint8Array;
   readonly bad: BadRowColumns;
@@ -65,7 +68,7 @@ export interface BadRowColumns {
 const YIELD_MASK = (1 << 16) - 1;
 
 /** Bytes the columns take per stored row, the id arena and symbols aside. */
-export const FIXED_BYTES_PER_ROW = 4 + 8 + 1 + 4 + 4 * 4 + 1 + 2 + 4 + 8 + 4 + 4 + 1 + 4 * 3;
+export const FIXED_BYTES_PER_ROW = 4 + 8 + 1 + 4 + 4 * 4 + 1 + 2 + 4 + 8 + 4 + 4 + 1 + 4 * 4;
 
 /** The bytes a columnar trace holds (what sharing it costs in memory). */
 export function columnarBytes(t: ColumnarTraceData): number {
@@ -74,7 +77,7 @@ export function columnarBytes(t: ColumnarTraceData): number {
     n += c.byteLength;
   for (const c of [t.gpus, t.gpuMilli, t.gpuSpec, t.az, t.group, t.groupPolicy, t.extraSpecs])
     n += c.byteLength;
-  for (const c of [t.sameHost, t.differentHost]) n += c.byteLength;
+  for (const c of [t.sameHost, t.differentHost, t.imageProps]) n += c.byteLength;
   for (const c of [t.bad.at, t.bad.line, t.bad.field, t.bad.reason]) n += c.byteLength;
   return n;
 }
@@ -114,6 +117,7 @@ export class ColumnarTraceSource implements RowSource {
   private readonly idSlice: (this: Buffer, start: number, end: number) => string;
   private readonly specs = new Map<number, ExtraSpecs>();
   private readonly hints = new Map<number, readonly string[]>();
+  private readonly images = new Map<number, ImageProps>();
 
   constructor(private readonly t: ColumnarTraceData) {
     this.path = t.path;
@@ -158,6 +162,7 @@ export class ColumnarTraceSource implements RowSource {
         row.extraSpecs = t.extraSpecs[i] === 0 ? undefined : this.extraSpecsOf(t.extraSpecs[i]);
         row.sameHost = t.sameHost[i] === 0 ? undefined : this.hintOf(t.sameHost[i]);
         row.differentHost = t.differentHost[i] === 0 ? undefined : this.hintOf(t.differentHost[i]);
+        row.imageProps = t.imageProps[i] === 0 ? undefined : this.imagePropsOf(t.imageProps[i]);
       }
       // As the CSV reader does: a row the replay rejects is a bad row too.
       try {
@@ -188,6 +193,16 @@ export class ColumnarTraceSource implements RowSource {
       this.specs.set(sym, specs);
     }
     return specs;
+  }
+
+  /** The stored text parsed again: it was accepted when the columns were built. */
+  private imagePropsOf(sym: number): ImageProps {
+    let props = this.images.get(sym);
+    if (!props) {
+      props = parseImageProps(this.symbols.get(sym)) as ImageProps;
+      this.images.set(sym, props);
+    }
+    return props;
   }
 
   private hintOf(sym: number): readonly string[] {

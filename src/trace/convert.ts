@@ -3,6 +3,7 @@ import { UsageError } from '../common/errors.ts';
 import { PeakDemand } from './formats/azure.ts';
 import { CanonicalTraceWriter } from './formats/canonical-writer.ts';
 import { type ConvertedCluster, type ConvertedHost, convertedCluster } from './formats/cluster-out.ts';
+import { readRecords } from './formats/records.ts';
 import { formatSource, readOpenbHosts, type TraceFormat } from './formats/sources.ts';
 import type { RowSource } from './source.ts';
 import { sampleHosts } from './transforms/hosts-sample.ts';
@@ -89,7 +90,9 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
   };
   const source: RowSource = formatSource(o.format, o.inputs, !t.sort && t.shuffle === undefined);
   const transformed = new TransformedSource(source, t, capacity);
-  const writer = new CanonicalTraceWriter(o.out);
+  // The image_props column is written only when the source has it: other traces convert as before.
+  const imageProps = o.format === 'canonical' && (await hasColumn(o.inputs[0], 'image_props'));
+  const writer = new CanonicalTraceWriter(o.out, imageProps);
   const buffered = isBuffered(t);
   try {
     await transformed.read({
@@ -115,4 +118,19 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
     gpus: hosts?.reduce((s, h) => s + h.gpus, 0),
     note: transformed.note,
   };
+}
+
+/** Does the CSV file's header row have this column? (Only the first record is read.) */
+async function hasColumn(path: string, column: string): Promise<boolean> {
+  let found = false;
+  const stop = new Error('header read');
+  try {
+    await readRecords(path, (record) => {
+      found = record.some((c) => c.trim() === column);
+      throw stop;
+    });
+  } catch (err) {
+    if (err !== stop) throw err;
+  }
+  return found;
 }

@@ -1,9 +1,10 @@
 import { InputError } from '../common/errors.ts';
 import { GPU_MILLI, MAX_GPUS, MAX_ROW_COUNT, MAX_SIZE, MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { quote } from '../common/safe-text.ts';
-import type { ExtraSpecs } from '../model/extra-specs.ts';
+import { type ExtraSpecs, placementSpecProblem } from '../model/extra-specs.ts';
 import type { GroupPolicy } from '../model/group-policy.ts';
 import { GROUP_POLICIES } from '../model/group-policy.ts';
+import { type ImageProps, parseImageProps } from '../model/image-props.ts';
 import { CREATE, DELETE, type TraceRow } from './row.ts';
 
 /** The trace columns schedbench reads; any other column is ignored. */
@@ -25,6 +26,7 @@ export const COLUMNS = [
   'gpus',
   'gpu_milli',
   'gpu_spec',
+  'image_props',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -56,6 +58,7 @@ export function indexColumns(file: string, header: readonly string[]): ColumnInd
  */
 export class RowDecoder {
   private readonly specCache = new Map<string, ExtraSpecs>();
+  private readonly imageCache = new Map<string, ImageProps>();
 
   /** `header`: the header row, so a row with fewer fields can name the first one it lacks. */
   constructor(
@@ -118,6 +121,7 @@ export class RowDecoder {
     row.extraSpecs = this.extraSpecs(this.text(record, c.extra_specs), line);
     row.sameHost = idList(this.text(record, c.same_host));
     row.differentHost = idList(this.text(record, c.different_host));
+    row.imageProps = this.imageProps(this.text(record, c.image_props), line);
   }
 
   /** `gpus`, `gpu_milli` and `gpu_spec` (docs: traces/README.md). */
@@ -232,10 +236,27 @@ export class RowDecoder {
         throw new InputError(this.file, line, 'extra_specs', `expected key=value, got ${quote(part.trim())}`);
       map.set(k, part.slice(eq + 1).trim());
     }
+    for (const [k, v] of map) {
+      const problem = placementSpecProblem(k, v);
+      if (problem !== undefined)
+        throw new InputError(this.file, line, 'extra_specs', `${problem}, got ${quote(v)}`);
+    }
     const specs: ExtraSpecs = { key, entries: [...map] };
     if (this.specCache.size >= 4096) this.specCache.clear();
     this.specCache.set(key, specs);
     return specs;
+  }
+
+  /** `image_props` (model/image-props.ts), cached per text; public for the byte scanner, as extraSpecs. */
+  imageProps(raw: string, line: number): ImageProps | undefined {
+    const cached = this.imageCache.get(raw);
+    if (cached) return cached;
+    const props = parseImageProps(raw);
+    if (typeof props === 'string') throw new InputError(this.file, line, 'image_props', props);
+    if (props === undefined) return undefined;
+    if (this.imageCache.size >= 4096) this.imageCache.clear();
+    this.imageCache.set(raw, props);
+    return props;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ExtraSpecs } from '../model/extra-specs.ts';
 import type { GroupPolicy } from '../model/group-policy.ts';
+import type { ImageProps } from '../model/image-props.ts';
 
 export const CREATE = 0;
 export const DELETE = 1;
@@ -33,6 +34,8 @@ export interface TraceRow {
   extraSpecs: ExtraSpecs | undefined;
   sameHost: readonly string[] | undefined;
   differentHost: readonly string[] | undefined;
+  /** The image's properties (column `image_props`); undefined when none. */
+  imageProps: ImageProps | undefined;
 }
 
 export function emptyRow(): TraceRow {
@@ -55,5 +58,6 @@ export function emptyRow(): TraceRow {
     extraSpecs: undefined,
     sameHost: undefined,
     differentHost: undefined,
+    imageProps: undefined,
   };
 }

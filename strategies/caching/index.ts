@@ -6,7 +6,7 @@ import { type FilterOptions, filterOptionsSchema } from '../../src/framework/opt
 import type { DecisionProbe, ExplainableDriver } from '../../src/framework/probe.ts';
 import { frameworkStrategy } from '../../src/framework/strategy.ts';
 import type { PluginSet } from '../../src/framework/types.ts';
-import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../filter/index.ts';
 import { HostCache } from './host-cache.ts';
@@ -116,6 +116,14 @@ class CachedContext implements DriverContext {
 
   countHostEvaluations(n: number): void {
     this.inner.countHostEvaluations(n);
+  }
+
+  get placement(): PlacementPass | undefined {
+    return this.inner.placement;
+  }
+
+  alternates(hosts: Int32Array, len: number): void {
+    this.inner.alternates(hosts, len);
   }
 }
 

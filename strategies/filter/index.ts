@@ -11,6 +11,7 @@ import type { PluginSet } from '../../src/framework/types.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
+import { unsupportedGroupPolicies } from './group-policy-check.ts';
 import { NovaSelection } from './nova-selection.ts';
 
 /**
@@ -24,7 +25,7 @@ export class FilterScheduler implements SchedulerDriver, ExplainableDriver {
   /** Its pipeline: diagnosis mode is `pipeline.onDiagnosis`. */
   readonly pipeline: FilterPipeline;
   /** Policies whose filter or weigher is missing, when `group_policy_check` is on. */
-  private readonly unsupportedPolicies = new Map<string, string>();
+  private readonly unsupportedPolicies: ReadonlyMap<string, string>;
 
   constructor(
     cluster: ClusterState,
@@ -46,22 +47,7 @@ export class FilterScheduler implements SchedulerDriver, ExplainableDriver {
       // The fast paths decide as Nova's selection does: not for a swapped selection.
       selection ? [] : buildFastPaths({ cluster, options, filters, weighers }),
     );
-    if (options.group_policy_check) {
-      const needs: [string, string, readonly string[]][] = [
-        ['affinity', 'ServerGroupAffinityFilter', options.filters],
-        ['anti-affinity', 'ServerGroupAntiAffinityFilter', options.filters],
-        ['soft-affinity', 'ServerGroupSoftAffinityWeigher', options.weighers],
-        ['soft-anti-affinity', 'ServerGroupSoftAntiAffinityWeigher', options.weighers],
-      ];
-      for (const [policy, plugin, configured] of needs) {
-        if (!configured.includes(plugin)) {
-          this.unsupportedPolicies.set(
-            policy,
-            `ServerGroup policy is not supported: ${plugin} not configured`,
-          );
-        }
-      }
-    }
+    this.unsupportedPolicies = unsupportedGroupPolicies(options);
   }
 
   setProbe(probe: DecisionProbe | undefined): void {

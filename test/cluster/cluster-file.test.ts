@@ -37,10 +37,10 @@ describe('cluster file', () => {
     expect(c.hosts[3].aggregates).toEqual([{ name: 'az:z', metadata: { availability_zone: 'z' } }]);
   });
 
-  it("fills Nova's defaults: ratios 16/1.5/1.0, 512 MB reserved, enabled and up", () => {
+  it("fills Nova's defaults: ratios 16/1.5/1.0, 512 MB and 0 vCPUs reserved, enabled and up", () => {
     const c = loadCluster(file('c.yaml', 'hosts:\n  - {name: a, vcpus: 4, memory_mb: 2048, disk_gb: 10}\n'));
     expect(c.allocationRatios).toEqual({ cpu: 16, ram: 1.5, disk: 1 });
-    expect(c.reserved).toEqual({ memoryMb: 512, diskGb: 0 });
+    expect(c.reserved).toEqual({ memoryMb: 512, diskGb: 0, vcpus: 0 });
     expect(c.hosts[0]).toMatchObject({ enabled: true, up: true, traits: {} });
     const t = new HostTable(c);
     expect(t.freeRamMb[0]).toBe(2048 - 512);

@@ -94,6 +94,7 @@ describe('schedbench filters / weighers', () => {
       'GpuFilter',
       'AggregateInstanceExtraSpecsFilter',
       'ComputeCapabilitiesFilter',
+      'ImagePropertiesFilter',
       'ServerGroupAffinityFilter',
       'ServerGroupAntiAffinityFilter',
       'SameHostFilter',
@@ -132,6 +133,13 @@ describe('schedbench filters / weighers', () => {
       NumInstancesWeigher: [0],
       ServerGroupSoftAffinityWeigher: [1],
       ServerGroupSoftAntiAffinityWeigher: [1],
+      // [filter_scheduler] build_failure_weight_multiplier; [metrics] weight_multiplier,
+      // weight_setting, required, weight_of_unavailable; pci_weight_multiplier;
+      // cross_cell_move_weight_multiplier.
+      BuildFailureWeigher: [1000000],
+      MetricsWeigher: [1, [], true, -10000],
+      PCIWeigher: [1],
+      CrossCellWeigher: [1000000],
     });
     for (const w of list) expect(w.description.length, w.name).toBeGreaterThan(10);
     const text = cli(['weighers']).stdout;

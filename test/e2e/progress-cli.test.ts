@@ -26,7 +26,7 @@ function checkLines(stderr: string, rowsTotal: number, tasks: number): void {
 }
 
 describe('progress lines', () => {
-  it('demo: every built-in strategy over the bundled trace, ending at 13 x its rows', () => {
+  it('demo: every built-in strategy over the bundled trace, ending at (strategies) x its rows', () => {
     const root = join(import.meta.dirname, '../..');
     const rows = rowsOf(join(root, 'traces/default-trace.csv'));
     const out = tempDir();

@@ -174,3 +174,44 @@ describe('ComputeCapabilitiesFilter', () => {
     expect(log.hosts()).toEqual({ a: 'h2', b: 'h1', c: '', d: 'h2' });
   });
 });
+
+describe('ComputeCapabilitiesFilter reads the Zed host fields as HostState attributes', () => {
+  // hypervisor_version an int, failed_builds an int, supported_instances a list of lists (str() is
+  // its repr), metrics a MonitorMetricList (never equal to a spec value) or None without metrics.
+  const zed = () =>
+    bench(
+      cluster({
+        hosts: [
+          {
+            name: 'h1',
+            vcpus: 8,
+            memory_mb: 8192,
+            disk_gb: 100,
+            failed_builds: 2,
+            metrics: { 'cpu.percent': 5 },
+          },
+          {
+            name: 'h2',
+            vcpus: 8,
+            memory_mb: 8192,
+            disk_gb: 100,
+            hypervisor_version: 7000000,
+            supported_instances: [['aarch64', 'kvm', 'hvm']],
+          },
+        ],
+      }),
+    );
+
+  it.each<[string, string, string[]]>([
+    ['capabilities:hypervisor_version', '>= 6500000', ['h2']],
+    ['hypervisor_version', '6002000', ['h1']],
+    ['capabilities:failed_builds', '2', ['h1']],
+    ['failed_builds', '0', ['h2']],
+    ['supported_instances', "[['x86_64', 'qemu', 'hvm']]", ['h1']],
+    ['capabilities:supported_instances', '<in> aarch64', ['h2']],
+    ['capabilities:metrics', 's!= x', ['h1']],
+  ])('%s=%s passes %j', (key, want, expected) => {
+    const b = zed();
+    expect(passing(b, F, request(b, { extraSpecs: extraSpecs([key, want]) }))).toEqual(expected);
+  });
+});

@@ -1,10 +1,12 @@
 // Which filter emptied the host list: recorded as data by the filter handler and the pipeline, never
 // in a NoValidHost reason (that stays Nova's constant message).
 import { describe, expect, it } from 'vitest';
+import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
+import { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { SeededRng } from '../../src/common/rng.ts';
 import { type FilterOutcome, filterHosts } from '../../src/framework/filter-handler.ts';
 import { FilterPipeline, type HostSelection } from '../../src/framework/pipeline.ts';
-import { NO_VALID_HOST } from '../../src/scheduler/errors.ts';
+import { NO_VALID_HOST, PLACEMENT } from '../../src/scheduler/errors.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import type { InstanceOutcome } from '../../src/scheduler/outcome.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
@@ -14,8 +16,15 @@ import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import { cluster } from '../helpers/cluster.ts';
 import { type Bench, bench, makeFilter, request, requestSpec } from './support.ts';
 
-const hosts = (): Bench =>
-  bench(
+/** A Bench, keeping Placement (zed mode) when asked. */
+function zedAware(placement: boolean, spec: ClusterSpec): Bench {
+  const b = bench(spec);
+  return placement ? { ...b, cluster: new ClusterState(spec, {}, { placement: true }) } : b;
+}
+
+const hosts = (placement = false): Bench =>
+  zedAware(
+    placement,
     cluster({
       allocation_ratios: { cpu: 16, ram: 1, disk: 1 },
       reserved: { memory_mb: 0, disk_gb: 0 },
@@ -89,12 +98,14 @@ describe('InstanceOutcome.emptiedBy', () => {
   type Seen = Pick<InstanceOutcome, 'host' | 'reason' | 'emptiedBy'>;
   function outcomes(b: Bench, strategy: Strategy<unknown>, options: object, specs: RequestSpec[]): Seen[] {
     const seen: Seen[] = [];
+    const zed = b.cluster.hasPlacement;
     const manager = new SchedulerManager({
       driver: strategy.create(b.cluster, strategy.optionsSchema.parse(options)),
       cluster: b.cluster,
       rng: new SeededRng(1),
       records: new SchedulerRecords(false),
       maxAttempts: 3,
+      ...(zed && { placement: { maxResults: 1000 }, multiCreate: 'all-or-nothing' as const }),
       observers: [
         { instanceScheduled: ({ host, reason, emptiedBy }) => seen.push({ host, reason, emptiedBy }) },
       ],
@@ -106,11 +117,13 @@ describe('InstanceOutcome.emptiedBy', () => {
   // Every built-in strategy, with its default filters: 9000 MB fits no host (4096, 8192; RamFilter is
   // the first filter that rejects anything), 1000 MB fits. The reason stays Nova's constant one.
   // chance checks no resources: each claim fails, the reschedule excludes the host, and the third
-  // pass (max_attempts 3) finds both hosts tried: RetryFilter emptied the list.
+  // pass (max_attempts 3) finds both hosts tried: RetryFilter emptied the list. nova-zed (zed mode):
+  // 9000 MB is above both hosts' MEMORY_MB max_unit, so Placement has no candidate.
   for (const strategy of BUILTIN_STRATEGIES) {
-    const filter = strategy.name === 'chance' ? 'RetryFilter' : 'RamFilter';
+    const zed = strategy.placement === 'zed';
+    const filter = strategy.name === 'chance' ? 'RetryFilter' : zed ? PLACEMENT : 'RamFilter';
     it(`${strategy.name}: names ${filter} for a NoValidHost, nothing for a placement`, () => {
-      const b = hosts();
+      const b = hosts(zed);
       const seen = outcomes(b, strategy as Strategy<unknown>, {}, [
         requestSpec('big', { memoryMb: 9000 }, { count: 2 }),
         requestSpec('small', { memoryMb: 1000 }),

@@ -82,6 +82,8 @@ function recordingContext(cluster: ClusterState, rng: SeededRng, log: string[], 
       return cluster.claim(h, s.instanceIds[k], s.flavor, s.group) >= 0;
     },
     noValidHost: (k, reason, emptiedBy) => log.push(`nvh ${k} ${reason} ${emptiedBy}`),
+    placement: undefined,
+    alternates: () => {},
     countHostEvaluations: (n) => log.push(`count ${n}`),
   };
   return ctx;
@@ -212,6 +214,8 @@ describe('FusedDecision', () => {
         rng: new SeededRng(1),
         provision: () => true,
         noValidHost: () => {},
+        placement: undefined,
+        alternates: () => {},
         countHostEvaluations: () => {},
       },
       spec,
@@ -256,6 +260,8 @@ describe('FusedDecision by hand', () => {
         return true;
       },
       noValidHost: () => {},
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: (c) => out.push(-c),
     };
     expect(path.tryScheduleRunInstance(ctx, spec, { retry: undefined })).toBe(true);

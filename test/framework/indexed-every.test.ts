@@ -14,10 +14,12 @@ import { FilterPipeline } from '../../src/framework/pipeline.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import type { Flavor } from '../../src/model/flavor.ts';
 import type { GroupPolicy } from '../../src/model/group-policy.ts';
+import type { ImageProps } from '../../src/model/image-props.ts';
 import type { DriverContext } from '../../src/scheduler/driver.ts';
 import { NO_RETRY, plainRequestSpec } from '../../src/scheduler/request-spec.ts';
 import { NovaSelection } from '../../strategies/filter/nova-selection.ts';
-import { simpleCluster, state } from '../helpers/cluster.ts';
+import { cluster, simpleCluster, state } from '../helpers/cluster.ts';
+import { imageProps } from './support.ts';
 
 const ALL_FILTERS = [...BUILTIN_PLUGINS.filters.keys()];
 const flavor = (memoryMb: number): Flavor => ({ vcpus: 1, memoryMb, diskGb: 1, gpus: 0, gpuMilli: 0 });
@@ -41,11 +43,12 @@ function decide(
   c: ClusterState,
   o: Partial<FilterOptions>,
   group?: ServerGroup,
+  imageProps?: ImageProps,
 ): { indexed: string; reference: string } {
   const options: FilterOptions = { ...DEFAULT_FILTER_OPTIONS, filters: ALL_FILTERS, ...o };
   const filters = buildFilters(options.filters, c, options, BUILTIN_PLUGINS);
   const weighers = buildWeighers(options.weighers, c, options, BUILTIN_PLUGINS);
-  const spec = { ...plainRequestSpec(REQUEST), group };
+  const spec = { ...plainRequestSpec(REQUEST), group, imageProps };
   const outcome = (run: (ctx: DriverContext) => void): string => {
     let out = '';
     run({
@@ -58,6 +61,8 @@ function decide(
       noValidHost: (_k, _reason, by) => {
         out = `NoValidHost by ${by}`;
       },
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: () => {},
     });
     return out;
@@ -186,5 +191,68 @@ describe('soft server groups, decided by the index as by the reference', () => {
     expect(decide(c, { weighers: ['RAMWeigher', 'ServerGroupSoftAntiAffinityWeigher'] }, g)).toEqual(
       both('host 1'),
     );
+  });
+});
+
+describe('the Zed filter and weighers in the index', () => {
+  // h0 default (x86_64/qemu/hvm, 6.2.0); h1 aarch64/kvm; h2 x86_64/kvm at 5.0.0; h3 advertises nothing.
+  const zed = (h: Record<string, unknown>[] = [{}, {}, {}, {}]) =>
+    state(
+      cluster({
+        allocation_ratios: { cpu: 1, ram: 1, disk: 1 },
+        reserved: { memory_mb: 0, disk_gb: 0 },
+        hosts: [
+          { supported_instances: undefined },
+          { supported_instances: [['aarch64', 'kvm', 'hvm']] },
+          { supported_instances: [['x86_64', 'kvm', 'hvm']], hypervisor_version: 5000000 },
+          { supported_instances: [] },
+        ].map((x, i) => ({ name: `h${i}`, vcpus: 8, memory_mb: 8192, disk_gb: 100, ...x, ...h[i] })),
+      }),
+    );
+
+  it('ImagePropertiesFilter: a static partition per image (x86_64: h0, h2; >= 6.0 too: h0)', () => {
+    const c = zed();
+    claim(c, 0, 1024);
+    // RAM: h2 (8192 free) beats h0 (7168).
+    expect(decide(c, {}, undefined, imageProps('hw_architecture=x86_64'))).toEqual(both('host 2'));
+    const v6 = imageProps('hw_architecture=x86_64;img_hv_requested_version=>= 6.0');
+    expect(decide(c, {}, undefined, v6)).toEqual(both('host 0'));
+    expect(decide(c, {}, undefined, imageProps('img_hv_type=xen'))).toEqual(
+      both('NoValidHost by ImagePropertiesFilter'),
+    );
+    // The default architecture puts every request under the filter.
+    expect(decide(c, { image_properties_default_architecture: 'aarch64' })).toEqual(both('host 1'));
+  });
+
+  it('a host whose version comparison raises: the index declines, the reference raises', () => {
+    const c = zed([{ hypervisor_version: 6 }, {}, {}, {}]);
+    expect(() =>
+      decide(c, {}, undefined, imageProps('hw_architecture=x86_64;img_hv_requested_version=>= 6.0')),
+    ).toThrow('the index declined the request');
+  });
+
+  it('PCI, CrossCell and equal BuildFailure or Metrics values weigh nothing: left out of the plan', () => {
+    const c = zed([{ failed_builds: 1 }, { failed_builds: 1 }, { failed_builds: 1 }, { failed_builds: 1 }]);
+    claim(c, 1, 2048);
+    claim(c, 2, 1024);
+    const weighers = [
+      'PCIWeigher',
+      'CrossCellWeigher',
+      'BuildFailureWeigher',
+      'MetricsWeigher',
+      'RAMWeigher',
+    ];
+    // MetricsWeigher: no setting, 0.0 everywhere. RAM stacks (-1): h1 (6144 free) is the fullest.
+    expect(decide(c, { weighers, ram_weight_multiplier: -1 })).toEqual(both('host 1'));
+  });
+
+  it('BuildFailureWeigher values that differ, or a MetricsWeigher that may raise: no index', () => {
+    const c = zed([{ failed_builds: 1 }, {}, {}, {}]);
+    expect(() => decide(c, { weighers: ['BuildFailureWeigher'] })).toThrow(
+      'the index declined the configuration',
+    );
+    expect(() =>
+      decide(zed(), { weighers: ['MetricsWeigher'], metrics_weight_setting: ['cpu.frequency=1'] }),
+    ).toThrow('the index declined the configuration');
   });
 });

@@ -131,6 +131,8 @@ class Side {
       },
       noValidHost: (k, reason, emptiedBy) =>
         this.log.push(`${spec!.instanceIds[k]} NoValidHost ${reason} ${emptiedBy}`),
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: (n) => this.log.push(`count ${n}`),
     };
     this.schedule = (sp) => {
@@ -431,6 +433,8 @@ describe('indexed fast path declines what it cannot decide exactly', () => {
       rng: new SeededRng(1),
       provision: () => touched.push('provision') > 0,
       noValidHost: () => touched.push('noValidHost'),
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations: () => touched.push('count'),
     };
     const props = retryHosts ? { retry: { numAttempts: 1, hosts: retryHosts } } : NO_RETRY;

@@ -12,6 +12,7 @@ import type { FilterRequest, HostFilter, HostWeigher } from '../../src/framework
 import type { ExtraSpecs } from '../../src/model/extra-specs.ts';
 import type { Flavor } from '../../src/model/flavor.ts';
 import type { GroupPolicy } from '../../src/model/group-policy.ts';
+import { type ImageProps, parseImageProps } from '../../src/model/image-props.ts';
 import { type ReplayConfig, type Replayer, replay } from '../../src/replay/replayer.ts';
 import { SchedulerManager } from '../../src/scheduler/manager.ts';
 import { SchedulerRecords } from '../../src/scheduler/records.ts';
@@ -73,6 +74,8 @@ export interface RequestFields {
   gpuSpec?: string[];
   sameHost?: string[];
   differentHost?: string[];
+  /** The trace's `image_props` text (`hw_architecture=x86_64;...`). */
+  imageProps?: string;
   /** Hosts already tried (RetryFilter), by name. */
   retryHosts?: string[];
   index?: number;
@@ -92,6 +95,7 @@ export function request(b: Bench, fields: RequestFields = {}): FilterRequest {
     gpuSpec: fields.gpuSpec,
     sameHost: fields.sameHost,
     differentHost: fields.differentHost,
+    imageProps: fields.imageProps === undefined ? undefined : imageProps(fields.imageProps),
   };
   const view = new GroupView(b.cluster.hosts.size);
   view.refresh(fields.group);
@@ -102,6 +106,13 @@ export function request(b: Bench, fields: RequestFields = {}): FilterRequest {
     retryHosts: fields.retryHosts?.map((n) => hostIndex(b, n)),
     group: view,
   };
+}
+
+/** Image properties from the trace column's text (which must be valid). */
+export function imageProps(text: string): ImageProps {
+  const p = parseImageProps(text);
+  if (p === undefined || typeof p === 'string') throw new Error(`bad image_props ${text}: ${p}`);
+  return p;
 }
 
 export function makeFilter(b: Bench, name: string): HostFilter {
@@ -217,6 +228,7 @@ export function requestSpec(
     gpuSpec: fields.gpuSpec,
     sameHost: fields.sameHost,
     differentHost: fields.differentHost,
+    imageProps: fields.imageProps,
   };
 }
 

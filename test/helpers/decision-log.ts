@@ -9,7 +9,7 @@ import type { ClusterState } from '../../src/cluster/cluster-state.ts';
 import { SeededRng } from '../../src/common/rng.ts';
 import type { ReplayObserver } from '../../src/replay/observer.ts';
 import { replay } from '../../src/replay/replayer.ts';
-import type { DriverContext, SchedulerDriver } from '../../src/scheduler/driver.ts';
+import type { DriverContext, PlacementPass, SchedulerDriver } from '../../src/scheduler/driver.ts';
 import type { InstanceOutcome } from '../../src/scheduler/outcome.ts';
 import type { FilterProperties, RequestSpec } from '../../src/scheduler/request-spec.ts';
 import type { AnyStrategy, Strategy } from '../../src/scheduler/strategy.ts';
@@ -66,6 +66,13 @@ class RecordingContext implements DriverContext {
     this.log.push(`countHostEvaluations(${n})`);
     this.inner.countHostEvaluations(n);
   }
+  get placement(): PlacementPass | undefined {
+    return this.inner.placement;
+  }
+  alternates(hosts: Int32Array, len: number): void {
+    this.log.push(`alternates(${Array.from(hosts.subarray(0, len)).join(' ')})`);
+    this.inner.alternates(hosts, len);
+  }
 }
 
 /** `strategy`, with every driver call and its context calls written to `log`. */
@@ -101,11 +108,13 @@ class OutcomeRecorder implements ReplayObserver {
       id: o.spec.instanceIds[o.index],
       host: o.host >= 0 ? this.names[o.host] : '',
       attempts: o.attempts,
+      reason: o.reason,
       emptiedBy: o.emptiedBy,
     });
     this.log.push(
       `outcome #${o.seq} ${o.spec.instanceIds[o.index]} host=${o.host} slot=${o.slot} ` +
-        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}`,
+        `attempts=${o.attempts} reason=${o.reason ?? '-'} emptiedBy=${o.emptiedBy ?? '-'}` +
+        (o.alternateCount > 0 ? ` alternates=${Array.from(o.alternates.subarray(0, o.alternateCount))}` : ''),
     );
   }
   claimFailed(spec: RequestSpec, index: number, host: number): void {
@@ -127,6 +136,7 @@ export interface Placement {
   readonly id: string;
   readonly host: string;
   readonly attempts: number;
+  readonly reason: string | undefined;
   readonly emptiedBy: string | undefined;
 }
 
@@ -146,6 +156,8 @@ export async function decisionLog(
   scenario: Scenario,
   strategy: AnyStrategy,
   options: Record<string, unknown>,
+  /** Zed mode's settings (max_placement_results), when the test sets them. */
+  placement?: { readonly maxResults: number },
 ): Promise<DecisionLog> {
   traceDir ??= tempDir();
   const path = join(traceDir, 'trace.csv');
@@ -161,6 +173,7 @@ export async function decisionLog(
     maxAttempts: scenario.maxAttempts,
     onBadRow: 'stop',
     observers: [new OutcomeRecorder(outcomes, names, placements)],
+    placement,
   });
   const { wallMs: _wall, cpuMs: _cpu, trace: _trace, manager, ...counts } = r.result;
   const { driverMs: _driver, ...decisions } = manager;

@@ -103,6 +103,10 @@ export class DropsEmptiedByFastPath implements DecisionFastPath {
         gpu === undefined ? self.inner.provision(k, h) : self.inner.provision(k, h, gpu),
       noValidHost: (k, reason) => self.inner.noValidHost(k, reason),
       countHostEvaluations: (n) => self.inner.countHostEvaluations(n),
+      get placement() {
+        return self.inner.placement;
+      },
+      alternates: (hosts, len) => self.inner.alternates(hosts, len),
     };
   }
   tryScheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): boolean {

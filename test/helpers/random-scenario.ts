@@ -1,7 +1,8 @@
 // fast-check arbitraries for whole replays: small clusters (few host shapes, so ties are common; AZs,
 // aggregates with per-aggregate weigher multipliers, traits, GPUs, disabled and down hosts, reserved
-// memory and disk, allocation ratios), traces (arrivals, deletes, durations, multi-instance rows,
-// server groups of every policy, AZs, extra specs, hints, GPU requests) and `filter` configs (any
+// memory and disk, allocation ratios, the Zed host fields), traces (arrivals, deletes, durations,
+// multi-instance rows, server groups of every policy, AZs, extra specs, hints, GPU requests, image
+// properties) and `filter` configs (any
 // subset of the built-in filters and weighers in any order, multipliers of any sign).
 import fc from 'fast-check';
 import { BUILTIN_FILTERS, BUILTIN_WEIGHERS } from '../../src/framework/builtins.ts';
@@ -42,6 +43,28 @@ const hostArb = fc.record({
   arch: fc.constantFrom('x86_64', 'aarch64'),
   enabled: mostly(true, fc.constant(false)),
   up: mostly(true, fc.constant(false)),
+  // The Zed fields: undefined is the default (x86_64/qemu/hvm, 6002000, 0 failed builds, no metrics).
+  supported_instances: mostly<string[][] | undefined>(
+    undefined,
+    fc.constantFrom(
+      [['aarch64', 'kvm', 'hvm']],
+      [
+        ['x86_64', 'xen', 'xen'],
+        ['i686', 'qemu', 'hvm'],
+      ],
+      [],
+    ),
+  ),
+  // 6 is not a StrictVersion: a version check on it raises.
+  hypervisor_version: mostly<number | undefined>(undefined, fc.constantFrom(5000000, 7001000, 0, 6)),
+  failed_builds: mostly(0, fc.integer({ min: 1, max: 3 })),
+  metrics: mostly<Record<string, number>>(
+    {},
+    fc.constantFrom<Record<string, number>>(
+      { 'cpu.frequency': 2000 },
+      { 'cpu.frequency': 3000, 'cpu.percent': 40 },
+    ),
+  ),
 });
 
 /** A cluster (validated by `cluster()`): mostly 1 to `maxHosts` hosts, sometimes up to 4 times that. */
@@ -77,6 +100,10 @@ export function clusterArb(maxHosts = 10) {
           up: h.up,
           gpus: h.gpus,
           gpu_model: h.gpus > 0 ? h.gpu_model : '',
+          ...(h.supported_instances === undefined ? {} : { supported_instances: h.supported_instances }),
+          ...(h.hypervisor_version === undefined ? {} : { hypervisor_version: h.hypervisor_version }),
+          failed_builds: h.failed_builds,
+          metrics: h.metrics,
         })),
       }),
     );
@@ -115,6 +142,16 @@ const createArb = fc.record({
   differentHost: mostly<number[]>([], fc.array(fc.nat(30), { minLength: 1, maxLength: 2 })),
   gpu: mostly<{ gpus: number; gpu_milli: number } | undefined>(undefined, fc.constantFrom(...GPU_DEMANDS)),
   gpuSpec: fc.constantFrom('', 'A', 'A|B', 'C'),
+  imageProps: mostly(
+    '',
+    fc.constantFrom(
+      'hw_architecture=x86_64',
+      'hw_architecture=aarch64;img_hv_type=kvm',
+      'hw_vm_mode=xen',
+      'hw_architecture=x86_64;img_hv_requested_version=>= 6.0',
+      'img_hv_requested_version=< 6.0',
+    ),
+  ),
 });
 const deleteArb = fc.record({
   kind: fc.constant('delete' as const),
@@ -124,6 +161,8 @@ const deleteArb = fc.record({
 
 export const TRACE_HEADER =
   'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host,gpus,gpu_milli,gpu_spec';
+/** The generated traces' header: TRACE_HEADER and the image properties. */
+const GENERATED_HEADER = `${TRACE_HEADER},image_props`;
 
 /** Trace CSV lines (header first): creates and deletes of earlier creates, times not decreasing. */
 export function traceArb(maxRows = 25, minRows = 1) {
@@ -133,7 +172,7 @@ export function traceArb(maxRows = 25, minRows = 1) {
       maxLength: maxRows,
     })
     .map((ops) => {
-      const lines = [TRACE_HEADER];
+      const lines = [GENERATED_HEADER];
       const ids: string[] = [];
       const earlier = (picks: number[]) =>
         ids.length === 0 ? '' : [...new Set(picks.map((p) => ids[p % ids.length]))].join(';');
@@ -142,7 +181,7 @@ export function traceArb(maxRows = 25, minRows = 1) {
         time += op.dt;
         if (op.kind === 'delete') {
           lines.push(
-            `${time},delete,${ids.length === 0 ? 'nobody' : ids[op.of % ids.length]}${','.repeat(14)}`,
+            `${time},delete,${ids.length === 0 ? 'nobody' : ids[op.of % ids.length]}${','.repeat(15)}`,
           );
           continue;
         }
@@ -166,6 +205,7 @@ export function traceArb(maxRows = 25, minRows = 1) {
             earlier(op.sameHost),
             earlier(op.differentHost),
             gpu,
+            op.imageProps,
           ].join(','),
         );
         ids.push(id);
@@ -197,6 +237,17 @@ export const filterOptionsArb = fc.record({
   max_io_ops_per_host: fc.constantFrom(1, 2, 8),
   max_instances_per_host: fc.constantFrom(2, 5, 50),
   group_policy_check: mostly(false, fc.constant(true)),
+  build_failure_weight_multiplier: fc.constantFrom(1000000, 1, -1, 0),
+  metrics_weight_multiplier: signedMultiplier,
+  metrics_weight_setting: fc.constantFrom([], ['cpu.frequency=1'], ['cpu.frequency=1', 'cpu.percent=-2']),
+  metrics_required: mostly(false, fc.constant(true)),
+  metrics_weight_of_unavailable: fc.constantFrom(-10000, 5),
+  pci_weight_multiplier: fc.constantFrom(0, 1, 2),
+  cross_cell_move_weight_multiplier: fc.constantFrom(1000000, -1, 0),
+  image_properties_default_architecture: mostly<string | undefined>(
+    undefined,
+    fc.constantFrom('x86_64', 'aarch64'),
+  ),
 });
 
 /** The `caching` strategy's own options on top. */

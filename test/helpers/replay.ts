@@ -25,19 +25,31 @@ export interface Outcome {
   host: string;
   attempts: number;
   reason: string | undefined;
+  /** Zed mode: the alternate hosts' names (empty in classic mode). */
+  alternates: string[];
 }
 
 /** Collects every instance outcome as host names ('' for ERROR). */
 export class OutcomeLog implements ReplayObserver {
   readonly outcomes: Outcome[] = [];
   constructor(private readonly names: readonly string[]) {}
-  instanceScheduled({ seq, spec, index, host, attempts, reason }: InstanceOutcome) {
+  instanceScheduled({
+    seq,
+    spec,
+    index,
+    host,
+    attempts,
+    reason,
+    alternates,
+    alternateCount,
+  }: InstanceOutcome) {
     this.outcomes.push({
       seq,
       id: spec.instanceIds[index],
       host: host >= 0 ? this.names[host] : '',
       attempts,
       reason,
+      alternates: Array.from(alternates.subarray(0, alternateCount), (h) => this.names[h]),
     });
   }
   /** id -> host name ('' for ERROR), in order. */
@@ -64,6 +76,7 @@ export async function replayLines(
     keepRecords: cfg.keepRecords ?? true,
     observers: [log, ...(cfg.observers ?? [])],
     ratioOverrides: cfg.ratioOverrides,
+    placement: cfg.placement,
   });
   return { r, log };
 }

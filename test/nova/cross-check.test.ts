@@ -6,8 +6,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterFromObject, loadCluster } from '../../src/cluster/cluster-spec.ts';
+import { SeededRng } from '../../src/common/rng.ts';
 import { loadRunConfig, ratioOverrides } from '../../src/config/run-config.ts';
 import { BUILTIN_PLUGINS } from '../../src/framework/builtins.ts';
+import { DEFAULT_FILTERS } from '../../src/framework/options.ts';
 import { generateCluster } from '../../src/generate/cluster.ts';
 import { DEFAULT_GENERATOR_OPTIONS } from '../../src/generate/options.ts';
 import { generateTrace } from '../../src/generate/trace.ts';
@@ -26,6 +28,7 @@ async function schedbench(
   clusterPath: string,
   tracePath: string,
   configPath: string | undefined,
+  reasons?: Map<string, number>,
 ): Promise<string> {
   const spec = loadCluster(clusterPath);
   const config = loadRunConfig(filterStrategy, configPath);
@@ -43,6 +46,12 @@ async function schedbench(
         out,
         spec.hosts.map((h) => h.name),
       ),
+      {
+        instanceScheduled: ({ reason, emptiedBy }) => {
+          const key = `${reason}${emptiedBy ? ` (${emptiedBy})` : ''}`;
+          if (reason !== undefined && reasons) reasons.set(key, (reasons.get(key) ?? 0) + 1);
+        },
+      },
     ],
   });
   return readFileSync(out, 'utf8');
@@ -200,3 +209,203 @@ describe.skipIf(!available && !requireNova)('generated traces against real Nova 
     300_000,
   );
 });
+
+// --- Zed's ImagePropertiesFilter and weighers (issue 18) -------------------------------------
+
+const SUPPORTED = [
+  undefined, // the default [["x86_64", "qemu", "hvm"]]
+  [['AMD64', 'QEMU', 'hv']], // canonicalised by HVSpec: x86_64, qemu, hvm
+  [['aarch64', 'kvm', 'hvm']],
+  [
+    ['x86_64', 'xen', 'xen'],
+    ['i686', 'xapi', 'pv'],
+  ],
+  [['x86_64', 'kvm', 'hvm']],
+  [],
+];
+const VERSIONS = [undefined, 5000000, 7001000, 6002000, 0];
+const IMAGE_PROPS = [
+  'hw_architecture=x86_64',
+  'hw_architecture=amd64;img_hv_type=QEMU',
+  'hw_architecture=aarch64',
+  'img_hv_type=kvm;hw_vm_mode=hvm',
+  'hw_vm_mode=pv',
+  'hw_architecture=i386;hw_vm_mode=xen',
+  'hw_architecture=x86_64;img_hv_requested_version=>= 6.0',
+  'img_hv_type=kvm;img_hv_requested_version=>= 6.0, < 7.0',
+  'img_hv_requested_version=< 6.2.0b1',
+  // No host has these: ImagePropertiesFilter empties the list.
+  'hw_vm_mode=exe',
+  'hw_architecture=s390x;img_hv_type=zvm',
+];
+
+/**
+ * crossCheckCluster with the Zed host fields drawn per host: supported_instances (aliases
+ * included), hypervisor_version, failed_builds, metrics, `stats` for `traits` on some hosts, and
+ * per-aggregate BuildFailure / Metrics multipliers. `badVersion`: one host at version 6, which
+ * Nova's version check cannot parse (a request that reaches it with a version asked fails), and
+ * cpu.frequency on every host the ComputeFilter keeps (a required metric missing elsewhere only).
+ */
+function zedCluster(seed: number, hosts: number, badVersion: boolean): Record<string, unknown> {
+  const c = crossCheckCluster(seed, hosts) as { hosts: Record<string, unknown>[] };
+  const rng = new SeededRng(seed * 7 + 1);
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
+  c.hosts.forEach((h, i) => {
+    const supported = pick(SUPPORTED);
+    if (supported !== undefined) h.supported_instances = supported;
+    const version = pick(VERSIONS);
+    if (version !== undefined) h.hypervisor_version = version;
+    if (badVersion && i === 4) h.hypervisor_version = 6;
+    h.failed_builds = rng.int(3) === 0 ? 1 + rng.int(3) : 0;
+    if (rng.int(4) !== 0) {
+      h.metrics = { 'cpu.frequency': 1000 + 100 * rng.int(30), 'cpu.percent': rng.int(100) };
+      if (rng.int(3) === 0) delete (h.metrics as Record<string, number>)['cpu.percent'];
+    }
+    const active = h.enabled !== false && h.up !== false;
+    if (badVersion) h.metrics = active ? { 'cpu.frequency': 1000 + 100 * rng.int(30) } : {};
+    if (i % 2 === 1) {
+      h.stats = h.traits;
+      delete h.traits;
+    }
+    if (i % 9 === 2) {
+      (h.aggregates as unknown[]).push({
+        name: 'zed',
+        metadata: { build_failure_weight_multiplier: '0.5', metrics_weight_multiplier: '-1' },
+      });
+    }
+  });
+  return c;
+}
+
+/** The generated trace with an `image_props` column: a third of the creates name properties. */
+function withImageProps(path: string, seed: number): void {
+  const rng = new SeededRng(seed * 13 + 5);
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const out = lines.map((l, i) => {
+    if (i === 0) return `${l},image_props`;
+    const create = l.split(',')[1] === 'create';
+    const props = create && rng.int(3) === 0 ? IMAGE_PROPS[rng.int(IMAGE_PROPS.length)] : '';
+    return `${l},${props.includes(',') ? `"${props}"` : props}`;
+  });
+  writeFileSync(path, `${out.join('\n')}\n`);
+}
+
+const ZED_WEIGHERS = [
+  'RAMWeigher',
+  'BuildFailureWeigher',
+  'MetricsWeigher',
+  'PCIWeigher',
+  'CrossCellWeigher',
+];
+const WITH_IMAGES = [...DEFAULT_FILTERS.slice(0, 3), 'ImagePropertiesFilter', ...DEFAULT_FILTERS.slice(3)];
+
+const ZED_CASES: {
+  name: string;
+  seed: number;
+  badVersion: boolean;
+  config: Record<string, unknown>;
+  /** The case raises on purpose: most requests fail. */
+  raising?: boolean;
+}[] = [
+  {
+    name: "Nova's multipliers, metrics not required",
+    seed: 21,
+    badVersion: false,
+    config: {
+      filters: WITH_IMAGES,
+      weighers: ZED_WEIGHERS,
+      metrics_weight_setting: ['cpu.frequency=0.001', 'cpu.percent=-0.02'],
+      metrics_required: false,
+    },
+  },
+  {
+    name: 'small multipliers (the weighers pull against RAM), a default architecture, Zed weigher order',
+    seed: 22,
+    badVersion: false,
+    config: {
+      filters: WITH_IMAGES,
+      weighers: [
+        'CrossCellWeigher',
+        'MetricsWeigher',
+        'CPUWeigher',
+        'BuildFailureWeigher',
+        'RAMWeigher',
+        'PCIWeigher',
+      ],
+      build_failure_weight_multiplier: 0.3,
+      metrics_weight_multiplier: 0.7,
+      metrics_weight_setting: ['cpu.frequency=1', 'cpu.percent=-3.5'],
+      metrics_required: false,
+      metrics_weight_of_unavailable: 150,
+      pci_weight_multiplier: 2,
+      cross_cell_move_weight_multiplier: -5,
+      image_properties_default_architecture: 'x86_64',
+    },
+  },
+  {
+    name: 'metrics required (missing on disabled and down hosts only), a host version Nova cannot parse, all-or-nothing',
+    seed: 23,
+    badVersion: true,
+    config: {
+      filters: WITH_IMAGES,
+      weighers: ZED_WEIGHERS,
+      metrics_weight_setting: ['cpu.frequency=0.001'],
+      metrics_weight_multiplier: 0,
+      multi_create: 'all-or-nothing',
+    },
+  },
+  {
+    name: 'metrics required, missing on some active hosts: ComputeHostMetricNotFound fails the request',
+    seed: 24,
+    badVersion: false,
+    raising: true,
+    config: {
+      filters: WITH_IMAGES,
+      weighers: ['MetricsWeigher', 'RAMWeigher'],
+      metrics_weight_setting: ['cpu.percent=1'],
+    },
+  },
+];
+
+describe.skipIf(!available && !requireNova)(
+  "Zed's ImagePropertiesFilter and weighers against real Nova 26",
+  () => {
+    it.each(ZED_CASES)(
+      '$name: identical placements',
+      async ({ seed, badVersion, config, raising }) => {
+        const dir = tempDir();
+        const clusterPath = join(dir, 'cluster.json');
+        const tracePath = join(dir, 'trace.csv');
+        const configPath = join(dir, 'config.json');
+        const cluster = zedCluster(seed, 30, badVersion);
+        clusterFromObject(cluster); // validates
+        writeFileSync(clusterPath, JSON.stringify(cluster));
+        generateTrace(
+          { ...DEFAULT_GENERATOR_OPTIONS, seed, hosts: 30, rows: 1200, meanLifetime: 900, hintShare: 0.05 },
+          tracePath,
+        );
+        withImageProps(tracePath, seed);
+        writeFileSync(configPath, JSON.stringify({ seed, ...config }));
+        const reasons = new Map<string, number>();
+        const ours = await schedbench(clusterPath, tracePath, configPath, reasons);
+        const nova = reference(clusterPath, tracePath, configPath);
+        expectSamePlacements(ours, nova);
+        // What the case must exercise: ImagePropertiesFilter emptying lists, and Nova's raises.
+        const count = (re: RegExp) => [...reasons].filter(([r]) => re.test(r)).reduce((n, [, k]) => n + k, 0);
+        expect(count(/ImagePropertiesFilter/)).toBeGreaterThan(0);
+        if (raising)
+          expect(count(/^Metric cpu.percent could not be found on the compute host node/)).toBeGreaterThan(0);
+        if (badVersion) {
+          expect(count(/^invalid version number '6'$/)).toBeGreaterThan(0);
+          expect(count(/^Metric cpu.frequency could not be found/)).toBe(0);
+        }
+        const rows = ours.trimEnd().split('\n').slice(1);
+        const failed = rows.filter((l) => /^\d+,[^,]+,,/.test(l)).length;
+        expect(failed).toBeGreaterThan(0);
+        if (!raising) expect(failed).toBeLessThan(rows.length / 2);
+        console.log(`${rows.length} instances, ${failed} in ERROR, identical:`, Object.fromEntries(reasons));
+      },
+      300_000,
+    );
+  },
+);

@@ -20,18 +20,22 @@ project models (see docs/nova-semantics.md): `multi_create` ('each', the default
 multi-instance request is its own NoValidHost and earlier ones stay placed; 'all-or-nothing': Nova
 26's `_ensure_sufficient_hosts`) and `group_policy_check` (default false; true runs the conductor's
 UnsupportedPolicyException check). An exception inside a filter always fails the whole request.
+
+Zed's inputs reach the real objects: the host fields supported_instances (through HVSpec),
+hypervisor_version, failed_builds, stats (or its older name traits) and metrics (a
+MonitorMetricList, only for a host that has metrics) are set on each HostState, and the trace's
+image_props become spec_obj.image.properties (an ImageMetaProps); the weighers BuildFailureWeigher,
+MetricsWeigher, PCIWeigher and CrossCellWeigher and ImagePropertiesFilter take their options from
+the config keys schedbench uses (METRICS_OPTIONS maps the [metrics] ones).
 """
 
 import argparse
-import csv
-import heapq
-import json
+import datetime
 import logging
 import os
 import random
 import sys
 import warnings
-from decimal import Decimal
 
 warnings.filterwarnings('ignore')
 logging.disable(logging.CRITICAL)
@@ -51,10 +55,19 @@ from nova.scheduler import manager as nova_manager  # noqa: E402
 from nova.scheduler import utils as scheduler_utils  # noqa: E402
 from nova.scheduler import weights as nova_weights  # noqa: E402
 from nova.scheduler.weights import affinity as w_affinity  # noqa: E402
+from nova.scheduler.weights import compute as w_compute  # noqa: E402
 from nova.scheduler.weights import cpu as w_cpu  # noqa: E402
+from nova.scheduler.weights import cross_cell as w_cross_cell  # noqa: E402
 from nova.scheduler.weights import disk as w_disk  # noqa: E402
 from nova.scheduler.weights import io_ops as w_io_ops  # noqa: E402
+from nova.scheduler.weights import metrics as w_metrics  # noqa: E402
+from nova.scheduler.weights import pci as w_pci  # noqa: E402
 from nova.scheduler.weights import ram as w_ram  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nova_replay import (  # noqa: E402
+    CreateRow, ReplayBase, expand_hosts, js_string, load_config, load_structured, read_trace,
+    write_rows)
 
 CONF = nova.conf.CONF
 logging.disable(logging.CRITICAL)  # again: importing nova may have touched logging
@@ -177,6 +190,12 @@ WEIGHER_PATHS = {
         w_affinity.ServerGroupSoftAntiAffinityWeigher),
     'NumInstancesWeigher': ('nova.scheduler.weights.num_instances.NumInstancesWeigher',
                             NumInstancesWeigher),
+    'BuildFailureWeigher': ('nova.scheduler.weights.compute.BuildFailureWeigher',
+                            w_compute.BuildFailureWeigher),
+    'MetricsWeigher': ('nova.scheduler.weights.metrics.MetricsWeigher', w_metrics.MetricsWeigher),
+    'PCIWeigher': ('nova.scheduler.weights.pci.PCIWeigher', w_pci.PCIWeigher),
+    'CrossCellWeigher': ('nova.scheduler.weights.cross_cell.CrossCellWeigher',
+                         w_cross_cell.CrossCellWeigher),
 }
 
 
@@ -214,106 +233,65 @@ DEFAULT_CONFIG = {
     'cpu_allocation_ratio': None,
     'ram_allocation_ratio': None,
     'disk_allocation_ratio': None,
+    # Zed's weighers and ImagePropertiesFilter ([filter_scheduler] and [metrics] options).
+    'build_failure_weight_multiplier': 1000000.0,
+    'pci_weight_multiplier': 1.0,
+    'cross_cell_move_weight_multiplier': 1000000.0,
+    'image_properties_default_architecture': None,
+    'metrics_weight_multiplier': 1.0,
+    'metrics_weight_setting': [],
+    'metrics_required': True,
+    'metrics_weight_of_unavailable': -10000.0,
 }
 
-
-def load_structured(path):
-    with open(path, encoding='utf-8') as f:
-        text = f.read()
-    if path.lower().endswith(('.yaml', '.yml')):
-        import yaml  # optional dependency
-        return yaml.safe_load(text)
-    return json.loads(text)
+# schedbench's option names for Nova's [metrics] options.
+METRICS_OPTIONS = {'metrics_weight_multiplier': 'weight_multiplier',
+                   'metrics_weight_setting': 'weight_setting',
+                   'metrics_required': 'required',
+                   'metrics_weight_of_unavailable': 'weight_of_unavailable'}
 
 
-def js_string(v):
-    """String(v) as JavaScript does it (schedbench turns numeric/boolean metadata into strings)."""
-    if isinstance(v, bool):
-        return 'true' if v else 'false'
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v != v:
-            return 'NaN'
-        if v in (float('inf'), float('-inf')):
-            return 'Infinity' if v > 0 else '-Infinity'
-        if v.is_integer() and abs(v) < 1e21:
-            return str(int(v))
-        if 1e-7 <= abs(v) < 1e21:
-            return format(Decimal(repr(v)), 'f')
-        mant, _, exp = repr(v).partition('e')
-        sign = '-' if exp.startswith('-') else '+'
-        return '%se%s%s' % (mant, sign, exp.lstrip('+-').lstrip('0') or '0')
-    return str(v)
-
-
-def expand_hosts(cluster):
-    """Host dicts in cluster order: the order of the "hosts" / "groups" keys, then list order."""
-    out = []
-    for key in cluster:
-        if key == 'hosts':
-            for h in cluster['hosts'] or []:
-                out.append((h['name'], h))
-        elif key == 'groups':
-            for g in cluster['groups'] or []:
-                width = max(4, len(str(g['count'])))
-                for k in range(1, g['count'] + 1):
-                    out.append((g['prefix'] + str(k).zfill(width), g))
-    return out
-
-
-def parse_extra_specs(text):
-    specs = {}
-    if not text:
-        return specs
-    for part in text.split(';'):
-        if part == '':
+def parse_image_props(text):
+    """The trace's `image_props` (`k=v;...`, keys and values stripped, the last value wins)."""
+    props = {}
+    for part in (text or '').split(';'):
+        if part.strip() == '':
             continue
         key, _, value = part.partition('=')
-        specs[key] = value  # dict: first position, last value wins
-    return specs
+        props[key.strip()] = value.strip()
+    return props
 
 
-def parse_ids(text):
-    if not text:
-        return []
-    return [t.strip() for t in text.split(';') if t.strip()]
+def _set_zed_fields(hs, h):
+    """The HostState fields of Zed's filters and weighers, as update_from_compute_node sets
+    them (supported_instances through HVSpec, which canonicalises); metrics only when given."""
+    hs.supported_instances = [
+        objects.HVSpec.from_list(spec).to_list()
+        for spec in h.get('supported_instances', [['x86_64', 'qemu', 'hvm']])]
+    hs.hypervisor_version = h.get('hypervisor_version', 6002000)
+    hs.failed_builds = h.get('failed_builds', 0)
+    if h.get('metrics'):
+        hs.metrics = objects.MonitorMetricList(objects=[
+            objects.MonitorMetric(name=name, value=value, source='schedbench',
+                                  timestamp=datetime.datetime(2022, 10, 5))
+            for name, value in h['metrics'].items()])
 
 
 # --------------------------------------------------------------------------------------------
 # The replay
 # --------------------------------------------------------------------------------------------
 
-class Live(object):
-    __slots__ = ('iid', 'seq', 'host', 'vcpus', 'memory_mb', 'disk_gb', 'group')
+class Replay(ReplayBase):
+    """Rows: (id, host or '', attempts)."""
 
-    def __init__(self, iid, seq, host, vcpus, memory_mb, disk_gb, group):
-        self.iid, self.seq, self.host = iid, seq, host
-        self.vcpus, self.memory_mb, self.disk_gb, self.group = vcpus, memory_mb, disk_gb, group
-
-
-class Group(object):
-    def __init__(self, name, policy):
-        self.name = name
-        self.policy = policy
-        self.members = {}  # live instance id -> None, in joining order
-
-
-class Replay(object):
     def __init__(self, cluster, config):
+        super().__init__()
         self.all_or_nothing = config['multi_create'] == 'all-or-nothing'
         self.policy_check = bool(config['group_policy_check'])
         self.ctx = nova_context.get_admin_context()
         self._configure(config)
         self._build_hosts(cluster, config)
         self._build_host_manager(config)
-        self.live = {}            # instance id -> Live
-        self.request_members = {}  # request id -> [instance ids] (multi-instance requests)
-        self.groups = {}          # name -> Group
-        self.departures = []      # heap of (due, seq, instance id)
-        self.next_seq = 0         # creation order of live instances
-        self.rows = []            # (id, host or '', attempts)
-        self.current_group = None  # what InstanceGroup.get_by_instance_uuid returns
 
     # -- setup ---------------------------------------------------------------------------
 
@@ -332,6 +310,11 @@ class Replay(object):
         for key in ('cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio'):
             if config[key] is not None:
                 CONF.set_override(key, config[key])
+        for key in ('build_failure_weight_multiplier', 'pci_weight_multiplier',
+                    'cross_cell_move_weight_multiplier', 'image_properties_default_architecture'):
+            CONF.set_override(key, config[key], group=fs)
+        for key, nova_key in METRICS_OPTIONS.items():
+            CONF.set_override(nova_key, config[key], group='metrics')
         random.seed(config['seed'])
 
     def _build_hosts(self, cluster, config):
@@ -360,7 +343,8 @@ class Replay(object):
             hs.cpu_allocation_ratio = ratios['cpu']
             hs.ram_allocation_ratio = ratios['ram']
             hs.disk_allocation_ratio = ratios['disk']
-            hs.stats = h.get('traits') or {}
+            hs.stats = h.get('stats') or h.get('traits') or {}
+            _set_zed_fields(hs, h)
             aggregates = []
             if h.get('az') is not None:
                 agg_id += 1
@@ -397,21 +381,7 @@ class Replay(object):
         hm.weighers = weighers
         self.sched = SchedulerManager.__new__(SchedulerManager)
         self.sched.host_manager = hm
-
-        # The conductor's setup_instance_group() looks the group up in the DB: answer from the
-        # replay's own records instead.
-        replay = self
-
-        def get_by_instance_uuid(cls, context, instance_uuid):
-            if replay.current_group is None:
-                raise exception.InstanceGroupNotFound(group_uuid=instance_uuid)
-            return replay.current_group
-
-        def get_hosts(group_self, exclude=None):
-            return list(group_self.hosts)
-
-        objects.InstanceGroup.get_by_instance_uuid = classmethod(get_by_instance_uuid)
-        objects.InstanceGroup.get_hosts = get_hosts
+        self._install_group_stubs()
 
     # -- state changes outside Nova's consume_from_request ---------------------------------
 
@@ -422,70 +392,24 @@ class Replay(object):
         hs.num_instances -= 1
         hs.instances.pop(iid, None)
 
-    def _free(self, iid):
-        inst = self.live.pop(iid)
-        self._unconsume(self.by_name[inst.host], iid, inst.vcpus, inst.memory_mb, inst.disk_gb)
-        if inst.group is not None:
-            inst.group.members.pop(iid, None)
-
-    def _run_departures(self, until):
-        while self.departures and (until is None or self.departures[0][0] <= until):
-            _, seq, iid = heapq.heappop(self.departures)
-            inst = self.live.get(iid)
-            if inst is not None and inst.seq == seq:
-                self._free(iid)
-
-    def _delete(self, rid):
-        targets = []
-        if rid in self.live:
-            targets.append(rid)
-        for iid in self.request_members.get(rid, ()):
-            if iid in self.live and iid not in targets:
-                targets.append(iid)
-        for iid in targets:
-            self._free(iid)
-
-    def _resolve_hint(self, tokens):
-        out = []
-        for t in tokens:
-            found = []
-            if t in self.live:
-                found.append(t)
-            for iid in self.request_members.get(t, ()):
-                if iid in self.live and iid not in found:
-                    found.append(iid)
-            # Nova keeps a hinted uuid as given: an id that is not live matches no host.
-            out.extend(found if found else [t])
-        return out
+    def _release(self, inst):
+        self._unconsume(self.by_name[inst.host], inst.iid, inst.vcpus, inst.memory_mb,
+                        inst.disk_gb)
 
     # -- one create row --------------------------------------------------------------------
 
-    def _make_spec(self, ids, flavor_args, az, group, hints, placed_now, request_ids):
-        """A RequestSpec for `ids`. Group members: the live ones plus every instance of the
-        request (Nova's API adds them to the group before scheduling); group hosts: the hosts of
-        live members and of instances of this request already built (retries)."""
-        flavor = objects.Flavor(**flavor_args)
-        instance_group = None
-        if group is not None:
-            members = list(group.members) + [i for i in request_ids if i not in group.members]
-            hosts = []
-            for m in group.members:
-                h = self.live[m].host
-                if h not in hosts:
-                    hosts.append(h)
-            for iid, hs in placed_now:
-                if hs.host not in hosts:
-                    hosts.append(hs.host)
-            instance_group = objects.InstanceGroup(
-                name=group.name, policy=group.policy, policies=[group.policy],
-                members=members, hosts=hosts, rules={})
+    def _make_spec(self, ids, req, placed_now):
+        """A RequestSpec for `ids` (the request's instances, or one of them on a retry)."""
+        flavor = objects.Flavor(**req.flavor_args)
+        instance_group = self._group_for_spec(req, [(iid, hs.host) for iid, hs in placed_now])
         spec = objects.RequestSpec(
-            flavor=flavor, num_instances=len(ids), availability_zone=az,
-            instance_group=instance_group, scheduler_hints=hints,
+            flavor=flavor, num_instances=len(ids), availability_zone=req.az,
+            instance_group=instance_group, scheduler_hints=req.hints,
             ignore_hosts=None, force_hosts=None, force_nodes=None,
             requested_destination=None, retry=None, pci_requests=None,
             numa_topology=None, project_id='schedbench', user_id='schedbench',
-            is_bfv=False)
+            is_bfv=False,
+            image=objects.ImageMeta(properties=objects.ImageMetaProps(**req.image_props)))
         spec.instance_uuid = ids[0]
         return spec, instance_group
 
@@ -503,34 +427,13 @@ class Replay(object):
         return True
 
     def create(self, row):
-        rid = row['id']
-        count = int(row.get('count') or 1)
-        ids = [rid] if count == 1 else ['%s-%d' % (rid, i) for i in range(count)]
-        vcpus = int(row['vcpus'])
-        memory_mb = int(row['memory_mb'])
-        disk_gb = int(row.get('disk_gb') or 0)
-        flavor_args = dict(vcpus=vcpus, memory_mb=memory_mb, root_gb=disk_gb, ephemeral_gb=0,
-                           swap=0, extra_specs=parse_extra_specs(row.get('extra_specs')))
-        az = row.get('az') or None
-        group = None
-        if row.get('group'):
-            group = self.groups.get(row['group'])
-            if group is None:
-                group = self.groups[row['group']] = Group(row['group'], row['group_policy'])
-        hints = {}
-        for hint in ('same_host', 'different_host'):
-            tokens = parse_ids(row.get(hint))
-            if tokens:
-                hints[hint] = self._resolve_hint(tokens)
-        duration = row.get('duration')
-        due = float(row['time']) + float(duration) if duration not in (None, '') else None
-        if count > 1:
-            self.request_members.setdefault(rid, [])
-            for iid in ids:
-                if iid not in self.request_members[rid]:
-                    self.request_members[rid].append(iid)
+        req = CreateRow(self, row)
+        req.image_props = parse_image_props(row.get('image_props'))
+        ids = req.ids
+        vcpus, memory_mb, disk_gb = req.vcpus, req.memory_mb, req.disk_gb
+        self._register(req)
 
-        spec, instance_group = self._make_spec(ids, flavor_args, az, group, hints, [], ids)
+        spec, instance_group = self._make_spec(ids, req, [])
         self.current_group = instance_group
         selected = []      # (iid, HostState) chosen by the scheduler, in instance order
         failed = False     # whole request failed (real-Nova semantics)
@@ -580,8 +483,7 @@ class Replay(object):
                 if attempts[iid] >= CONF.scheduler.max_attempts:
                     break  # MaxRetriesExceeded
                 attempts[iid] += 1
-                rspec, rgroup = self._make_spec([iid], flavor_args, az, group, hints,
-                                                placed_now, ids)
+                rspec, rgroup = self._make_spec([iid], req, placed_now)
                 rspec.retry = objects.SchedulerRetries(
                     num_attempts=attempts[iid],
                     hosts=objects.ComputeNodeList(objects=[
@@ -610,47 +512,8 @@ class Replay(object):
             # _consume_selected_host only records it there when the request has a group).
             if iid not in hs.instances:
                 hs.instances[iid] = objects.Instance(uuid=iid)
-            self.next_seq += 1
-            self.live[iid] = Live(iid, self.next_seq, hs.host, vcpus, memory_mb, disk_gb, group)
-            if group is not None:
-                group.members[iid] = None
-            if due is not None:
-                heapq.heappush(self.departures, (due, self.next_seq, iid))
+            self._built(iid, hs.host, req)
         self.current_group = None
-
-    def run(self, rows):
-        for row in rows:
-            self._run_departures(float(row['time']))
-            event = (row.get('event') or 'create').strip()
-            if event == 'delete':
-                self._delete(row['id'])
-            else:
-                self.create(row)
-        self._run_departures(None)
-
-
-def read_trace(path):
-    with open(path, newline='', encoding='utf-8') as f:
-        reader = csv.reader(f)
-        header = [h.strip() for h in next(reader)]
-        for rec in reader:
-            if not rec or all(not c.strip() for c in rec):
-                continue
-            yield {header[i]: rec[i] for i in range(min(len(header), len(rec)))}
-
-
-def load_config(path):
-    config = dict(DEFAULT_CONFIG)
-    if path:
-        user = load_structured(path) or {}
-        unknown = set(user) - set(DEFAULT_CONFIG)
-        if unknown:
-            sys.exit('%s: unknown config keys: %s' % (path, ', '.join(sorted(unknown))))
-        config.update(user)
-    for key in ('filters', 'weighers'):
-        if isinstance(config[key], str):
-            config[key] = [s.strip() for s in config[key].split(',') if s.strip()]
-    return config
 
 
 def main(argv=None):
@@ -662,17 +525,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     cluster = load_structured(args.cluster)
-    config = load_config(args.config)
+    config = load_config(args.config, DEFAULT_CONFIG)
     replay = Replay(cluster, config)
     replay.run(read_trace(args.trace))
-
-    tmp = args.placements + '.tmp'
-    with open(tmp, 'w', newline='', encoding='utf-8') as f:
-        w = csv.writer(f, lineterminator='\n')
-        w.writerow(['seq', 'id', 'host', 'attempts'])
-        for seq, (iid, host, attempts) in enumerate(replay.rows, 1):
-            w.writerow([seq, iid, host, attempts])
-    os.replace(tmp, args.placements)
+    write_rows(args.placements, ['seq', 'id', 'host', 'attempts'], replay.rows)
 
 
 if __name__ == '__main__':

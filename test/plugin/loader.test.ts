@@ -67,7 +67,7 @@ describe('a strategy file that is not right stops the run with one line and exit
   it('an unknown name lists the known ones', () => {
     const res = cli([...RUN, '--strategy', 'magic'], workDir());
     expect(res.stderr).toBe(
-      'schedbench: unknown strategy "magic" (known: filter, weighted, caching, chance, first-fit, ' +
+      'schedbench: unknown strategy "magic" (known: filter, nova-zed, weighted, caching, chance, first-fit, ' +
         'best-fit, worst-fit, power-of-two, fgd, gpu-packing, gpu-clustering, dot-product, random; or a path to a .ts or .js file)\n',
     );
     expect(res.code).toBe(2);

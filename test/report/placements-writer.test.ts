@@ -18,6 +18,8 @@ function outcome(seq: number, ids: string[], index: number, host: number, attemp
     attempts,
     reason: undefined,
     emptiedBy: undefined,
+    alternates: new Int32Array(0),
+    alternateCount: 0,
   };
 }
 

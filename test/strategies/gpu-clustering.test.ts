@@ -74,6 +74,8 @@ function scheduler(c: ClusterState) {
       noValidHost() {
         hosts.push(-1);
       },
+      placement: undefined,
+      alternates: () => {},
       countHostEvaluations() {},
     };
     driver.scheduleRunInstance(ctx, spec, NO_RETRY);

@@ -71,6 +71,8 @@ function decide(s: AnyStrategy, c: ClusterState, f: Flavor, flavors?: FlavorMix,
     noValidHost() {
       calls.push([-1, undefined]);
     },
+    placement: undefined,
+    alternates: () => {},
     countHostEvaluations(n) {
       evaluated += n;
     },

@@ -61,6 +61,19 @@ const value: Record<string, fc.Arbitrary<string>> = {
     fc.constantFrom('', '', 'T4', 'T4|V100'),
     fc.oneof(fc.constantFrom(' a | b||', '|'), text),
   ),
+  image_props: mostly(
+    fc.constantFrom(
+      '',
+      '',
+      'hw_architecture=x86_64',
+      'img_hv_type=KVM;hw_vm_mode=hvm',
+      'img_hv_requested_version=>= 6.0',
+    ),
+    fc.oneof(
+      fc.constantFrom('hw_architecture=x86', 'os_distro=ubuntu', 'hw_vm_mode', 'img_hv_requested_version=6'),
+      text,
+    ),
+  ),
 };
 
 /** A header: every column or a shuffled subset with the required ones, maybe an unknown one. */

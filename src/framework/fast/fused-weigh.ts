@@ -1,6 +1,7 @@
 import type { HostTable } from '../../cluster/host-table.ts';
 import type { WeigherForm } from '../fused-form.ts';
 import type { FilterRequest, HostWeigher } from '../types.ts';
+import { weighs } from '../weight-handler.ts';
 import { TERM_NONE, TERM_NORMALISED, TERM_ZERO, type WeighKernel, weighKernel } from './fused-kernel.ts';
 
 interface ActiveWeigher {
@@ -34,17 +35,15 @@ export class FusedWeigher {
     private readonly t: HostTable,
     weighers: readonly HostWeigher[],
   ) {
-    this.active = weighers
-      .filter((w) => w.multipliers.some((m) => m !== 0))
-      .map((w) => {
-        const m = w.multipliers;
-        const same = m.every((x) => Object.is(x, m[0]));
-        return {
-          weigher: w,
-          form: w.preScore ? undefined : w.fusedForm,
-          uniform: same && m.length > 0 ? m[0] : undefined,
-        };
-      });
+    this.active = weighers.filter(weighs).map((w) => {
+      const m = w.multipliers;
+      const same = m.every((x) => Object.is(x, m[0]));
+      return {
+        weigher: w,
+        form: w.preScore ? undefined : w.fusedForm,
+        uniform: same && m.length > 0 ? m[0] : undefined,
+      };
+    });
     this.kernel = weighKernel(
       this.active.map((a) => ({
         kind: a.form === undefined ? 'byPosition' : a.form.kind === 'cpu' ? 'cpu' : 'byHost',

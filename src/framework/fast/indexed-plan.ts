@@ -4,6 +4,7 @@ import type { HostTable } from '../../cluster/host-table.ts';
 import type { FilterOptions } from '../options.ts';
 import { reusableFilterRequest } from '../request.ts';
 import type { HostFilter, HostWeigher } from '../types.ts';
+import { weighs } from '../weight-handler.ts';
 import { wantsCombo } from './indexed-combo.ts';
 
 /**
@@ -27,6 +28,7 @@ const FILTER_KINDS: ReadonlyMap<string, string> = new Map([
   ['DiskFilter', 'disk'],
   ['GpuFilter', 'gpu'],
   ['AggregateInstanceExtraSpecsFilter', 'aies'],
+  ['ImagePropertiesFilter', 'image'],
   ['ServerGroupAntiAffinityFilter', 'group'],
   ['ServerGroupAffinityFilter', 'group'],
   // Counts below a limit: pruned by the subtree minima (indexed-counts.ts).
@@ -63,7 +65,7 @@ export interface IndexedPlan {
   readonly gpu: boolean;
   /** ComputeFilter's skip answer: every host enabled and up. */
   readonly allActive: boolean;
-  /** WeightHandler's active weighers (multiplier non-zero on some host), in order. */
+  /** WeightHandler's active weighers (multiplier non-zero on some host), in order, but the inert ones. */
   readonly weighers: readonly HostWeigher[];
   readonly weigherFields: readonly IndexField[];
   /** The tree fields to keep. */
@@ -92,7 +94,7 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     if (kind === undefined) return undefined;
     kinds.push(kind);
   }
-  const weighers = init.weighers.filter((w) => w.multipliers.some((m) => m !== 0));
+  const weighers = init.weighers.filter((w) => weighs(w) && !inert(w));
   const t = cluster.hosts;
   const weigherFields: IndexField[] = [];
   const softPolicies: (string | undefined)[] = [];
@@ -158,6 +160,20 @@ export function planIndexed(init: IndexedInit): IndexedPlan | undefined {
     softPolicies,
     anySoft: softPolicies.some((p) => p !== undefined),
   };
+}
+
+/**
+ * A weigher that adds exactly ±0 to every weight, left out of the plan: one finite value on every
+ * host (normalised to 0 as lo == hi), unclamped, and a finite multiplier on every host.
+ */
+function inert(w: HostWeigher): boolean {
+  return (
+    w.constant === true &&
+    w.raises !== true &&
+    w.minval === undefined &&
+    w.maxval === undefined &&
+    w.multipliers.every(Number.isFinite)
+  );
 }
 
 /** The tree field of a resource weigher's raw value, when its own form reads the table's array. */

@@ -57,6 +57,9 @@ class IndexedFastPath implements DecisionFastPath {
   private lastAz: string | undefined = undefined;
   private lastSpecs: string | undefined = undefined;
   private lastGpuSpec: readonly string[] | undefined = undefined;
+  private lastImage: string | undefined = undefined;
+  /** ImagePropertiesFilter is configured (its static partition key is the image's properties). */
+  private readonly image: boolean;
 
   constructor(
     private readonly init: IndexedInit,
@@ -78,6 +81,7 @@ class IndexedFastPath implements DecisionFastPath {
     this.memberList = new Int32Array(t.size);
     this.prevMemberList = new Int32Array(t.size);
     this.history = new InstanceHistory(this.req, this.search.excluded);
+    this.image = plan.kinds.includes('image');
   }
 
   tryScheduleRunInstance(ctx: DriverContext, spec: RequestSpec, props: FilterProperties): boolean {
@@ -488,6 +492,12 @@ class IndexedFastPath implements DecisionFastPath {
     if (kind === 'az') return !!spec.availabilityZone;
     if (kind === 'compute') return !this.plan.allActive;
     if (kind === 'aies') return spec.extraSpecs !== undefined && spec.extraSpecs.entries.length > 0;
+    if (kind === 'image') {
+      // ImagePropertiesFilter's own skip answer: no architecture (nor default), hv_type or vm_mode.
+      const p = spec.imageProps;
+      const arch = p?.hwArchitecture ?? this.init.options.image_properties_default_architecture;
+      return arch !== undefined || p?.imgHvType !== undefined || p?.hwVmMode !== undefined;
+    }
     return false;
   }
 
@@ -505,6 +515,7 @@ class IndexedFastPath implements DecisionFastPath {
       this.lastAz = spec.availabilityZone;
       this.lastSpecs = spec.extraSpecs?.key;
       this.lastGpuSpec = spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined;
+      this.lastImage = spec.imageProps?.key;
     }
     return p;
   }
@@ -513,6 +524,7 @@ class IndexedFastPath implements DecisionFastPath {
     return (
       spec.availabilityZone === this.lastAz &&
       spec.extraSpecs?.key === this.lastSpecs &&
+      (!this.image || spec.imageProps?.key === this.lastImage) &&
       (spec.flavor.gpus !== 0 ? spec.gpuSpec : undefined) === this.lastGpuSpec
     );
   }
@@ -528,7 +540,11 @@ class IndexedFastPath implements DecisionFastPath {
       } else if (this.staticInForce(kind, spec)) {
         if (kind === 'az') key += `\u0001a${spec.availabilityZone}`;
         else if (kind === 'compute') key += '\u0001c';
-        else key += `\u0001e${spec.extraSpecs!.key}`;
+        else if (kind === 'image') {
+          // Length-prefixed: no extra-specs text can end where an image key seems to begin.
+          const image = spec.imageProps?.key ?? '';
+          key += `\u0001i${image.length}:${image}`;
+        } else key += `\u0001e${spec.extraSpecs!.key}`;
       }
     }
     return this.partitions.get(key, this.fill, this, upto);

@@ -2,18 +2,21 @@ import { StagedFile } from '../../common/atomic-write.ts';
 import { COLUMNS } from '../decode.ts';
 import { CREATE, type TraceRow } from '../row.ts';
 
-/** The columns `convert` writes, in order: every column the decoder reads (traces/README.md). */
-export const CANONICAL_HEADER = COLUMNS;
+/**
+ * The columns `convert` writes, in order: every column the decoder reads (traces/README.md) but
+ * `image_props`, which comes last when the source trace has that column (CanonicalTraceWriter).
+ */
+export const CANONICAL_HEADER = COLUMNS.filter((c) => c !== 'image_props');
 
 /** A CSV field, quoted when it holds a comma, a quote or a line break. */
 function field(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** One trace row as a canonical CSV line (without the newline). */
-export function canonicalLine(r: TraceRow): string {
-  if (r.event !== CREATE) return `${r.time},delete,${field(r.id)},,,,,,,,,,,,,,`;
-  return [
+/** One trace row as a canonical CSV line (without the newline), with the `image_props` field or not. */
+export function canonicalLine(r: TraceRow, imageProps = false): string {
+  if (r.event !== CREATE) return `${r.time},delete,${field(r.id)},,,,,,,,,,,,,,${imageProps ? ',' : ''}`;
+  const line = [
     String(r.time),
     'create',
     field(r.id),
@@ -32,6 +35,7 @@ export function canonicalLine(r: TraceRow): string {
     r.gpus === 0 ? '' : String(r.gpuMilli),
     field(r.gpuSpec),
   ].join(',');
+  return imageProps ? `${line},${field(r.imageProps?.key ?? '')}` : line;
 }
 
 /** Writes canonical rows through a StagedFile: never half-written under its name. */
@@ -39,13 +43,17 @@ export class CanonicalTraceWriter {
   private readonly file: StagedFile;
   rows = 0;
 
-  constructor(path: string) {
+  /** `imageProps`: write the `image_props` column (when the source trace has one). */
+  constructor(
+    path: string,
+    private readonly imageProps = false,
+  ) {
     this.file = new StagedFile(path);
-    this.file.write(`${CANONICAL_HEADER.join(',')}\n`);
+    this.file.write(`${[...CANONICAL_HEADER, ...(imageProps ? ['image_props'] : [])].join(',')}\n`);
   }
 
   readonly write = (r: TraceRow): void => {
-    this.file.write(`${canonicalLine(r)}\n`);
+    this.file.write(`${canonicalLine(r, this.imageProps)}\n`);
     this.rows++;
   };
 

@@ -1,5 +1,6 @@
 import type { ExtraSpecs } from '../../model/extra-specs.ts';
 import type { GroupPolicy } from '../../model/group-policy.ts';
+import type { ImageProps } from '../../model/image-props.ts';
 import { CREATE, type TraceRow } from '../row.ts';
 
 /** An interning table: each distinct value once, rows hold its index. */
@@ -18,6 +19,9 @@ class Symbols<T> {
   }
 }
 
+/** Interned strings per request. */
+const STRINGS = 8;
+
 function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
   if (n < a.length) return a;
   const b = new (a.constructor as new (n: number) => T)(Math.max(1024, 2 * a.length));
@@ -27,7 +31,7 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
 
 /**
  * Every create request of a trace, held in columns (one typed array per number, the strings that
- * repeat interned): about 80 bytes per request plus its id. What --sort, --shuffle and --inflate
+ * repeat interned): about 90 bytes per request plus its id. What --sort, --shuffle and --inflate
  * reorder and resample, as they need the whole request list.
  */
 export class RequestBuffer {
@@ -41,12 +45,13 @@ export class RequestBuffer {
   count = new Int32Array(0);
   gpus = new Int32Array(0);
   gpuMilli = new Int32Array(0);
-  /** Interned: az, group, group_policy, extra_specs, same_host, different_host, gpu_spec. */
+  /** Interned: az, group, group_policy, extra_specs, same_host, different_host, gpu_spec, image_props. */
   strings = new Int32Array(0);
   readonly ids: string[] = [];
   private readonly text = new Symbols<string>();
   private readonly specs = new Symbols<ExtraSpecs | undefined>();
   private readonly lists = new Symbols<readonly string[] | undefined>();
+  private readonly images = new Symbols<ImageProps | undefined>();
 
   add(r: TraceRow): void {
     const n = this.size;
@@ -59,7 +64,7 @@ export class RequestBuffer {
     this.count = grow(this.count, n);
     this.gpus = grow(this.gpus, n);
     this.gpuMilli = grow(this.gpuMilli, n);
-    this.strings = grow(this.strings, 7 * n + 6);
+    this.strings = grow(this.strings, STRINGS * n + STRINGS - 1);
     this.line[n] = r.line;
     this.time[n] = r.time;
     this.duration[n] = r.duration;
@@ -69,7 +74,7 @@ export class RequestBuffer {
     this.count[n] = r.count;
     this.gpus[n] = r.gpus;
     this.gpuMilli[n] = r.gpuMilli;
-    const s = 7 * n;
+    const s = STRINGS * n;
     this.strings[s] = this.text.of(r.az, r.az);
     this.strings[s + 1] = this.text.of(r.group, r.group);
     this.strings[s + 2] = this.text.of(r.groupPolicy, r.groupPolicy);
@@ -77,6 +82,7 @@ export class RequestBuffer {
     this.strings[s + 4] = this.lists.of(r.sameHost?.join(';') ?? '', r.sameHost);
     this.strings[s + 5] = this.lists.of(r.differentHost?.join(';') ?? '', r.differentHost);
     this.strings[s + 6] = this.text.of(r.gpuSpec, r.gpuSpec);
+    this.strings[s + 7] = this.images.of(r.imageProps?.key ?? '', r.imageProps);
     this.ids.push(r.id);
     this.size++;
   }
@@ -92,7 +98,7 @@ export class RequestBuffer {
     row.count = this.count[i];
     row.gpus = this.gpus[i];
     row.gpuMilli = this.gpuMilli[i];
-    const s = 7 * i;
+    const s = STRINGS * i;
     const t = this.text.values;
     row.az = t[this.strings[s]];
     row.group = t[this.strings[s + 1]];
@@ -101,5 +107,6 @@ export class RequestBuffer {
     row.sameHost = this.lists.values[this.strings[s + 4]];
     row.differentHost = this.lists.values[this.strings[s + 5]];
     row.gpuSpec = t[this.strings[s + 6]];
+    row.imageProps = this.images.values[this.strings[s + 7]];
   }
 }
