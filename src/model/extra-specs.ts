@@ -29,6 +29,6 @@ export function placementSpecProblem(key: string, value: string): string | undef
   }
   if (!TRAIT_NAME.test(m[3])) return `${quote(key)}: expected a trait name of A-Z, 0-9 and _ after "trait:"`;
   if (value !== 'required' && value !== 'forbidden')
-    return `${key}: expected required or forbidden, got ${quote(value)}`;
+    return `${key}: expected required or forbidden`;
   return undefined;
 }
