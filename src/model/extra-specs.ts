@@ -28,7 +28,6 @@ export function placementSpecProblem(key: string, value: string): string | undef
     return `${quote(key)}: resource amounts and numbered request groups in extra specs are not modelled (only trait:NAME)`;
   }
   if (!TRAIT_NAME.test(m[3])) return `${quote(key)}: expected a trait name of A-Z, 0-9 and _ after "trait:"`;
-  if (value !== 'required' && value !== 'forbidden')
-    return `${key}: expected required or forbidden`;
+  if (value !== 'required' && value !== 'forbidden') return `${key}: expected required or forbidden`;
   return undefined;
 }
