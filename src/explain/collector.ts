@@ -41,6 +41,11 @@ export class DecisionCollector implements DecisionProbe {
     private readonly top: number,
   ) {}
 
+  /** Whether the current instance's filters have run (its funnel is known). */
+  get diagnosed(): boolean {
+    return this.diagnosis !== undefined;
+  }
+
   /** Forget the previous instance: called before each instance's decision. */
   reset(): void {
     this.diagnosis = undefined;

@@ -3,6 +3,7 @@ import { SeededRng } from '../common/rng.ts';
 import { isExplainable } from '../framework/probe.ts';
 import type { FlavorMix } from '../model/flavor-mix.ts';
 import type { DriverContext, PlacementPass, SchedulerDriver } from '../scheduler/driver.ts';
+import { SchedulingError } from '../scheduler/errors.ts';
 import type { FilterProperties, RequestSpec } from '../scheduler/request-spec.ts';
 import type { Strategy } from '../scheduler/strategy.ts';
 import { DecisionCollector } from './collector.ts';
@@ -75,8 +76,13 @@ export class ExplainingDriver implements SchedulerDriver {
     if (this.explainable && isExplainable(this.inner)) this.inner.setProbe(this.collector);
     try {
       this.inner.scheduleRunInstance(this.ctx, spec, props);
+    } catch (err) {
+      // The manager fails the whole call: what was placed is freed, every instance is in ERROR.
+      if (err instanceof SchedulingError) this.ctx.failAll(err.message);
+      throw err;
     } finally {
       if (isExplainable(this.inner)) this.inner.setProbe(undefined);
+      this.ctx.flush();
     }
   }
 }
@@ -89,6 +95,10 @@ class ExplainingContext implements DriverContext {
   private note: string | undefined;
   private target!: ExplainTarget;
   private readonly recordingRng: RecordingRng;
+  /** This call's records, per instance index: written when the driver returns (failAll rewrites them). */
+  private readonly pending = new Map<number, DecisionRecord>();
+  /** The instance indexes this call settled (a record built or not). */
+  private readonly settled = new Set<number>();
 
   constructor(private readonly collector: DecisionCollector) {
     this.recordingRng = new RecordingRng(collector);
@@ -107,6 +117,51 @@ class ExplainingContext implements DriverContext {
     this.note = note;
     this.target = target;
     this.recordingRng.inner = inner.rng;
+    this.pending.clear();
+    this.settled.clear();
+  }
+
+  /** Write this call's records, in the order their instances were settled. */
+  flush(): void {
+    for (const rec of this.pending.values()) this.target.record(rec);
+    this.pending.clear();
+  }
+
+  /**
+   * A filter or weigher raised (SchedulingError): every instance of the call ends in ERROR. Its
+   * records say so, each kept as a failure is (`keeps(decision, true)`). The instance it raised on
+   * keeps its funnel when its filters had run; one settled without a record, or never reached, gets
+   * a record without a funnel.
+   */
+  failAll(message: string): void {
+    const failed = { outcome: 'scheduling-error', host: null, no_valid_host: null, error: message } as const;
+    const records = new Map(this.pending);
+    this.pending.clear();
+    // The first instance not settled is the one it raised on: a weigher's raise comes after its funnel.
+    let raising = true;
+    for (let k = 0; k < this.spec.instanceIds.length; k++) {
+      const rec = records.get(k);
+      const reached = !this.settled.has(k) && raising;
+      if (!this.settled.has(k)) raising = false;
+      if (this.target.keeps && !this.target.keeps(this.first + k, true)) continue;
+      if (rec) this.pending.set(k, { ...rec, ...failed });
+      else if (reached && this.collector.diagnosed)
+        this.pending.set(k, {
+          ...this.collector.record(this.base(k), this.spec, -1, false, undefined, this.note),
+          ...failed,
+        });
+      else
+        this.pending.set(k, {
+          ...this.base(k),
+          funnel: null,
+          rejected: [],
+          survivors: 0,
+          candidates: [],
+          draws: reached ? [...this.collector.draws] : [],
+          ...failed,
+          ...(this.note !== undefined ? { note: this.note } : {}),
+        });
+    }
   }
 
   get cluster(): ClusterState {
@@ -141,13 +196,22 @@ class ExplainingContext implements DriverContext {
   }
 
   private emit(index: number, host: number, claimed: boolean, emptiedBy: string | undefined): void {
-    const { spec } = this;
+    this.settled.add(index);
     if (this.target.keeps && !this.target.keeps(this.first + index, host < 0)) {
       this.target.funnel?.(this.collector.settledFunnel(this.note));
       return;
     }
+    // Built now (it reads the cluster as this instance left it), written when the call returns.
+    this.pending.set(
+      index,
+      this.collector.record(this.base(index), this.spec, host, claimed, emptiedBy, this.note),
+    );
+  }
+
+  private base(index: number) {
+    const { spec } = this;
     const f = spec.flavor;
-    const base = {
+    return {
       decision: this.first + index,
       request_id: spec.requestId,
       instance_id: spec.instanceIds[index],
@@ -161,7 +225,6 @@ class ExplainingContext implements DriverContext {
         gpu_milli: f.gpuMilli,
       },
     };
-    this.target.record(this.collector.record(base, spec, host, claimed, emptiedBy, this.note));
   }
 }
 

@@ -1,3 +1,4 @@
+import { escapeControls } from '../common/safe-text.ts';
 import { formatInt, sig } from '../report/format.ts';
 import type { DecisionRecord, NoValidHostCause } from './record.ts';
 
@@ -108,6 +109,12 @@ export function formatDecision(r: DecisionRecord): string {
       `draws: ${r.draws.map((d) => (d.kind === 'int' ? `int(${formatInt(d.n ?? 0)}) = ${formatInt(d.value)}` : `float() = ${num(d.value)}`)).join(', ')}`,
     );
   if (r.outcome === 'no-valid-host' && r.no_valid_host) out.push('', ...causeLines(r.no_valid_host));
+  else if (r.outcome === 'scheduling-error')
+    out.push(
+      '',
+      `scheduling error: ${escapeControls(r.error ?? '')}`,
+      'the scheduling call failed as a whole: every instance of the request is in ERROR, nothing of it placed',
+    );
   else {
     const rank = r.candidates.find((c) => c.host === r.host)?.rank;
     out.push(

@@ -87,9 +87,15 @@ export interface DecisionRecord {
   /** The best survivors by weight or score, best first (at most `top`). */
   readonly candidates: readonly Candidate[];
   readonly draws: readonly Draw[];
-  readonly outcome: 'placed' | 'claim-failed' | 'no-valid-host';
-  /** The host sent to (placed or claim failed); null for NoValidHost. */
+  /**
+   * `scheduling-error`: a filter or weigher raised during the call, which fails as a whole (every
+   * instance of it in ERROR, what it had placed freed); `error` is the message.
+   */
+  readonly outcome: 'placed' | 'claim-failed' | 'no-valid-host' | 'scheduling-error';
+  /** The host sent to (placed or claim failed); null for NoValidHost and a scheduling error. */
   readonly host: string | null;
   readonly no_valid_host: NoValidHostCause | null;
+  /** The scheduling error's message (outcome `scheduling-error`). */
+  readonly error?: string;
   readonly note?: string;
 }
