@@ -5,10 +5,23 @@ import { GroupView } from '../src/framework/group-view.ts';
 import type { FilterRequest } from '../src/framework/types.ts';
 import { generateCluster } from '../src/generate/cluster.ts';
 import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
+import type { Flavor } from '../src/model/flavor.ts';
 import type { GroupPolicy } from '../src/model/group-policy.ts';
 import { GROUP_POLICIES } from '../src/model/group-policy.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
 import type { RequestSpec } from '../src/scheduler/request-spec.ts';
+
+/** A small fixed set of flavors the requests cycle through, so no two consecutive decisions are alike. */
+export const BENCH_FLAVORS: readonly Flavor[] = [
+  [1, 2048, 20],
+  [2, 4096, 40],
+  [4, 8192, 80],
+  [8, 16384, 160],
+  [2, 8192, 40],
+  [4, 4096, 40],
+  [16, 32768, 320],
+  [1, 1024, 10],
+].map(([vcpus, memoryMb, diskGb]) => ({ vcpus, memoryMb, diskGb, gpus: 0, gpuMilli: 0 }));
 
 /**
  * A generated cluster of `hosts` hosts (src/generate/: several shapes, two zones, an ssd

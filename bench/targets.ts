@@ -14,12 +14,17 @@ import { BUILTIN_PLUGINS } from '../src/framework/builtins.ts';
 import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from '../src/framework/options.ts';
 import { generateCluster } from '../src/generate/cluster.ts';
 import { DEFAULT_GENERATOR_OPTIONS } from '../src/generate/options.ts';
-import type { Flavor } from '../src/model/flavor.ts';
 import { formatTable } from '../src/report/summary-table.ts';
 import type { DriverContext } from '../src/scheduler/driver.ts';
 import { NO_RETRY, plainRequestSpec, type RequestSpec } from '../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../strategies/filter/index.ts';
-import { benchRequest, dryRunContext, halfFullCluster, halfFullClusterFast } from './fixture.ts';
+import {
+  benchRequest,
+  dryRunContext,
+  BENCH_FLAVORS as FLAVORS,
+  halfFullCluster,
+  halfFullClusterFast,
+} from './fixture.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -40,18 +45,6 @@ export interface TargetLine {
   /** For a speed-up line: reference-scan median over the default config's. */
   readonly ratio?: number;
 }
-
-/** A small fixed set of flavors the requests cycle through, so no two consecutive decisions are alike. */
-const FLAVORS: readonly Flavor[] = [
-  [1, 2048, 20],
-  [2, 4096, 40],
-  [4, 8192, 80],
-  [8, 16384, 160],
-  [2, 8192, 40],
-  [4, 4096, 40],
-  [16, 32768, 320],
-  [1, 1024, 10],
-].map(([vcpus, memoryMb, diskGb]) => ({ vcpus, memoryMb, diskGb, gpus: 0, gpuMilli: 0 }));
 
 /** Requests without zone, specs, group or hints, one per flavor. */
 function plainRequests(id = 'bench'): RequestSpec[] {

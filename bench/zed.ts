@@ -15,7 +15,7 @@ import { PlacementRequestFilter } from '../src/scheduler/request-filter.ts';
 import { NO_RETRY, plainRequestSpec, type RequestSpec } from '../src/scheduler/request-spec.ts';
 import { FilterScheduler } from '../strategies/filter/index.ts';
 import { novaZedStrategy } from '../strategies/nova-zed/index.ts';
-import { halfFullCluster } from './fixture.ts';
+import { BENCH_FLAVORS, halfFullCluster } from './fixture.ts';
 
 /** Real Nova 26's decisions/s at 1,000 hosts on this machine, as issue 18 measured it. */
 export const NOVA_DECISIONS_PER_S = 8;
@@ -31,18 +31,7 @@ export interface ZedLine {
   readonly met: boolean | null;
 }
 
-const FLAVORS = [
-  [1, 2048, 20],
-  [2, 4096, 40],
-  [4, 8192, 80],
-  [8, 16384, 160],
-  [2, 8192, 40],
-  [4, 4096, 40],
-  [16, 32768, 320],
-  [1, 1024, 10],
-].map(([vcpus, memoryMb, diskGb]) =>
-  plainRequestSpec({ vcpus, memoryMb, diskGb, gpus: 0, gpuMilli: 0 }, 'bench'),
-);
+const FLAVORS = BENCH_FLAVORS.map((f) => plainRequestSpec(f, 'bench'));
 
 /** The manager's side of a dry-run decision: Placement's candidates first in zed mode, no claim. */
 class DryContext implements DriverContext {

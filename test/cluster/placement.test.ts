@@ -7,7 +7,7 @@ import { DISK_GB, MEMORY_MB, VCPU } from '../../src/cluster/placement.ts';
 import type { Flavor } from '../../src/model/flavor.ts';
 import { PlacementRequestFilter } from '../../src/scheduler/request-filter.ts';
 import { plainRequestSpec, type RequestSpec } from '../../src/scheduler/request-spec.ts';
-import { cluster } from '../helpers/cluster.ts';
+import { cluster, hostSpec } from '../helpers/cluster.ts';
 
 const f = (vcpus: number, memoryMb: number, diskGb = 0): Flavor => ({
   vcpus,
@@ -35,13 +35,7 @@ function candidates(c: ClusterState, spec: RequestSpec, maxResults = 1000): stri
   return Array.from(out.subarray(0, n), (h) => c.hosts.names[h]);
 }
 
-const host = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  vcpus: 8,
-  memory_mb: 8192,
-  disk_gb: 100,
-  ...extra,
-});
+const host = hostSpec;
 
 describe('Placement inventories: capacity = int((total - reserved) * allocation_ratio)', () => {
   it('VCPU: 10 vCPUs, 2 reserved, ratio 1.5 → int(8 * 1.5) = 12: three 4-vCPU claims, not a fourth', () => {

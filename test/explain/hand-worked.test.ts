@@ -1,15 +1,11 @@
 // Explanations on a tiny cluster, every number worked out by hand below (not read from a run).
 import { describe, expect, it } from 'vitest';
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { explainingStrategy } from '../../src/explain/explaining-driver.ts';
 import { formatDecision } from '../../src/explain/format.ts';
-import type { DecisionRecord } from '../../src/explain/record.ts';
-import { replay } from '../../src/replay/replayer.ts';
 import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
-import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
-import { OutcomeLog, traceFile } from '../helpers/replay.ts';
+import { explainEvery } from '../helpers/explain.ts';
 
 // Ratios 1, no reservation, no disk asked.
 //   h1: 8 vCPUs, 8192 MB.   h2: 8 vCPUs, 16384 MB.   h3: 2 vCPUs, 4096 MB.
@@ -47,16 +43,7 @@ const OPTIONS = {
 
 async function explainAll(strategyName: string, options: Record<string, unknown>) {
   const strategy = BUILTIN_STRATEGIES.find((s) => s.name === strategyName) as AnyStrategy;
-  const records: DecisionRecord[] = [];
-  const log = new OutcomeLog(CLUSTER.hosts.map((h) => h.name));
-  await replay(CLUSTER, new CsvTraceSource(traceFile(LINES)), {
-    strategy: explainingStrategy(strategy, { top: 5, wants: () => true, record: (r) => records.push(r) }),
-    strategyOptions: strategy.optionsSchema.parse(options),
-    seed: 1,
-    maxAttempts: 1,
-    onBadRow: 'stop',
-    observers: [log],
-  });
+  const { records, log } = await explainEvery(CLUSTER, LINES, strategy, options);
   return { records, hosts: log.hosts() };
 }
 

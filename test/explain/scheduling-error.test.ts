@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSpec } from '../../src/cluster/cluster-spec.ts';
-import { explainingStrategy } from '../../src/explain/explaining-driver.ts';
 import { formatDecision } from '../../src/explain/format.ts';
 import type { DecisionRecord } from '../../src/explain/record.ts';
 import { RunExplainRecorder } from '../../src/explain/run-recorder.ts';
@@ -17,7 +16,8 @@ import type { AnyStrategy } from '../../src/scheduler/strategy.ts';
 import { CsvTraceSource } from '../../src/trace/csv-reader.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
-import { OutcomeLog, traceFile } from '../helpers/replay.ts';
+import { explainEvery } from '../helpers/explain.ts';
+import { traceFile } from '../helpers/replay.ts';
 
 // h1 has the metric, h2 none: MetricsWeigher (required, Nova's default) raises as soon as h2 is
 // weighed, with Nova's message. Row a (2 instances of 1 vCPU, 1024 MB) fits both hosts (8 vCPUs,
@@ -40,18 +40,8 @@ const OPTIONS = {
   metrics_weight_setting: ['cpu.frequency=1.0'],
 };
 
-async function explain(strategy: AnyStrategy, options: Record<string, unknown>, lines = LINES) {
-  const records: DecisionRecord[] = [];
-  const log = new OutcomeLog(CLUSTER.hosts.map((h) => h.name));
-  await replay(CLUSTER, new CsvTraceSource(traceFile(lines)), {
-    strategy: explainingStrategy(strategy, { top: 5, wants: () => true, record: (r) => records.push(r) }),
-    strategyOptions: strategy.optionsSchema.parse(options),
-    seed: 1,
-    maxAttempts: 1,
-    onBadRow: 'stop',
-    observers: [log],
-  });
-  return { records, log };
+function explain(strategy: AnyStrategy, options: Record<string, unknown>, lines = LINES) {
+  return explainEvery(CLUSTER, lines, strategy, options);
 }
 
 describe('explain: a filter or weigher that raises', () => {

@@ -5,19 +5,13 @@
 //   value must satisfy extra_specs_ops.match(value, req), else return False.
 import { describe, expect, it } from 'vitest';
 import { SchedulingError } from '../../src/scheduler/errors.ts';
-import { cluster } from '../helpers/cluster.ts';
+import { cluster, hostSpec } from '../helpers/cluster.ts';
 import { replayLines } from '../helpers/replay.ts';
 import { bench, extraSpecs, passing, request } from './support.ts';
 
 const F = 'AggregateInstanceExtraSpecsFilter';
 
-const host = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  vcpus: 8,
-  memory_mb: 8192,
-  disk_gb: 100,
-  ...extra,
-});
+const host = hostSpec;
 const agg = (name: string, metadata: Record<string, string>) => ({ name, metadata });
 
 const hosts = () =>

@@ -4,17 +4,11 @@
 //   'availability_zone' in metadata -> requested in that set; else requested == 'nova'.
 // ComputeFilter (compute_filter.py): service disabled -> fail; service not up -> fail.
 import { describe, expect, it } from 'vitest';
-import { cluster } from '../helpers/cluster.ts';
+import { cluster, hostSpec } from '../helpers/cluster.ts';
 import { replayLines } from '../helpers/replay.ts';
 import { bench, passing, request } from './support.ts';
 
-const host = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  vcpus: 8,
-  memory_mb: 8192,
-  disk_gb: 100,
-  ...extra,
-});
+const host = hostSpec;
 
 const zones = () =>
   cluster({

@@ -13,18 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { reusableFilterRequest } from '../../src/framework/request.ts';
 import { WeightHandler } from '../../src/framework/weight-handler.ts';
 import { SchedulingError } from '../../src/scheduler/errors.ts';
-import { cluster, simpleCluster } from '../helpers/cluster.ts';
+import { cluster, hostSpec, simpleCluster } from '../helpers/cluster.ts';
 import { replayLines } from '../helpers/replay.ts';
 import { bench, makeWeigher, multipliers, rawWeights, request } from './support.ts';
 
 const agg = (name: string, metadata: Record<string, string>) => ({ name, metadata });
-const host = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  vcpus: 8,
-  memory_mb: 8192,
-  disk_gb: 100,
-  ...extra,
-});
+const host = hostSpec;
 
 describe('minval / maxval', () => {
   it.each(['BuildFailureWeigher', 'MetricsWeigher', 'PCIWeigher', 'CrossCellWeigher'])(

@@ -7,6 +7,11 @@ export function cluster(obj: unknown): ClusterSpec {
 }
 
 /** Hosts h1..hN with the given capacities, no reservation, ratios 1.0 unless given. */
+/** A host of 8 vCPUs, 8192 MB and 100 GB, with `extra` over it (a cluster file's host object). */
+export function hostSpec(name: string, extra: Record<string, unknown> = {}) {
+  return { name, vcpus: 8, memory_mb: 8192, disk_gb: 100, ...extra };
+}
+
 export function simpleCluster(
   hosts: { vcpus?: number; memory_mb?: number; disk_gb?: number; az?: string; name?: string }[],
   extra: Record<string, unknown> = {},
