@@ -7,8 +7,8 @@ const BUCKET_SECONDS = 1;
 /** Calendar buckets ahead of the current one (a power of two): over two hours at one second each. */
 const RING = 8192;
 
-/** Entries a bucket's array holds at first. */
-const BUCKET_START = 8;
+/** Entries a bucket holds; more go to the far heap (a bucket holds about 20 on the canonical trace). */
+const BUCKET_CAP = 32;
 
 /**
  * Pending departures (from `duration`), popped by due time, then by the order in which they were
@@ -16,16 +16,18 @@ const BUCKET_START = 8;
  * deleted (and perhaps re-created) in the meantime is recognised as stale.
  *
  * A calendar queue: the due times of bucket `cur` and before sit in a small heap (`near`); the next
- * RING - 1 buckets of BUCKET_SECONDS are unsorted arrays, appended to; what is due later still waits
- * in a heap of its own (`far`). A bucket goes into the near heap when the clock reaches it, so a
- * pop sifts a heap of a few dozen entries, not of the tens of thousands pending. Every entry of
- * the near heap is due before every entry outside it (a bucket's number only grows with the due
- * time), and the heap orders by (due, order): the pops are exactly those of one heap over all.
+ * RING - 1 buckets of BUCKET_SECONDS are unsorted runs of one array, appended to; what is due later,
+ * or finds its bucket full, waits in a heap of its own (`far`). A bucket goes into the near heap
+ * when the clock reaches it, with the far entries of that bucket or before, so a pop sifts a heap
+ * of a few dozen entries, not of the tens of thousands pending. Every entry of the near heap is due
+ * before every entry outside it (a bucket's number only grows with the due time), and the heap
+ * orders by (due, order): the pops are exactly those of one heap over all.
  */
 export class DepartureQueue {
   private readonly near = new DueHeap();
   private readonly far = new DueHeap();
-  private readonly buckets: (Float64Array | undefined)[] = new Array(RING).fill(undefined);
+  /** Bucket b's entries at [b * BUCKET_CAP * STRIDE, ...), counts[b] of them. */
+  private readonly ring = new Float64Array(RING * BUCKET_CAP * STRIDE);
   private readonly counts = new Int32Array(RING);
   /** Entries in the ring's buckets. */
   private inRing = 0;
@@ -63,26 +65,23 @@ export class DepartureQueue {
     const k = Math.floor(due / BUCKET_SECONDS);
     // Before the first refill everything waits in `far` (cur is -Infinity).
     if (!(k > this.cur)) this.near.push(due, order, slot, serial);
-    else if (k < this.cur + RING) this.append(k & (RING - 1), due, order, slot, serial);
-    else this.far.push(due, order, slot, serial);
+    else if (!(k < this.cur + RING) || !this.append(k & (RING - 1), due, order, slot, serial))
+      this.far.push(due, order, slot, serial);
   }
 
-  private append(b: number, due: number, order: number, slot: number, serial: number): void {
-    let a = this.buckets[b];
+  /** Add to bucket b; false when it is full. */
+  private append(b: number, due: number, order: number, slot: number, serial: number): boolean {
     const c = this.counts[b];
-    if (a === undefined || (c + 1) * STRIDE > a.length) {
-      const bigger = new Float64Array(Math.max(BUCKET_START, 2 * c) * STRIDE);
-      if (a !== undefined) bigger.set(a);
-      a = bigger;
-      this.buckets[b] = a;
-    }
-    const at = c * STRIDE;
+    if (c === BUCKET_CAP) return false;
+    const a = this.ring;
+    const at = (b * BUCKET_CAP + c) * STRIDE;
     a[at] = due;
     a[at + 1] = order;
     a[at + 2] = slot;
     a[at + 3] = serial;
     this.counts[b] = c + 1;
     this.inRing++;
+    return true;
   }
 
   /** The near heap is empty and entries are pending: move the clock to the next bucket that has some. */
@@ -92,10 +91,11 @@ export class DepartureQueue {
       // An empty ring: straight to the bucket of the first entry waiting in `far`.
       if (this.inRing === 0) this.cur = Math.floor(far.peekDue() / BUCKET_SECONDS) - 1;
       const k = ++this.cur;
-      // Entries of `far` now within the ring's reach (or due in bucket k) leave it.
+      // Entries of `far` due in bucket k join the near heap; those now within the ring's reach
+      // move to their bucket while it has room (the others stay until their bucket comes).
       while (far.size > 0) {
         const kf = Math.floor(far.peekDue() / BUCKET_SECONDS);
-        if (kf > k && !(kf < k + RING)) break;
+        if (kf > k && !(kf < k + RING && this.counts[kf & (RING - 1)] < BUCKET_CAP)) break;
         far.pop(this.moved);
         const m = this.moved;
         this.place(m.due, m.order, m.slot, m.serial);
@@ -103,8 +103,10 @@ export class DepartureQueue {
       const b = k & (RING - 1);
       const c = this.counts[b];
       if (c > 0) {
-        const a = this.buckets[b]!;
-        for (let i = 0; i < c * STRIDE; i += STRIDE) this.near.push(a[i], a[i + 1], a[i + 2], a[i + 3]);
+        const a = this.ring;
+        const end = (b * BUCKET_CAP + c) * STRIDE;
+        for (let i = b * BUCKET_CAP * STRIDE; i < end; i += STRIDE)
+          this.near.push(a[i], a[i + 1], a[i + 2], a[i + 3]);
         this.counts[b] = 0;
         this.inRing -= c;
       }

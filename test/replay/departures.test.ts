@@ -107,4 +107,31 @@ describe('DepartureQueue', () => {
     expect(popped).toEqual([3, 1, 4, 5, 2]);
     expect(q.peekDue()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('keeps the order when a bucket overflows (more departures in one second than it holds)', () => {
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const q = new DepartureQueue();
+    const want: { due: number; order: number; slot: number }[] = [];
+    const add = (due: number) => {
+      q.push(due, want.length, want.length);
+      want.push({ due, order: want.length, slot: want.length });
+    };
+    add(1);
+    expect(q.peekDue()).toBe(1); // the queue now stands at second 1: second 10 is a ring bucket
+    for (let i = 0; i < 100; i++) add(10 + rand(1000) / 1000);
+    for (let i = 0; i < 50; i++) add(10 + rand(4) / 4);
+    for (let i = 0; i < 40; i++) add(11 + rand(1000) / 1000);
+    want.sort((a, b) => a.due - b.due || a.order - b.order);
+    const out = { slot: 0, serial: 0, due: 0 };
+    const got: number[] = [];
+    while (q.size > 0) {
+      q.pop(out);
+      got.push(out.slot);
+    }
+    expect(got).toEqual(want.map((w) => w.slot));
+  });
 });
