@@ -1,5 +1,6 @@
 import type { Flavor } from '../model/flavor.ts';
 import { IdIndex } from './id-index.ts';
+import { MultiRequests } from './multi-requests.ts';
 
 /**
  * Live instances, struct-of-arrays over reusable slots, so memory follows the live set rather than
@@ -25,7 +26,7 @@ export class InstanceTable {
   /** The multi-instance request a slot belongs to ('' for a single instance). */
   readonly request: string[] = [];
   /** Multi-instance requests with live instances, so `delete id` can find `id-*`. */
-  readonly multiRequests = new Map<string, { readonly count: number; live: number }>();
+  readonly multiRequests = new MultiRequests();
 
   get liveCount(): number {
     return this.slotById.size;
@@ -91,11 +92,7 @@ export class InstanceTable {
     this.group[slot] = group;
     this.serial[slot] = this.nextSerial++;
     this.request[slot] = request;
-    if (request !== '') {
-      const r = this.multiRequests.get(request);
-      if (r) r.live++;
-      else this.multiRequests.set(request, { count: requestCount, live: 1 });
-    }
+    if (request !== '') this.multiRequests.added(request, requestCount);
     return slot;
   }
 
@@ -104,8 +101,7 @@ export class InstanceTable {
     this.ids[slot] = '';
     const request = this.request[slot];
     if (request !== '') {
-      const r = this.multiRequests.get(request)!;
-      if (--r.live === 0) this.multiRequests.delete(request);
+      this.multiRequests.removed(request);
       this.request[slot] = '';
     }
     this.serial[slot] = 0;

@@ -241,14 +241,14 @@ export class Replayer implements RowSink, OutcomeObserver {
     const inst = this.cluster.instances;
     const slot = inst.slotOf(id);
     // Most traces have few multi-instance requests live: skip the lookup when there are none.
-    const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
-    if (slot < 0 && request === undefined) {
+    const count = inst.multiRequests.size === 0 ? 0 : inst.multiRequests.countOf(id);
+    if (slot < 0 && count === 0) {
       this.result.deletesIgnored++;
       return;
     }
     if (slot >= 0) this.release(slot, time);
-    if (request === undefined) return;
-    for (const instanceId of instanceIds(id, request.count)) {
+    if (count === 0) return;
+    for (const instanceId of instanceIds(id, count)) {
       const s = inst.slotOf(instanceId);
       if (s >= 0 && inst.request[s] === id) this.release(s, time);
     }
@@ -312,9 +312,9 @@ export class Replayer implements RowSink, OutcomeObserver {
     for (const id of ids) {
       out.push(id);
       // Most traces have few multi-instance requests live: skip the lookup when there are none.
-      const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
-      if (request === undefined) continue;
-      for (const x of instanceIds(id, request.count)) {
+      const count = inst.multiRequests.size === 0 ? 0 : inst.multiRequests.countOf(id);
+      if (count === 0) continue;
+      for (const x of instanceIds(id, count)) {
         if (inst.slotOf(x) >= 0 && inst.request[inst.slotOf(x)] === id) out.push(x);
       }
     }

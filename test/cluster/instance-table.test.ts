@@ -36,12 +36,45 @@ describe('InstanceTable', () => {
     const t = new InstanceTable();
     const s0 = t.add('m-0', 0, fl(1, 1, 1), 0n, -1, 'm', 2);
     const s1 = t.add('m-1', 1, fl(1, 1, 1), 0n, -1, 'm', 2);
-    expect(t.multiRequests.get('m')).toEqual({ count: 2, live: 2 });
+    expect([t.multiRequests.countOf('m'), t.multiRequests.liveOf('m'), t.multiRequests.size]).toEqual([
+      2, 2, 1,
+    ]);
     expect(t.request[s0]).toBe('m');
     t.remove(s0);
-    expect(t.multiRequests.get('m')).toEqual({ count: 2, live: 1 });
+    expect([t.multiRequests.countOf('m'), t.multiRequests.liveOf('m')]).toEqual([2, 1]);
     t.remove(s1);
-    expect(t.multiRequests.has('m')).toBe(false);
+    expect([t.multiRequests.countOf('m'), t.multiRequests.liveOf('m'), t.multiRequests.size]).toEqual([
+      0, 0, 0,
+    ]);
+  });
+
+  it('counts many multi-instance requests at once, reusing the places of finished ones', () => {
+    const t = new InstanceTable();
+    const slots: number[][] = [];
+    // Requests r0..r199 of 2 + (i % 3) instances each; then every even one finishes and
+    // new requests n0..n99 (of 5) come.
+    for (let i = 0; i < 200; i++) {
+      const c = 2 + (i % 3);
+      slots.push([]);
+      for (let k = 0; k < c; k++) slots[i].push(t.add(`r${i}-${k}`, 0, fl(1, 1, 1), 0n, -1, `r${i}`, c));
+    }
+    for (let i = 0; i < 200; i += 2) for (const s of slots[i]) t.remove(s);
+    for (let i = 0; i < 100; i++) t.add(`n${i}-0`, 0, fl(1, 1, 1), 0n, -1, `n${i}`, 5);
+    t.remove(slots[1][0]);
+    const seen = [0, 1, 2, 3, 199].map((i) => [
+      t.multiRequests.countOf(`r${i}`),
+      t.multiRequests.liveOf(`r${i}`),
+    ]);
+    expect(seen).toEqual([
+      [0, 0],
+      [3, 2],
+      [0, 0],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect([t.multiRequests.countOf('n99'), t.multiRequests.liveOf('n99'), t.multiRequests.size]).toEqual([
+      5, 1, 200,
+    ]);
   });
 
   it('grows past its initial capacity and keeps every field', () => {
