@@ -188,7 +188,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   instanceScheduled(o: InstanceOutcome): void {
     const duration = o.context.duration;
     if (o.host >= 0 && duration !== undefined && !Number.isNaN(duration))
-      this.departures.push(o.spec.time + duration, o.slot, this.cluster.instances.serial[o.slot]);
+      this.departures.push(o.spec.time + duration, o.slot, this.cluster.instances.serialOf(o.slot));
   }
 
   // --- driving -------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ export class Replayer implements RowSink, OutcomeObserver {
       q.pop(popped);
       const { due, slot, serial } = popped;
       if (due > this.lastTime) this.tick(due);
-      if (this.cluster.instances.serial[slot] !== serial) continue; // deleted already
+      if (this.cluster.instances.serialOf(slot) !== serial) continue; // deleted already
       this.result.departures++;
       this.release(slot, due);
     }
@@ -257,7 +257,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   private release(slot: number, time: number): void {
     const inst = this.cluster.instances;
     const id = inst.idOf(slot);
-    const host = inst.host[slot];
+    const host = inst.hostOf(slot);
     const flavor = this.releasedFlavor;
     inst.flavorInto(slot, flavor);
     this.cluster.release(slot);

@@ -16,20 +16,20 @@ describe('InstanceTable', () => {
     const a = t.add('a', 3, fl(2, 1024, 10), 0n, -1, '', 1);
     const b = t.add('b', 1, fl(1, 512, 5), 0n, 0, '', 1);
     expect([t.liveCount, t.slotOf('a'), t.slotOf('b'), t.slotOf('c')]).toEqual([2, a, b, -1]);
-    expect([t.idOf(a), t.host[a], t.vcpus[a], t.memoryMb[a], t.diskGb[a], t.group[b]]).toEqual([
-      'a',
-      3,
-      2,
-      1024,
-      10,
-      0,
-    ]);
-    const serialA = t.serial[a];
+    expect([
+      t.idOf(a),
+      t.hostOf(a),
+      t.flavorOf(a).vcpus,
+      t.flavorOf(a).memoryMb,
+      t.flavorOf(a).diskGb,
+      t.groupOf(b),
+    ]).toEqual(['a', 3, 2, 1024, 10, 0]);
+    const serialA = t.serialOf(a);
     t.remove(a);
-    expect([t.liveCount, t.slotOf('a'), t.serial[a]]).toEqual([1, -1, 0]);
+    expect([t.liveCount, t.slotOf('a'), t.serialOf(a)]).toEqual([1, -1, 0]);
     const c = t.add('c', 0, fl(1, 1, 1), 0n, -1, '', 1);
     expect(c).toBe(a);
-    expect(t.serial[c]).toBeGreaterThan(serialA);
+    expect(t.serialOf(c)).toBeGreaterThan(serialA);
   });
 
   it('tracks a multi-instance request until its last live instance goes', () => {
@@ -77,16 +77,35 @@ describe('InstanceTable', () => {
     ]);
   });
 
+  it('keeps numbers as the typed columns it replaced did (Uint8 gpus, Uint16 gpuMilli, Int32 host and group)', () => {
+    const t = new InstanceTable();
+    const s = t.add(
+      'x',
+      2.7,
+      { vcpus: 1.5, memoryMb: -0, diskGb: 3, gpus: 257, gpuMilli: 70_000 },
+      0n,
+      -1,
+      '',
+      1,
+    );
+    // 257 mod 256, 70000 mod 65536, ToInt32(2.7); doubles as given.
+    expect([t.hostOf(s), t.groupOf(s), t.flavorOf(s)]).toEqual([
+      2,
+      -1,
+      { vcpus: 1.5, memoryMb: -0, diskGb: 3, gpus: 1, gpuMilli: 4464 },
+    ]);
+  });
+
   it('grows past its initial capacity and keeps every field', () => {
     const t = new InstanceTable();
     for (let i = 0; i < 3000; i++) t.add(`i${i}`, i % 7, fl(i, 2 * i, 3 * i), 0n, -1, '', 1);
     const s = t.slotOf('i2999');
-    expect([t.liveCount, t.host[s], t.vcpus[s], t.memoryMb[s], t.diskGb[s]]).toEqual([
-      3000,
-      2999 % 7,
-      2999,
-      5998,
-      8997,
-    ]);
+    expect([
+      t.liveCount,
+      t.hostOf(s),
+      t.flavorOf(s).vcpus,
+      t.flavorOf(s).memoryMb,
+      t.flavorOf(s).diskGb,
+    ]).toEqual([3000, 2999 % 7, 2999, 5998, 8997]);
   });
 });
