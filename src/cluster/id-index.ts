@@ -12,14 +12,22 @@ export class IdIndex {
   private table = new Int32Array(2 * 1024);
   private mask = 1023;
   private count = 0;
-  /** Slot -> the hash its id was added under, so a delete does not hash the id again. */
-  private slotHash = new Int32Array(1024);
+  /**
+   * Slot -> the hash its id was added under, so a delete does not hash the id again (none when the
+   * owner keeps the hashes itself and hands them to `delete`).
+   */
+  private slotHash: Int32Array;
   /** The last id looked up and its hash: a create looks an id up, then adds it. */
   private lastId = '';
   private lastHash = hashId('');
 
-  /** `keys[slot]` is the id stored at a live slot (the instance table's own array). */
-  constructor(private readonly keys: readonly string[]) {}
+  /** `keys[slot]` is the id stored at a live slot; `ownHashes`: the caller keeps each slot's hash. */
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly ownHashes = false,
+  ) {
+    this.slotHash = new Int32Array(ownHashes ? 0 : 1024);
+  }
 
   get size(): number {
     return this.count;
@@ -38,24 +46,27 @@ export class IdIndex {
     }
   }
 
-  /** Index `slot` under `id`, which the caller has checked is absent. */
-  add(id: string, slot: number): void {
+  /** Index `slot` under `id`, which the caller has checked is absent; returns the id's hash. */
+  add(id: string, slot: number): number {
     if (2 * (this.count + 1) > this.mask + 1) this.grow();
     const h = id === this.lastId ? this.lastHash : hashId(id);
-    if (slot >= this.slotHash.length) {
-      const bigger = new Int32Array(Math.max(slot + 1, this.slotHash.length * 2));
-      bigger.set(this.slotHash);
-      this.slotHash = bigger;
+    if (!this.ownHashes) {
+      if (slot >= this.slotHash.length) {
+        const bigger = new Int32Array(Math.max(slot + 1, this.slotHash.length * 2));
+        bigger.set(this.slotHash);
+        this.slotHash = bigger;
+      }
+      this.slotHash[slot] = h;
     }
-    this.slotHash[slot] = h;
     this.insert(h, slot + 1);
     this.count++;
+    return h;
   }
 
-  /** Drop the entry of `slot`. */
-  delete(slot: number): void {
+  /** Drop the entry of `slot`; `hash`: what `add` returned for it (required when the caller keeps the hashes). */
+  delete(slot: number, hash = this.slotHash[slot]): void {
     const { table, mask } = this;
-    let i = this.slotHash[slot] & mask;
+    let i = hash & mask;
     while (table[2 * i] !== slot + 1) {
       if (table[2 * i] === 0) return;
       i = (i + 1) & mask;

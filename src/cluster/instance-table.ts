@@ -8,20 +8,23 @@ const HOST = 0;
 const VCPUS = 1;
 const MEMORY = 2;
 const DISK = 3;
-const GPUS = 4;
-const GPU_MILLI = 5;
+/** gpus (8 bits) | gpuMilli << 8 (16 bits) | 1 << 24 for an instance of a multi-instance request. */
+const GPU_BITS = 4;
+/** The id's hash in the IdIndex (its delete needs it). */
+const ID_HASH = 5;
 const GROUP = 6;
 const SERIAL = 7;
+const MULTI = 1 << 24;
 
 /**
  * Live instances over reusable slots, so memory follows the live set rather than the length of
  * the trace. A slot's numbers are one record (a departure's check of the serial brings in the host,
- * flavor and group its release reads); each is stored as the typed column it replaced would keep
- * it (host and group as Int32, gpus as Uint8, gpuMilli as Uint16).
+ * flavor, group and id hash its release reads); each is stored as the typed column it replaced
+ * would keep it (host and group as Int32, gpus as Uint8, gpuMilli as Uint16).
  */
 export class InstanceTable {
   private readonly ids: string[] = [];
-  private readonly slotById = new IdIndex(this.ids);
+  private readonly slotById = new IdIndex(this.ids, true);
   private free: number[] = [];
   private rec = new Float64Array(1024 * REC);
   /** The GPUs the instance holds on its host: bit i is the host's GPU i (at most 64 per host). */
@@ -79,8 +82,8 @@ export class InstanceTable {
       vcpus: r[at + VCPUS],
       memoryMb: r[at + MEMORY],
       diskGb: r[at + DISK],
-      gpus: r[at + GPUS],
-      gpuMilli: r[at + GPU_MILLI],
+      gpus: r[at + GPU_BITS] & 0xff,
+      gpuMilli: (r[at + GPU_BITS] >>> 8) & 0xffff,
     };
   }
 
@@ -91,8 +94,9 @@ export class InstanceTable {
     out.vcpus = r[at + VCPUS];
     out.memoryMb = r[at + MEMORY];
     out.diskGb = r[at + DISK];
-    out.gpus = r[at + GPUS];
-    out.gpuMilli = r[at + GPU_MILLI];
+    const gpu = r[at + GPU_BITS];
+    out.gpus = gpu & 0xff;
+    out.gpuMilli = (gpu >>> 8) & 0xffff;
   }
 
   /**
@@ -112,11 +116,13 @@ export class InstanceTable {
     if (slot === undefined) {
       slot = this.ids.length;
       this.ids.push(id);
+      this.request.push(request);
       if (slot >= this.gpuMask.length) this.grow();
     } else {
       this.ids[slot] = id;
+      // A free slot's request is '': only a multi-instance one is written.
+      if (request !== '') this.request[slot] = request;
     }
-    this.slotById.add(id, slot);
     const r = this.rec;
     const at = slot * REC;
     // ToInt32, ToUint8, ToUint16: the values the typed columns held.
@@ -124,25 +130,26 @@ export class InstanceTable {
     r[at + VCPUS] = f.vcpus;
     r[at + MEMORY] = f.memoryMb;
     r[at + DISK] = f.diskGb;
-    r[at + GPUS] = f.gpus & 0xff;
-    r[at + GPU_MILLI] = f.gpuMilli & 0xffff;
+    r[at + GPU_BITS] = (f.gpus & 0xff) | ((f.gpuMilli & 0xffff) << 8) | (request === '' ? 0 : MULTI);
+    r[at + ID_HASH] = this.slotById.add(id, slot);
     r[at + GROUP] = group | 0;
     r[at + SERIAL] = this.nextSerial++;
     this.gpuMask[slot] = gpuMask;
-    this.request[slot] = request;
     if (request !== '') this.multiRequests.added(request, requestCount);
     return slot;
   }
 
   remove(slot: number): void {
-    this.slotById.delete(slot);
+    const r = this.rec;
+    const at = slot * REC;
+    this.slotById.delete(slot, r[at + ID_HASH]);
     this.ids[slot] = '';
-    const request = this.request[slot];
-    if (request !== '') {
-      this.multiRequests.removed(request);
+    // A single instance's request is '' (not read: one cache line less per release).
+    if ((r[at + GPU_BITS] & MULTI) !== 0) {
+      this.multiRequests.removed(this.request[slot]);
       this.request[slot] = '';
     }
-    this.rec[slot * REC + SERIAL] = 0;
+    r[at + SERIAL] = 0;
     this.free.push(slot);
   }
 

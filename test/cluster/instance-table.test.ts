@@ -43,6 +43,10 @@ describe('InstanceTable', () => {
     t.remove(s0);
     expect([t.multiRequests.countOf('m'), t.multiRequests.liveOf('m')]).toEqual([2, 1]);
     t.remove(s1);
+    // Their slots serve single instances again, of no request.
+    const x = t.add('x', 0, fl(1, 1, 1), 0n, -1, '', 1);
+    const y = t.add('y', 0, fl(1, 1, 1), 0n, -1, '', 1);
+    expect([[x, y].sort(), t.request[x], t.request[y]]).toEqual([[s0, s1].sort(), '', '']);
     expect([t.multiRequests.countOf('m'), t.multiRequests.liveOf('m'), t.multiRequests.size]).toEqual([
       0, 0, 0,
     ]);
