@@ -72,18 +72,18 @@ export class GroupTable {
   }
 
   removeMember(g: ServerGroup, host: number): void {
-    const members = g.membersOnHost as Map<number, number>;
     g.changes++;
-    // The last member gone: the group's map is garbage, and the group shares the empty one (no
-    // delete first: emptying a map shrinks its table, a new allocation).
-    if (--g.liveMembers === 0 && members.size === 1 && members.get(host) === 1) {
+    // The last member gone (its map can only be {host: 1}, as claims and releases pair): the map is
+    // garbage, and the group shares the empty one. Not read, nor emptied first (emptying a map
+    // shrinks its table, a new allocation): most groups have one member at a time.
+    if (--g.liveMembers === 0) {
       g.membersOnHost = NO_MEMBERS;
       return;
     }
+    const members = g.membersOnHost as Map<number, number>;
     const c = (members.get(host) ?? 0) - 1;
     if (c > 0) members.set(host, c);
     else members.delete(host);
-    if (g.liveMembers === 0 && members.size === 0) g.membersOnHost = NO_MEMBERS;
   }
 
   get size(): number {
