@@ -261,7 +261,7 @@ export class ClusterState {
   /** Delete a live instance and give its resources back. */
   release(slot: number): void {
     const inst = this.instances;
-    const h = inst.host[slot];
+    const h = inst.hostOf(slot);
     const f = this.released;
     inst.flavorInto(slot, f);
     // A flavor without GPUs holds none (claim stores 0n): its mask is not read (a BigInt).
@@ -270,7 +270,7 @@ export class ClusterState {
     giveBack(this.#own, h, f, mask);
     if (this.#placement !== undefined) deallocate(this.#placement, h, f);
     for (const w of this.watchers) w.hostChanged(h);
-    const g = inst.group[slot];
+    const g = inst.groupOf(slot);
     if (g >= 0) this.groups.removeMember(this.groups.byIndex(g), h);
     inst.remove(slot);
   }

@@ -1,4 +1,5 @@
 import type { GroupPolicy } from '../model/group-policy.ts';
+import { IdIndex } from './id-index.ts';
 
 export interface ServerGroup {
   readonly id: number;
@@ -19,11 +20,18 @@ const NO_MEMBERS: ReadonlyMap<number, number> = new Map();
 
 /** Server groups by name; a group's policy is fixed by its first use. */
 export class GroupTable {
-  private readonly byName = new Map<string, ServerGroup>();
   private readonly byId: ServerGroup[] = [];
+  private readonly names: string[] = [];
+  /**
+   * Name -> group id. Every group is kept (its policy stays fixed), so on a long trace this holds
+   * a million names: a hash table that compares a stored 32-bit hash before it touches a name
+   * costs a row about one cache miss where a Map<string> costs several.
+   */
+  private readonly byName = new IdIndex(this.names);
 
   get(name: string): ServerGroup | undefined {
-    return this.byName.get(name);
+    const id = this.byName.get(name);
+    return id < 0 ? undefined : this.byId[id];
   }
 
   byIndex(id: number): ServerGroup {
@@ -32,7 +40,7 @@ export class GroupTable {
 
   /** The group with this name, created with `policy` on first use. Throws on a policy mismatch. */
   intern(name: string, policy: GroupPolicy): ServerGroup {
-    const g = this.byName.get(name);
+    const g = this.get(name);
     if (g) {
       if (g.policy !== policy)
         throw new Error(`group "${name}" already has policy ${g.policy}, not ${policy}`);
@@ -46,8 +54,9 @@ export class GroupTable {
       liveMembers: 0,
       changes: 0,
     };
-    this.byName.set(name, created);
     this.byId.push(created);
+    this.names.push(name);
+    this.byName.add(name, created.id);
     return created;
   }
 
@@ -63,18 +72,18 @@ export class GroupTable {
   }
 
   removeMember(g: ServerGroup, host: number): void {
-    const members = g.membersOnHost as Map<number, number>;
     g.changes++;
-    // The last member gone: the group's map is garbage, and the group shares the empty one (no
-    // delete first: emptying a map shrinks its table, a new allocation).
-    if (--g.liveMembers === 0 && members.size === 1 && members.get(host) === 1) {
+    // The last member gone (its map can only be {host: 1}, as claims and releases pair): the map is
+    // garbage, and the group shares the empty one. Not read, nor emptied first (emptying a map
+    // shrinks its table, a new allocation): most groups have one member at a time.
+    if (--g.liveMembers === 0) {
       g.membersOnHost = NO_MEMBERS;
       return;
     }
+    const members = g.membersOnHost as Map<number, number>;
     const c = (members.get(host) ?? 0) - 1;
     if (c > 0) members.set(host, c);
     else members.delete(host);
-    if (g.liveMembers === 0 && members.size === 0) g.membersOnHost = NO_MEMBERS;
   }
 
   get size(): number {

@@ -188,7 +188,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   instanceScheduled(o: InstanceOutcome): void {
     const duration = o.context.duration;
     if (o.host >= 0 && duration !== undefined && !Number.isNaN(duration))
-      this.departures.push(o.spec.time + duration, o.slot, this.cluster.instances.serial[o.slot]);
+      this.departures.push(o.spec.time + duration, o.slot, this.cluster.instances.serialOf(o.slot));
   }
 
   // --- driving -------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ export class Replayer implements RowSink, OutcomeObserver {
       q.pop(popped);
       const { due, slot, serial } = popped;
       if (due > this.lastTime) this.tick(due);
-      if (this.cluster.instances.serial[slot] !== serial) continue; // deleted already
+      if (this.cluster.instances.serialOf(slot) !== serial) continue; // deleted already
       this.result.departures++;
       this.release(slot, due);
     }
@@ -241,14 +241,14 @@ export class Replayer implements RowSink, OutcomeObserver {
     const inst = this.cluster.instances;
     const slot = inst.slotOf(id);
     // Most traces have few multi-instance requests live: skip the lookup when there are none.
-    const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
-    if (slot < 0 && request === undefined) {
+    const count = inst.multiRequests.size === 0 ? 0 : inst.multiRequests.countOf(id);
+    if (slot < 0 && count === 0) {
       this.result.deletesIgnored++;
       return;
     }
     if (slot >= 0) this.release(slot, time);
-    if (request === undefined) return;
-    for (const instanceId of instanceIds(id, request.count)) {
+    if (count === 0) return;
+    for (const instanceId of instanceIds(id, count)) {
       const s = inst.slotOf(instanceId);
       if (s >= 0 && inst.request[s] === id) this.release(s, time);
     }
@@ -257,7 +257,7 @@ export class Replayer implements RowSink, OutcomeObserver {
   private release(slot: number, time: number): void {
     const inst = this.cluster.instances;
     const id = inst.idOf(slot);
-    const host = inst.host[slot];
+    const host = inst.hostOf(slot);
     const flavor = this.releasedFlavor;
     inst.flavorInto(slot, flavor);
     this.cluster.release(slot);
@@ -312,9 +312,9 @@ export class Replayer implements RowSink, OutcomeObserver {
     for (const id of ids) {
       out.push(id);
       // Most traces have few multi-instance requests live: skip the lookup when there are none.
-      const request = inst.multiRequests.size === 0 ? undefined : inst.multiRequests.get(id);
-      if (request === undefined) continue;
-      for (const x of instanceIds(id, request.count)) {
+      const count = inst.multiRequests.size === 0 ? 0 : inst.multiRequests.countOf(id);
+      if (count === 0) continue;
+      for (const x of instanceIds(id, count)) {
         if (inst.slotOf(x) >= 0 && inst.request[inst.slotOf(x)] === id) out.push(x);
       }
     }

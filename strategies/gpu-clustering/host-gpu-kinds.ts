@@ -43,6 +43,8 @@ export class HostGpuKinds {
   private next = new Int32Array(0);
   private prev = new Int32Array(0);
   private pending: string | undefined = undefined;
+  /** The flavor of the slot being recorded (read into, not kept). */
+  private readonly flavor = { vcpus: 0, memoryMb: 0, diskGb: 0, gpus: 0, gpuMilli: 0 };
 
   constructor(private readonly cluster: ClusterState) {
     const n = cluster.hosts.size;
@@ -71,10 +73,10 @@ export class HostGpuKinds {
   syncHost(h: number): void {
     const live = this.cluster.hosts.numInstances[h];
     if (live === this.known[h]) return;
-    const serial = this.cluster.instances.serial;
+    const inst = this.cluster.instances;
     for (let s = this.head[h]; s >= 0; ) {
       const after = this.next[s];
-      if (serial[s] !== this.slotSerial[s]) this.drop(s);
+      if (inst.serialOf(s) !== this.slotSerial[s]) this.drop(s);
       s = after;
     }
     if (live !== this.known[h]) this.recordAll();
@@ -85,20 +87,22 @@ export class HostGpuKinds {
    * once: one scan of the table however many hosts it catches up.
    */
   private recordAll(): void {
-    const serial = this.cluster.instances.serial;
-    for (let s = 0; s < serial.length; s++) if (serial[s] !== 0) this.record(s);
+    const inst = this.cluster.instances;
+    for (let s = 0; s < inst.slots; s++) if (inst.serialOf(s) !== 0) this.record(s);
   }
 
   /** Record live slot s, unless already recorded; a stale record of an earlier incarnation goes first. */
   private record(s: number): void {
     const inst = this.cluster.instances;
-    if (s >= this.slotHost.length) this.grow(inst.serial.length);
-    const h = inst.host[s];
-    if (this.slotHost[s] === h && this.slotSerial[s] === inst.serial[s]) return;
+    if (s >= this.slotHost.length) this.grow(inst.capacity);
+    const h = inst.hostOf(s);
+    if (this.slotHost[s] === h && this.slotSerial[s] === inst.serialOf(s)) return;
     if (this.slotHost[s] >= 0) this.drop(s);
-    const kind = gpuKind(inst.gpus[s], inst.gpuMilli[s]);
+    const f = this.flavor;
+    inst.flavorInto(s, f);
+    const kind = gpuKind(f.gpus, f.gpuMilli);
     this.slotHost[s] = h;
-    this.slotSerial[s] = inst.serial[s];
+    this.slotSerial[s] = inst.serialOf(s);
     this.slotKind[s] = kind;
     this.prev[s] = -1;
     this.next[s] = this.head[h];

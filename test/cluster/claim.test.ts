@@ -66,7 +66,7 @@ describe('ClusterState.claim and release', () => {
     expect(slot).toBeGreaterThanOrEqual(0);
     const t = c.hosts;
     expect([t.freeRamMb[1], t.vcpusUsed[1], t.numInstances[1], t.numIoOps[1]]).toEqual([6144, 2, 1, 1]);
-    expect([c.instances.slotOf('a'), c.instances.host[slot], g.membersOnHost.get(1)]).toEqual([slot, 1, 1]);
+    expect([c.instances.slotOf('a'), c.instances.hostOf(slot), g.membersOnHost.get(1)]).toEqual([slot, 1, 1]);
     c.finishBuilds([1]);
     c.release(slot);
     expect([t.freeRamMb[1], t.vcpusUsed[1], t.numInstances[1], t.numIoOps[1]]).toEqual([8192, 0, 0, 0]);

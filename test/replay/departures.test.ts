@@ -53,4 +53,85 @@ describe('DepartureQueue', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('keeps the order across calendar buckets, the ring and the far heap (wide, fractional, negative due times)', () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const q = new DepartureQueue();
+    const ref: { due: number; order: number; slot: number }[] = [];
+    let order = 0;
+    let now = -50;
+    const out = { slot: 0, serial: 0, due: 0 };
+    const wrong: string[] = [];
+    for (let step = 0; step < 30_000; step++) {
+      if (rand(5) < 3 || ref.length === 0) {
+        // Mostly ahead of the clock by up to a day (past the ring's two hours), some behind it,
+        // some on the same due time, some a fraction of a bucket apart.
+        const r = rand(10);
+        const due = r === 0 ? now - rand(30) : r === 1 ? Math.floor(now) + 7 : now + rand(86_400_000) / 1000;
+        q.push(due, step, step * 3);
+        ref.push({ due, order: order++, slot: step });
+      } else {
+        ref.sort((a, b) => a.due - b.due || a.order - b.order);
+        const want = ref.shift()!;
+        if (q.peekDue() !== want.due) wrong.push(`peek at ${step}`);
+        q.pop(out);
+        if (out.due !== want.due || out.slot !== want.slot || out.serial !== want.slot * 3)
+          wrong.push(`pop at ${step}`);
+        now = Math.max(now, want.due);
+      }
+      if (q.size !== ref.length) wrong.push(`size at ${step}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('pops a departure due before the bucket it has reached, and one a year ahead', () => {
+    const q = new DepartureQueue();
+    const out = { slot: 0, serial: 0, due: 0 };
+    q.push(10_000, 1, 1);
+    q.push(31_536_000, 2, 2);
+    q.push(10_003, 5, 5);
+    expect(q.peekDue()).toBe(10_000);
+    // The queue has moved on to second 10,000; an earlier departure still comes first, and a later
+    // one within that second comes before the next second's.
+    q.push(5.5, 3, 3);
+    q.push(10_000.25, 4, 4);
+    const popped: number[] = [];
+    while (q.size > 0) {
+      q.pop(out);
+      popped.push(out.slot);
+    }
+    expect(popped).toEqual([3, 1, 4, 5, 2]);
+    expect(q.peekDue()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('keeps the order when a bucket overflows (more departures in one second than it holds)', () => {
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const q = new DepartureQueue();
+    const want: { due: number; order: number; slot: number }[] = [];
+    const add = (due: number) => {
+      q.push(due, want.length, want.length);
+      want.push({ due, order: want.length, slot: want.length });
+    };
+    add(1);
+    expect(q.peekDue()).toBe(1); // the queue now stands at second 1: second 10 is a ring bucket
+    for (let i = 0; i < 100; i++) add(10 + rand(1000) / 1000);
+    for (let i = 0; i < 50; i++) add(10 + rand(4) / 4);
+    for (let i = 0; i < 40; i++) add(11 + rand(1000) / 1000);
+    want.sort((a, b) => a.due - b.due || a.order - b.order);
+    const out = { slot: 0, serial: 0, due: 0 };
+    const got: number[] = [];
+    while (q.size > 0) {
+      q.pop(out);
+      got.push(out.slot);
+    }
+    expect(got).toEqual(want.map((w) => w.slot));
+  });
 });

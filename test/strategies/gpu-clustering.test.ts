@@ -170,8 +170,9 @@ describe('HostGpuKinds: the counts equal a recount of the instance table', () =>
       const expected = new Map<number, number>();
       for (const id of live) {
         const s = c.instances.slotOf(id);
-        if (c.instances.host[s] !== h) continue;
-        const k = gpuKind(c.instances.gpus[s], c.instances.gpuMilli[s]);
+        if (c.instances.hostOf(s) !== h) continue;
+        const fl = c.instances.flavorOf(s);
+        const k = gpuKind(fl.gpus, fl.gpuMilli);
         if (k >= 0) expected.set(k, (expected.get(k) ?? 0) + 1);
       }
       for (let k = 0; k < GPU_KINDS; k++) expect(kinds.counts[h * GPU_KINDS + k]).toBe(expected.get(k) ?? 0);

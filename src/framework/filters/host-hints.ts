@@ -20,7 +20,7 @@ function hostHintFilter(name: string, hint: Hint, cluster: ClusterState, wantOve
       for (const id of ids) {
         const slot = cluster.instances.slotOf(id);
         if (slot < 0) continue;
-        const h = cluster.instances.host[slot];
+        const h = cluster.instances.hostOf(slot);
         marks[h] = 1;
         marked.push(h);
       }
