@@ -354,32 +354,21 @@ export class IndexedSearch {
     const bits = this.excludeBits;
     // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
     const leafOf = tree.leafOf;
-    // The roots, by bound ascending (the best popped first); the best root's tree and value.
-    let top = 0;
+    // The best root's tree and value.
     let root = empty;
     let rootTree = -1;
     let rootTies = false;
     for (let j = 0; j < trees; j++) {
-      const g = masks.list[from + j] * width + 1;
-      const y = nodes[g];
-      if (y === empty) continue;
+      const g = masks.list[from + j] * width;
+      const y = nodes[g + 1];
       if (y > root) {
         root = y;
-        rootTree = g - 1;
+        rootTree = g;
         rootTies = false;
       } else if (y === root) rootTies = true;
-      const b = sign * clamp(sign * y, min, max);
-      let k = top++;
-      while (k > 0 && bounds[k - 1] > b) {
-        stack[k] = stack[k - 1];
-        bounds[k] = bounds[k - 1];
-        k--;
-      }
-      stack[k] = g;
-      bounds[k] = b;
     }
     this.extremeLeaf = -1;
-    if (top === 0) return Number.NaN;
+    if (root === empty) return Number.NaN;
     const rootKey = sign * root;
     if (!rootTies && min < rootKey && rootKey < max) {
       // The clamps do not bind at the best key, so no worse key ties with it: the leftmost leaf
@@ -392,6 +381,22 @@ export class IndexedSearch {
         this.extremeLeaf = leafOf[h];
         return rootKey;
       }
+    }
+    // The roots, by bound ascending (the best popped first).
+    let top = 0;
+    for (let j = 0; j < trees; j++) {
+      const g = masks.list[from + j] * width + 1;
+      const y = nodes[g];
+      if (y === empty) continue;
+      const b = sign * clamp(sign * y, min, max);
+      let k = top++;
+      while (k > 0 && bounds[k - 1] > b) {
+        stack[k] = stack[k - 1];
+        bounds[k] = bounds[k - 1];
+        k--;
+      }
+      stack[k] = g;
+      bounds[k] = b;
     }
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
