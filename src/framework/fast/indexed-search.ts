@@ -94,6 +94,7 @@ export class IndexedSearch {
    */
   addConstTerm(w: HostWeigher, m: number, lo: number, range: number, xBound: number): void {
     const j = this.terms++;
+    this.termsCurrent = false;
     this.termWeigher[j] = w;
     this.termBound[j] = this.zeros;
     this.termTree[j] = undefined;
@@ -124,11 +125,13 @@ export class IndexedSearch {
   /** Clear the weigher terms (then `addTerm` each, in weigher order). */
   clearTerms(): void {
     this.terms = 0;
+    this.termsCurrent = false;
   }
 
   /** A weigher's term: multiplier m (non-zero), normaliser lo and range (> 0). */
   addTerm(w: HostWeigher, tree: HostIndex, maxField: IndexField, m: number, lo: number, range: number): void {
     const j = this.terms++;
+    this.termsCurrent = false;
     this.termWeigher[j] = w;
     // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
     // Read by `best` and leafKeyWeight only, which bring the tree up to date first (termTrees).
@@ -521,8 +524,14 @@ export class IndexedSearch {
 
   /** Apply the pending changes of the terms' trees, so that termBound is current. */
   private termTrees(): void {
+    // Once per set of terms: the trees do not change while a decision is searched.
+    if (this.termsCurrent) return;
     for (let j = 0; j < this.terms; j++) this.termTree[j]?.nodes;
+    this.termsCurrent = true;
   }
+
+  /** termTrees ran since the last term was added. */
+  private termsCurrent = false;
 
   /** The raw values of the terms without a field (addConstTerm), per host. */
   constRaws: Float64Array = new Float64Array(0);
