@@ -233,10 +233,31 @@ export class HostIndex {
       this.fit = fit;
       this.ownFit = true;
       this.fitUser = fit.addUser(this.leafOf);
+      this.onOwnFit?.(this);
     }
     this.sharedQueries = 0;
     this.sharedVisits = 0;
     this.changes = 0;
+  }
+
+  /** Called when sharedSearched gave this index a record of its own (e.g. for its subsets to read). */
+  onOwnFit: ((tree: HostIndex) => void) | undefined = undefined;
+
+  /**
+   * Read `fit` (over a superset of these hosts, kept current by its owner) instead of the record
+   * read or kept now, which is dropped; false when `fit` has no room for another reader.
+   */
+  readFit(fit: FitTrees): boolean {
+    const user = fit.addUser(this.leafOf);
+    if (user < 0) return false;
+    if (!this.ownFit) this.fit?.removeUser(this.fitUser);
+    this.fit = fit;
+    this.fitUser = user;
+    this.ownFit = false;
+    this.sharedQueries = 0;
+    this.sharedVisits = 0;
+    this.changes = 0;
+    return true;
   }
 
   /** Rewrite leaf `leaf` and the path above it while values change. */
