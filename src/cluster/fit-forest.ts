@@ -1,5 +1,9 @@
-/** The most masks (distinct sets of shapes hosts fit) a fit record keeps: past them it is retired. */
-const MAX_MASKS = 64;
+/** The most trees (distinct masks and classes of leaves) a fit record keeps: past them it is retired. */
+const MAX_MASKS = 128;
+/** Trees get a class of users of their own while there are fewer than this; then mixed ones. */
+const MAX_CLASS_TREES = 64;
+/** A mixed tree's class: its leaves may be any users' (a query skips those not its own). */
+const MIXED = -1;
 
 /**
  * One key's trees of a FitTrees record, one per mask, over the same leaves: node v of tree q at
@@ -8,6 +12,8 @@ const MAX_MASKS = 64;
  */
 export class FitForest {
   nodes = new Float64Array(0);
+  /** Tree q's root value (node 1), side by side: a query reads every root of its trees. */
+  roots = new Float64Array(0);
   private trees = 0;
   private readonly width: number;
 
@@ -18,6 +24,7 @@ export class FitForest {
   /** Every tree empty. */
   clear(): void {
     this.nodes.fill(Number.NEGATIVE_INFINITY);
+    this.roots.fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Room for `masks` trees (the new ones empty). */
@@ -28,6 +35,9 @@ export class FitForest {
     const nodes = new Float64Array(trees * this.width).fill(Number.NEGATIVE_INFINITY);
     nodes.set(this.nodes);
     this.nodes = nodes;
+    const roots = new Float64Array(trees).fill(Number.NEGATIVE_INFINITY);
+    roots.set(this.roots);
+    this.roots = roots;
     this.trees = trees;
   }
 
@@ -39,6 +49,7 @@ export class FitForest {
     if (nodes[base + v] === x) return;
     nodes[base + v] = x;
     if (!climb) return;
+    if (v === 1) this.roots[q] = x;
     for (v >>= 1; v >= 1; v >>= 1) {
       const a = nodes[base + 2 * v];
       const b = nodes[base + 2 * v + 1];
@@ -46,6 +57,7 @@ export class FitForest {
       if (nodes[base + v] === m) return;
       nodes[base + v] = m;
     }
+    this.roots[q] = nodes[base + 1];
   }
 
   /** Every node of the first `masks` trees from their leaves. */
@@ -58,21 +70,25 @@ export class FitForest {
         const b = nodes[base + 2 * v + 1];
         nodes[base + v] = b > a ? b : a;
       }
+      this.roots[q] = nodes[base + 1];
     }
   }
 }
 
 /**
- * The masks of a FitTrees record: mask q's bits (a bit per shape), per leaf its mask (−1: it fits
- * no shape), per shape the masks that have it, and per user and mask how many of the user's hosts
- * have it.
+ * The trees of a FitTrees record: tree q's mask (a bit per shape) and class (a bit per user whose
+ * hosts its leaves are, or MIXED), per leaf its tree (−1: it fits no shape, or no user has it),
+ * per shape and user the trees that may hold the user's hosts fitting the shape, and per user and
+ * tree how many of the user's hosts it holds. A user's query reads only its own classes' trees,
+ * whose leaves are all its hosts: one descent, where one mixed tree would skip the others' hosts.
  */
 export class FitMasks {
   size = 0;
   private readonly bits = new Int32Array(MAX_MASKS);
-  /** Per leaf, its mask's index, or −1. */
+  private readonly classes = new Int32Array(MAX_MASKS);
+  /** Per leaf, its tree's index, or −1. */
   readonly treeOfLeaf: Int32Array;
-  /** Per shape s, its masks: `list[offsetOf(s) + j]` for j < countOf(s). */
+  /** Per shape s and user u, its trees: `list[offsetOf(s, u) + j]` for j < countOf(s, u). */
   readonly list: Int32Array;
   private readonly listed: Int32Array;
   private readonly counts: Int32Array;
@@ -80,11 +96,11 @@ export class FitMasks {
   constructor(
     leaves: number,
     private readonly shapes: number,
-    users: number,
+    private readonly users: number,
   ) {
     this.treeOfLeaf = new Int32Array(leaves).fill(-1);
-    this.list = new Int32Array(shapes * MAX_MASKS);
-    this.listed = new Int32Array(shapes);
+    this.list = new Int32Array(shapes * users * MAX_MASKS);
+    this.listed = new Int32Array(shapes * users);
     this.counts = new Int32Array(users * MAX_MASKS);
   }
 
@@ -95,27 +111,40 @@ export class FitMasks {
     this.counts.fill(0);
   }
 
-  clearUser(u: number): void {
-    this.counts.fill(0, u * MAX_MASKS, (u + 1) * MAX_MASKS);
-  }
-
-  indexOf(bits: number): number {
-    for (let q = 0; q < this.size; q++) if (this.bits[q] === bits) return q;
-    return -1;
-  }
-
-  /** A new mask: its index, or −1 when there are as many as kept. */
-  add(bits: number): number {
+  /**
+   * The tree of the leaves of mask `bits` whose users are `users` (not 0): found, or added (a mixed
+   * one past MAX_CLASS_TREES); −1 when there are as many as kept.
+   */
+  treeFor(bits: number, users: number): number {
+    let q = this.indexOf(bits, users);
+    if (q >= 0) return q;
+    let c = users;
+    if (this.size >= MAX_CLASS_TREES) {
+      c = MIXED;
+      q = this.indexOf(bits, c);
+      if (q >= 0) return q;
+    }
     if (this.size >= MAX_MASKS) return -1;
-    const q = this.size++;
+    q = this.size++;
     this.bits[q] = bits;
+    this.classes[q] = c;
     for (let s = 0; s < this.shapes; s++) {
-      if ((bits & (1 << s)) !== 0) this.list[s * MAX_MASKS + this.listed[s]++] = q;
+      if ((bits & (1 << s)) === 0) continue;
+      for (let u = 0; u < this.users; u++) {
+        if ((c & (1 << u)) === 0) continue;
+        const at = s * this.users + u;
+        this.list[at * MAX_MASKS + this.listed[at]++] = q;
+      }
     }
     return q;
   }
 
-  /** Leaf i moves from mask `from` to `to` (−1: none); `users` its user bits. */
+  private indexOf(bits: number, users: number): number {
+    for (let q = 0; q < this.size; q++) if (this.bits[q] === bits && this.classes[q] === users) return q;
+    return -1;
+  }
+
+  /** Leaf i moves from tree `from` to `to` (−1: none); `users` its user bits. */
   move(i: number, from: number, to: number, users: number): void {
     this.treeOfLeaf[i] = to;
     for (let b = users; b !== 0; b &= b - 1) {
@@ -125,18 +154,19 @@ export class FitMasks {
     }
   }
 
-  offsetOf(s: number): number {
-    return s * MAX_MASKS;
+  offsetOf(s: number, u: number): number {
+    return (s * this.users + u) * MAX_MASKS;
   }
 
-  countOf(s: number): number {
-    return this.listed[s];
+  countOf(s: number, u: number): number {
+    return this.listed[s * this.users + u];
   }
 
   /** How many of user u's hosts fit shape s. */
   count(u: number, s: number): number {
+    const at = this.offsetOf(s, u);
     let n = 0;
-    for (let j = 0; j < this.listed[s]; j++) n += this.counts[u * MAX_MASKS + this.list[s * MAX_MASKS + j]];
+    for (let j = 0; j < this.countOf(s, u); j++) n += this.counts[u * MAX_MASKS + this.list[at + j]];
     return n;
   }
 }

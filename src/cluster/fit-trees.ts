@@ -27,8 +27,8 @@ export function fitKeyable(field: number): boolean {
  * nodes per query, times the tree's levels, on average (FitTrees.plainVisits): on a cluster with
  * room (a fill from empty) the plain search is a descent, and keeping trees current would cost more;
  * `shareDivisor`: a partition of at least 1/shareDivisor of a cluster's hosts reads the fit trees
- * kept over all of them (PartitionCache), skipping the other hosts, rather than keeping its own: each
- * host change is then one record's, and a query skips few hosts before one of its own;
+ * kept over all of them (PartitionCache) rather than keeping its own: each host change is then one
+ * record's, and a query reads only the trees of its own classes of hosts (FitMasks);
  * `shareWindow`, `applyVisits`: HostIndex.sharedSearched's window and its price of a record leaf
  * rewrite in nodes visited.
  * Mutable for the equivalence tests only, which lower them.
@@ -37,7 +37,7 @@ export const FIT_TREE_LIMITS = {
   minHosts: 256,
   maxTrees: 16,
   minPlainVisits: 4,
-  shareDivisor: 4,
+  shareDivisor: 16,
   shareWindow: 512,
   applyVisits: 20,
 };
@@ -61,9 +61,10 @@ const RETIRE_AFTER = 32;
  * resource and count filters check of a request (their amounts, no GPUs); a *key* a weigher's raw
  * value, max or min (sign −1: a min is kept as the max of −key); a *slot* one shape and one key,
  * `shape * MAX_KEYS + key`. Hosts are grouped by the set of shapes they fit (their *mask*, from
- * usage.ts's fit levels, as the filters decide), one FitForest tree per mask and key: a host is in
- * one tree, so a change of its usage is one climb per key (two when its mask changes), whatever
- * the shapes. A slot's answer is over the trees whose mask has its shape. Made on first use;
+ * usage.ts's fit levels, as the filters decide) and by the readers holding them (their class),
+ * one FitForest tree per mask, class and key: a host is in one tree, so a change of its usage is
+ * one climb per key (two when its mask changes), whatever the shapes. A slot's answer for a reader
+ * is over the trees whose mask has its shape and whose class has the reader. Made on first use;
  * a host change only appends its leaf to a ring (O(1)), and the record catches up when read: each
  * changed leaf once, or a rebuild when they are many.
  */
@@ -136,11 +137,11 @@ export class FitTrees {
     return u;
   }
 
-  /** User u reads this record no more: its hosts are no longer counted. */
+  /** User u reads this record no more: its hosts are no longer counted (nor grouped apart). */
   removeUser(u: number): void {
     const bit = 1 << u;
     for (let i = 0; i < this.hosts.length; i++) this.userBits[i] &= ~bit;
-    this.masks.clearUser(u);
+    this.rebuild();
   }
 
   /** The first leaf of node v's subtree. */
@@ -154,7 +155,7 @@ export class FitTrees {
     return this.forests[slot % MAX_KEYS];
   }
 
-  /** The slot's shape (its masks: FitMasks.list from `masks.offsetOf(shape)`, `masks.countOf(shape)`). */
+  /** The slot's shape (user u's trees of it: FitMasks.list from `masks.offsetOf(shape, u)`, `masks.countOf(shape, u)`). */
   shapeOf(slot: number): number {
     return (slot / MAX_KEYS) | 0;
   }
@@ -164,15 +165,18 @@ export class FitTrees {
     return this.sign[slot % MAX_KEYS];
   }
 
-  /** The max of sign·key over the hosts of node v's subtree that fit the slot's shape (−Infinity: none). */
-  slotValue(slot: number, v: number): number {
+  /**
+   * The max of sign·key over the hosts of node v's subtree that fit the slot's shape, of user u's
+   * trees (−Infinity: none; a mixed tree's leaves may be other users' hosts).
+   */
+  slotValue(slot: number, u: number, v: number): number {
     const nodes = this.forest(slot).nodes;
     const width = 2 * this.cap;
     const { masks } = this;
     const s = this.shapeOf(slot);
     let x = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < masks.countOf(s); j++) {
-      const y = nodes[masks.list[masks.offsetOf(s) + j] * width + v];
+    for (let j = 0; j < masks.countOf(s, u); j++) {
+      const y = nodes[masks.list[masks.offsetOf(s, u) + j] * width + v];
       if (y > x) x = y;
     }
     return x;
@@ -327,18 +331,17 @@ export class FitTrees {
     const h = this.hosts[i];
     const masks = this.masks;
     const bits = this.maskOf(h);
+    const users = this.userBits[i];
     const was = masks.treeOfLeaf[i];
     let q = -1;
-    if (bits !== 0) {
-      q = masks.indexOf(bits);
+    if (bits !== 0 && users !== 0) {
+      const trees = masks.size;
+      q = masks.treeFor(bits, users);
       if (q < 0) {
-        q = masks.add(bits);
-        if (q < 0) {
-          this.retire();
-          return;
-        }
-        for (const f of this.forests) f.grow(masks.size);
+        this.retire();
+        return;
       }
+      if (masks.size !== trees) for (const f of this.forests) f.grow(masks.size);
     }
     if (q !== was) masks.move(i, was, q, this.userBits[i]);
     for (let k = 0; k < this.keys; k++) {

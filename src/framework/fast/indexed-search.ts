@@ -340,11 +340,12 @@ export class IndexedSearch {
    */
   private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, w: HostWeigher): number {
     const { cap, hosts, masks } = fit;
-    const nodes = fit.forest(slot).nodes;
+    const forest = fit.forest(slot);
+    const { nodes, roots } = forest;
     const width = 2 * cap;
     const shape = fit.shapeOf(slot);
-    const from = masks.offsetOf(shape);
-    const trees = masks.countOf(shape);
+    const from = masks.offsetOf(shape, tree.fitUser);
+    const trees = masks.countOf(shape, tree.fitUser);
     const empty = Number.NEGATIVE_INFINITY;
     // The trees hold sign·key (a min keeps −key as a max): a bound is sign·clamp(sign·value).
     const sign = fit.signOf(slot);
@@ -357,31 +358,38 @@ export class IndexedSearch {
     const bits = this.excludeBits;
     // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
     const leafOf = tree.leafOf;
-    // The best root's tree and value.
+    // The best root's value, and how many trees have it.
     let root = empty;
-    let rootTree = -1;
-    let rootTies = false;
+    let rootTrees = 0;
     for (let j = 0; j < trees; j++) {
-      const g = masks.list[from + j] * width;
-      const y = nodes[g + 1];
+      const y = roots[masks.list[from + j]];
       if (y > root) {
         root = y;
-        rootTree = g;
-        rootTies = false;
-      } else if (y === root) rootTies = true;
+        rootTrees = 1;
+      } else if (y === root) rootTrees++;
     }
     this.extremeLeaf = -1;
     if (root === empty) return Number.NaN;
     const rootKey = sign * root;
-    if (!rootTies && min < rootKey && rootKey < max) {
-      // The clamps do not bind at the best key, so no worse key ties with it: the leftmost leaf
-      // holding the root's value wins if its host may be chosen and weighs its key.
-      let v = 1;
-      while (v < cap) v = nodes[rootTree + 2 * v] === root ? 2 * v : 2 * v + 1;
-      const h = hosts[v - cap];
-      if ((excluded[h] & bits) === 0 && leafOf[h] >= 0 && sign * clamp(w.weigh(h, req), min, max) === root) {
-        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels);
-        this.extremeLeaf = leafOf[h];
+    if (min < rootKey && rootKey < max) {
+      // The clamps do not bind at the best key, so no worse key ties with it: in each tree of the
+      // best root, the leftmost leaf holding its value is that tree's answer if its host may be
+      // chosen and weighs its key; the leftmost of them wins when every one is.
+      let leaf = -1;
+      for (let j = 0; j < trees && leaf !== -2; j++) {
+        const q = masks.list[from + j];
+        if (roots[q] !== root) continue;
+        const g = q * width;
+        let v = 1;
+        while (v < cap) v = nodes[g + 2 * v] === root ? 2 * v : 2 * v + 1;
+        const h = hosts[v - cap];
+        if ((excluded[h] & bits) !== 0 || leafOf[h] < 0 || sign * clamp(w.weigh(h, req), min, max) !== root)
+          leaf = -2;
+        else if (leaf < 0 || v - cap < leaf) leaf = v - cap;
+      }
+      if (leaf >= 0) {
+        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels * rootTrees);
+        this.extremeLeaf = leafOf[hosts[leaf]];
         return rootKey;
       }
     }
