@@ -129,7 +129,7 @@ describe('FitTrees', () => {
     const c = cluster(rng, n);
     const all = new FitTrees(c.hosts, Int32Array.from([...Array(n).keys()]), 64);
     const readers = [
-      (h: number) => true,
+      (_h: number) => true,
       (h: number) => h % 2 === 0,
       (h: number) => h % 3 !== 1,
       (h: number) => h < 12,
@@ -171,7 +171,7 @@ describe('FitTrees', () => {
       const trees = [...m.list.subarray(m.offsetOf(1, u), m.offsetOf(1, u) + m.countOf(1, u))];
       expect(trees).toContain(mixed);
       const want = own.filter(
-        (q, k) => k % 2 === 1 && ((1 + (k % 7) + 8 * Math.floor(k / 14)) & (1 << u)) !== 0,
+        (_q, k) => k % 2 === 1 && ((1 + (k % 7) + 8 * Math.floor(k / 14)) & (1 << u)) !== 0,
       );
       expect(trees.filter((q) => q !== mixed).sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
     }
