@@ -107,7 +107,7 @@ export class HostIndex {
     }
     this.leafOf = new Int32Array(t.size).fill(-1);
     for (let i = 0; i < hosts.length; i++) this.leafOf[hosts[i]] = i;
-    const large = this.size >= FIT_TREE_LIMITS.minHosts;
+    const large = fitSized(this.size, t.size);
     const user = shared?.addUser(this.leafOf) ?? -1;
     this.ownFit = user < 0 && large;
     this.fit = user >= 0 ? shared : this.ownFit ? new FitTrees(t, hosts, this.cap) : undefined;
@@ -225,7 +225,7 @@ export class HostIndex {
     if (++this.sharedQueries < FIT_TREE_LIMITS.shareWindow) return;
     const shared = this.fit!;
     const extra = this.sharedVisits - this.sharedQueries * 2 * shared.levels;
-    const own = this.size >= FIT_TREE_LIMITS.minHosts && this.size < shared.hosts.length;
+    const own = fitSized(this.size, this.t.size) && this.size < shared.hosts.length;
     if (own && extra > FIT_TREE_LIMITS.applyVisits * this.changes) {
       shared.removeUser(this.fitUser);
       const fit = new FitTrees(this.t, this.hosts, this.cap);
@@ -233,10 +233,31 @@ export class HostIndex {
       this.fit = fit;
       this.ownFit = true;
       this.fitUser = fit.addUser(this.leafOf);
+      this.onOwnFit?.(this);
     }
     this.sharedQueries = 0;
     this.sharedVisits = 0;
     this.changes = 0;
+  }
+
+  /** Called when sharedSearched gave this index a record of its own (e.g. for its subsets to read). */
+  onOwnFit: ((tree: HostIndex) => void) | undefined = undefined;
+
+  /**
+   * Read `fit` (over a superset of these hosts, kept current by its owner) instead of the record
+   * read or kept now, which is dropped; false when `fit` has no room for another reader.
+   */
+  readFit(fit: FitTrees): boolean {
+    const user = fit.addUser(this.leafOf);
+    if (user < 0) return false;
+    if (!this.ownFit) this.fit?.removeUser(this.fitUser);
+    this.fit = fit;
+    this.fitUser = user;
+    this.ownFit = false;
+    this.sharedQueries = 0;
+    this.sharedVisits = 0;
+    this.changes = 0;
+    return true;
   }
 
   /** Rewrite leaf `leaf` and the path above it while values change. */
@@ -318,6 +339,16 @@ export class HostIndex {
       n[IndexField.ComboMax][v] = x;
     }
   }
+}
+
+/**
+ * Does an index of `size` hosts of a cluster of `hosts` keep fit trees of its own: from
+ * FIT_TREE_LIMITS.minHosts hosts, or a quarter of that in a cluster of minHosts and more (a small
+ * cluster runs nothing new; in a large one, a partition kept at each change costs more).
+ */
+function fitSized(size: number, hosts: number): boolean {
+  const min = FIT_TREE_LIMITS.minHosts;
+  return size >= min || (hosts >= min && 4 * size >= min);
 }
 
 /** ComboMax's combination: the sum of coeffs[k] × max(field fields[k]'s leaf value, floors[k]). */

@@ -168,8 +168,14 @@ describe('fit trees (per-shape constrained extremes) decide as the reference sca
           // Which partitions read the fit trees kept over all hosts: only the whole cluster's (1),
           // the large ones (4, the default), or every one, however small (1000).
           fc.constantFrom(1, 4, 1000),
-          async (scenario, options, w, shareDivisor) => {
+          // sharedSearched's window and leaf price: the defaults, or a short window and any skip
+          // too dear, so that partitions take records of their own mid-trace and their subsets
+          // move to read them (PartitionCache.rehome).
+          fc.constantFrom([512, 20], [4, 0]),
+          async (scenario, options, w, shareDivisor, [shareWindow, applyVisits]) => {
             FIT_TREE_LIMITS.shareDivisor = shareDivisor;
+            FIT_TREE_LIMITS.shareWindow = shareWindow;
+            FIT_TREE_LIMITS.applyVisits = applyVisits;
             await equal(
               fastVersusReference(scenario, filterStrategy, {
                 ...options,

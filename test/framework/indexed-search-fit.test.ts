@@ -109,7 +109,12 @@ describe('IndexedSearch over fit trees', () => {
         cache.get('odd', mark, (h: number) => h % 2 === 1, undefined)!,
         // 1 host in 5: below 1/4 of the cluster, so its own record.
         cache.get('few', mark, (h: number) => h % 5 === 2, undefined)!,
+        // A third of 'odd' (11 hosts): its own record until 'odd' keeps one, then it reads that.
+        cache.get('odd3', mark, (h: number) => h % 6 === 3, undefined)!,
       ];
+      expect(parts[3].tree.size).toBe(11);
+      expect(parts[3].tree.ownFit).toBe(true);
+      let nested = 0;
       expect(parts[1].tree.fit).toBe(parts[0].tree.fit);
       expect(parts[2].tree.fit).toBeDefined();
       expect(parts[2].tree.fit).not.toBe(parts[0].tree.fit);
@@ -137,6 +142,7 @@ describe('IndexedSearch over fit trees', () => {
             search.setConstraints(f, true, true, true, false);
             for (let j = 0; j < weighers.length; j++) {
               for (const wantMax of [true, false]) {
+                if (p === parts[3] && p.tree.fit === parts[1].tree.fit && parts[1].tree.ownFit) nested++;
                 const x = search.extreme(p.tree, weighers[j], fieldOf[j], wantMax);
                 const want = expected(c, p.tree.hosts, f, weighers[j], wantMax, skip);
                 expect(x).toBe(want.best);
@@ -153,11 +159,24 @@ describe('IndexedSearch over fit trees', () => {
           }
         }
       }
-      expect(checked).toBe(180 * 3 * 4 * 4);
+      expect(checked).toBe(180 * 4 * 4 * 4);
       // Any visit beyond a descent outweighs no change: 'odd' (half the hosts) took its own record,
       // 'all' had nothing to skip.
       expect(parts[1].tree.ownFit).toBe(share !== 'kept shared');
       expect(parts[0].tree.ownFit).toBe(false);
+      // 'odd3' read 'odd''s record while 'odd' kept one (until the skips cost more than no change).
+      if (share === 'kept shared') expect(nested).toBe(0);
+      else expect(nested).toBeGreaterThan(0);
+      // A partition made now reads the record 'odd' keeps, if it keeps one, and answers as the scan.
+      const late = cache.get('odd1', mark, (h: number) => h % 6 === 1, undefined)!;
+      expect(late.tree.fit === parts[1].tree.fit).toBe(parts[1].tree.ownFit);
+      search.excludeBits = 0;
+      for (const f of FLAVORS) {
+        search.setConstraints(f, true, true, true, false);
+        const want = expected(c, late.tree.hosts, f, weighers[0], true, new Uint8Array(n));
+        expect(search.extreme(late.tree, weighers[0], fieldOf[0], true)).toBe(want.best);
+        expect(search.extremeLeaf < 0 ? -1 : late.tree.hosts[search.extremeLeaf]).toBe(want.host);
+      }
       // The cluster filled: some flavors came to fit nowhere in some partition.
       expect(nowhere).toBeGreaterThan(0);
       expect(nowhere).toBeLessThan(checked / 2);

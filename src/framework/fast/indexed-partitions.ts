@@ -87,6 +87,46 @@ export class PartitionCache implements UsageWatcher {
     return this.shared;
   }
 
+  /**
+   * The fit record for a new partition of the `count` hosts marked in `mask`: the smallest of the
+   * shared one (sharedFor) and those other partitions keep of their own over a superset of them, of
+   * which they are 1/FIT_TREE_LIMITS.shareDivisor at least (e.g. an AZ's hosts of an aggregate
+   * reading the aggregate's): its owner keeps it current, and a query skips few hosts. Undefined:
+   * the partition keeps its own, if large enough.
+   */
+  private homeFor(count: number): FitTrees | undefined {
+    let home = this.sharedFor(count);
+    for (const tree of this.trees) {
+      const fit = tree.fit;
+      if (!tree.ownFit || fit === undefined || fit.retired) continue;
+      if (count * FIT_TREE_LIMITS.shareDivisor < tree.size) continue;
+      if (home !== undefined && tree.size >= home.hosts.length) continue;
+      if (holdsMarked(tree, this.mask)) home = fit;
+    }
+    return home;
+  }
+
+  /**
+   * `owner` took a fit record of its own: the partitions over a large enough part of its hosts
+   * read it instead of a larger one, or of their own when no other partition reads that (their
+   * host changes then cost nothing more; sharedSearched gives them one again if the skips cost more).
+   */
+  private rehome(owner: HostIndex): void {
+    const fit = owner.fit!;
+    for (const tree of this.trees) {
+      if (tree === owner || tree.fit === undefined || tree.fit === fit) continue;
+      if (tree.size * FIT_TREE_LIMITS.shareDivisor < owner.size || tree.size >= owner.size) continue;
+      const better = tree.ownFit ? !this.read(tree.fit) : tree.fit.hosts.length > owner.size;
+      if (better && holdsAll(owner, tree)) tree.readFit(fit);
+    }
+  }
+
+  /** Does another partition read `fit` (kept by its owner)? */
+  private read(fit: FitTrees): boolean {
+    for (const tree of this.trees) if (tree.fit === fit && !tree.ownFit) return true;
+    return false;
+  }
+
   hostChanged(h: number): void {
     if (this.stale) return;
     this.shared?.update(h);
@@ -132,7 +172,8 @@ export class PartitionCache implements UsageWatcher {
       this.cluster.watchUsage(this);
       this.watching = true;
     }
-    const tree = new HostIndex(t, hosts, this.fields, this.sharedFor(count));
+    const tree = new HostIndex(t, hosts, this.fields, this.homeFor(count));
+    tree.onOwnFit = (owner) => this.rehome(owner);
     this.prepare?.(tree, multipliers);
     this.trees.push(tree);
     this.leaves += count;
@@ -156,6 +197,18 @@ export class PartitionCache implements UsageWatcher {
     this.treesAt = at;
     this.treesOf = of;
   }
+}
+
+/** Does `tree` hold every host marked in `mask`? */
+function holdsMarked(tree: HostIndex, mask: Uint8Array): boolean {
+  for (let h = 0; h < mask.length; h++) if (mask[h] === 1 && tree.leafOf[h] < 0) return false;
+  return true;
+}
+
+/** Does `tree` hold every host of `sub`? */
+function holdsAll(tree: HostIndex, sub: HostIndex): boolean {
+  for (const h of sub.hosts) if (tree.leafOf[h] < 0) return false;
+  return true;
 }
 
 /** Are `hosts` (ascending) exactly the `count` hosts marked in `mask`? */

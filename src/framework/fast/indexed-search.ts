@@ -38,7 +38,7 @@ export class IndexedSearch {
   private diskMb = 0;
   private gpus = 0;
   private gpuMilli = 0;
-  private readonly stack = new Int32Array(128);
+  private readonly stack = new Int32Array(256);
   // Weigher terms, set by `setTerm`.
   private terms = 0;
   private readonly termWeigher: (HostWeigher | undefined)[] = new Array(MAX_TERMS).fill(undefined);
@@ -61,7 +61,7 @@ export class IndexedSearch {
   private readonly termRange = new Float64Array(MAX_TERMS);
   private readonly termMin = new Float64Array(MAX_TERMS);
   private readonly termMax = new Float64Array(MAX_TERMS);
-  private readonly bounds = new Float64Array(128);
+  private readonly bounds = new Float64Array(256);
   req: FilterRequest | undefined = undefined;
   /**
    * Per host, bits of why queries may skip it (EXCLUDED_MEMBER, EXCLUDED_CHOSEN); the queries skip
@@ -94,6 +94,7 @@ export class IndexedSearch {
    */
   addConstTerm(w: HostWeigher, m: number, lo: number, range: number, xBound: number): void {
     const j = this.terms++;
+    this.termsCurrent = false;
     this.termWeigher[j] = w;
     this.termBound[j] = this.zeros;
     this.termTree[j] = undefined;
@@ -124,11 +125,13 @@ export class IndexedSearch {
   /** Clear the weigher terms (then `addTerm` each, in weigher order). */
   clearTerms(): void {
     this.terms = 0;
+    this.termsCurrent = false;
   }
 
   /** A weigher's term: multiplier m (non-zero), normaliser lo and range (> 0). */
   addTerm(w: HostWeigher, tree: HostIndex, maxField: IndexField, m: number, lo: number, range: number): void {
     const j = this.terms++;
+    this.termsCurrent = false;
     this.termWeigher[j] = w;
     // m > 0: the term grows with the key, so its max bounds it; m < 0: its min.
     // Read by `best` and leafKeyWeight only, which bring the tree up to date first (termTrees).
@@ -268,7 +271,7 @@ export class IndexedSearch {
         maxField,
         wantMax,
       );
-      if (slot >= 0) return this.fitExtreme(tree, tree.fit, slot, wantMax, w);
+      if (slot >= 0) return this.fitExtreme(tree, tree.fit, slot, w);
     }
     const keys = tree.nodes[wantMax ? maxField : maxField + 1];
     const sign = wantMax ? 1 : -1;
@@ -330,16 +333,22 @@ export class IndexedSearch {
   }
 
   /**
-   * `extreme` over slot `slot` of the fit trees: its nodes hold the extreme key over the fitting
-   * hosts only (empty subtrees skipped), so without exclusions this is one descent; the excluded
-   * hosts are skipped by the same branch and bound.
+   * `extreme` over slot `slot` of the fit trees: the trees of the masks with the slot's shape hold
+   * the extreme key over the fitting hosts only, so without exclusions this is one descent in the
+   * tree of the best root; excluded hosts (and those outside the tree, when the record is shared)
+   * are skipped by the same branch and bound over all those trees at once.
    */
-  private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, wantMax: boolean, w: HostWeigher): number {
-    const { keys, stride, cap, hosts } = fit;
+  private fitExtreme(tree: HostIndex, fit: FitTrees, slot: number, w: HostWeigher): number {
+    const { cap, hosts, masks } = fit;
+    const forest = fit.forest(slot);
+    const { nodes, roots } = forest;
+    const width = 2 * cap;
+    const shape = fit.shapeOf(slot);
+    const from = masks.offsetOf(shape, tree.fitUser);
+    const trees = masks.countOf(shape, tree.fitUser);
     const empty = Number.NEGATIVE_INFINITY;
-    if (keys[stride + slot] === empty) return Number.NaN;
-    // The slot holds sign·key (a min slot keeps −key as a max): the bound is sign·clamp(key).
-    const sign = wantMax ? 1 : -1;
+    // The trees hold sign·key (a min keeps −key as a max): a bound is sign·clamp(sign·value).
+    const sign = fit.signOf(slot);
     const min = w.minval ?? Number.NEGATIVE_INFINITY;
     const max = w.maxval ?? Number.POSITIVE_INFINITY;
     const stack = this.stack;
@@ -349,30 +358,65 @@ export class IndexedSearch {
     const bits = this.excludeBits;
     // A shared record's leaves are every host: those outside the tree are skipped as excluded ones.
     const leafOf = tree.leafOf;
-    const root = keys[stride + slot];
+    // The best root's value, and how many trees have it.
+    let root = empty;
+    let rootTrees = 0;
+    for (let j = 0; j < trees; j++) {
+      const y = roots[masks.list[from + j]];
+      if (y > root) {
+        root = y;
+        rootTrees = 1;
+      } else if (y === root) rootTrees++;
+    }
+    this.extremeLeaf = -1;
+    if (root === empty) return Number.NaN;
     const rootKey = sign * root;
     if (min < rootKey && rootKey < max) {
-      // The clamps do not bind at the best key, so no worse key ties with it: the leftmost leaf
-      // holding the root's value wins if its host may be chosen and weighs its key.
-      let v = 1;
-      while (v < cap) v = keys[2 * v * stride + slot] === root ? 2 * v : 2 * v + 1;
-      const h = hosts[v - cap];
-      if ((excluded[h] & bits) === 0 && leafOf[h] >= 0 && sign * clamp(w.weigh(h, req), min, max) === root) {
-        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels);
-        this.extremeLeaf = leafOf[h];
+      // The clamps do not bind at the best key, so no worse key ties with it: in each tree of the
+      // best root, the leftmost leaf holding its value is that tree's answer if its host may be
+      // chosen and weighs its key; the leftmost of them wins when every one is.
+      let leaf = -1;
+      for (let j = 0; j < trees && leaf !== -2; j++) {
+        const q = masks.list[from + j];
+        if (roots[q] !== root) continue;
+        const g = q * width;
+        let v = 1;
+        while (v < cap) v = nodes[g + 2 * v] === root ? 2 * v : 2 * v + 1;
+        const h = hosts[v - cap];
+        if ((excluded[h] & bits) !== 0 || leafOf[h] < 0 || sign * clamp(w.weigh(h, req), min, max) !== root)
+          leaf = -2;
+        else if (leaf < 0 || v - cap < leaf) leaf = v - cap;
+      }
+      if (leaf >= 0) {
+        if (!tree.ownFit) tree.sharedSearched(2 * fit.levels * rootTrees);
+        this.extremeLeaf = leafOf[hosts[leaf]];
         return rootKey;
       }
     }
+    // The roots, by bound ascending (the best popped first).
+    let top = 0;
+    for (let j = 0; j < trees; j++) {
+      const g = masks.list[from + j] * width + 1;
+      const y = nodes[g];
+      if (y === empty) continue;
+      const b = sign * clamp(sign * y, min, max);
+      let k = top++;
+      while (k > 0 && bounds[k - 1] > b) {
+        stack[k] = stack[k - 1];
+        bounds[k] = bounds[k - 1];
+        k--;
+      }
+      stack[k] = g;
+      bounds[k] = b;
+    }
     let best = Number.NEGATIVE_INFINITY;
     let bestLeaf = -1;
-    let top = 0;
-    stack[top] = 1;
-    bounds[top++] = sign * clamp(sign * keys[stride + slot], min, max);
     let visits = 0;
     while (top > 0) {
       visits++;
-      const v = stack[--top];
+      const g = stack[--top];
       const b = bounds[top];
+      const v = g & (width - 1);
       if (bestLeaf >= 0 && (b < best || (b === best && fit.firstLeaf(v) > bestLeaf))) continue;
       if (v >= cap) {
         const leaf = v - cap;
@@ -385,10 +429,10 @@ export class IndexedSearch {
         }
         continue;
       }
-      const l = 2 * v;
+      const l = g + v;
       const r = l + 1;
-      const kl = keys[l * stride + slot];
-      const kr = keys[r * stride + slot];
+      const kl = nodes[l];
+      const kr = nodes[r];
       if (kr === empty) {
         stack[top] = l;
         bounds[top++] = sign * clamp(sign * kl, min, max);
@@ -488,8 +532,14 @@ export class IndexedSearch {
 
   /** Apply the pending changes of the terms' trees, so that termBound is current. */
   private termTrees(): void {
+    // Once per set of terms: the trees do not change while a decision is searched.
+    if (this.termsCurrent) return;
     for (let j = 0; j < this.terms; j++) this.termTree[j]?.nodes;
+    this.termsCurrent = true;
   }
+
+  /** termTrees ran since the last term was added. */
+  private termsCurrent = false;
 
   /** The raw values of the terms without a field (addConstTerm), per host. */
   constRaws: Float64Array = new Float64Array(0);
