@@ -43,6 +43,23 @@ const KEYS: [IndexField, (c: ClusterState, h: number) => number][] = [
 ];
 
 /** Does host h pass the shape's filters (their own predicates)? */
+/** One random step: a release of a live instance (one time in three) or a claim of a small flavor. */
+function churn(c: ClusterState, rng: SeededRng, n: number, step: number, live: number[]): void {
+  if (live.length > 0 && rng.int(3) === 0) {
+    c.release(live.splice(rng.int(live.length), 1)[0]);
+    return;
+  }
+  const f = {
+    vcpus: 1 + rng.int(4),
+    memoryMb: 512 * (1 + rng.int(4)),
+    diskGb: 5 * rng.int(4),
+    gpus: 0,
+    gpuMilli: 0,
+  };
+  const slot = c.claim(rng.int(n), `i${step}`, f, undefined);
+  if (slot >= 0) live.push(slot);
+}
+
 function passes(c: ClusterState, h: number, s: Shape): boolean {
   const t = c.hosts;
   if (s.ram && !ramFits(t, h, s.mb)) return false;
@@ -103,18 +120,7 @@ describe('FitTrees', () => {
     expect(ix.fit!.masks.size).toBeGreaterThan(1);
     const live: number[] = [];
     for (let step = 0; step < 400; step++) {
-      if (live.length > 0 && rng.int(3) === 0) c.release(live.splice(rng.int(live.length), 1)[0]);
-      else {
-        const f = {
-          vcpus: 1 + rng.int(4),
-          memoryMb: 512 * (1 + rng.int(4)),
-          diskGb: 5 * rng.int(4),
-          gpus: 0,
-          gpuMilli: 0,
-        };
-        const slot = c.claim(rng.int(45), `i${step}`, f, undefined);
-        if (slot >= 0) live.push(slot);
-      }
+      churn(c, rng, 45, step, live);
       // Few changes between reads (caught up leaf by leaf) and many (rebuilt).
       if (step % 25 === 0 || step > 390) check(c, ix);
     }
@@ -138,18 +144,7 @@ describe('FitTrees', () => {
     for (const ix of readers) expect(ix.fit).toBe(all);
     const live: number[] = [];
     for (let step = 0; step < 240; step++) {
-      if (live.length > 0 && rng.int(3) === 0) c.release(live.splice(rng.int(live.length), 1)[0]);
-      else {
-        const f = {
-          vcpus: 1 + rng.int(4),
-          memoryMb: 512 * (1 + rng.int(4)),
-          diskGb: 5 * rng.int(4),
-          gpus: 0,
-          gpuMilli: 0,
-        };
-        const slot = c.claim(rng.int(n), `i${step}`, f, undefined);
-        if (slot >= 0) live.push(slot);
-      }
+      churn(c, rng, n, step, live);
       if (step % 40 === 0 || step > 236) for (const ix of readers) check(c, ix);
     }
     // Hosts grouped by mask and by the readers holding them (h % 6 and h < 12: 8 classes).

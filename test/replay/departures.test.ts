@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { DepartureQueue } from '../../src/replay/departures.ts';
 
+/** A small linear congruential generator: rand(n) in [0, n), the same sequence for the same seed. */
+function lcg(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+}
+
+/** Pop everything: the slots in pop order. */
+function drainSlots(q: DepartureQueue): number[] {
+  const out = { slot: 0, serial: 0, due: 0 };
+  const slots: number[] = [];
+  while (q.size > 0) {
+    q.pop(out);
+    slots.push(out.slot);
+  }
+  return slots;
+}
+
 describe('DepartureQueue', () => {
   it('pops by due time, ties in the order they were pushed, with slot and serial', () => {
     const q = new DepartureQueue();
@@ -26,11 +46,7 @@ describe('DepartureQueue', () => {
   });
 
   it('matches a sorted list through growth and interleaved pushes and pops', () => {
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
+    const rand = lcg(7);
     const q = new DepartureQueue();
     const ref: { due: number; order: number; slot: number }[] = [];
     let order = 0;
@@ -55,11 +71,7 @@ describe('DepartureQueue', () => {
   });
 
   it('keeps the order across calendar buckets, the ring and the far heap (wide, fractional, negative due times)', () => {
-    let seed = 11;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
+    const rand = lcg(11);
     const q = new DepartureQueue();
     const ref: { due: number; order: number; slot: number }[] = [];
     let order = 0;
@@ -90,7 +102,6 @@ describe('DepartureQueue', () => {
 
   it('pops a departure due before the bucket it has reached, and one a year ahead', () => {
     const q = new DepartureQueue();
-    const out = { slot: 0, serial: 0, due: 0 };
     q.push(10_000, 1, 1);
     q.push(31_536_000, 2, 2);
     q.push(10_003, 5, 5);
@@ -99,21 +110,12 @@ describe('DepartureQueue', () => {
     // one within that second comes before the next second's.
     q.push(5.5, 3, 3);
     q.push(10_000.25, 4, 4);
-    const popped: number[] = [];
-    while (q.size > 0) {
-      q.pop(out);
-      popped.push(out.slot);
-    }
-    expect(popped).toEqual([3, 1, 4, 5, 2]);
+    expect(drainSlots(q)).toEqual([3, 1, 4, 5, 2]);
     expect(q.peekDue()).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('keeps the order when a bucket overflows (more departures in one second than it holds)', () => {
-    let seed = 5;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
+    const rand = lcg(5);
     const q = new DepartureQueue();
     const want: { due: number; order: number; slot: number }[] = [];
     const add = (due: number) => {
@@ -126,12 +128,6 @@ describe('DepartureQueue', () => {
     for (let i = 0; i < 50; i++) add(10 + rand(4) / 4);
     for (let i = 0; i < 40; i++) add(11 + rand(1000) / 1000);
     want.sort((a, b) => a.due - b.due || a.order - b.order);
-    const out = { slot: 0, serial: 0, due: 0 };
-    const got: number[] = [];
-    while (q.size > 0) {
-      q.pop(out);
-      got.push(out.slot);
-    }
-    expect(got).toEqual(want.map((w) => w.slot));
+    expect(drainSlots(q)).toEqual(want.map((w) => w.slot));
   });
 });
