@@ -66,6 +66,17 @@ export function readStructuredFile(path: string): StructuredFile {
       'YAML merge keys (<<) are not supported: write the keys out',
     );
   }
+  // A mapping or list as a key (`{ a: 1 }: 2`, or JSON with a quote lost) would become the string
+  // "[object Object]", with a warning on stderr: refused instead.
+  const complexKey = findNode(doc, (n) => isMap(n) || isSeq(n), true);
+  if (complexKey) {
+    throw new InputError(
+      path,
+      lineOfNode(complexKey.node),
+      complexKey.path.length > 0 ? formatPath(complexKey.path) : undefined,
+      'a mapping or a list as a key is not supported: keys are names',
+    );
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

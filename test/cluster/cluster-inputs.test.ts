@@ -111,6 +111,16 @@ describe('cluster file: YAML features and non-regular files', () => {
     );
   });
 
+  it('refuses a mapping or a list as a key (JSON that lost a quote), with its line and place', () => {
+    // Line 3 holds host h1's key `{"vcpus": 8}`: a flow mapping standing where a name should be.
+    const path = file('c.json', '{"hosts": [\n  {"name": "h1",\n   {"vcpus": 8}: 1}\n]}\n');
+    expect(loadError(path)).toBe(
+      `${path}:3: hosts[0]: a mapping or a list as a key is not supported: keys are names`,
+    );
+    const top = file('c.yaml', '[a, b]: 1\n');
+    expect(loadError(top)).toBe(`${top}:1: a mapping or a list as a key is not supported: keys are names`);
+  });
+
   it('refuses /dev/zero and a FIFO-like path instead of reading without end', () => {
     expect(loadError('/dev/zero')).toBe('/dev/zero: is a character device, expected a regular file');
   });
