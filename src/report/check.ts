@@ -1,5 +1,6 @@
 import { InputError } from '../common/errors.ts';
 import { sig } from './format.ts';
+import { fastestCalibration } from './machine-speed.ts';
 import { type MetricDef, metricByName } from './metric-catalog.ts';
 import type { LoadedReport } from './read-report.ts';
 import type { Report } from './schema.ts';
@@ -177,8 +178,8 @@ export function checkReports(
         let scale = 1;
         let detail = `baseline ${fmt(baseValue)}`;
         if (timing.normalise && def.timing !== 'none') {
-          const here = medianOf(runs, (r) => r.performance.calibration?.ops_per_s);
-          const there = medianOf(baseRuns, (r) => r.performance.calibration?.ops_per_s);
+          const here = fastestCalibration(runs);
+          const there = fastestCalibration(baseRuns);
           if (here !== null && there !== null) {
             scale = def.timing === 'throughput' ? here / there : there / here;
             detail += ` × calibration ${sig(scale, 3)}`;

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { formatMeanCi, negligible, sig } from './format.ts';
 import { reportLabels } from './labels.ts';
+import { fastestCalibration } from './machine-speed.ts';
 import { mdTable, mdText } from './markdown.ts';
 import { METRICS, type MetricDef } from './metric-catalog.ts';
 import type { LoadedReport } from './read-report.ts';
@@ -136,11 +137,7 @@ function comparabilityNotes(sides: readonly Side[]): string[] {
   if (traces.size > 1) notes.push('note: the sides replay different traces (trace sha256 differs).');
   const clusters = new Set(sides.flatMap((s) => s.reports.map((r) => r.inputs.cluster.sha256)));
   if (clusters.size > 1) notes.push('note: the sides use different clusters (cluster sha256 differs).');
-  const cal = sides.map((s) => {
-    const xs = s.reports.map((r) => r.performance.calibration?.ops_per_s).filter((x) => x !== undefined);
-    return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
-  });
-  const known = cal.filter((x) => x !== undefined);
+  const known = sides.map((s) => fastestCalibration(s.reports)).filter((x) => x !== null);
   if (known.length > 1) {
     const ratio = Math.max(...known) / Math.min(...known);
     if (ratio > 1.1)

@@ -102,6 +102,29 @@ describe('checkReports', () => {
     ]);
   });
 
+  it('scales by the fastest run of each side, so a bimodal calibration does not move the limit', () => {
+    const t = loadThresholds(
+      thresholdsFile("strategies:\n  filter:\n    latency_p50_us: '<= 1.4 * baseline'\n"),
+    );
+    // The same machine, whose calibration lands on a slow (2.3e8) or a fast (4e8) mode per process:
+    // three slow baseline runs, four fast ones here. The fastest run is 4e8 on both sides, so the
+    // limit is 1.4 · 10 = 14 and 12 µs holds. (Medians, 2.3e8 there and 4e8 here, would have scaled
+    // the limit to 14 · 2.3/4 = 8.05 and failed an unchanged 12 µs: the CI failure this replaced.)
+    const baseRuns = [2.3e8, 2.3e8, 2.3e8, 4e8, 4e8].map((cal) => timed(1000, 10, cal));
+    const hereRuns = [2.3e8, 4e8, 4e8, 4e8, 4e8].map((cal) => timed(1000, 12, cal));
+    const [p50] = checkReports(t, loaded(...hereRuns), loaded(...baseRuns));
+    expect(p50.limit).toBeCloseTo(14, 9);
+    expect(p50.holds).toBe(true);
+    // A machine that is really faster (every run at 8e8) still tightens the limit: 14 · 4/8 = 7.
+    const [fast] = checkReports(
+      t,
+      loaded(...[8e8, 8e8, 8e8].map((cal) => timed(1000, 12, cal))),
+      loaded(...baseRuns),
+    );
+    expect(fast.limit).toBeCloseTo(7, 9);
+    expect(fast.holds).toBe(false);
+  });
+
   it('does not scale a placement metric, and says n/a where a metric has no value', () => {
     const t = loadThresholds(
       thresholdsFile(
