@@ -322,7 +322,6 @@ export class Replayer implements RowSink, OutcomeObserver {
   }
 }
 
-/** The manager's `onDriverCall`, only when some observer wants it (no call on the hot path otherwise). */
 /**
  * The strategy's `create`, watched like a decision: the heartbeat is odd while it runs, with the
  * phase word saying so, so the watchdog's --decision-timeout also stops a `create` that never returns.
@@ -340,6 +339,7 @@ function createWatched(cfg: ReplayConfig, cluster: ClusterState): SchedulerDrive
   }
 }
 
+/** The manager's `onDriverCall`, only when some observer wants it (no call on the hot path otherwise). */
 function driverCallHook(observers: readonly ReplayObserver[]): ((ms: number, n: number) => void) | undefined {
   const hooked = observers.filter((o) => o.driverCall);
   if (hooked.length === 0) return undefined;
