@@ -11,13 +11,14 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-5}"
 OUT="${OUT:-reports/ci}"
 rm -rf "$OUT"
-mkdir -p "$OUT"
 for i in $(seq 1 "$RUNS"); do
   node bin/schedbench.js demo --out "$OUT/run-$i" >/dev/null
 done
 bash ci/speed-runs.sh "$OUT/speed" "$RUNS"
-rc=0
-node bin/schedbench.js check --thresholds ci/thresholds.yaml --baseline ci/baseline "$OUT"/run-* "$@" || rc=$?
+# Both checks always run; the first failure's exit code is the script's.
+placement=0
+speed=0
+node bin/schedbench.js check --thresholds ci/thresholds.yaml --baseline ci/baseline "$OUT"/run-* "$@" || placement=$?
 node bin/schedbench.js check --thresholds ci/speed-thresholds.yaml --baseline ci/baseline-speed \
-  "$OUT"/speed/run-* "$@" || { s=$?; [ "$rc" -ne 0 ] || rc=$s; }
-exit "$rc"
+  "$OUT"/speed/run-* "$@" || speed=$?
+exit $((placement != 0 ? placement : speed))
