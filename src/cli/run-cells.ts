@@ -5,7 +5,7 @@ import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import type { CellSpec } from '../pool/cells.ts';
 import { type CellOutcome, runMatrix } from '../pool/run-matrix.ts';
-import { exitStatus, runSummary } from '../pool/run-summary.ts';
+import { exitStatus, type RunContext, runSummary } from '../pool/run-summary.ts';
 import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { TraceInput } from '../trace/open-trace.ts';
@@ -31,11 +31,27 @@ export async function runCells(o: {
   plugins: readonly string[];
   /** The traces' format and transforms; undefined for plain canonical CSVs. */
   traceInput?: TraceInput;
+  /**
+   * For run.json (written for a matrix or a shard, not for a lone cell): the whole matrix, the
+   * shard and the inputs. `cells` are the ones this process runs.
+   */
+  run: Omit<RunContext, 'outDir' | 'workers'>;
 }): Promise<{ outcomes: CellOutcome[]; status: { code: number; message?: string } }> {
   const { flags, cells } = o;
-  const matrix = cells.length > 1;
+  const matrix = o.run.matrix.length > 1 || o.run.shard !== undefined;
   const uses = new Map<string, number>();
   for (const c of cells) uses.set(c.tracePath, (uses.get(c.tracePath) ?? 0) + 1);
+  const summaryPath = join(flags.out, 'run.json');
+  if (cells.length === 0) {
+    // A shard the balance left no cell (more shards than cells): its run.json still says so, and
+    // lists the matrix, so merge can tell a shard with nothing to do from a missing one.
+    writeJsonAtomic(summaryPath, runSummary([], [], { ...o.run, outDir: flags.out, workers: 1 }));
+    if (!flags.quiet)
+      process.stdout.write(
+        `shard ${o.run.shard?.index}/${o.run.shard?.count}: no cell of the ${o.run.matrix.length}-cell matrix falls to this shard; summary ${escapeControls(summaryPath)}\n`,
+      );
+    return { outcomes: [], status: { code: 0 } };
+  }
   const workers = Math.min(flags.workers, cells.length);
   // The workers start (about half a second each, in parallel) while this thread parses the traces.
   const session = startSession({
@@ -72,6 +88,7 @@ export async function runCells(o: {
       dispatcher: session.dispatcher,
       outDir: flags.out,
       placements: flags.placements,
+      matrixSize: o.run.matrix.length,
       explain: flags.explain ? { path: flags.explain, every: flags.explainEvery ?? 1 } : undefined,
     });
   } finally {
@@ -90,8 +107,10 @@ export async function runCells(o: {
       status: outcomes[0].status === 'cancelled' ? { code: status.code, message: stopped } : status,
     };
 
-  const summaryPath = join(flags.out, 'run.json');
-  writeJsonAtomic(summaryPath, runSummary(outcomes, [...traces.values()], workers));
+  writeJsonAtomic(
+    summaryPath,
+    runSummary(outcomes, [...traces.values()], { ...o.run, outDir: flags.out, workers }),
+  );
   if (!flags.quiet)
     process.stdout.write(
       `${matrixTable(outcomes)}\n\nreports in ${escapeControls(flags.out)}/, summary ${escapeControls(summaryPath)}\n`,

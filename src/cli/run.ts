@@ -7,9 +7,12 @@ import { ExitStatus, UsageError } from '../common/errors.ts';
 import { notePluginFile } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { type CellSpec, expandMatrix, validateCellConfigs } from '../pool/cells.ts';
+import { matrixCells, runInputs } from '../pool/run-inputs.ts';
 import { cellPlacementsPath } from '../pool/run-matrix.ts';
+import { assignShards, parseShard, type Shard } from '../pool/shards.ts';
 import { summaryTable } from '../report/summary-table.ts';
 import { writeReportOutputs } from '../report/write-outputs.ts';
+import { scanTrace } from '../trace/columnar-builder.ts';
 import { positiveIntOption } from './explain.ts';
 import { examples } from './help.ts';
 import {
@@ -53,6 +56,7 @@ export interface RunFlags extends PoolFlags, TransformFlags {
   plugin: string[];
   sweep: string[];
   perSeed?: boolean;
+  shard?: Shard;
 }
 
 export function registerRun(program: Command, registry: Catalog): void {
@@ -100,6 +104,11 @@ export function registerRun(program: Command, registry: Catalog): void {
       [],
     )
     .addOption(profileOption())
+    .option(
+      '--shard <K/N>',
+      'run only the K-th of N slices of the matrix, balanced by rows x hosts; merge the shards with schedbench merge (docs/sharding.md)',
+      parseShard,
+    )
     .option(
       '--sweep <key=v1|v2>',
       'sweep a config option over |-separated values (repeatable; strategy.key=... as for --set)',
@@ -154,13 +163,36 @@ export function registerRun(program: Command, registry: Catalog): void {
         registry,
       );
       validateCellConfigs(cells, registry, flags.sweep);
-      checkRunOutputs(flags, cells, plugins);
-      const { outcomes, status } = await runCells({ flags, cluster, cells, registry, plugins, traceInput });
+      const shardOf = flags.shard
+        ? await shardsOf(cells, cluster.hosts.length, flags.shard.count)
+        : cells.map(() => 1);
+      const mine = flags.shard ? cells.filter((c) => shardOf[c.index] === flags.shard!.index) : cells;
+      checkRunOutputs(flags, cells, mine, plugins);
+      const run = {
+        shard: flags.shard,
+        matrix: matrixCells(cells, shardOf),
+        inputs: await runInputs({
+          clusterPath: flags.cluster,
+          cells,
+          plugins,
+          onBadRow: flags.onBadRow,
+          traceInput,
+        }),
+      };
+      const { outcomes, status } = await runCells({
+        flags,
+        cluster,
+        cells: mine,
+        registry,
+        plugins,
+        traceInput,
+        run,
+      });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
       const perSeed = flags.perSeed ?? false;
       const outputs =
         reports.length > 0 ? await writeReportOutputs(flags.out, reports, { perSeed }) : undefined;
-      if (cells.length === 1) {
+      if (cells.length === 1 && outcomes.length === 1) {
         const { report, reportPath } = outcomes[0];
         if (!report) throw new ExitStatus(status.code, status.message);
         if (!flags.quiet) {
@@ -189,7 +221,12 @@ export function registerRun(program: Command, registry: Catalog): void {
  * Before anything runs: every output folder and file can be written, and no output is an input
  * or another output of the run (all compared by real path).
  */
-function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: readonly string[]): void {
+function checkRunOutputs(
+  flags: RunFlags,
+  all: readonly CellSpec[],
+  cells: readonly CellSpec[],
+  plugins: readonly string[],
+): void {
   checkOutputDir(flags.out, '--out');
   if (flags.placements) checkOutputFile(flags.placements, '--placements');
   if (flags.explain) checkOutputFile(flags.explain, '--explain');
@@ -201,7 +238,7 @@ function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: r
     ...(flags.config ?? []).map((path) => ({ role: '--config', path })),
     ...plugins.map((path) => ({ role: 'plugin', path })),
   ];
-  const matrix = cells.length > 1;
+  const matrix = all.length > 1 || flags.shard !== undefined;
   const outputs: NamedPath[] = cells.map((c) => ({
     role: matrix ? `report of cell ${c.name}` : 'report',
     path: join(flags.out, `${c.name}.json`),
@@ -212,15 +249,26 @@ function checkRunOutputs(flags: RunFlags, cells: readonly CellSpec[], plugins: r
     for (const c of cells)
       outputs.push({
         role: matrix ? `--placements of cell ${c.name}` : '--placements',
-        path: cellPlacementsPath(flags.placements, c, cells.length),
+        path: cellPlacementsPath(flags.placements, c, all.length),
       });
   }
   if (flags.explain) {
     for (const c of cells)
       outputs.push({
         role: matrix ? `--explain of cell ${c.name}` : '--explain',
-        path: cellPlacementsPath(flags.explain, c, cells.length),
+        path: cellPlacementsPath(flags.explain, c, all.length),
       });
   }
   refuseOverwrites(inputs, outputs);
+}
+
+/**
+ * Each cell's shard (by index): cost is the trace's lines times the cluster's hosts, the same on
+ * every machine that has the same files.
+ */
+async function shardsOf(cells: readonly CellSpec[], hosts: number, count: number): Promise<number[]> {
+  const lines = new Map<string, number>();
+  for (const c of cells)
+    if (!lines.has(c.tracePath)) lines.set(c.tracePath, (await scanTrace(c.tracePath)).lines);
+  return assignShards(cells, (c) => lines.get(c.tracePath)! * Math.max(1, hosts), count);
 }

@@ -40,6 +40,11 @@ export interface MatrixRunOptions {
   readonly explain?: { readonly path: string; readonly every: number };
   /** Told of each cell as it finishes (in finishing order). */
   readonly onCellDone?: (o: CellOutcome) => void;
+  /**
+   * Cells of the whole matrix (default: `cells.length`); a shard runs some of them but names its
+   * per-cell files as the whole matrix does.
+   */
+  readonly matrixSize?: number;
 }
 
 /**
@@ -81,13 +86,14 @@ export async function runMatrix(o: MatrixRunOptions): Promise<CellOutcome[]> {
   // Each trace's SHA-256 once, in this thread, while the tasks run (see trace-digest.ts).
   const digests = new Map(o.cells.map((c) => [c.tracePath, newSharedDigest()]));
   let finished = 0;
+  const size = o.matrixSize ?? o.cells.length;
   const done = o.cells.map(async (cell): Promise<CellOutcome> => {
     const trace = o.traces.get(cell.tracePath);
     if (!trace) throw new Error(`trace ${cell.tracePath} was not prepared`);
-    const placementsPath = o.placements ? cellPlacementsPath(o.placements, cell, o.cells.length) : undefined;
+    const placementsPath = o.placements ? cellPlacementsPath(o.placements, cell, size) : undefined;
     // A worker terminated mid-cell (a timeout, a signal's grace period, a forced exit) cannot
     // remove its placements temp file: this thread does.
-    const explainPath = o.explain ? cellPlacementsPath(o.explain.path, cell, o.cells.length) : undefined;
+    const explainPath = o.explain ? cellPlacementsPath(o.explain.path, cell, size) : undefined;
     const cleanUp = () => {
       if (placementsPath) removeTempFiles(placementsPath);
       if (explainPath) removeTempFiles(explainPath);

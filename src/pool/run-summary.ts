@@ -1,20 +1,38 @@
-import { type RunSummary, runSummarySchema } from '../report/run-files.ts';
+import { relative } from 'node:path';
+import type { MatrixCell, RunInputs, RunSummary } from '../report/run-files.ts';
+import { runSummarySchema } from '../report/run-files.ts';
 import type { CellOutcome } from './run-matrix.ts';
+import type { Shard } from './shards.ts';
 import type { PreparedTrace } from './shared-traces.ts';
 
-/** The run summary of a matrix run's outcomes. */
+/** What run.json says about the run as a whole, besides its own cells. */
+export interface RunContext {
+  /** The folder run.json is written to: output paths are written relative to it. */
+  readonly outDir: string;
+  readonly workers: number;
+  readonly shard: Shard | undefined;
+  readonly matrix: readonly MatrixCell[];
+  readonly inputs: RunInputs;
+}
+
+/** The run summary of a matrix run's (or a shard's) outcomes. */
 export function runSummary(
   outcomes: readonly CellOutcome[],
   traces: readonly PreparedTrace[],
-  workers: number,
+  run: RunContext,
 ): RunSummary {
   const count = (s: CellOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   const cancelled = count('cancelled');
   const failed = count('failed');
+  const inOut = (path: string | undefined) => (path === undefined ? null : relative(run.outDir, path));
   return runSummarySchema.parse({
-    schema_version: 1,
+    schema_version: 2,
     status: cancelled > 0 ? 'interrupted' : failed > 0 ? 'failed' : 'ok',
-    workers,
+    workers: run.workers,
+    shard: run.shard ?? null,
+    merged_shards: [],
+    matrix: run.matrix,
+    inputs: run.inputs,
     counts: { cells: outcomes.length, ok: count('ok'), failed, cancelled },
     traces: traces.map((t) => ({ path: t.path, rows: t.rows, shared: t.shared !== undefined, note: t.note })),
     cells: outcomes.map(({ cell, status, reportPath, placementsPath, error }) => ({
@@ -27,8 +45,8 @@ export function runSummary(
       seed: cell.seed ?? null,
       sets: cell.sets,
       coords: cell.coords,
-      report: reportPath ?? null,
-      placements: status === 'ok' ? (placementsPath ?? null) : null,
+      report: inOut(reportPath),
+      placements: status === 'ok' ? inOut(placementsPath) : null,
       error: error ? { kind: error.kind, message: error.message } : null,
     })),
   });

@@ -30,16 +30,16 @@ const OUTPUT_NAMES: Readonly<Record<string, OtherOutput>> = {
 };
 
 /**
- * Is this file another output of `run`/`capacity` rather than a report? A report always has
- * `tool` and `inputs`; run.json and capacity.json have neither, and are told apart by their own
- * schema (or by their file name, for one written by another schedbench version).
+ * Is this file another output of `run`/`capacity` rather than a report? They are told apart by
+ * their own schema, or, for one written by another schedbench version, by their file name unless
+ * it has `tool` (which every report has and they do not).
  */
 function otherOutput(file: StructuredFile): OtherOutput | undefined {
   const v = file.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  if (Object.hasOwn(v, 'tool') || Object.hasOwn(v, 'inputs')) return undefined;
   if (runSummarySchema.safeParse(v).success) return 'a matrix run summary (run.json)';
   if (capacityReportSchema.safeParse(v).success) return 'a capacity report (capacity.json)';
+  if (Object.hasOwn(v, 'tool')) return undefined;
   const name = basename(file.path);
   return Object.hasOwn(OUTPUT_NAMES, name) ? OUTPUT_NAMES[name] : undefined;
 }

@@ -7,11 +7,51 @@ const cellErrorSchema = z.object({
   message: z.string(),
 });
 
-/** `run.json`: what a matrix run did, cell by cell; the place to look for failed cells. */
+const fileDigest = z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** One cell of the whole matrix, as every shard's run.json lists it (what merge compares). */
+const matrixCellSchema = z.object({
+  index: z.int().nonnegative(),
+  name: z.string(),
+  /** The shard (1-based) that runs it; 1 when the run is not sharded. */
+  shard: z.int().positive(),
+  strategy: z.string(),
+  trace: z.string(),
+  config: z.string().nullable(),
+  seed: z.int().nullable(),
+  sets: z.record(z.string(), z.unknown()),
+});
+
+/** What a run read besides the traces' rows: shards of one matrix must agree on all of it. */
+const runInputsSchema = z.object({
+  tool_version: z.string(),
+  cluster: fileDigest,
+  configs: z.array(fileDigest),
+  plugins: z.array(fileDigest),
+  traces: z.array(z.object({ path: z.string(), bytes: z.int().nonnegative() })),
+  on_bad_row: z.enum(['stop', 'skip']),
+  /** `--trace-format` and the transforms; null for plain canonical CSVs. */
+  trace_input: z.object({ format: z.string(), transforms: z.record(z.string(), z.unknown()) }).nullable(),
+});
+export type RunInputs = z.output<typeof runInputsSchema>;
+export type MatrixCell = z.output<typeof matrixCellSchema>;
+
+/**
+ * `run.json`: what a matrix run (or one shard of it, or a merge of shards) did, cell by cell; the
+ * place to look for failed cells. Paths of outputs (`report`, `placements`) are relative to the
+ * folder run.json is in, so a moved or merged folder still reads; input paths are as given.
+ */
 export const runSummarySchema = z.object({
-  schema_version: z.literal(1),
+  schema_version: z.literal(2),
   status: z.enum(['ok', 'failed', 'interrupted']),
   workers: z.int().positive(),
+  /** `--shard K/N` of this folder; null when the run was not sharded (or for a merge). */
+  shard: z.object({ index: z.int().positive(), count: z.int().positive() }).nullable(),
+  /** Shards a merged folder was made of (1..N); empty when not a merge. */
+  merged_shards: z.array(z.int().positive()),
+  /** Every cell of the whole matrix, whichever shard runs it. */
+  matrix: z.array(matrixCellSchema),
+  inputs: runInputsSchema,
   counts: z.object({ cells: z.int(), ok: z.int(), failed: z.int(), cancelled: z.int() }),
   traces: z.array(z.object({ path: z.string(), rows: z.int(), shared: z.boolean(), note: z.string() })),
   cells: z.array(

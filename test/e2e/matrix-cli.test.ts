@@ -95,7 +95,7 @@ describe('schedbench run: a matrix', () => {
       { path: g.trace, rows: 3000, shared: true, note: expect.stringMatching(/^parsed once and shared/) },
     ]);
     expect(summary.cells.map((c) => [c.name, c.status, c.report])).toEqual(
-      names.map((n) => [n, 'ok', join('out', `${n}.json`)]),
+      names.map((n) => [n, 'ok', `${n}.json`]), // relative to the run.json folder
     );
     const report = reportSchema.parse(
       JSON.parse(readFileSync(join(g.dir, 'out', `${names[2]}.json`), 'utf8')),
@@ -249,7 +249,7 @@ describe('schedbench run: a matrix', () => {
         ...finished.map((c) => `p.${c.name}.csv`),
       ].sort(),
     );
-    for (const c of finished) reportSchema.parse(JSON.parse(readFileSync(c.report!, 'utf8')));
+    for (const c of finished) reportSchema.parse(JSON.parse(readFileSync(join(out, c.report!), 'utf8')));
   });
 });
 

@@ -9,6 +9,7 @@ import { type CellSpec, expandMatrix, type MatrixSpec } from '../../src/pool/cel
 import { Dispatcher } from '../../src/pool/dispatcher.ts';
 import type { CellExecutor } from '../../src/pool/executor.ts';
 import { type CellOutcome, runMatrix } from '../../src/pool/run-matrix.ts';
+import type { RunContext } from '../../src/pool/run-summary.ts';
 import { prepareTraces, type SharingMode } from '../../src/pool/shared-traces.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { tempDir } from './replay.ts';
@@ -103,4 +104,23 @@ export function filesIn(dir: string): Record<string, string> {
       .sort()
       .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
   );
+}
+
+/** A run.json context with no matrix or inputs of note, for summaries built in a test. */
+export function runContext(outDir: string, workers: number): RunContext {
+  return {
+    outDir,
+    workers,
+    shard: undefined,
+    matrix: [],
+    inputs: {
+      tool_version: '0.0.0',
+      cluster: { path: 'c.json', sha256: '0'.repeat(64) },
+      configs: [],
+      plugins: [],
+      traces: [],
+      on_bad_row: 'stop',
+      trace_input: null,
+    },
+  };
 }

@@ -16,7 +16,7 @@ import runInWorker from '../../src/pool/worker.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import faulty from '../fixtures/plugins/faulty.ts';
-import { FAULTY_PLUGIN, filesIn, generated, runFixture, withoutTiming } from '../helpers/pool.ts';
+import { FAULTY_PLUGIN, filesIn, generated, runContext, runFixture, withoutTiming } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
 /** Built-ins plus the faulty test plugins, as the main thread sees them when the pool loads the plugin. */
@@ -136,7 +136,7 @@ describe('the matrix on the worker pool', () => {
       'p.filter__host_subset_size=1.csv',
     ]);
     expect(exitStatus(outcomes)).toEqual({ code: 1 });
-    const summary = runSummary(outcomes, [], 2);
+    const summary = runSummary(outcomes, [], runContext(dir, 2));
     expect(summary.status).toBe('failed');
     expect(summary.counts).toEqual({ cells: 6, ok: 1, failed: 5, cancelled: 0 });
     expect(summary.cells.filter((c) => c.status === 'failed').map((c) => [c.name, c.error?.kind])).toEqual([
@@ -268,7 +268,7 @@ describe('the matrix on the worker pool', () => {
     expect(Object.keys(filesIn(dir))).toEqual(['filter__seed=1.json', 'p.filter__seed=1.csv']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(exitStatus(outcomes)).toEqual({ code: 130 });
-    expect(runSummary(outcomes, [], 1).status).toBe('interrupted');
+    expect(runSummary(outcomes, [], runContext(dir, 1)).status).toBe('interrupted');
   });
 
   it('the worker entry runs a task in-process too (built-in strategies, no plugins)', async () => {
