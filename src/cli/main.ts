@@ -12,6 +12,7 @@ import { registerExplain } from './explain.ts';
 import { registerFiltersAndWeighers } from './filters-weighers.ts';
 import { registerGenerate } from './generate.ts';
 import { commanderErrorLine, docsFooter, examples, HELP_CONFIG, pointErrorsAtHelp } from './help.ts';
+import { registerMerge } from './merge.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompare(program);
   registerCheck(program);
   registerReport(program);
+  registerMerge(program);
   registerCapacity(program, registry);
   registerExplain(program, registry);
   registerFiltersAndWeighers(program, registry);

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './make-dirs.ts';
 import { outputError } from './output-error.ts';
@@ -96,6 +105,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const file = new StagedFile(path);
   file.write(data);
   file.commit();
+}
+
+/** Copy `src` to `dest` with the guarantees of writeFileAtomic, 1 MiB at a time (placements can be GBs). */
+export function copyFileAtomic(src: string, dest: string): void {
+  const file = new StagedFile(dest);
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(src, 'r');
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) file.write(buf.subarray(0, n));
+    file.commit();
+  } catch (err) {
+    file.discard();
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Write `value` as JSON (indented, one trailing newline) with writeFileAtomic. */
