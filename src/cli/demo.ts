@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { Catalog } from '../catalog/catalog.ts';
 import { loadCluster } from '../cluster/cluster-spec.ts';
+import { packagePath } from '../common/package-root.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { parseSetFlags } from '../config/run-config.ts';
 import type { ProgressSnapshot } from '../pool/dispatcher.ts';
@@ -19,7 +19,7 @@ import { profileOption, profileSets, progressIntervalOption } from './matrix-opt
 import { printNextSteps } from './next-steps.ts';
 import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
 
-const TRACES = fileURLToPath(new URL('../../traces/', import.meta.url));
+const TRACES = packagePath('traces') + sep;
 export const DEFAULT_TRACE = `${TRACES}default-trace.csv`;
 export const DEFAULT_CLUSTER = `${TRACES}default-cluster.json`;
 

@@ -1,11 +1,12 @@
 // How every command's help reads: required options marked, defaults as commander holds them
 // (never written into a description), examples per command, the docs at the end.
-import { fileURLToPath } from 'node:url';
+import { sep } from 'node:path';
 import type { Command, HelpConfiguration, Option } from 'commander';
+import { packagePath } from '../common/package-root.ts';
 import { safeMessage } from '../common/safe-text.ts';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const README = packagePath('README.md');
+const DOCS = packagePath('docs') + sep;
 
 /** A default as a user types it: `reports`, `filter`, `1,2`; JSON only where that is clearer. */
 function showValue(v: unknown): string {

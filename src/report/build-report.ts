@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
+import { packagePath } from '../common/package-root.ts';
 import type { Calibration } from '../metrics/calibration.ts';
 import type { MetricsSummary } from '../metrics/summary.ts';
 import type { ReplayResult } from '../model/replay-result.ts';
 import { contractMismatches } from './contract.ts';
 import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from './schema.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
   version: string;
 };
 

@@ -13,6 +13,7 @@ import { filterDefinition, weigherDefinition } from './adapt.ts';
 import type { FilterPlugin, WeigherPlugin } from './define.ts';
 import { createFailure, pluginFailure } from './failures.ts';
 import { pluginLabel } from './label.ts';
+import { preparePluginImport } from './module-hooks.ts';
 
 /** Where users drop strategy files to use them by name. */
 export const STRATEGIES_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -36,7 +37,12 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
   // A device, a FIFO (or a symlink to one) would be read without end by the module loader.
   if (!stats.isFile()) throw new InputError(file, undefined, undefined, describeNonRegular(stats));
   try {
-    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    await preparePluginImport(abs);
+    const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    // A .ts file outside an ES-module package is compiled to CommonJS (tsx): its namespace's
+    // default is module.exports, which holds the file's own exports, marked __esModule.
+    const cjs = mod.default as Record<string, unknown> | null | undefined;
+    return typeof cjs === 'object' && cjs !== null && cjs.__esModule === true ? cjs : mod;
   } catch (err) {
     throw new PluginError(pluginLabel(file), 'load', thrownReason(err));
   }
