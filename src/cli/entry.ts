@@ -1,6 +1,5 @@
-#!/usr/bin/env node
-// The `schedbench` command. Installed, this runs as compiled JavaScript (dist/src/cli/entry.js);
-// in the repository bin/schedbench.js runs it from the sources through tsx.
+// The `schedbench` command, started by bin/schedbench.js: from the sources through tsx in the
+// repository, as compiled JavaScript (dist/src/cli/entry.js) in the installed package.
 import { installProcessGuard } from '../common/process-guard.ts';
 import { main } from './main.ts';
 

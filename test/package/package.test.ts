@@ -65,6 +65,7 @@ describe('the npm package', () => {
   it('ships compiled JavaScript with types, workers and the bundled trace, and no tests or benchmarks', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
     for (const f of [
+      'package/bin/schedbench.js',
       'package/dist/src/cli/entry.js',
       'package/dist/src/index.js',
       'package/dist/src/index.d.ts',
@@ -123,14 +124,14 @@ describe('the npm package', () => {
     expect(probed.stderr).toContain('a TypeScript loader was loaded');
   });
 
-  it('loads a .ts plugin and .mjs and .cjs strategy files, on worker threads too', () => {
+  it('loads a .ts plugin and .mjs and .js (CommonJS) strategy files, on worker threads too', () => {
     const res = schedbench(
       'run',
       ...INPUTS,
       '--plugin',
       'stack-weigher.ts',
       '--strategy',
-      'filter,./spread-mjs.mjs,./spread-cjs.cjs',
+      'filter,./spread-mjs.mjs,./spread-cjs.js',
       '--set',
       'filter.weighers=StackWeigher',
       '--workers',
