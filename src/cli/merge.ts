@@ -1,7 +1,8 @@
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { copyFileAtomic, writeJsonAtomic } from '../common/atomic-write.ts';
-import { ExitStatus } from '../common/errors.ts';
+import { ExitStatus, UsageError } from '../common/errors.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { mergedOutputNames, mergedSummary, planMerge, readShardFolders } from '../pool/merge-runs.ts';
 import { summaryTable } from '../report/summary-table.ts';
@@ -49,6 +50,7 @@ export function registerMerge(program: Command): void {
       }
       outputs.push(...reportOutputPaths(flags.out));
       refuseOverwrites(inputs, outputs);
+      refuseStrayReports(flags.out, outputs);
 
       for (const { from, to } of copies) copyFileAtomic(from, to);
       const summary = mergedSummary(plan);
@@ -70,4 +72,18 @@ export function registerMerge(program: Command): void {
           `${notOk.length} of ${summary.counts.cells} cells did not finish in their shard: ${notOk.map((c) => `${c.name} (${c.status}${c.error ? `: ${c.error.message}` : ''})`).join('; ')}`,
         );
     });
+}
+
+/**
+ * A folder of reports is read whole (check, compare, report): a report of another run left in
+ * `--out` would join the merged ones there, so merge writes only into a folder without such files.
+ */
+function refuseStrayReports(out: string, outputs: readonly NamedPath[]): void {
+  if (!existsSync(out)) return;
+  const mine = new Set(outputs.map((o) => basename(o.path)));
+  const stray = readdirSync(out).filter((n) => n.endsWith('.json') && !n.startsWith('.') && !mine.has(n));
+  if (stray.length > 0)
+    throw new UsageError(
+      `--out ${out} holds ${stray.length} JSON file(s) this merge does not write (${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ', ...' : ''}), which a read of the folder would take as reports: merge into a new or empty folder`,
+    );
 }

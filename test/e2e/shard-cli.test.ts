@@ -130,6 +130,13 @@ describe('schedbench run --shard K/N and schedbench merge', () => {
     expect(split.code).toBe(2);
     expect(split.stderr).toContain('shards of different splits');
 
+    // A folder holding another run's reports would mix them into the merged set when read.
+    mkdirSync(join(g.dir, 'stale'));
+    writeFileSync(join(g.dir, 'stale/old-cell.json'), '{}');
+    const stray = cli(['merge', 's1', 's2', 's3', '--out', 'stale'], g.dir);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('JSON file(s) this merge does not write');
+
     const before = readFileSync(join(g.dir, 's1/run.json'), 'utf8');
     const into = cli(['merge', 's1', 's2', 's3', '--out', 's1'], g.dir);
     expect(into.code).toBe(2);
