@@ -137,7 +137,7 @@ export function planMerge(folders: readonly ShardFolder[]): MergePlan {
       missing.push(`${label(m, count)}${folder ? `, not in ${folder.runJson}` : ''}`);
       continue;
     }
-    cells.push(mergedCell(folder, cell, m));
+    cells.push(mergedCell(folder, cell));
   }
   for (const f of sorted) {
     for (const c of f.summary.cells) {
@@ -163,7 +163,7 @@ export function planMerge(folders: readonly ShardFolder[]): MergePlan {
   return { folders: sorted, shardCount: count, cells };
 }
 
-function mergedCell(folder: ShardFolder, cell: SummaryCell, m: MatrixCell): MergedCell {
+function mergedCell(folder: ShardFolder, cell: SummaryCell): MergedCell {
   const from = (p: string | null) => (p === null ? null : resolve(folder.dir, p));
   const reportPath = from(cell.report);
   const placementsPath = from(cell.placements);
@@ -171,7 +171,7 @@ function mergedCell(folder: ShardFolder, cell: SummaryCell, m: MatrixCell): Merg
     throw new InputError(
       folder.runJson,
       undefined,
-      `cells[${m.index}].report`,
+      `cells[${folder.summary.cells.indexOf(cell)}].report`,
       `cell ${cell.name} is ok but has no report`,
     );
   for (const p of [reportPath, placementsPath]) {
