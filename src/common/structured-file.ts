@@ -12,6 +12,7 @@ import {
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
 import { MAX_YAML_ALIASES } from './limits.ts';
+import { readPlainJson } from './plain-json.ts';
 import { readWholeFile } from './read-whole-file.ts';
 
 export { describeFsError } from './read-whole-file.ts';
@@ -26,12 +27,21 @@ export interface StructuredFile {
 }
 
 /**
- * Read a JSON or YAML file (YAML 1.2 is a superset of JSON, so one parser serves both). The file
- * must be a regular file of at most 256 MiB (readWholeFile); YAML merge keys (`<<`) and alias
- * bombs are refused naming the file, line and key.
+ * Read a JSON or YAML file. Text that is plain JSON is read with JSON.parse (a 20,000-host cluster
+ * takes 50 ms there against 4 s through the YAML parser); the positions a message or a caller asks
+ * for (lineOf, sourceOf) then come from a jsonc-parser tree built on the first such call. Anything
+ * else, and JSON that YAML refuses (a key given twice), goes through the YAML parser (YAML 1.2 is a
+ * superset of JSON). The file must be a regular file of at most 256 MiB (readWholeFile); YAML merge
+ * keys (`<<`) and alias bombs are refused naming the file, line and key.
  */
 export function readStructuredFile(path: string): StructuredFile {
   const text = readWholeFile(path);
+  const json = readPlainJson(text);
+  return json ? { path, ...json } : readYaml(path, text);
+}
+
+/** The YAML reading of `text` (every file that is not plain JSON; exported to compare the two). */
+export function readYaml(path: string, text: string): StructuredFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
