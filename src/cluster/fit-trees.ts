@@ -209,6 +209,9 @@ export class FitTrees {
       return this.retired ? -1 : s * MAX_KEYS + k;
     }
     if (this.plainVisits < FIT_TREE_LIMITS.minPlainVisits * Math.max(1, this.levels)) return -1;
+    // No room for the key: refused before anything changes (a shape added without the rebuild
+    // that follows would leave every host's mask without its bit, and later queries wrong).
+    if (k === this.keys && this.keys >= MAX_KEYS) return -1;
     if (s < 0) {
       if (this.shapes >= Math.min(FIT_TREE_LIMITS.maxTrees, MAX_SHAPES)) return -1;
       s = this.shapes++;
@@ -219,7 +222,6 @@ export class FitTrees {
       this.inst[s] = instMax;
     }
     if (k === this.keys) {
-      if (this.keys >= MAX_KEYS) return -1;
       this.field[k] = field;
       this.sign[k] = sign;
       this.forests.push(new FitForest(this.cap));

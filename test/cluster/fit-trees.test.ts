@@ -129,6 +129,31 @@ describe('FitTrees', () => {
     expect(ix.fit!.masks.size).toBeGreaterThan(2);
   });
 
+  it('a new shape asked for with a key past the kept ones changes nothing: its later slots are exact', () => {
+    const rng = new SeededRng(7);
+    const c = cluster(rng, 40);
+    const ix = new HostIndex(c.hosts, Int32Array.from([...Array(40).keys()]), [IndexField.RamMax]);
+    c.watchUsage({ hostChanged: (h) => ix.update(h), allChanged: () => ix.rebuild() });
+    const fit = ix.fit!;
+    // The first three shapes with every key the record keeps (2 fields, max and min: 4 keys).
+    for (const s of SHAPES.slice(0, 3))
+      for (const [field] of KEYS)
+        for (const wantMax of [true, false])
+          expect(
+            fit.get(s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst, field, wantMax),
+          ).toBeGreaterThanOrEqual(0);
+    // The fourth shape, first asked with a fifth key: no slot (the plain search answers that query).
+    const s = SHAPES[3];
+    expect(fit.get(s.ram, s.mb, s.cpu, s.vcpus, s.disk, s.gb, s.io, s.inst, IndexField.DiskMax, true)).toBe(
+      -1,
+    );
+    // Then with the kept keys: every host of the fourth shape is in its trees, through changes too.
+    check(c, ix);
+    const live: number[] = [];
+    for (let step = 0; step < 100; step++) churn(c, rng, 40, step, live);
+    check(c, ix);
+  });
+
   it("a record over every host keeps each reader's trees apart: its slots are exact per reader", () => {
     const rng = new SeededRng(5);
     const n = 40;

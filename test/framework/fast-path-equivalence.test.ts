@@ -154,6 +154,11 @@ describe('fit trees (per-shape constrained extremes) decide as the reference sca
       ['CPUWeigher'],
       ['DiskWeigher'],
       ['RAMWeigher', 'CPUWeigher'],
+      // Three resource terms of mixed signs ask the fit record for more keys than it keeps (each
+      // term wants its max, a negative one its min too): the queries past them take the plain search.
+      ['RAMWeigher', 'CPUWeigher', 'DiskWeigher'],
+      ['DiskWeigher', 'CPUWeigher', 'RAMWeigher'],
+      ['RAMWeigher', 'CPUWeigher', 'NumInstancesWeigher'],
       undefined,
     ),
   });
