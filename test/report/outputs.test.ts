@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { reportLabels } from '../../src/report/labels.ts';
 import { readReport } from '../../src/report/read-report.ts';
+import type { Report } from '../../src/report/schema.ts';
 import { writeReportOutputs } from '../../src/report/write-outputs.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { scenarioReports, withChanges, writeReports } from '../helpers/reports.ts';
@@ -52,5 +53,23 @@ describe('report outputs', () => {
     expect(readReport(good)).toEqual(a);
     expect(() => readReport(bad)).toThrow(/report-1\.json:\d+: quality\.utilisation\.ram: /);
     expect(() => readReport(join(tempDir(), 'nope.json'))).toThrow(/nope\.json: no such file/);
+  });
+  it('draws the plots of strategies and filters named like Object members (constructor, toString)', async () => {
+    const [a, b] = await scenarioReports([{}, { ram_weight_multiplier: -1 }]);
+    const named = (r: Report, strategy: string) =>
+      withChanges(r, (c) => {
+        (c.inputs as { strategy: string }).strategy = strategy;
+        const causes = c.explain.no_valid_host_causes;
+        if (causes) for (const f of causes.by_filter) f.filter = 'toString';
+      });
+    const reports = [named(a, 'constructor'), named(b, '__proto__')];
+    expect(reports[0].explain.no_valid_host_causes?.by_filter.length).toBeGreaterThan(0);
+    const dir = tempDir();
+    const out = await writeReportOutputs(dir, reports);
+    const html = readFileSync(out.html, 'utf8');
+    // Every plot drawn (an SVG each), the names in them as written but for an invisible word joiner.
+    expect(html.match(/<svg/g)?.length ?? 0).toBeGreaterThanOrEqual(8);
+    expect(html).toContain('\u2060constructor');
+    expect(html).toContain('\u2060toString');
   });
 });

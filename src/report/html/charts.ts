@@ -245,12 +245,29 @@ const SVG_WORKER = new URL('./svg-worker.mjs', import.meta.url);
  * without it in memory.
  */
 export function renderSvgs(charts: readonly Chart[]): Promise<string[]> {
-  const worker = new Worker(SVG_WORKER, { workerData: charts.map((c) => c.spec), execArgv: [] });
+  const specs = charts.map((c) => vegaSafe(c.spec));
+  const worker = new Worker(SVG_WORKER, { workerData: specs, execArgv: [] });
   return new Promise((resolve, reject) => {
     worker.once('message', (svgs: string[]) => resolve(svgs));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the chart renderer stopped (exit code ${code})`)));
   });
+}
+
+/**
+ * The spec with every string that names an Object.prototype member (a strategy or filter called
+ * `constructor`, `toString`, `__proto__`) led by a word joiner (U+2060, shown as nothing): vega
+ * groups and sorts values in plain objects, where such a value finds the prototype's member and
+ * the dataflow fails. Field names and mark types are none of these, so only user text changes.
+ */
+export function vegaSafe<T>(spec: T): T {
+  const safe = (v: unknown): unknown => {
+    if (typeof v === 'string') return v === '__proto__' || v in Object.prototype ? `\u2060${v}` : v;
+    if (Array.isArray(v)) return v.map(safe);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safe(x)]));
+  };
+  return safe(spec) as T;
 }
 
 /** Render one chart to a standalone SVG string (see renderSvgs). */
