@@ -59,7 +59,29 @@ export function refuseOverwrites(inputs: readonly NamedPath[], outputs: readonly
     }
     outputOf.set(id, o);
   }
+  for (const o of outputs) {
+    const id = pathIdentity(o.path);
+    // A name the file system cannot hold fails the first write late, after a run: refused now.
+    const long = id.split(sep).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+    if (long !== undefined) {
+      throw new UsageError(
+        `${o.path} (${o.role}): a name in it is ${Buffer.byteLength(long)} bytes long, more than the ${MAX_NAME_BYTES} a file name may have`,
+      );
+    }
+    // An output that another one needs as its folder (`--placements o` beside `--out o`).
+    for (let up = dirname(id); up !== dirname(up); up = dirname(up)) {
+      const folder = outputOf.get(up);
+      if (folder) {
+        throw new UsageError(
+          `${folder.path} (${folder.role}) is the folder of ${o.path} (${o.role}): two outputs of the run would overwrite each other`,
+        );
+      }
+    }
+  }
 }
+
+/** The longest file name (one path segment) most file systems take, in bytes. */
+export const MAX_NAME_BYTES = 255;
 
 /** The nearest existing ancestor of `path` (itself included): at most one step per path segment. */
 function nearestExisting(path: string): string {

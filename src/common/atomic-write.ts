@@ -13,9 +13,22 @@ import { basename, dirname, join } from 'node:path';
 import { makeDirs } from './make-dirs.ts';
 import { outputError } from './output-error.ts';
 
+/**
+ * The start of this process's temp file names for `path`: hidden, the file's name, the pid. The
+ * name is cut (at a character) so that the whole temp name stays within 255 bytes whenever the
+ * file's own name does.
+ */
+function tempPrefix(path: string): string {
+  let name = basename(path);
+  // '.' + name + '.' + pid + '.' + 8 hex + '.tmp'
+  const room = 255 - (1 + 1 + String(process.pid).length + 1 + 8 + 4);
+  while (Buffer.byteLength(name) > room) name = [...name].slice(0, -1).join('');
+  return `.${name}.${process.pid}.`;
+}
+
 /** The temp file a write of `path` grows in: same folder (so rename is atomic), hidden, `.tmp`. */
 function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `${tempPrefix(path)}${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** Make the rename itself durable: fsync the folder (best effort where a folder cannot be opened). */
@@ -133,7 +146,7 @@ export function writeJsonAtomic(path: string, value: unknown, indent = 2): void 
  * cannot discard its own). Only this process's: another run may be writing the same path.
  */
 export function removeTempFiles(path: string): void {
-  const prefix = `.${basename(path)}.${process.pid}.`;
+  const prefix = tempPrefix(path);
   let names: string[];
   try {
     names = readdirSync(dirname(path));

@@ -13,6 +13,7 @@ const REASONS: Readonly<Record<string, string>> = {
   // Under /proc, /sys and similar, mkdir and create fail with ENOENT though the folder exists.
   ENOENT: 'no such file or directory, or the folder does not accept new files',
   ENOTEMPTY: 'a folder with content is in the way',
+  ENAMETOOLONG: 'a name in the path is too long for the file system',
 };
 
 /** An output that cannot be written where the user asked: a usage error (exit 2) naming the path. */

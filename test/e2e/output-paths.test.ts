@@ -1,7 +1,7 @@
 // Outputs never overwrite inputs or each other, and an output location that cannot be written is a
 // usage error (exit 2, one line naming the path), checked before the run starts.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { outputError } from '../../src/common/output-error.ts';
@@ -118,6 +118,40 @@ describe('an output that is an input, or another output, is refused before anyth
     ).toBe(2);
     expect(stderr).toBe(
       `schedbench: ${clash} (--placements) is also ${clash} (report): two outputs of the run would overwrite each other\n`,
+    );
+  });
+
+  it('--placements or --explain at the --out folder itself: exit 2 before anything is written', async () => {
+    for (const flag of ['--placements', '--explain']) {
+      const g = inputs();
+      const out = join(g.dir, 'o');
+      expect(await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--out', out, flag, out])).toBe(
+        2,
+      );
+      expect(stderr).toBe(
+        `schedbench: ${out} (${flag}) is the folder of ${join(out, 'filter.json')} (report): two outputs of the run would overwrite each other\n`,
+      );
+      expect(readdirSync(g.dir)).not.toContain('o');
+      stderr = '';
+    }
+  });
+
+  it('a file name longer than 255 bytes: exit 2 naming it; 240 bytes (the temp name longer) is written', async () => {
+    const g = inputs();
+    const out = join(g.dir, 'o');
+    const long = join(out, `${'z'.repeat(260)}.csv`);
+    expect(
+      await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--out', out, '--placements', long]),
+    ).toBe(2);
+    expect(stderr).toMatch(
+      /\(--placements\): a name in it is 264 bytes long, more than the 255 a file name may have\n$/,
+    );
+    const fits = join(out, `${'z'.repeat(236)}.csv`);
+    expect(
+      await main(['run', '--cluster', g.cluster, '--trace', g.trace, '--out', out, '--placements', fits]),
+    ).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(
+      ['filter.json', 'report.html', 'summary.md', 'timeseries.csv', basename(fits)].sort(),
     );
   });
 
