@@ -49,7 +49,13 @@ export class PluginError extends Error {
 
 /** The one-line reason of anything a plugin threw (`null`, a string, an Error...). */
 export function thrownReason(err: unknown): string {
-  if (err instanceof Error) return String(err.message).split('\n')[0] || err.name;
+  if (err instanceof Error) {
+    // A headline that ends in a colon announces its detail on the next line (esbuild's "Transform
+    // failed with 1 error:" then "file:line:col: ERROR: reason"): both, on one line.
+    const [head, ...rest] = String(err.message).split('\n');
+    const detail = rest.map((l) => l.trim()).find((l) => l !== '');
+    return (head.trimEnd().endsWith(':') && detail ? `${head.trim()} ${detail}` : head) || err.name;
+  }
   if (typeof err === 'string') return `threw "${err.split('\n')[0]}"`;
   if (err === null || err === undefined || typeof err !== 'object') return `threw ${String(err)}`;
   return 'threw a non-Error object';

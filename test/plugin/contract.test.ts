@@ -235,6 +235,17 @@ describe('a plugin that throws', () => {
     expect(res.code).toBe(2);
   });
 
+  it("a syntax error: the transpiler's line and reason, on the one line", () => {
+    const file = fixture('syntax-error.ts');
+    const res = run(file, 'filter');
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^schedbench: plugin ${file}: load: Transform failed with 1 error: \\S*syntax-error\\.ts:4:0: ERROR: \\S.*\\n$`,
+      ),
+    );
+    expect(res.code).toBe(2);
+  });
+
   it('in a matrix: every cell failing alike reads as a single run (exit 2); with a good cell, exit 1', () => {
     const file = fixture('throwing.ts');
     const line = `plugin ${file}: decision (request c): strategy "throws-null": threw null`;
