@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { builtinCatalog } from '../catalog/bootstrap.ts';
 import { ExitStatus, InputError, UsageError } from '../common/errors.ts';
+import { quote } from '../common/safe-text.ts';
 import { TOOL_VERSION } from '../report/build-report.ts';
 import { PluginError } from '../scheduler/errors.ts';
 import { registerCapacity } from './capacity.ts';
@@ -51,6 +52,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv.length === 0) {
     program.outputHelp();
     return 0;
+  }
+  // `help NAME` of no command: commander would print the whole help as its error.
+  const names = program.commands.map((c) => c.name());
+  if (argv[0] === 'help' && argv.length > 1 && !names.includes(argv[1])) {
+    process.stderr.write(
+      `schedbench: ${new UsageError(`help: no command ${quote(argv[1])} (commands: ${names.join(', ')})`).message}\n`,
+    );
+    return 2;
   }
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

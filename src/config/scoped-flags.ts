@@ -39,6 +39,8 @@ function scopeOf(flag: string, flagName: string, run: readonly RunStrategy[]): S
     return { scope, flag: `${inner}${value}`, key: inner };
   }
   const dot = key.indexOf('.');
+  const bare = run.find((s) => key === `${s.name}.`);
+  if (bare) throw new UsageError(`${flagName} ${key}: no option name after "${bare.name}."`);
   if (eq > 0 && dot > 0 && !run.some((s) => hasOption(s.optionsSchema, key))) {
     const names = run.map((s) => s.name).join(', ');
     throw new UsageError(

@@ -30,6 +30,14 @@ const SHIFTED = new RegExp(String.raw`^${OP}\s*baseline\s*([+-])\s*(${NUM})\s*(%
 
 /** Parse a bound's text; undefined when it is not one. */
 export function parseBound(text: string): Bound | undefined {
+  const b = parseBoundText(text);
+  // A number too large for a double (`1e400`) reads as Infinity: no bound anyone meant.
+  if (b === undefined) return undefined;
+  const numbers = b.kind === 'absolute' ? [b.value] : [b.factor, b.offset];
+  return numbers.every(Number.isFinite) ? b : undefined;
+}
+
+function parseBoundText(text: string): Bound | undefined {
   const s = text.trim();
   let m = ABSOLUTE.exec(s);
   if (m) return { text: s, op: m[1] as BoundOp, kind: 'absolute', value: Number(m[2]) / (m[3] ? 100 : 1) };

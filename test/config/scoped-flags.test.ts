@@ -47,6 +47,13 @@ describe('flagsForStrategy', () => {
         '--sweep caching.x: "caching" is not a strategy of this run (strategies: filter, best-fit, my.plugin)',
       ),
     );
+    // A strategy's name and its dot, then nothing: no option named.
+    expect(() => flagsForStrategy(['filter.=1'], '--set', 'filter', run)).toThrow(
+      new UsageError('--set filter.: no option name after "filter."'),
+    );
+    expect(() => flagsForStrategy(['my.plugin.=1'], '--set', 'filter', run)).toThrow(
+      new UsageError('--set my.plugin.: no option name after "my.plugin."'),
+    );
   });
 
   it('with one strategy every unscoped flag applies (its own validation names an unknown key)', () => {

@@ -47,6 +47,10 @@ describe('schedbench help', () => {
     const command = cli(['frobnicate']);
     expect(command.code).toBe(2);
     expect(command.stderr).toBe("schedbench: unknown command 'frobnicate'; see `schedbench --help`\n");
+    const help = cli(['help', 'frobnicate']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toMatch(/^schedbench: help: no command "frobnicate" \(commands: run, demo, .*metrics\)\n$/);
+    expect(cli(['help', 'metrics']).code).toBe(0);
   });
 
   it('every command has examples, the docs link, and at most one default per option', () => {

@@ -46,7 +46,18 @@ describe('bounds', () => {
     expect(parseBound('<= baseline + 1%')).toMatchObject({ kind: 'relative', factor: 1.01, offset: 0 });
     expect(parseBound('<= baseline - 2.5')).toMatchObject({ kind: 'relative', factor: 1, offset: -2.5 });
     expect(parseBound('== baseline')).toMatchObject({ op: '==', factor: 1, offset: 0 });
-    for (const bad of ['0.02', '<= lots', '=< 1', '<= 2 * base', '<= baseline + ', '>= 1e'])
+    // Numbers past a double's range (Infinity) are no bound either.
+    for (const bad of [
+      '0.02',
+      '<= lots',
+      '=< 1',
+      '<= 2 * base',
+      '<= baseline + ',
+      '>= 1e',
+      '>= 1e400',
+      '<= 1e999 * baseline',
+      '<= baseline - 2e308',
+    ])
       expect(parseBound(bad), bad).toBeUndefined();
   });
 
