@@ -12,7 +12,7 @@ import {
 import { generateTrace, resolveMeanGap } from '../generate/trace.ts';
 import { examples } from './help.ts';
 import { intOption } from './options.ts';
-import { checkOutputFile } from './output-paths.ts';
+import { checkOutputFile, type NamedPath, refuseOverwrites } from './output-paths.ts';
 
 function numberOption(flag: string) {
   return (value: string): number => {
@@ -258,6 +258,21 @@ export function registerGenerate(program: Command): void {
       throw new UsageError('give one of --rate, --mean-gap, --target-load');
     if (flags.loadCluster !== undefined && flags.targetLoad === undefined)
       throw new UsageError('--load-cluster needs --target-load');
+    const out = flags.out as string;
+    const clusterPath = `${out}-cluster.json`;
+    const tracePath = `${out}-trace.csv`;
+    // Before any file is read or written: an output that is one of the input files is refused.
+    const inputs: NamedPath[] = [];
+    for (const [flag, path] of [
+      ['--load-cluster', flags.loadCluster],
+      ['--flavors', flags.flavors],
+      ['--host-shapes', flags.hostShapes],
+    ] as const)
+      if (typeof path === 'string') inputs.push({ role: flag, path });
+    refuseOverwrites(inputs, [
+      { role: '--out cluster', path: clusterPath },
+      { role: '--out trace', path: tracePath },
+    ]);
     if (flags.rate !== undefined) {
       const r = flags.rate as number;
       if (!(r > 0)) throw new UsageError(`--rate expects a positive number, got ${r}`);
@@ -266,12 +281,11 @@ export function registerGenerate(program: Command): void {
     if (typeof flags.flavors === 'string') input.flavors = loadFlavorMix(flags.flavors);
     if (typeof flags.hostShapes === 'string') input.hostShapes = loadHostShapes(flags.hostShapes);
     const o = parseOptions(input);
-    const out = flags.out as string;
-    checkOutputFile(`${out}-cluster.json`, '--out');
-    checkOutputFile(`${out}-trace.csv`, '--out');
+    checkOutputFile(clusterPath, '--out');
+    checkOutputFile(tracePath, '--out');
     const meanGap = resolveMeanGap(o);
-    writeGeneratedCluster(o, `${out}-cluster.json`);
-    generateTrace(o, `${out}-trace.csv`);
+    writeGeneratedCluster(o, clusterPath);
+    generateTrace(o, tracePath);
     const rate =
       o.targetLoad === undefined
         ? ''
