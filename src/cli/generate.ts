@@ -1,5 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../common/errors.ts';
+import { StagedFile } from '../common/atomic-write.ts';
+import { ExitStatus, UsageError } from '../common/errors.ts';
+import { onForcedExit } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { writeGeneratedCluster } from '../generate/cluster.ts';
 import { loadFlavorMix, loadHostShapes } from '../generate/mix-file.ts';
@@ -9,10 +11,11 @@ import {
   type GeneratorOptions,
   generatorOptionsSchema,
 } from '../generate/options.ts';
-import { generateTrace, resolveMeanGap } from '../generate/trace.ts';
+import { resolveMeanGap, writeTrace } from '../generate/trace.ts';
 import { examples } from './help.ts';
 import { intOption } from './options.ts';
 import { checkOutputFile, type NamedPath, refuseOverwrites } from './output-paths.ts';
+import { SIGNAL_EXIT_CODE, stoppedBy, watchStopSignals } from './stop-signals.ts';
 
 function numberOption(flag: string) {
   return (value: string): number => {
@@ -240,7 +243,7 @@ export function registerGenerate(program: Command): void {
       'schedbench run --cluster /tmp/g-cluster.json --trace /tmp/g-trace.csv',
     ),
   );
-  cmd.action((flags: Record<string, unknown>) => {
+  cmd.action(async (flags: Record<string, unknown>) => {
     const input: Record<string, unknown> = {};
     for (const f of FLAGS) {
       const attr = f.flag
@@ -284,8 +287,25 @@ export function registerGenerate(program: Command): void {
     checkOutputFile(clusterPath, '--out');
     checkOutputFile(tracePath, '--out');
     const meanGap = resolveMeanGap(o);
-    writeGeneratedCluster(o, clusterPath);
-    generateTrace(o, tracePath);
+    // The trace grows in a temp file, renamed once whole and once the cluster is written: a
+    // signal or a bad value on the way leaves neither output (and the inputs untouched).
+    const stop = watchStopSignals();
+    const trace = new StagedFile(tracePath);
+    const forget = onForcedExit(() => trace.discard());
+    try {
+      if (!(await writeTrace(o, trace, stop.signal))) {
+        const signal = stop.received() ?? 'SIGINT';
+        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${stoppedBy(signal)}: no trace or cluster written`);
+      }
+      writeGeneratedCluster(o, clusterPath);
+      trace.commit();
+    } catch (err) {
+      trace.discard();
+      throw err;
+    } finally {
+      forget();
+      stop.release();
+    }
     const rate =
       o.targetLoad === undefined
         ? ''

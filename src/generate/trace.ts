@@ -1,7 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { makeDirs } from '../common/make-dirs.ts';
-import { outputError } from '../common/output-error.ts';
+import { setImmediate } from 'node:timers/promises';
+import { StagedFile } from '../common/atomic-write.ts';
 import { SeededRng } from '../common/rng.ts';
 import { arrivalClock } from './arrivals.ts';
 import { BUILT_IN_FLAVORS } from './flavors.ts';
@@ -23,38 +21,19 @@ export function resolveMeanGap(o: GeneratorOptions): number {
 }
 
 /**
- * Streams a synthetic trace of `rows` rows to `path`: Poisson arrivals (diurnally modulated when
- * asked), lifetimes of the chosen distribution, a weighted flavor mix, multi-instance requests,
- * server groups by policy weight, AZs, extra specs, delete rows (also of ids that are not live),
- * GPU requests (whole and shared) when asked. Memory stays flat: rows go out in 64 KiB blocks by
- * blocking writes (the disk paces the generator), and only the pending delete rows and one byte
- * per group are kept. Every random draw of a knob that is off is skipped, so the defaults give
- * the bytes they always gave.
+ * A synthetic trace of `rows` rows, as blocks of CSV text of about 64 KiB: Poisson arrivals
+ * (diurnally modulated when asked), lifetimes of the chosen distribution, a weighted flavor mix,
+ * multi-instance requests, server groups by policy weight, AZs, extra specs, delete rows (also of
+ * ids that are not live), GPU requests (whole and shared) when asked. Memory stays flat: only the
+ * block, the pending delete rows and one byte per group are kept. Every random draw of a knob that
+ * is off is skipped, so the defaults give the bytes they always gave.
  */
-export function generateTrace(o: GeneratorOptions, path: string): void {
+export function* traceBlocks(o: GeneratorOptions): Generator<string, void, undefined> {
   const meanGap = resolveMeanGap(o);
   const rng = new SeededRng(o.seed);
-  let fd: number;
-  try {
-    makeDirs(dirname(path));
-    fd = openSync(path, 'w');
-  } catch (err) {
-    throw outputError(path, err);
-  }
   const gpuColumns = traceHasGpus(o);
   const tail = gpuColumns ? ',,,' : '';
   let buf = `${HEADER}${gpuColumns ? ',gpus,gpu_milli,gpu_spec' : ''}\n`;
-  const flush = (force: boolean) => {
-    if (force || buf.length > FLUSH_AT) {
-      try {
-        writeSync(fd, buf);
-      } catch (err) {
-        closeSync(fd);
-        throw outputError(path, err);
-      }
-      buf = '';
-    }
-  };
   const flavors = o.flavors ?? BUILT_IN_FLAVORS;
   const flavorPick = new WeightedPick(flavors.map((f) => f.weight));
   const policyPick = new WeightedPick(POLICIES.map((p) => o.groupPolicies[p]));
@@ -149,8 +128,39 @@ export function generateTrace(o: GeneratorOptions, path: string): void {
       }
       pending.splice(lo, 0, { t: due, id });
     }
-    flush(false);
+    if (buf.length > FLUSH_AT) {
+      yield buf;
+      buf = '';
+    }
   }
-  flush(true);
-  closeSync(fd);
+  yield buf;
+}
+
+/** Write the trace of `o` to `path`, whole or not at all (a temp file renamed when complete). */
+export function generateTrace(o: GeneratorOptions, path: string): void {
+  const file = new StagedFile(path);
+  try {
+    for (const block of traceBlocks(o)) file.write(block);
+    file.commit();
+  } catch (err) {
+    file.discard();
+    throw err;
+  }
+}
+
+/**
+ * Write the trace of `o` into `file` (not committed: the caller does), letting the event loop turn
+ * after each block so that a signal is seen; false when `signal` was aborted before the end.
+ */
+export async function writeTrace(
+  o: GeneratorOptions,
+  file: StagedFile,
+  signal: AbortSignal,
+): Promise<boolean> {
+  for (const block of traceBlocks(o)) {
+    file.write(block);
+    await setImmediate();
+    if (signal.aborted) return false;
+  }
+  return true;
 }
