@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { StagedFile } from '../common/atomic-write.ts';
 import { ExitStatus, UsageError } from '../common/errors.ts';
+import { MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { onForcedExit } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { writeGeneratedCluster } from '../generate/cluster.ts';
@@ -279,6 +280,10 @@ export function registerGenerate(program: Command): void {
     if (flags.rate !== undefined) {
       const r = flags.rate as number;
       if (!(r > 0)) throw new UsageError(`--rate expects a positive number, got ${r}`);
+      if (!(1 / r <= MAX_TRACE_SECONDS))
+        throw new UsageError(
+          `--rate ${r}: a mean gap of ${1 / r} s between arrivals is above the trace limit of ${MAX_TRACE_SECONDS.toLocaleString('en-US')} s`,
+        );
       input.meanGap = 1 / r;
     }
     if (typeof flags.flavors === 'string') input.flavors = loadFlavorMix(flags.flavors);

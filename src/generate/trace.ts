@@ -1,5 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { StagedFile } from '../common/atomic-write.ts';
+import { UsageError } from '../common/errors.ts';
+import { MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { SeededRng } from '../common/rng.ts';
 import { arrivalClock } from './arrivals.ts';
 import { BUILT_IN_FLAVORS } from './flavors.ts';
@@ -13,11 +15,17 @@ const HEADER =
   'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host';
 const FLUSH_AT = 1 << 16;
 
+const LIMIT = `the trace limit of ${MAX_TRACE_SECONDS.toLocaleString('en-US')} s`;
+
 /** The mean gap between arrivals: `meanGap`, or the one that reaches `targetLoad`. */
 export function resolveMeanGap(o: GeneratorOptions): number {
-  return o.targetLoad === undefined
-    ? o.meanGap
-    : meanGapForLoad(o, o.targetLoad, loadCapacity(o, o.loadCluster));
+  if (o.targetLoad === undefined) return o.meanGap;
+  const gap = meanGapForLoad(o, o.targetLoad, loadCapacity(o, o.loadCluster));
+  if (!(gap <= MAX_TRACE_SECONDS))
+    throw new UsageError(
+      `--target-load ${o.targetLoad}: needs a mean gap of ${gap} s between arrivals, above ${LIMIT}`,
+    );
+  return gap;
 }
 
 /**
@@ -26,7 +34,8 @@ export function resolveMeanGap(o: GeneratorOptions): number {
  * multi-instance requests, server groups by policy weight, AZs, extra specs, delete rows (also of
  * ids that are not live), GPU requests (whole and shared) when asked. Memory stays flat: only the
  * block, the pending delete rows and one byte per group are kept. Every random draw of a knob that
- * is off is skipped, so the defaults give the bytes they always gave.
+ * is off is skipped, so the defaults give the bytes they always gave. A time or a duration `run`
+ * would refuse (above MAX_TRACE_SECONDS) is never written: a UsageError names the flags leading to it.
  */
 export function* traceBlocks(o: GeneratorOptions): Generator<string, void, undefined> {
   const meanGap = resolveMeanGap(o);
@@ -54,10 +63,18 @@ export function* traceBlocks(o: GeneratorOptions): Generator<string, void, undef
     const t = Math.round(nextArrival(rng) * 1000) / 1000;
     while (pending.length > 0 && pending[0].t <= t && written < o.rows) {
       const d = pending.shift()!;
+      if (!(d.t <= MAX_TRACE_SECONDS))
+        throw new UsageError(
+          `row ${written + 1}, the delete row of ${d.id}, would come at ${d.t} s, after ${LIMIT}: give a shorter --mean-lifetime`,
+        );
       buf += `${d.t},delete,${d.id},,,,,,,,,,,${tail}\n`;
       written++;
     }
     if (written >= o.rows) break;
+    if (!(t <= MAX_TRACE_SECONDS))
+      throw new UsageError(
+        `row ${written + 1} would arrive at ${t} s, after ${LIMIT}: give fewer --rows or more arrivals per second (--rate, --mean-gap, --target-load)`,
+      );
     if (rng.float() < o.strayDeleteShare) {
       buf += `${t},delete,ghost${n++},,,,,,,,,,,${tail}\n`;
       written++;
@@ -68,6 +85,10 @@ export function* traceBlocks(o: GeneratorOptions): Generator<string, void, undef
     const count = rng.float() < o.multiInstanceShare ? 2 + rng.int(4) : 1;
     const life = lifetime(rng);
     const byDelete = rng.float() < o.deleteRowShare;
+    if (!byDelete && !(life <= MAX_TRACE_SECONDS))
+      throw new UsageError(
+        `row ${written + 1}: a duration of ${life} s was drawn, above ${LIMIT}: give a shorter --mean-lifetime`,
+      );
     const az = rng.float() < o.azShare ? (rng.float() < 0.05 ? 'nova' : `az${1 + rng.int(o.zones)}`) : '';
     let group = '';
     let policy = '';
