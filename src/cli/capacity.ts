@@ -34,7 +34,8 @@ import {
 } from './matrix-options.ts';
 import { intOption } from './options.ts';
 import { checkOutputDir, refuseOverwrites } from './output-paths.ts';
-import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
+import { startSession } from './session.ts';
+import { SIGNAL_EXIT_CODE, stoppedBy } from './stop-signals.ts';
 import { loadTraceInput } from './trace-input.ts';
 import { addTraceInputOptions, type TraceFormat, type TransformFlags } from './transform-options.ts';
 
@@ -209,8 +210,7 @@ export function registerCapacity(program: Command, registry: Catalog): void {
       );
       const signal = session.interrupted();
       if (signal) {
-        const what = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
-        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${what}: no capacity.json written`);
+        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${stoppedBy(signal)}: no capacity.json written`);
       }
       writeJsonAtomic(path, report);
       if (!flags.quiet)

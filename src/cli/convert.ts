@@ -1,11 +1,14 @@
 import { type Command, Option } from 'commander';
 import { loadCluster } from '../cluster/cluster-spec.ts';
+import { ExitStatus } from '../common/errors.ts';
 import { escapeControls } from '../common/safe-text.ts';
-import { convertTrace } from '../trace/convert.ts';
+import { type ConvertSummary, convertTrace } from '../trace/convert.ts';
 import { TRACE_FORMATS } from '../trace/formats/sources.ts';
+import { ReadStopped } from '../trace/source.ts';
 import { capacityOf } from '../trace/transforms/options.ts';
 import { examples } from './help.ts';
 import { checkOutputFile, type NamedPath, refuseOverwrites } from './output-paths.ts';
+import { SIGNAL_EXIT_CODE, stoppedBy, watchStopSignals } from './stop-signals.ts';
 import {
   addTransformOptions,
   type TraceFormat,
@@ -60,22 +63,35 @@ export function registerConvert(program: Command): void {
     if (flags.clusterOut) outs.push({ role: '--cluster-out', path: flags.clusterOut });
     refuseOverwrites(ins, outs);
     const spec = flags.cluster ? loadCluster(flags.cluster) : undefined;
-    const s = await convertTrace({
-      format: flags.from,
-      inputs,
-      out: flags.out,
-      clusterOut: flags.clusterOut,
-      cluster: spec
-        ? {
-            capacity: capacityOf(
-              spec.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus })),
-              spec.allocationRatios,
-              spec.reserved.memoryMb,
-            ),
-          }
-        : undefined,
-      transforms: transformsOf(flags),
-    });
+    // A signal stops the read; the trace's temp file is removed and neither output is written.
+    const stop = watchStopSignals();
+    let s: ConvertSummary;
+    try {
+      s = await convertTrace({
+        format: flags.from,
+        inputs,
+        out: flags.out,
+        clusterOut: flags.clusterOut,
+        cluster: spec
+          ? {
+              capacity: capacityOf(
+                spec.hosts.map((h) => ({ vcpus: h.vcpus, memoryMb: h.memoryMb, gpus: h.gpus })),
+                spec.allocationRatios,
+                spec.reserved.memoryMb,
+              ),
+            }
+          : undefined,
+        transforms: transformsOf(flags),
+        signal: stop.signal,
+      });
+    } catch (err) {
+      const signal = stop.received();
+      if (err instanceof ReadStopped && signal)
+        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${stoppedBy(signal)}: nothing written`);
+      throw err;
+    } finally {
+      stop.release();
+    }
     const lines = [`${escapeControls(flags.out)} (${s.rows.toLocaleString('en-US')} rows)`];
     if (flags.clusterOut && s.hosts !== undefined)
       lines.push(`${escapeControls(flags.clusterOut)} (${s.hosts} hosts, ${s.gpus} GPUs)`);

@@ -1,5 +1,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../common/errors.ts';
+import { StagedFile } from '../common/atomic-write.ts';
+import { ExitStatus, UsageError } from '../common/errors.ts';
+import { MAX_TRACE_SECONDS } from '../common/limits.ts';
+import { onForcedExit } from '../common/process-guard.ts';
 import { escapeControls } from '../common/safe-text.ts';
 import { writeGeneratedCluster } from '../generate/cluster.ts';
 import { loadFlavorMix, loadHostShapes } from '../generate/mix-file.ts';
@@ -9,10 +12,11 @@ import {
   type GeneratorOptions,
   generatorOptionsSchema,
 } from '../generate/options.ts';
-import { generateTrace, resolveMeanGap } from '../generate/trace.ts';
+import { resolveMeanGap, writeTrace } from '../generate/trace.ts';
 import { examples } from './help.ts';
 import { intOption } from './options.ts';
-import { checkOutputFile } from './output-paths.ts';
+import { checkOutputFile, type NamedPath, refuseOverwrites } from './output-paths.ts';
+import { SIGNAL_EXIT_CODE, stoppedBy, watchStopSignals } from './stop-signals.ts';
 
 function numberOption(flag: string) {
   return (value: string): number => {
@@ -240,7 +244,7 @@ export function registerGenerate(program: Command): void {
       'schedbench run --cluster /tmp/g-cluster.json --trace /tmp/g-trace.csv',
     ),
   );
-  cmd.action((flags: Record<string, unknown>) => {
+  cmd.action(async (flags: Record<string, unknown>) => {
     const input: Record<string, unknown> = {};
     for (const f of FLAGS) {
       const attr = f.flag
@@ -258,20 +262,55 @@ export function registerGenerate(program: Command): void {
       throw new UsageError('give one of --rate, --mean-gap, --target-load');
     if (flags.loadCluster !== undefined && flags.targetLoad === undefined)
       throw new UsageError('--load-cluster needs --target-load');
+    const out = flags.out as string;
+    const clusterPath = `${out}-cluster.json`;
+    const tracePath = `${out}-trace.csv`;
+    // Before any file is read or written: an output that is one of the input files is refused.
+    const inputs: NamedPath[] = [];
+    for (const [flag, path] of [
+      ['--load-cluster', flags.loadCluster],
+      ['--flavors', flags.flavors],
+      ['--host-shapes', flags.hostShapes],
+    ] as const)
+      if (typeof path === 'string') inputs.push({ role: flag, path });
+    refuseOverwrites(inputs, [
+      { role: '--out cluster', path: clusterPath },
+      { role: '--out trace', path: tracePath },
+    ]);
     if (flags.rate !== undefined) {
       const r = flags.rate as number;
       if (!(r > 0)) throw new UsageError(`--rate expects a positive number, got ${r}`);
+      if (!(1 / r <= MAX_TRACE_SECONDS))
+        throw new UsageError(
+          `--rate ${r}: a mean gap of ${1 / r} s between arrivals is above the trace limit of ${MAX_TRACE_SECONDS.toLocaleString('en-US')} s`,
+        );
       input.meanGap = 1 / r;
     }
     if (typeof flags.flavors === 'string') input.flavors = loadFlavorMix(flags.flavors);
     if (typeof flags.hostShapes === 'string') input.hostShapes = loadHostShapes(flags.hostShapes);
     const o = parseOptions(input);
-    const out = flags.out as string;
-    checkOutputFile(`${out}-cluster.json`, '--out');
-    checkOutputFile(`${out}-trace.csv`, '--out');
+    checkOutputFile(clusterPath, '--out');
+    checkOutputFile(tracePath, '--out');
     const meanGap = resolveMeanGap(o);
-    writeGeneratedCluster(o, `${out}-cluster.json`);
-    generateTrace(o, `${out}-trace.csv`);
+    // The trace grows in a temp file, renamed once whole and once the cluster is written: a
+    // signal or a bad value on the way leaves neither output (and the inputs untouched).
+    const stop = watchStopSignals();
+    const trace = new StagedFile(tracePath);
+    const forget = onForcedExit(() => trace.discard());
+    try {
+      if (!(await writeTrace(o, trace, stop.signal))) {
+        const signal = stop.received() ?? 'SIGINT';
+        throw new ExitStatus(SIGNAL_EXIT_CODE[signal], `${stoppedBy(signal)}: no trace or cluster written`);
+      }
+      writeGeneratedCluster(o, clusterPath);
+      trace.commit();
+    } catch (err) {
+      trace.discard();
+      throw err;
+    } finally {
+      forget();
+      stop.release();
+    }
     const rate =
       o.targetLoad === undefined
         ? ''

@@ -10,7 +10,8 @@ import { type PreparedTrace, prepareTraces } from '../pool/shared-traces.ts';
 import { formatTable } from '../report/summary-table.ts';
 import type { TraceInput } from '../trace/open-trace.ts';
 import { type PoolFlags, sessionFlags } from './matrix-options.ts';
-import { SIGNAL_EXIT_CODE, startSession } from './session.ts';
+import { startSession } from './session.ts';
+import { SIGNAL_EXIT_CODE, stoppedBy } from './stop-signals.ts';
 
 /**
  * Run the cells of `schedbench run` on the worker pool (one thread for a single cell). For a
@@ -96,7 +97,7 @@ export async function runCells(o: {
   }
   const status = exitStatus(outcomes);
   const signal = session.interrupted();
-  const stopped = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+  const stopped = signal ? stoppedBy(signal) : 'interrupted';
   if (status.code === 130 && signal) status.code = SIGNAL_EXIT_CODE[signal];
   if (process.env.SCHEDBENCH_DEBUG) {
     for (const x of outcomes) if (x.error?.stack) process.stderr.write(`${x.cell.name}: ${x.error.stack}\n`);

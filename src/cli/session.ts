@@ -1,14 +1,8 @@
 import type { Catalog } from '../catalog/catalog.ts';
-import { forceExit } from '../common/process-guard.ts';
 import { Dispatcher } from '../pool/dispatcher.ts';
 import { type CellExecutor, InlineExecutor, PoolExecutor } from '../pool/executor.ts';
 import { ProgressReporter, progressMode } from '../pool/progress.ts';
-
-/** The signals that stop a run: Ctrl-C, and what `timeout`, CI runners and `docker stop` send. */
-export type StopSignal = 'SIGINT' | 'SIGTERM';
-
-/** The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports it. */
-export const SIGNAL_EXIT_CODE: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+import { type StopSignal, stoppedBy, watchStopSignals } from './stop-signals.ts';
 
 /** Everything a run on the pool needs, torn down by `close`. */
 export interface PoolSession {
@@ -48,28 +42,17 @@ export function startSession(o: {
         plugins: o.plugins,
         strategyFile: (name) => o.registry.fileOf(name),
       });
-  const abort = new AbortController();
   // Made before the signal handler so that its messages go above the bar, not onto its line.
   const progress = new ProgressReporter({
     mode: progressMode(o.quiet, process.stderr),
     stream: process.stderr,
     intervalMs: o.progressIntervalS * 1000,
   });
-  let received: StopSignal | undefined;
-  const onSignal = (signal: StopSignal) => {
-    if (received !== undefined) {
-      process.stderr.write(`schedbench: second ${signal}: exiting now\n`);
-      forceExit(SIGNAL_EXIT_CODE[received]);
-    }
-    received = signal;
-    const what = signal === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)';
-    progress.log(`schedbench: ${what}; stopping the tasks (finished reports are kept)`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = watchStopSignals((signal: StopSignal) =>
+    progress.log(`schedbench: ${stoppedBy(signal)}; stopping the tasks (finished reports are kept)`),
+  );
   const dispatcher = new Dispatcher(executor, {
-    signal: abort.signal,
+    signal: stop.signal,
     decisionTimeoutMs: (o.decisionTimeoutS ?? 0) * 1000,
     cellTimeoutMs: (o.cellTimeoutS ?? 0) * 1000,
   });
@@ -77,7 +60,7 @@ export function startSession(o: {
   return {
     dispatcher,
     executor,
-    interrupted: () => received,
+    interrupted: stop.received,
     log: (line) => progress.log(line),
     async close() {
       progress.stop();
@@ -86,10 +69,7 @@ export function startSession(o: {
       else await executor.close();
       // After a signal the process is ending: a later one still forces the exit (with the first
       // one's code) instead of killing the process while it writes the last outputs.
-      if (received === undefined) {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      stop.release();
     },
   };
 }

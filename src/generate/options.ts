@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { MAX_HOSTS } from '../common/limits.ts';
+import { MAX_HOSTS, MAX_TRACE_SECONDS } from '../common/limits.ts';
 
 const share = () => z.number().min(0).max(1);
 const positive = () => z.number().positive().finite();
 const weight = () => z.number().nonnegative().finite();
+/** Seconds that end up in the trace's times and durations: at most what `run` reads. */
+const traceSeconds = () => positive().max(MAX_TRACE_SECONDS);
 
 /** One flavor of a generated mix: sizes, optional GPUs (the trace's gpus/gpu_milli/gpu_spec), weight. */
 export interface MixFlavor {
@@ -38,13 +40,13 @@ export const generatorOptionsSchema = z.strictObject({
   rows: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
   hosts: z.int().min(1).max(MAX_HOSTS).default(100),
   /** Mean seconds between arrivals (a create or a stray delete); 1 / rate. */
-  meanGap: positive().default(1),
+  meanGap: traceSeconds().default(1),
   /** When set: the arrival rate is chosen so that mean demand is this share of capacity (dominant resource). */
   targetLoad: positive().optional(),
   /** The cluster file whose capacity `targetLoad` refers to; default the generated cluster. */
   loadCluster: z.string().min(1).optional(),
   /** Mean instance lifetime in seconds, whatever the distribution. */
-  meanLifetime: positive().default(600),
+  meanLifetime: traceSeconds().default(600),
   lifetime: z.enum(['exponential', 'lognormal', 'fixed']).default('exponential'),
   /** The lognormal's sigma (of the log); its mu follows from the mean: ln(mean) - sigma^2/2. */
   lifetimeSigma: positive().max(10).default(1),

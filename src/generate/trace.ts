@@ -1,7 +1,7 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { makeDirs } from '../common/make-dirs.ts';
-import { outputError } from '../common/output-error.ts';
+import { setImmediate } from 'node:timers/promises';
+import { StagedFile } from '../common/atomic-write.ts';
+import { UsageError } from '../common/errors.ts';
+import { MAX_TRACE_SECONDS } from '../common/limits.ts';
 import { SeededRng } from '../common/rng.ts';
 import { arrivalClock } from './arrivals.ts';
 import { BUILT_IN_FLAVORS } from './flavors.ts';
@@ -15,46 +15,34 @@ const HEADER =
   'time,event,id,vcpus,memory_mb,disk_gb,count,duration,az,group,group_policy,extra_specs,same_host,different_host';
 const FLUSH_AT = 1 << 16;
 
+const LIMIT = `the trace limit of ${MAX_TRACE_SECONDS.toLocaleString('en-US')} s`;
+
 /** The mean gap between arrivals: `meanGap`, or the one that reaches `targetLoad`. */
 export function resolveMeanGap(o: GeneratorOptions): number {
-  return o.targetLoad === undefined
-    ? o.meanGap
-    : meanGapForLoad(o, o.targetLoad, loadCapacity(o, o.loadCluster));
+  if (o.targetLoad === undefined) return o.meanGap;
+  const gap = meanGapForLoad(o, o.targetLoad, loadCapacity(o, o.loadCluster));
+  if (!(gap <= MAX_TRACE_SECONDS))
+    throw new UsageError(
+      `--target-load ${o.targetLoad}: needs a mean gap of ${gap} s between arrivals, above ${LIMIT}`,
+    );
+  return gap;
 }
 
 /**
- * Streams a synthetic trace of `rows` rows to `path`: Poisson arrivals (diurnally modulated when
- * asked), lifetimes of the chosen distribution, a weighted flavor mix, multi-instance requests,
- * server groups by policy weight, AZs, extra specs, delete rows (also of ids that are not live),
- * GPU requests (whole and shared) when asked. Memory stays flat: rows go out in 64 KiB blocks by
- * blocking writes (the disk paces the generator), and only the pending delete rows and one byte
- * per group are kept. Every random draw of a knob that is off is skipped, so the defaults give
- * the bytes they always gave.
+ * A synthetic trace of `rows` rows, as blocks of CSV text of about 64 KiB: Poisson arrivals
+ * (diurnally modulated when asked), lifetimes of the chosen distribution, a weighted flavor mix,
+ * multi-instance requests, server groups by policy weight, AZs, extra specs, delete rows (also of
+ * ids that are not live), GPU requests (whole and shared) when asked. Memory stays flat: only the
+ * block, the pending delete rows and one byte per group are kept. Every random draw of a knob that
+ * is off is skipped, so the defaults give the bytes they always gave. A time or a duration `run`
+ * would refuse (above MAX_TRACE_SECONDS) is never written: a UsageError names the flags leading to it.
  */
-export function generateTrace(o: GeneratorOptions, path: string): void {
+export function* traceBlocks(o: GeneratorOptions): Generator<string, void, undefined> {
   const meanGap = resolveMeanGap(o);
   const rng = new SeededRng(o.seed);
-  let fd: number;
-  try {
-    makeDirs(dirname(path));
-    fd = openSync(path, 'w');
-  } catch (err) {
-    throw outputError(path, err);
-  }
   const gpuColumns = traceHasGpus(o);
   const tail = gpuColumns ? ',,,' : '';
   let buf = `${HEADER}${gpuColumns ? ',gpus,gpu_milli,gpu_spec' : ''}\n`;
-  const flush = (force: boolean) => {
-    if (force || buf.length > FLUSH_AT) {
-      try {
-        writeSync(fd, buf);
-      } catch (err) {
-        closeSync(fd);
-        throw outputError(path, err);
-      }
-      buf = '';
-    }
-  };
   const flavors = o.flavors ?? BUILT_IN_FLAVORS;
   const flavorPick = new WeightedPick(flavors.map((f) => f.weight));
   const policyPick = new WeightedPick(POLICIES.map((p) => o.groupPolicies[p]));
@@ -75,10 +63,18 @@ export function generateTrace(o: GeneratorOptions, path: string): void {
     const t = Math.round(nextArrival(rng) * 1000) / 1000;
     while (pending.length > 0 && pending[0].t <= t && written < o.rows) {
       const d = pending.shift()!;
+      if (!(d.t <= MAX_TRACE_SECONDS))
+        throw new UsageError(
+          `row ${written + 1}, the delete row of ${d.id}, would come at ${d.t} s, after ${LIMIT}: give a shorter --mean-lifetime`,
+        );
       buf += `${d.t},delete,${d.id},,,,,,,,,,,${tail}\n`;
       written++;
     }
     if (written >= o.rows) break;
+    if (!(t <= MAX_TRACE_SECONDS))
+      throw new UsageError(
+        `row ${written + 1} would arrive at ${t} s, after ${LIMIT}: give fewer --rows or more arrivals per second (--rate, --mean-gap, --target-load)`,
+      );
     if (rng.float() < o.strayDeleteShare) {
       buf += `${t},delete,ghost${n++},,,,,,,,,,,${tail}\n`;
       written++;
@@ -89,6 +85,10 @@ export function generateTrace(o: GeneratorOptions, path: string): void {
     const count = rng.float() < o.multiInstanceShare ? 2 + rng.int(4) : 1;
     const life = lifetime(rng);
     const byDelete = rng.float() < o.deleteRowShare;
+    if (!byDelete && !(life <= MAX_TRACE_SECONDS))
+      throw new UsageError(
+        `row ${written + 1}: a duration of ${life} s was drawn, above ${LIMIT}: give a shorter --mean-lifetime`,
+      );
     const az = rng.float() < o.azShare ? (rng.float() < 0.05 ? 'nova' : `az${1 + rng.int(o.zones)}`) : '';
     let group = '';
     let policy = '';
@@ -149,8 +149,39 @@ export function generateTrace(o: GeneratorOptions, path: string): void {
       }
       pending.splice(lo, 0, { t: due, id });
     }
-    flush(false);
+    if (buf.length > FLUSH_AT) {
+      yield buf;
+      buf = '';
+    }
   }
-  flush(true);
-  closeSync(fd);
+  yield buf;
+}
+
+/** Write the trace of `o` to `path`, whole or not at all (a temp file renamed when complete). */
+export function generateTrace(o: GeneratorOptions, path: string): void {
+  const file = new StagedFile(path);
+  try {
+    for (const block of traceBlocks(o)) file.write(block);
+    file.commit();
+  } catch (err) {
+    file.discard();
+    throw err;
+  }
+}
+
+/**
+ * Write the trace of `o` into `file` (not committed: the caller does), letting the event loop turn
+ * after each block so that a signal is seen; false when `signal` was aborted before the end.
+ */
+export async function writeTrace(
+  o: GeneratorOptions,
+  file: StagedFile,
+  signal: AbortSignal,
+): Promise<boolean> {
+  for (const block of traceBlocks(o)) {
+    file.write(block);
+    await setImmediate();
+    if (signal.aborted) return false;
+  }
+  return true;
 }

@@ -1,11 +1,12 @@
 import { writeJsonAtomic } from '../common/atomic-write.ts';
 import { UsageError } from '../common/errors.ts';
+import { onForcedExit } from '../common/process-guard.ts';
 import { PeakDemand } from './formats/azure.ts';
 import { CanonicalTraceWriter } from './formats/canonical-writer.ts';
 import { type ConvertedCluster, type ConvertedHost, convertedCluster } from './formats/cluster-out.ts';
 import { readRecords } from './formats/records.ts';
 import { formatSource, readOpenbHosts, type TraceFormat } from './formats/sources.ts';
-import type { RowSource } from './source.ts';
+import { type RowSource, StoppableSource } from './source.ts';
 import { sampleHosts } from './transforms/hosts-sample.ts';
 import { type Capacity, capacityOf, isBuffered, type TransformOptions } from './transforms/options.ts';
 import type { RequestBuffer } from './transforms/request-buffer.ts';
@@ -19,6 +20,8 @@ export interface ConvertOptions {
   /** The cluster for --inflate when the source has none (canonical, or azure instead of the synthesised one). */
   readonly cluster: { readonly capacity: Capacity } | undefined;
   readonly transforms: TransformOptions;
+  /** Aborted (by SIGINT or SIGTERM): the read stops with ReadStopped and nothing is written. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ConvertSummary {
@@ -88,11 +91,14 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
     }
     return hosts ? hostCapacity(hosts) : undefined;
   };
-  const source: RowSource = formatSource(o.format, o.inputs, !t.sort && t.shuffle === undefined);
+  const read: RowSource = formatSource(o.format, o.inputs, !t.sort && t.shuffle === undefined);
+  const source = o.signal ? new StoppableSource(read, o.signal) : read;
   const transformed = new TransformedSource(source, t, capacity);
   // The image_props column is written only when the source has it: other traces convert as before.
   const imageProps = o.format === 'canonical' && (await hasColumn(o.inputs[0], 'image_props'));
   const writer = new CanonicalTraceWriter(o.out, imageProps);
+  // A forced exit (a second signal) cannot unwind to the catch below: its hook removes the temp file.
+  const forget = onForcedExit(() => writer.abort());
   const buffered = isBuffered(t);
   try {
     await transformed.read({
@@ -109,6 +115,8 @@ export async function convertTrace(o: ConvertOptions): Promise<ConvertSummary> {
   } catch (err) {
     writer.abort();
     throw err;
+  } finally {
+    forget();
   }
   if (o.clusterOut && hosts)
     writeJsonAtomic(o.clusterOut, convertedCluster(hosts) satisfies ConvertedCluster);

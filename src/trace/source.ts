@@ -14,3 +14,40 @@ export interface RowSource {
   readonly path: string;
   read(sink: RowSink): Promise<void>;
 }
+
+/** A read stopped because its AbortSignal was aborted (SIGINT or SIGTERM stopped the command). */
+export class ReadStopped extends Error {
+  constructor() {
+    super('stopped');
+    this.name = 'ReadStopped';
+  }
+}
+
+/**
+ * `inner` read until `signal` is aborted: the next row (or bad row) then throws ReadStopped, which
+ * ends the read. The abort is seen when the read lets the event loop turn (between file chunks).
+ */
+export class StoppableSource implements RowSource {
+  readonly path: string;
+
+  constructor(
+    private readonly inner: RowSource,
+    private readonly signal: AbortSignal,
+  ) {
+    this.path = inner.path;
+  }
+
+  read(sink: RowSink): Promise<void> {
+    const signal = this.signal;
+    return this.inner.read({
+      row(row) {
+        if (signal.aborted) throw new ReadStopped();
+        sink.row(row);
+      },
+      badRow(err) {
+        if (signal.aborted) throw new ReadStopped();
+        sink.badRow(err);
+      },
+    });
+  }
+}

@@ -1,11 +1,11 @@
 // Azure vmtable adapter on a hand-made sample (test/fixtures/azure/): expected values by hand.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { convertTrace } from '../../src/trace/convert.ts';
 import { NO_TRANSFORMS } from '../../src/trace/transforms/options.ts';
-import { cli } from '../helpers/cli.ts';
+import { cli, cliInProcess } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
 import { FIXTURES } from '../helpers/shared-traces.ts';
 
@@ -121,5 +121,101 @@ describe('azure vmtable', () => {
     expect(r.stderr).toBe(
       `schedbench: ${bad}:6: vmcorecountbucket: expected a bucket (a number or >N), got "big"\n`,
     );
+  });
+
+  describe('values run would refuse are bad rows, in convert and in run --trace-format azure alike', () => {
+    const cluster = (dir: string) => {
+      const path = join(dir, 'c.json');
+      writeFileSync(
+        path,
+        JSON.stringify({ hosts: [{ name: 'h1', vcpus: 128, memory_mb: 1048576, disk_gb: 0 }] }),
+      );
+      return path;
+    };
+
+    it.each([
+      [
+        'v1,s1,d1,0,1e13,1,1,1,Interactive,2,4',
+        'vmdeleted: "1e13" is 10000000000000 s after vmcreated 0: a lifetime above 1,000,000,000,000 seconds, the limit of a trace duration',
+      ],
+      [
+        'v1,s1,d1,2e12,,1,1,1,Interactive,2,4',
+        'vmcreated: expected at most 1,000,000,000,000 seconds, got "2e12"',
+      ],
+      [
+        'v1,s1,d1,0,100,1,1,1,Interactive,1e13,4',
+        'vmcorecountbucket: "1e13" is 10000000000000 vCPUs, above 1,000,000,000,000, the limit of a trace size',
+      ],
+      [
+        'v1,s1,d1,0,100,1,1,1,Interactive,2,>1e300',
+        'vmmemorybucket: ">1e300" is 2.048e+303 MB, above 1,000,000,000,000, the limit of a trace size',
+      ],
+    ])('%s', async (row, reason) => {
+      const dir = tempDir();
+      const vm = join(dir, 'vmtable.csv');
+      writeFileSync(vm, `${row}\n`);
+      const out = join(dir, 't.csv');
+      const c = await cliInProcess([
+        'convert',
+        '--from',
+        'azure',
+        vm,
+        '--out',
+        out,
+        '--cluster-out',
+        join(dir, 'o.json'),
+      ]);
+      expect(c.code).toBe(2);
+      expect(c.stderr).toBe(`schedbench: ${vm}:1: ${reason}\n`);
+      const r = await cliInProcess([
+        'run',
+        '--trace-format',
+        'azure',
+        '--cluster',
+        cluster(dir),
+        '--trace',
+        vm,
+        '--out',
+        join(dir, 'r'),
+        '--quiet',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`schedbench: ${vm}:1: ${reason}\n`);
+      expect(readdirSync(dir).sort()).toEqual(['c.json', 'vmtable.csv']);
+    });
+
+    it('a lifetime of exactly the limit converts, and run reads the converted trace back', async () => {
+      const dir = tempDir();
+      const vm = join(dir, 'vmtable.csv');
+      writeFileSync(vm, 'v1,s1,d1,5e11,1.5e12,1,1,1,Interactive,2,4\n');
+      const out = join(dir, 't.csv');
+      const c = await cliInProcess(['convert', '--from', 'azure', vm, '--out', out]);
+      expect(c.code, c.stderr).toBe(0);
+      const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+      expect(rows.map((x) => [x.time, x.duration])).toEqual([['500000000000', '1000000000000']]);
+      const r = await cliInProcess([
+        'run',
+        '--cluster',
+        cluster(dir),
+        '--trace',
+        out,
+        '--out',
+        join(dir, 'r'),
+        '--quiet',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+    });
+
+    it('a synthesised cluster of more hosts than a cluster may have is refused (exit 2), not a crash', async () => {
+      const dir = tempDir();
+      const vm = join(dir, 'vmtable.csv');
+      writeFileSync(vm, 'v1,s1,d1,0,100,1,1,1,Interactive,1e12,4\n');
+      const c = await cliInProcess(['convert', '--from', 'azure', vm, '--out', join(dir, 't.csv')]);
+      expect(c.code).toBe(2);
+      expect(c.stderr).toBe(
+        'schedbench: convert --from azure: the peak demand (1000000000000 vCPUs, 4096 MB) needs 15625000000 hosts of 64 vCPUs and 524288 MB, above the limit of 1,000,000 hosts\n',
+      );
+      expect(readdirSync(dir)).toEqual(['vmtable.csv']);
+    });
   });
 });

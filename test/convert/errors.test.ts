@@ -35,6 +35,19 @@ describe('convert: bad openb rows', () => {
     ],
     ['p1,1000,1024,0', 'gpu_milli: missing: the row has 4 of the 11 fields'],
     [',1000,1024,0,0,,LS,Running,10,20,10', 'name: missing value'],
+    // The bounds of a trace row (what run reads back): times, durations, sizes.
+    [
+      'p1,1000,1024,0,0,,LS,Running,2e12,,2e12',
+      'creation_time: expected at most 1,000,000,000,000 seconds, got "2e12"',
+    ],
+    [
+      'p1,1000,1024,0,0,,LS,Running,10,2000000000020,10',
+      'deletion_time: "2000000000020" is 2000000000010 s after creation_time 10: a lifetime above 1,000,000,000,000 seconds, the limit of a trace duration',
+    ],
+    [
+      'p1,1e16,1024,0,0,,LS,Running,10,20,10',
+      'cpu_milli: "1e16" is 10000000000000 vCPUs, above 1,000,000,000,000, the limit of a trace size',
+    ],
   ])('%s', async (row, reason) => {
     const r = await convertPods(row);
     expect(r.code).toBe(2);

@@ -1,12 +1,11 @@
 // The run process under faults that need a real process: hangs, signals, plugins that exit or
 // crash their thread. Each test spawns bin/schedbench.js; the time bounds are hang guards only.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capacityReportSchema, runSummarySchema } from '../../src/report/run-files.ts';
 import { reportSchema } from '../../src/report/schema.ts';
-import { BIN } from '../helpers/cli.ts';
+import { startCli as start, until } from '../helpers/cli.ts';
 import { generated, namesIn } from '../helpers/pool.ts';
 import { tempDir } from '../helpers/replay.ts';
 
@@ -16,48 +15,7 @@ const FAULTY = join(ROOT, 'test/fixtures/plugins/faulty.ts');
 /** How messages name a plugin file under the working folder: relative to it (`./test/...`). */
 const label = (file: string) => `.${sep}${relative(process.cwd(), file)}`;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawn the CLI; `exited` resolves when it ends (it is killed after `guardMs`: a hang fails the test). */
-function start(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; guardMs?: number } = {}) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
-    cwd: o.cwd,
-    env: { ...process.env, ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  const guard = setTimeout(() => child.kill('SIGKILL'), o.guardMs ?? 60_000);
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
-  return { child, exited, stderr: () => stderr };
-}
-
 const run = (args: string[], o?: Parameters<typeof start>[1]) => start(args, o).exited;
-
-/** Wait until `ready()` holds (polling), or fail after `ms`. */
-async function until(ready: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ready()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const tempFiles = (dir: string) => namesIn(dir).filter((f) => f.endsWith('.tmp'));
 

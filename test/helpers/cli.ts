@@ -1,5 +1,5 @@
 // The CLI as the tests drive it: bin/schedbench.js in a child process, or main() in this one.
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -38,5 +38,45 @@ export async function cliInProcess(args: readonly string[]): Promise<{ code: num
     return { code: await main(args), stderr };
   } finally {
     vi.restoreAllMocks();
+  }
+}
+
+/**
+ * Spawn bin/schedbench.js without waiting (to signal it while it runs); `exited` resolves when it
+ * ends (it is killed after `guardMs`: a hang fails the test), `stderr()` is what it wrote so far.
+ */
+export function startCli(
+  args: readonly string[],
+  o: { cwd?: string; env?: NodeJS.ProcessEnv; guardMs?: number } = {},
+): { child: ChildProcess; exited: Promise<CliResult>; stderr: () => string } {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+    cwd: o.cwd,
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), o.guardMs ?? 60_000);
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Wait until `ready()` holds (polling), or fail after `ms`. */
+export async function until(ready: () => boolean, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

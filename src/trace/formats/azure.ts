@@ -1,6 +1,7 @@
 // Azure public VM trace (AzurePublicDataset V1/V2 vmtable.csv, no header): one VM → one create row.
 // Schema: github.com/Azure/AzurePublicDataset, AzurePublicDatasetV2.md. Rules: traces/README.md.
-import { MAX_TRACE_SECONDS } from '../../common/limits.ts';
+import { UsageError } from '../../common/errors.ts';
+import { MAX_HOSTS } from '../../common/limits.ts';
 import { quote } from '../../common/safe-text.ts';
 import { CREATE, type TraceRow } from '../row.ts';
 import type { ConvertedHost } from './cluster-out.ts';
@@ -57,13 +58,12 @@ export class AzureVmMapper {
     row.event = CREATE;
     row.id = f.text(C.vmid);
     if (row.id === '') throw f.error('vmid', 'missing value');
-    row.time = f.number(C.vmcreated);
-    if (row.time > MAX_TRACE_SECONDS) throw f.error('vmcreated', `above ${MAX_TRACE_SECONDS} s`);
-    const deleted = f.number(C.vmdeleted, 0, Number.NaN);
-    if (deleted < row.time) throw f.error('vmdeleted', `${deleted} is before vmcreated ${row.time}`);
-    row.duration = deleted - row.time;
-    row.vcpus = Math.ceil(bucketSize(f, C.vmcorecountbucket));
-    row.memoryMb = Math.ceil(bucketSize(f, C.vmmemorybucket) * 1024);
+    // Every value within the bounds of the trace decoder (decode.ts): what `run --trace-format
+    // azure` replays is what `convert --from azure` writes and `run` reads back.
+    row.time = f.seconds(C.vmcreated);
+    row.duration = f.lifetime(C.vmdeleted, row.time, C.vmcreated);
+    row.vcpus = f.size(C.vmcorecountbucket, Math.ceil(bucketSize(f, C.vmcorecountbucket)), 'vCPUs');
+    row.memoryMb = f.size(C.vmmemorybucket, Math.ceil(bucketSize(f, C.vmmemorybucket) * 1024), 'MB');
     row.diskGb = 0;
     row.count = 1;
     row.az = '';
@@ -109,6 +109,10 @@ export class PeakDemand {
       Math.ceil(this.peakCpu / AZURE_HOST.vcpus),
       Math.ceil(this.peakMem / AZURE_HOST.memoryMb),
     );
+    if (n > MAX_HOSTS)
+      throw new UsageError(
+        `convert --from azure: the peak demand (${this.peakCpu} vCPUs, ${this.peakMem} MB) needs ${n} hosts of ${AZURE_HOST.vcpus} vCPUs and ${AZURE_HOST.memoryMb} MB, above the limit of ${MAX_HOSTS.toLocaleString('en-US')} hosts`,
+      );
     const width = Math.max(4, String(n).length);
     return Array.from({ length: n }, (_, i) => ({
       name: `azure-${String(i + 1).padStart(width, '0')}`,

@@ -1,7 +1,7 @@
 // Alibaba openb 2023 (cluster-trace-gpu-v2023): node list → hosts, pod list → canonical rows.
 // The mapping and its rules are the openb table in traces/README.md.
 import { InputError } from '../../common/errors.ts';
-import { MAX_SIZE, MAX_TRACE_SECONDS } from '../../common/limits.ts';
+import { MAX_SIZE } from '../../common/limits.ts';
 import { CREATE, type TraceRow } from '../row.ts';
 import type { ConvertedHost } from './cluster-out.ts';
 import { FieldReader } from './records.ts';
@@ -103,7 +103,7 @@ export class OpenbPodMapper {
     row.id = f.text(c.name);
     if (row.id === '') throw f.error('name', 'missing value');
     // Ceil: a fractional core (openb has 0.5-core pods) is a whole vCPU, so no pod gets less than it asked.
-    row.vcpus = Math.ceil(f.number(c.cpu_milli) / 1000);
+    row.vcpus = f.size(c.cpu_milli, Math.ceil(f.number(c.cpu_milli) / 1000), 'vCPUs');
     row.memoryMb = f.integer(c.memory_mib, MAX_SIZE);
     row.diskGb = 0;
     row.count = 1;
@@ -126,10 +126,8 @@ export class OpenbPodMapper {
       row.duration = Number.NaN;
       return;
     }
-    row.time = f.number(c.creation_time);
-    if (row.time > MAX_TRACE_SECONDS) throw f.error('creation_time', `above ${MAX_TRACE_SECONDS} s`);
-    const deleted = c.deletion_time >= 0 ? f.number(c.deletion_time, 0, Number.NaN) : Number.NaN;
-    if (deleted < row.time) throw f.error('deletion_time', `${deleted} is before creation_time ${row.time}`);
-    row.duration = deleted - row.time;
+    // Within the bounds of the trace decoder (decode.ts), as the sizes above.
+    row.time = f.seconds(c.creation_time);
+    row.duration = c.deletion_time >= 0 ? f.lifetime(c.deletion_time, row.time, c.creation_time) : Number.NaN;
   }
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse';
 import { InputError } from '../../common/errors.ts';
-import { MAX_TRACE_LINE_BYTES } from '../../common/limits.ts';
+import { MAX_SIZE, MAX_TRACE_LINE_BYTES, MAX_TRACE_SECONDS } from '../../common/limits.ts';
 import { describeFsError } from '../../common/read-whole-file.ts';
 import { quote } from '../../common/safe-text.ts';
 import { pipeFile, refuseNonRegular } from '../csv-reader.ts';
@@ -32,6 +32,8 @@ export async function readRecords(
   });
   await pipeFile(path, parser);
 }
+
+const SECONDS = MAX_TRACE_SECONDS.toLocaleString('en-US');
 
 /** Field readers for one source record, each failing with `file:line: field: reason`. */
 export class FieldReader {
@@ -82,5 +84,45 @@ export class FieldReader {
     if (!Number.isInteger(v) || v > max)
       throw this.error(this.names[i], `expected an integer from 0 to ${max}, got ${quote(this.text(i))}`);
     return v;
+  }
+
+  /**
+   * An arrival time in seconds: a number from 0 to MAX_TRACE_SECONDS, the bound of a trace's `time`
+   * (so a converted trace is one `run` reads).
+   */
+  seconds(i: number): number {
+    const v = this.number(i);
+    if (v > MAX_TRACE_SECONDS)
+      throw this.error(this.names[i], `expected at most ${SECONDS} seconds, got ${quote(this.text(i))}`);
+    return v;
+  }
+
+  /**
+   * The lifetime from `created` (the time read from field `createdAt`) to the deletion time in
+   * field `i`: NaN when empty (never leaves); at most MAX_TRACE_SECONDS, the bound of a trace's
+   * `duration`.
+   */
+  lifetime(i: number, created: number, createdAt: number): number {
+    const deleted = this.number(i, 0, Number.NaN);
+    const name = this.names[i];
+    const from = this.names[createdAt];
+    if (deleted < created) throw this.error(name, `${deleted} is before ${from} ${created}`);
+    const duration = deleted - created;
+    if (duration > MAX_TRACE_SECONDS)
+      throw this.error(
+        name,
+        `${quote(this.text(i))} is ${duration} s after ${from} ${created}: a lifetime above ${SECONDS} seconds, the limit of a trace duration`,
+      );
+    return duration;
+  }
+
+  /** A size worked out from field `i` (`value`, in `unit`): at most MAX_SIZE, the bound of a trace's sizes. */
+  size(i: number, value: number, unit: string): number {
+    if (value > MAX_SIZE)
+      throw this.error(
+        this.names[i],
+        `${quote(this.text(i))} is ${value} ${unit}, above ${MAX_SIZE.toLocaleString('en-US')}, the limit of a trace size`,
+      );
+    return value;
   }
 }
