@@ -275,7 +275,7 @@ function poolProbe(
     const p = result.report.placement;
     return {
       hosts,
-      passed: p.no_valid_host_rate <= o.flags.target,
+      passed: p.no_valid_host_rate === null ? p.no_valid_host === 0 : p.no_valid_host_rate <= o.flags.target,
       noValidHostRate: p.no_valid_host_rate,
       noValidHost: p.no_valid_host,
       instances: p.instances,
@@ -297,7 +297,8 @@ function gpusOfPrefix(cluster: ClusterSpec): number[] | undefined {
   return out;
 }
 
-const pct = (r: number | undefined) => (r === undefined ? '-' : `${(100 * r).toFixed(2)}%`);
+const pct = (r: number | null | undefined) =>
+  r === undefined ? '-' : r === null ? '–' : `${(100 * r).toFixed(2)}%`;
 
 /**
  * The console table; with GPUs (`gpus`: GPUs of each host prefix) also the GPUs of the hosts found

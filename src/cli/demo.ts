@@ -17,7 +17,13 @@ import { CsvTraceSource } from '../trace/csv-reader.ts';
 import { examples } from './help.ts';
 import { profileOption, profileSets, progressIntervalOption } from './matrix-options.ts';
 import { printNextSteps } from './next-steps.ts';
-import { checkOutputDir, refuseOverwrites, reportOutputPaths } from './output-paths.ts';
+import {
+  checkOutputDir,
+  isRunSummary,
+  refuseOverwrites,
+  removeEarlierOutputs,
+  reportOutputPaths,
+} from './output-paths.ts';
 
 const TRACES = packagePath('traces') + sep;
 export const DEFAULT_TRACE = `${TRACES}default-trace.csv`;
@@ -48,16 +54,21 @@ export function registerDemo(program: Command, registry: Catalog, defaults: read
     .action(async (flags: { out: string; progressInterval: number; quiet?: boolean; profile?: string }) => {
       const sets = parseSetFlags(profileSets(flags.profile));
       checkOutputDir(flags.out, '--out');
+      const earlier = [
+        ...defaults.map((name) => ({ role: `report of ${name}`, path: join(flags.out, `${name}.json`) })),
+        ...reportOutputPaths(flags.out),
+      ];
+      // A matrix run's run.json left in --out would tell check about that run's cells, not these.
+      const runJson = join(flags.out, 'run.json');
+      if (isRunSummary(runJson)) earlier.push({ role: 'run summary of an earlier run', path: runJson });
       refuseOverwrites(
         [
           { role: 'the bundled trace', path: DEFAULT_TRACE },
           { role: 'the bundled cluster', path: DEFAULT_CLUSTER },
         ],
-        [
-          ...defaults.map((name) => ({ role: `report of ${name}`, path: join(flags.out, `${name}.json`) })),
-          ...reportOutputPaths(flags.out),
-        ],
+        earlier,
       );
+      removeEarlierOutputs(earlier);
       const cluster = loadCluster(DEFAULT_CLUSTER);
       const reports: Report[] = [];
       // The same progress display as `run`, fed by a meter on the trace source (rows read so far).

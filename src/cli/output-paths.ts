@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   realpathSync,
   rmdirSync,
   rmSync,
@@ -12,6 +14,7 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { outputError } from '../common/output-error.ts';
+import { runSummarySchema } from '../report/run-files.ts';
 
 /** A file a command reads or writes, and what it is to the user (`--trace`, `report of cell x`). */
 export interface NamedPath {
@@ -144,4 +147,36 @@ export function reportOutputPaths(dir: string): NamedPath[] {
     { role: 'time series', path: join(dir, 'timeseries.csv') },
     { role: 'HTML report', path: join(dir, 'report.html') },
   ];
+}
+
+/**
+ * Remove what an earlier run left at this run's output paths (its reports, placements, summary
+ * files), before this run writes any: a cell that then fails or is cancelled, or a run that is
+ * killed, must not leave the earlier run's report at its name, where `check` and `report` would
+ * read it as this run's. Only call it with paths refuseOverwrites has cleared (no output is an
+ * input). Folders are left alone (writing there fails on its own); a file that cannot be removed
+ * is a usage error naming it.
+ */
+export function removeEarlierOutputs(outputs: readonly NamedPath[]): void {
+  for (const o of outputs) {
+    try {
+      const st = lstatSync(o.path, { throwIfNoEntry: false });
+      if (!st || st.isDirectory()) continue;
+      rmSync(o.path, { force: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException | null)?.code ?? String(err);
+      throw new UsageError(
+        `${o.path} (${o.role}): cannot remove the file an earlier run left there (${code})`,
+      );
+    }
+  }
+}
+
+/** Is this file a run summary (the run.json of a matrix run, a shard or a merge)? */
+export function isRunSummary(path: string): boolean {
+  try {
+    return runSummarySchema.safeParse(JSON.parse(readFileSync(path, 'utf8'))).success;
+  } catch {
+    return false;
+  }
 }

@@ -152,7 +152,9 @@ function matrixTable(outcomes: readonly CellOutcome[]): string {
             int(r.placement.instances),
             int(r.placement.placed),
             int(r.placement.no_valid_host),
-            `${(100 * r.placement.no_valid_host_rate).toFixed(2)}%`,
+            r.placement.no_valid_host_rate === null
+              ? '–'
+              : `${(100 * r.placement.no_valid_host_rate).toFixed(2)}%`,
             (r.performance.wall_ms / 1000).toFixed(2),
           ]
         : [cell.name, status, '-', '-', '-', '-', '-'],

@@ -32,8 +32,10 @@ import { printNextSteps } from './next-steps.ts';
 import {
   checkOutputDir,
   checkOutputFile,
+  isRunSummary,
   type NamedPath,
   refuseOverwrites,
+  removeEarlierOutputs,
   reportOutputPaths,
 } from './output-paths.ts';
 import { runCells } from './run-cells.ts';
@@ -167,7 +169,7 @@ export function registerRun(program: Command, registry: Catalog): void {
         ? await shardsOf(cells, cluster.hosts.length, flags.shard.count)
         : cells.map(() => 1);
       const mine = flags.shard ? cells.filter((c) => shardOf[c.index] === flags.shard!.index) : cells;
-      checkRunOutputs(flags, cells, mine, plugins);
+      const outputs = checkRunOutputs(flags, cells, mine, plugins);
       const run = {
         shard: flags.shard,
         matrix: matrixCells(cells, shardOf),
@@ -179,6 +181,9 @@ export function registerRun(program: Command, registry: Catalog): void {
           traceInput,
         }),
       };
+      // From here on the cells run: what an earlier run left at their names goes first, so that a
+      // cell that fails or is cancelled (or a killed run) leaves no earlier report behind as its own.
+      removeEarlierOutputs(outputs);
       const { outcomes, status } = await runCells({
         flags,
         cluster,
@@ -190,7 +195,7 @@ export function registerRun(program: Command, registry: Catalog): void {
       });
       const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
       const perSeed = flags.perSeed ?? false;
-      const outputs =
+      const written =
         reports.length > 0 ? await writeReportOutputs(flags.out, reports, { perSeed }) : undefined;
       if (cells.length === 1 && outcomes.length === 1) {
         const { report, reportPath } = outcomes[0];
@@ -209,9 +214,9 @@ export function registerRun(program: Command, registry: Catalog): void {
       } else if (!flags.quiet && reports.length > 0) {
         process.stdout.write(`\n${summaryTable(reports, { perSeed })}\n`);
       }
-      if (!flags.quiet && outputs) {
+      if (!flags.quiet && written) {
         const reportPaths = outcomes.flatMap((o) => (o.report && o.reportPath ? [o.reportPath] : []));
-        printNextSteps({ out: flags.out, html: outputs.html, reportPaths, reports });
+        printNextSteps({ out: flags.out, html: written.html, reportPaths, reports });
       }
       if (status.code !== 0) throw new ExitStatus(status.code, status.message);
     });
@@ -219,14 +224,17 @@ export function registerRun(program: Command, registry: Catalog): void {
 
 /**
  * Before anything runs: every output folder and file can be written, and no output is an input
- * or another output of the run (all compared by real path).
+ * or another output of the run (all compared by real path). Returns the outputs: the files the
+ * run writes, each cell's `.invalid.json` (written if its report fails its schema), and for a
+ * single cell the run.json an earlier matrix run left in `--out` (it would describe that run's
+ * cells, not this one's, to `check`).
  */
 function checkRunOutputs(
   flags: RunFlags,
   all: readonly CellSpec[],
   cells: readonly CellSpec[],
   plugins: readonly string[],
-): void {
+): NamedPath[] {
   checkOutputDir(flags.out, '--out');
   if (flags.placements) checkOutputFile(flags.placements, '--placements');
   if (flags.explain) checkOutputFile(flags.explain, '--explain');
@@ -239,11 +247,16 @@ function checkRunOutputs(
     ...plugins.map((path) => ({ role: 'plugin', path })),
   ];
   const matrix = all.length > 1 || flags.shard !== undefined;
-  const outputs: NamedPath[] = cells.map((c) => ({
-    role: matrix ? `report of cell ${c.name}` : 'report',
-    path: join(flags.out, `${c.name}.json`),
-  }));
-  if (matrix) outputs.push({ role: 'run summary', path: join(flags.out, 'run.json') });
+  const outputs: NamedPath[] = cells.flatMap((c) => [
+    { role: matrix ? `report of cell ${c.name}` : 'report', path: join(flags.out, `${c.name}.json`) },
+    {
+      role: matrix ? `unvalidated report of cell ${c.name}` : 'unvalidated report',
+      path: join(flags.out, `${c.name}.invalid.json`),
+    },
+  ]);
+  const runJson = join(flags.out, 'run.json');
+  if (matrix) outputs.push({ role: 'run summary', path: runJson });
+  else if (isRunSummary(runJson)) outputs.push({ role: 'run summary of an earlier run', path: runJson });
   outputs.push(...reportOutputPaths(flags.out));
   if (flags.placements) {
     for (const c of cells)
@@ -260,6 +273,7 @@ function checkRunOutputs(
       });
   }
   refuseOverwrites(inputs, outputs);
+  return outputs;
 }
 
 /**

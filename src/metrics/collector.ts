@@ -45,6 +45,11 @@ const RULES = {
 type Field = keyof typeof RULES;
 const INTEGRALS: readonly Field[] = ['covered', 'ucpu', 'uram', 'udisk', 'active'];
 const GPU_INTEGRALS: readonly Field[] = ['ugpu'];
+/**
+ * A window's fragmentation sampled when it had no value (nothing of the resource free, or no
+ * request shape): stored as -1, since NaN is a sample not taken yet (WindowSeries), and read as null.
+ */
+const NO_VALUE = -1;
 
 /**
  * The replay's metrics, as one observer: it sees placements, releases, clock ticks and driver-call
@@ -75,7 +80,8 @@ export class MetricsCollector implements ReplayObserver {
   private span = 0;
   private readonly utilInt = new Float64Array(3);
   private readonly activeUtilInt = new Float64Array(3);
-  private activeTime = 0;
+  /** Per resource, the time some schedulable host with capacity of it held an instance. */
+  private readonly activeUtilTime = new Float64Array(3);
   private activeInt = 0;
   private activeMax = 0;
   private readonly cvInt = new Float64Array(3);
@@ -157,18 +163,18 @@ export class MetricsCollector implements ReplayObserver {
   }
 
   finish(time: number): void {
+    // Every row ticks the clock first: no series yet means the replay had no row at all.
+    const replayed = this.series !== undefined;
     // The last clock tick is the replay's end (`time` is clamped at 0 by the replayer).
     const s = this.series ?? this.start(time);
     const end = this.prev;
     const u = this.usage;
     this.frag.measure(this.fragNow);
     const last = s.index(end);
-    s.set('fcpu', last, this.fragNow[0]);
-    s.set('fram', last, this.fragNow[1]);
-    s.set('fdisk', last, this.fragNow[2]);
+    this.setFragmentation(s, last);
     if (this.gpu) s.set('agpu', last, this.gpu.allocatedGpus());
     this.activeMax = Math.max(this.activeMax, u.active);
-    this.result = this.summarise(s, end);
+    this.result = this.summarise(s, end, replayed);
   }
 
   /** The metrics of the finished replay. */
@@ -178,6 +184,14 @@ export class MetricsCollector implements ReplayObserver {
   }
 
   // --- internals -----------------------------------------------------------------------------
+
+  /** Window k's fragmentation samples: the last measurement (NO_VALUE where it had none). */
+  private setFragmentation(s: WindowSeries<Field>, k: number): void {
+    const f = this.fragNow;
+    s.set('fcpu', k, Number.isNaN(f[0]) ? NO_VALUE : f[0]);
+    s.set('fram', k, Number.isNaN(f[1]) ? NO_VALUE : f[1]);
+    s.set('fdisk', k, Number.isNaN(f[2]) ? NO_VALUE : f[2]);
+  }
 
   private start(time: number): WindowSeries<Field> {
     this.series = new WindowSeries<Field>(time, RULES, {
@@ -227,10 +241,13 @@ export class MetricsCollector implements ReplayObserver {
     this.gpu?.hold(dt);
     this.activeInt += u.active * dt;
     if (u.active > this.activeMax) this.activeMax = u.active;
-    if (u.active > 0) this.activeTime += dt;
     for (let r = 0; r < 3; r++) {
       this.utilInt[r] += v[1 + r] * dt;
-      if (u.active > 0) this.activeUtilInt[r] += u.activeUtilisation(r) * dt;
+      // Over active hosts without capacity of r (a cluster without disk) there is no share of it.
+      if (u.active > 0 && u.capActive[r] > 0) {
+        this.activeUtilInt[r] += u.activeUtilisation(r) * dt;
+        this.activeUtilTime[r] += dt;
+      }
       const cv = u.cv(r);
       if (!Number.isNaN(cv)) {
         this.cvInt[r] += cv * dt;
@@ -244,9 +261,7 @@ export class MetricsCollector implements ReplayObserver {
     if (kEnd > kFrom) {
       this.frag.measure(this.fragNow);
       for (let k = kFrom; k < kEnd; k++) {
-        s.set('fcpu', k, this.fragNow[0]);
-        s.set('fram', k, this.fragNow[1]);
-        s.set('fdisk', k, this.fragNow[2]);
+        this.setFragmentation(s, k);
         if (this.gpu) s.set('agpu', k, this.gpu.allocatedGpus());
       }
       this.spread.sample((kEnd - kFrom) * s.width);
@@ -279,37 +294,43 @@ export class MetricsCollector implements ReplayObserver {
   /**
    * The busy period [first arrival, last arrival] and the time-weighted utilisation over it, and
    * the utilisation arrivals saw (docs/metrics.md); null without arrivals. A period of no
-   * duration reports the utilisation just after its arrivals.
+   * duration reports the utilisation just after its arrivals. A resource the schedulable hosts
+   * have none of has no utilisation (null).
    */
   private busyPeriod(): BusyPeriod | null {
     if (Number.isNaN(this.firstArrival)) return null;
     const dt = this.busyToSpan - this.busyFromSpan;
     if (this.arrivalSinceHold)
       for (let r = 0; r < 3; r++) this.afterLastArrival[r] = this.usage.utilisation(r);
+    const has = (r: number) => this.usage.capTotal[r] > 0;
     const f = (r: number) =>
-      dt > 0 ? (this.busyToInt[r] - this.busyFromInt[r]) / dt : this.afterLastArrival[r];
+      !has(r) ? null : dt > 0 ? (this.busyToInt[r] - this.busyFromInt[r]) / dt : this.afterLastArrival[r];
+    const a = (r: number) => (has(r) ? this.arrivalUtilSum[r] / this.arrivals : null);
     return {
       start: this.firstArrival,
       end: this.lastArrival,
       duration_s: dt,
       utilisation: { cpu: f(0), ram: f(1), disk: f(2) },
-      arrival_utilisation: {
-        cpu: this.arrivalUtilSum[0] / this.arrivals,
-        ram: this.arrivalUtilSum[1] / this.arrivals,
-        disk: this.arrivalUtilSum[2] / this.arrivals,
-      },
+      arrival_utilisation: { cpu: a(0), ram: a(1), disk: a(2) },
     };
   }
 
-  private summarise(s: WindowSeries<Field>, end: number): MetricsSummary {
+  /**
+   * The replay's figures. A ratio whose denominator is 0 is null, not 0 (docs/metrics.md): a
+   * utilisation of a resource the schedulable hosts have none of, a fragmentation where nothing of
+   * it was free or the trace has no shape; and a replay of no row has no span, not even one instant
+   * to take its state at, so its time-weighted figures are null.
+   */
+  private summarise(s: WindowSeries<Field>, end: number, replayed: boolean): MetricsSummary {
     const u = this.usage;
     const span = this.span;
+    const has = (r: number) => u.capTotal[r] > 0;
     // A replay whose events all share one instant has no duration: report its final state.
     const timeMean = (integral: number, time: number, now: number) => (time > 0 ? integral / time : now);
     const per = <T>(f: (r: number) => T): PerResource<T> => ({ cpu: f(0), ram: f(1), disk: f(2) });
     const windows: WindowPoint[] = [];
     let cum = 0;
-    let fragDt = 0;
+    const fragDt = [0, 0, 0];
     const fragInt = [0, 0, 0];
     // A window that starts at the very end holds only the last instant's events; drop it if empty.
     let count = s.count;
@@ -320,14 +341,17 @@ export class MetricsCollector implements ReplayObserver {
       const nvh = s.get('nvh', k);
       cum += nvh;
       const mean = (f: Field) => (covered > 0 ? s.get(f, k) / covered : null);
+      const util = (f: Field, r: number) => (has(r) ? mean(f) : null);
       const sample = (f: Field) => {
         const x = s.get(f, k);
-        return Number.isNaN(x) ? null : x;
+        return Number.isNaN(x) || x === NO_VALUE ? null : x;
       };
       const fr = [sample('fcpu'), sample('fram'), sample('fdisk')];
-      if (fr[0] !== null && covered > 0) {
-        fragDt += covered;
-        for (let r = 0; r < 3; r++) fragInt[r] += covered * fr[r]!;
+      for (let r = 0; r < 3; r++) {
+        const x = fr[r];
+        if (x === null || !(covered > 0)) continue;
+        fragDt[r] += covered;
+        fragInt[r] += covered * x;
       }
       windows.push({
         start: s.start(k),
@@ -338,14 +362,16 @@ export class MetricsCollector implements ReplayObserver {
         no_valid_host: nvh,
         no_valid_host_cum: cum,
         no_valid_host_rate: instances > 0 ? nvh / instances : null,
-        util_cpu: mean('ucpu'),
-        util_ram: mean('uram'),
-        util_disk: mean('udisk'),
+        util_cpu: util('ucpu', 0),
+        util_ram: util('uram', 1),
+        util_disk: util('udisk', 2),
         active_hosts: mean('active'),
         fragmentation_cpu: fr[0],
         fragmentation_ram: fr[1],
         fragmentation_disk: fr[2],
-        ...(this.gpu ? { util_gpu: mean('ugpu'), gpus_allocated: sample('agpu') } : {}),
+        ...(this.gpu
+          ? { util_gpu: this.gpu.capacityMilli > 0 ? mean('ugpu') : null, gpus_allocated: sample('agpu') }
+          : {}),
       });
     }
     return {
@@ -367,25 +393,35 @@ export class MetricsCollector implements ReplayObserver {
       quality: {
         span_s: span,
         schedulable_hosts: u.schedulable,
-        utilisation: per((r) => timeMean(this.utilInt[r], span, u.utilisation(r))),
+        utilisation: per((r) =>
+          replayed && has(r) ? timeMean(this.utilInt[r], span, u.utilisation(r)) : null,
+        ),
         busy_period: this.busyPeriod(),
         active_utilisation: per((r) =>
-          this.activeTime > 0
-            ? this.activeUtilInt[r] / this.activeTime
-            : span === 0 && u.active > 0
+          this.activeUtilTime[r] > 0
+            ? this.activeUtilInt[r] / this.activeUtilTime[r]
+            : span === 0 && u.active > 0 && u.capActive[r] > 0
               ? u.activeUtilisation(r)
               : null,
         ),
-        active_hosts: { mean: timeMean(this.activeInt, span, u.active), max: this.activeMax },
+        active_hosts: {
+          mean: replayed ? timeMean(this.activeInt, span, u.active) : null,
+          max: this.activeMax,
+        },
         balance_cv: per((r) => {
           if (this.cvTime[r] > 0) return this.cvInt[r] / this.cvTime[r];
           const now = u.cv(r);
           return span === 0 && !Number.isNaN(now) ? now : null;
         }),
-        fragmentation: per((r) => (fragDt > 0 ? fragInt[r] / fragDt : this.fragNow[r])),
+        fragmentation: per((r) => {
+          if (!replayed) return null;
+          if (fragDt[r] > 0) return fragInt[r] / fragDt[r];
+          const now = this.fragNow[r];
+          return Number.isNaN(now) ? null : now;
+        }),
         shapes: this.shapes.size,
         ...spreadField(this.spread.summary()),
-        ...(this.gpu ? { gpu: this.gpu.summary() } : {}),
+        ...(this.gpu ? { gpu: this.gpu.summary(replayed) } : {}),
       },
       latency: this.latency.summary(),
       series: { origin: s.origin, window_s: s.width, windows },

@@ -12,7 +12,8 @@ import type { UsageTracker } from './usage.ts';
  * over schedulable hosts h, where free_r(h) is schedulable capacity minus usage, p_m the share of
  * the trace's instances with shape m, and "fits" the compute node's claim check (the classic
  * RamFilter, CoreFilter and DiskFilter limits, and GPUs). So F_r is the expected share of free r that a
- * request drawn from the trace's own shape mix could not use where it lies. 0 when nothing is free.
+ * request drawn from the trace's own shape mix could not use where it lies. It has no value (NaN,
+ * null in the report) when nothing of r is free, or the trace has no shape to draw from.
  */
 export class FragmentationMeter {
   private readonly flavors: Flavor[];
@@ -49,7 +50,7 @@ export class FragmentationMeter {
   }
 
   /**
-   * Write F_cpu, F_ram, F_disk for the cluster's current state into `out[0..3)`. P_h is recomputed
+   * Write F_cpu, F_ram, F_disk for the cluster's current state into `out[0..3)` (NaN: no value). P_h is recomputed
    * only for hosts whose usage changed since the last measurement, so a measurement costs
    * O(hosts + changed hosts × shapes).
    */
@@ -84,8 +85,9 @@ export class FragmentationMeter {
       numRam += freeRam * p;
       numDisk += freeDisk * p;
     }
-    out[0] = denCpu > 0 ? numCpu / denCpu : 0;
-    out[1] = denRam > 0 ? numRam / denRam : 0;
-    out[2] = denDisk > 0 ? numDisk / denDisk : 0;
+    const none = flavors.length === 0;
+    out[0] = denCpu > 0 && !none ? numCpu / denCpu : Number.NaN;
+    out[1] = denRam > 0 && !none ? numRam / denRam : Number.NaN;
+    out[2] = denDisk > 0 && !none ? numDisk / denDisk : Number.NaN;
   }
 }

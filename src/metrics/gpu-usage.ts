@@ -8,9 +8,12 @@ import { clusterGpuFragmentation, type TaskDistribution } from './gpu-fragmentat
 export interface GpuSummary {
   /** GPUs on schedulable hosts. */
   readonly capacity_gpus: number;
-  /** Time-weighted allocated GPU share / capacity, and its highest instantaneous value. */
-  readonly utilisation: number;
-  readonly peak_utilisation: number;
+  /**
+   * Time-weighted allocated GPU share / capacity, and its highest instantaneous value; null when
+   * no schedulable host has a GPU (and the first for a replay of no row).
+   */
+  readonly utilisation: number | null;
+  readonly peak_utilisation: number | null;
   /** GPUs asked for by every instance decided (placed or NoValidHost), and by those placed. */
   readonly arrived_gpus: number;
   readonly allocated_gpus: number;
@@ -21,9 +24,12 @@ export interface GpuSummary {
    * the GPU share allocated, in GPUs.
    */
   readonly unallocated_gpus: number;
-  /** FGD's expected GPU fragmentation then, in GPUs, under the trace's task distribution. */
-  readonly fragmentation_gpus: number;
-  /** fragmentation_gpus / unallocated_gpus; null when no GPU is free. */
+  /**
+   * FGD's expected GPU fragmentation then, in GPUs, under the trace's task distribution; null when
+   * the trace has no task (an expectation over no request).
+   */
+  readonly fragmentation_gpus: number | null;
+  /** fragmentation_gpus / unallocated_gpus; null when no GPU is free (or no fragmentation). */
   readonly fragmentation_rate: number | null;
   /**
    * The FGD paper's plot: allocated GPU % of capacity against arrived GPU demand in whole percent,
@@ -38,7 +44,8 @@ export interface GpuSummary {
  */
 export class GpuMeter {
   private readonly schedulable: Uint8Array;
-  private readonly capacityMilli: number;
+  /** GPU capacity of the schedulable hosts, in milli-GPUs. */
+  readonly capacityMilli: number;
   private allocatedMilli = 0;
   private arrivedMilli = 0;
   private placedMilli = 0;
@@ -109,20 +116,23 @@ export class GpuMeter {
     };
   }
 
-  summary(): GpuSummary {
+  /** The figures; `replayed` false for a replay of no row (no span: no time-weighted utilisation). */
+  summary(replayed = true): GpuSummary {
     if (!this.atLastArrival) this.rowsEnd();
-    const { unallocated, fragmentation: frag } = this.atLastArrival!;
+    const { unallocated } = this.atLastArrival!;
+    const frag = this.tasks.size > 0 ? this.atLastArrival!.fragmentation : null;
+    const gpus = this.capacityMilli > 0;
     return {
       capacity_gpus: this.capacityMilli / GPU_MILLI,
       // A replay without duration: its final state, as for the other utilisations.
-      utilisation: this.span > 0 ? this.integral / this.span : this.utilisation(),
-      peak_utilisation: this.peak,
+      utilisation: !gpus || !replayed ? null : this.span > 0 ? this.integral / this.span : this.utilisation(),
+      peak_utilisation: gpus ? this.peak : null,
       arrived_gpus: this.arrivedMilli / GPU_MILLI,
       allocated_gpus: this.placedMilli / GPU_MILLI,
       allocation_rate: this.arrivedMilli > 0 ? this.placedMilli / this.arrivedMilli : null,
       unallocated_gpus: unallocated,
       fragmentation_gpus: frag,
-      fragmentation_rate: unallocated > 0 ? Math.min(1, frag / unallocated) : null,
+      fragmentation_rate: frag !== null && unallocated > 0 ? Math.min(1, frag / unallocated) : null,
       allocation_curve: this.curve.points(),
     };
   }

@@ -3,14 +3,15 @@ import { build, type Histogram } from 'hdr-histogram-js';
 /** Percentiles kept in the report for the latency-distribution plot. */
 export const LATENCY_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100] as const;
 
+/** The latency figures; with no driver call, every statistic is null and `percentiles` empty. */
 export interface LatencySummary {
   /** Driver calls recorded. */
   readonly count: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
+  readonly mean: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
   /** `[percentile, µs]` at LATENCY_PERCENTILES. */
   readonly percentiles: { percentile: number; us: number }[];
 }
@@ -41,17 +42,9 @@ export class LatencyRecorder {
   summary(): LatencySummary {
     const h = this.hist;
     const us = (ns: number) => ns / 1000;
-    if (h.totalCount === 0) {
-      return {
-        count: 0,
-        mean: 0,
-        p50: 0,
-        p90: 0,
-        p99: 0,
-        max: 0,
-        percentiles: LATENCY_PERCENTILES.map((percentile) => ({ percentile, us: 0 })),
-      };
-    }
+    // No call, no distribution: a median of nothing is not 0 µs.
+    if (h.totalCount === 0)
+      return { count: 0, mean: null, p50: null, p90: null, p99: null, max: null, percentiles: [] };
     return {
       count: h.totalCount,
       mean: us(h.mean),

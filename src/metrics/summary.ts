@@ -49,15 +49,18 @@ export interface SoftPolicySummary {
   readonly satisfaction_rate: number | null;
 }
 
-/** The busy period: from the first to the last arrival (trace time), and utilisation over it. */
+/**
+ * The busy period: from the first to the last arrival (trace time), and utilisation over it (null
+ * for a resource the schedulable hosts have none of).
+ */
 export interface BusyPeriod {
   readonly start: number;
   readonly end: number;
   /** Replay time covered between the two (end − start unless the trace's clock jumps back). */
   readonly duration_s: number;
-  readonly utilisation: PerResource;
+  readonly utilisation: PerResource<number | null>;
   /** Mean over arriving instances of the utilisation just before each was placed. */
-  readonly arrival_utilisation: PerResource;
+  readonly arrival_utilisation: PerResource<number | null>;
 }
 
 /** Everything the metrics add to a report (docs/metrics.md defines each figure). */
@@ -77,13 +80,16 @@ export interface MetricsSummary {
   readonly quality: {
     readonly span_s: number;
     readonly schedulable_hosts: number;
-    readonly utilisation: PerResource;
+    /** Null for a resource the schedulable hosts have none of, and for a replay of no row. */
+    readonly utilisation: PerResource<number | null>;
     /** Null for a replay without arrivals. */
     readonly busy_period: BusyPeriod | null;
     readonly active_utilisation: PerResource<number | null>;
-    readonly active_hosts: { readonly mean: number; readonly max: number };
+    /** `mean` is null for a replay of no row. */
+    readonly active_hosts: { readonly mean: number | null; readonly max: number };
     readonly balance_cv: PerResource<number | null>;
-    readonly fragmentation: PerResource;
+    /** Null where nothing of the resource was free, or the trace has no request shape. */
+    readonly fragmentation: PerResource<number | null>;
     readonly shapes: number;
     /** Quantiles of per-host mean utilisation; absent when no window ended. */
     readonly host_utilisation?: HostSpreadSummary;

@@ -2,7 +2,8 @@
 export interface Probe {
   readonly hosts: number;
   readonly passed: boolean;
-  readonly noValidHostRate: number;
+  /** NoValidHost / instances; null for a trace without instances (which then passes: none failed). */
+  readonly noValidHostRate: number | null;
   readonly noValidHost: number;
   readonly instances: number;
   /** Only on a cluster with GPUs: GPUs on the probed hosts, and GPUs placed / GPUs asked for. */

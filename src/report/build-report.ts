@@ -46,7 +46,8 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
+/** n / d; null when d is 0 (a rate over nothing, 0/0, is not 0: docs/metrics.md). */
+const rate = (n: number, d: number) => (d > 0 ? n / d : null);
 
 /** What the replay's observers measured, beside the replay's own counts. */
 export interface ReportMeasurements {

@@ -31,13 +31,41 @@ const m = (
   unit: string = format === 'int' ? 'count' : format === 'share' ? 'share' : '',
 ): MetricDef => ({ name, description, better, format, value, timing, unit });
 
+/*
+ * A ratio over nothing (0/0) is null, n/a, never 0, so that no bound can hold on it (docs/metrics.md,
+ * "No value"). Reports carry null there; the guards below also read reports written before they
+ * did (with 0) from their own counts: no instance, no row, no shape, no GPU, no driver call.
+ */
+
+/** A figure over the replay's span: none for a replay of no row (no span, not even an instant). */
+const overSpan = (r: Report, x: number | null | undefined): number | null =>
+  r.placement.rows === 0 ? null : (x ?? null);
+
+/** A figure of the trace's shape mix (fragmentation): none for a trace without a shape. */
+const overShapes = (r: Report, x: number | null | undefined): number | null =>
+  r.quality.shapes === 0 ? null : overSpan(r, x);
+
+/** A share of the GPUs: none without schedulable GPUs. */
+const overGpus = (r: Report, x: number | null | undefined): number | null =>
+  !r.quality.gpu || r.quality.gpu.capacity_gpus === 0 ? null : (x ?? null);
+
+/** A per-second rate of driver time: none without driver time. */
+const perDriverSecond = (r: Report, x: number | null): number | null =>
+  r.performance.driver_ms === 0 ? null : x;
+
+/** A latency statistic: none without a driver call. */
+const latency = (r: Report, x: number | null): number | null =>
+  r.performance.latency_us.count === 0 ? null : x;
+
 /** Every metric, in the order tables list them. */
 export const METRICS: readonly MetricDef[] = [
   m('requests', 'create requests', 'none', 'int', (r) => r.placement.requests),
   m('instances', 'instances requested', 'none', 'int', (r) => r.placement.instances),
   m('placed', 'instances placed', 'higher', 'int', (r) => r.placement.placed),
   m('novalidhost', 'instances that ended in NoValidHost', 'lower', 'int', (r) => r.placement.no_valid_host),
-  m('novalidhost_rate', 'NoValidHost / instances', 'lower', 'share', (r) => r.placement.no_valid_host_rate),
+  m('novalidhost_rate', 'NoValidHost / instances', 'lower', 'share', (r) =>
+    r.placement.instances === 0 ? null : r.placement.no_valid_host_rate,
+  ),
   m(
     'first_novalidhost_time',
     'trace time of the first NoValidHost (s)',
@@ -91,26 +119,14 @@ export const METRICS: readonly MetricDef[] = [
     'share',
     (r) => r.groups.soft_anti_affinity.satisfaction_rate,
   ),
-  m(
-    'util_cpu',
-    'time-weighted vCPU utilisation, whole cluster',
-    'higher',
-    'share',
-    (r) => r.quality.utilisation.cpu,
+  m('util_cpu', 'time-weighted vCPU utilisation, whole cluster', 'higher', 'share', (r) =>
+    overSpan(r, r.quality.utilisation.cpu),
   ),
-  m(
-    'util_ram',
-    'time-weighted RAM utilisation, whole cluster',
-    'higher',
-    'share',
-    (r) => r.quality.utilisation.ram,
+  m('util_ram', 'time-weighted RAM utilisation, whole cluster', 'higher', 'share', (r) =>
+    overSpan(r, r.quality.utilisation.ram),
   ),
-  m(
-    'util_disk',
-    'time-weighted disk utilisation, whole cluster',
-    'higher',
-    'share',
-    (r) => r.quality.utilisation.disk,
+  m('util_disk', 'time-weighted disk utilisation, whole cluster', 'higher', 'share', (r) =>
+    overSpan(r, r.quality.utilisation.disk),
   ),
   m(
     'busy_util_cpu',
@@ -180,7 +196,7 @@ export const METRICS: readonly MetricDef[] = [
     'time-weighted hosts holding an instance',
     'lower',
     'number',
-    (r) => r.quality.active_hosts.mean,
+    (r) => overSpan(r, r.quality.active_hosts.mean),
     'none',
     'hosts',
   ),
@@ -220,41 +236,21 @@ export const METRICS: readonly MetricDef[] = [
     'none',
     'ratio',
   ),
-  m(
-    'fragmentation_cpu',
-    'free vCPUs the trace’s shapes cannot use',
-    'lower',
-    'share',
-    (r) => r.quality.fragmentation.cpu,
+  m('fragmentation_cpu', 'free vCPUs the trace’s shapes cannot use', 'lower', 'share', (r) =>
+    overShapes(r, r.quality.fragmentation.cpu),
   ),
-  m(
-    'fragmentation_ram',
-    'free RAM the trace’s shapes cannot use',
-    'lower',
-    'share',
-    (r) => r.quality.fragmentation.ram,
+  m('fragmentation_ram', 'free RAM the trace’s shapes cannot use', 'lower', 'share', (r) =>
+    overShapes(r, r.quality.fragmentation.ram),
   ),
-  m(
-    'fragmentation_disk',
-    'free disk the trace’s shapes cannot use',
-    'lower',
-    'share',
-    (r) => r.quality.fragmentation.disk,
+  m('fragmentation_disk', 'free disk the trace’s shapes cannot use', 'lower', 'share', (r) =>
+    overShapes(r, r.quality.fragmentation.disk),
   ),
   // GPUs: null (so left out of compare and summaries) on a cluster without GPUs.
-  m(
-    'util_gpu',
-    'time-weighted GPU utilisation (allocated share / GPUs)',
-    'higher',
-    'share',
-    (r) => r.quality.gpu?.utilisation ?? null,
+  m('util_gpu', 'time-weighted GPU utilisation (allocated share / GPUs)', 'higher', 'share', (r) =>
+    overGpus(r, overSpan(r, r.quality.gpu?.utilisation)),
   ),
-  m(
-    'peak_util_gpu',
-    'highest GPU utilisation at any instant',
-    'higher',
-    'share',
-    (r) => r.quality.gpu?.peak_utilisation ?? null,
+  m('peak_util_gpu', 'highest GPU utilisation at any instant', 'higher', 'share', (r) =>
+    overGpus(r, r.quality.gpu?.peak_utilisation),
   ),
   m(
     'gpu_allocation_rate',
@@ -277,23 +273,19 @@ export const METRICS: readonly MetricDef[] = [
     'FGD expected GPU fragmentation then (GPUs)',
     'lower',
     'number',
-    (r) => r.quality.gpu?.fragmentation_gpus ?? null,
+    (r) => overShapes(r, r.quality.gpu?.fragmentation_gpus),
     'none',
     'GPUs',
   ),
-  m(
-    'gpu_fragmentation_rate',
-    'FGD GPU fragmentation / unallocated GPUs',
-    'lower',
-    'share',
-    (r) => r.quality.gpu?.fragmentation_rate ?? null,
+  m('gpu_fragmentation_rate', 'FGD GPU fragmentation / unallocated GPUs', 'lower', 'share', (r) =>
+    overShapes(r, r.quality.gpu?.fragmentation_rate),
   ),
   m(
     'decisions_per_s',
     'instance decisions per second inside the driver',
     'higher',
     'number',
-    (r) => r.performance.decisions_per_s,
+    (r) => perDriverSecond(r, r.performance.decisions_per_s),
     'throughput',
     'decisions/s',
   ),
@@ -302,7 +294,7 @@ export const METRICS: readonly MetricDef[] = [
     'instance decisions per CPU second of the whole replay (robust to machine load)',
     'higher',
     'number',
-    (r) => r.performance.decisions_per_cpu_s ?? null,
+    (r) => (r.performance.cpu_ms === 0 ? null : (r.performance.decisions_per_cpu_s ?? null)),
     'throughput',
     'decisions/CPU s',
   ),
@@ -320,7 +312,7 @@ export const METRICS: readonly MetricDef[] = [
     'host evaluations per second inside the driver',
     'higher',
     'number',
-    (r) => r.performance.host_evaluations_per_s,
+    (r) => perDriverSecond(r, r.performance.host_evaluations_per_s),
     'throughput',
     'evaluations/s',
   ),
@@ -329,7 +321,7 @@ export const METRICS: readonly MetricDef[] = [
     'driver-call latency, median (µs)',
     'lower',
     'number',
-    (r) => r.performance.latency_us.p50,
+    (r) => latency(r, r.performance.latency_us.p50),
     'duration',
     'µs',
   ),
@@ -338,7 +330,7 @@ export const METRICS: readonly MetricDef[] = [
     'driver-call latency, p90 (µs)',
     'lower',
     'number',
-    (r) => r.performance.latency_us.p90,
+    (r) => latency(r, r.performance.latency_us.p90),
     'duration',
     'µs',
   ),
@@ -347,7 +339,7 @@ export const METRICS: readonly MetricDef[] = [
     'driver-call latency, p99 (µs)',
     'lower',
     'number',
-    (r) => r.performance.latency_us.p99,
+    (r) => latency(r, r.performance.latency_us.p99),
     'duration',
     'µs',
   ),
@@ -356,7 +348,7 @@ export const METRICS: readonly MetricDef[] = [
     'driver-call latency, max (µs)',
     'lower',
     'number',
-    (r) => r.performance.latency_us.max,
+    (r) => latency(r, r.performance.latency_us.max),
     'duration',
     'µs',
   ),
@@ -365,7 +357,7 @@ export const METRICS: readonly MetricDef[] = [
     'trace rows per second, end to end',
     'higher',
     'number',
-    (r) => r.performance.rows_per_s,
+    (r) => (r.performance.wall_ms === 0 ? null : r.performance.rows_per_s),
     'throughput',
     'rows/s',
   ),

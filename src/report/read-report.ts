@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../common/errors.ts';
 import {
   describeFsError,
@@ -7,7 +7,7 @@ import {
   readStructuredFile,
   type StructuredFile,
 } from '../common/structured-file.ts';
-import { capacityReportSchema, runSummarySchema } from './run-files.ts';
+import { capacityReportSchema, type RunSummary, runSummarySchema } from './run-files.ts';
 import { type Report, reportSchema } from './schema.ts';
 
 /** A report and the file it came from. */
@@ -68,7 +68,8 @@ function isDirectory(arg: string): boolean {
  * The reports a directory holds: every `*.json` directly inside it, in name order, except the
  * other JSON outputs of `run` and `capacity` (run.json, capacity.json). Other files (summary.md,
  * timeseries.csv, report.html, placements) are not `*.json` and not read. A directory without a
- * report is an error: a gate over nothing must not pass.
+ * report is an error: a gate over nothing must not pass; so is one whose run.json says another
+ * set of reports than it holds (refuseReportsNotOfTheRun).
  */
 function readDirectory(dir: string): LoadedReport[] {
   const entries = readdirSync(dir, { withFileTypes: true });
@@ -84,11 +85,14 @@ function readDirectory(dir: string): LoadedReport[] {
     .sort();
   const skipped: string[] = [];
   const out: LoadedReport[] = [];
+  let run: RunSummary | undefined;
   for (const name of names) {
     const path = join(dir, name);
     const file = readStructuredFile(path);
-    if (otherOutput(file) !== undefined) skipped.push(name);
-    else out.push({ path, report: parseStructured(file, reportSchema) });
+    if (otherOutput(file) !== undefined) {
+      skipped.push(name);
+      if (name === 'run.json') run = runSummarySchema.safeParse(file.value).data;
+    } else out.push({ path, report: parseStructured(file, reportSchema) });
   }
   if (out.length === 0) {
     const what =
@@ -98,7 +102,49 @@ function readDirectory(dir: string): LoadedReport[] {
     const subdirs = entries.some((e) => e.isDirectory()) ? '; subfolders are not read, name them' : '';
     throw new InputError(dir, undefined, undefined, `no report in this directory (${what}${subdirs})`);
   }
+  if (run) refuseReportsNotOfTheRun(dir, run, out);
   return out;
+}
+
+/**
+ * A folder with a run.json holds the outputs of the run that wrote it: its reports are exactly
+ * the ones run.json lists for its finished cells. A report at the name of a cell that run.json
+ * says failed or was cancelled, or at a name it does not list, was left by an earlier run (or put
+ * there by hand), and a listed report that is missing was removed: read with the others, each
+ * would make the folder say something about the run it does not. Each is an error naming the file
+ * (a file named on its own, not through its folder, is read as it is).
+ */
+function refuseReportsNotOfTheRun(dir: string, run: RunSummary, loaded: readonly LoadedReport[]): void {
+  const here = resolve(dir);
+  const listed = new Map<string, RunSummary['cells'][number]>();
+  for (const c of run.cells) {
+    if (c.report === null) continue;
+    const path = resolve(here, c.report);
+    if (dirname(path) === here) listed.set(basename(path), c);
+  }
+  const present = new Set(loaded.map((l) => basename(l.path)));
+  for (const l of loaded) {
+    const name = basename(l.path);
+    if (listed.has(name)) continue;
+    const unfinished = run.cells.find((c) => c.report === null && `${c.name}.json` === name);
+    throw new InputError(
+      l.path,
+      undefined,
+      undefined,
+      unfinished
+        ? `${join(dir, 'run.json')} says cell ${unfinished.name} ${unfinished.status === 'cancelled' ? 'was cancelled' : 'failed'} and wrote no report in the run that wrote this folder, so this report is left from an earlier run: remove it, or rerun the cell`
+        : `${join(dir, 'run.json')} does not list this report (it lists ${listed.size === 0 ? 'none' : [...listed.keys()].join(', ')}), so it is left from an earlier run or was put there by hand: remove it, or name the file itself`,
+    );
+  }
+  for (const [name, c] of listed) {
+    if (!present.has(name))
+      throw new InputError(
+        join(dir, name),
+        undefined,
+        undefined,
+        `missing: ${join(dir, 'run.json')} lists it as the report of cell ${c.name}`,
+      );
+  }
 }
 
 /**

@@ -76,7 +76,8 @@ export type RunSummary = z.output<typeof runSummarySchema>;
 const probeSchema = z.object({
   hosts: z.int().nonnegative(),
   passed: z.boolean(),
-  no_valid_host_rate: z.number().min(0).max(1),
+  /** null for a trace without instances. */
+  no_valid_host_rate: z.number().min(0).max(1).nullable(),
   no_valid_host: z.int().nonnegative(),
   instances: z.int().nonnegative(),
   /** Only on a cluster with GPUs: GPUs on the probed hosts, and GPUs placed / GPUs asked for. */

@@ -10,6 +10,7 @@ const perResource = <T extends z.ZodType>(t: T) => z.object({ cpu: t, ram: t, di
 const policy = z.object({ placements: count, violations: count });
 const softPolicy = z.object({ placements: count, satisfied: count, satisfaction_rate: share.nullable() });
 const nullableShare = share.nullable();
+const nullableNonNegative = z.number().nonnegative().nullable();
 const hostQuantiles = z.object({
   min: z.number().nonnegative(),
   p10: z.number().nonnegative(),
@@ -90,7 +91,8 @@ export const reportSchema = z.object({
     instances: z.int().nonnegative(),
     placed: z.int().nonnegative(),
     no_valid_host: z.int().nonnegative(),
-    no_valid_host_rate: z.number().min(0).max(1),
+    /** no_valid_host / instances; null without instances (so are the other ratios over 0). */
+    no_valid_host_rate: nullableShare,
     retries: z.int().nonnegative(),
     claim_failures: z.int().nonnegative(),
     scheduling_errors: z.int().nonnegative(),
@@ -130,7 +132,8 @@ export const reportSchema = z.object({
   quality: z.object({
     span_s: z.number().nonnegative(),
     schedulable_hosts: count,
-    utilisation: perResource(z.number().nonnegative()),
+    /** Null for a resource the schedulable hosts have none of, and for a replay of no row. */
+    utilisation: perResource(nullableNonNegative),
     /**
      * The busy period, from the first to the last arrival (docs/metrics.md), the time-weighted
      * utilisation over it (the drain after the last arrival does not dilute it) and the
@@ -142,16 +145,18 @@ export const reportSchema = z.object({
         start: z.number(),
         end: z.number(),
         duration_s: z.number().nonnegative(),
-        utilisation: perResource(z.number().nonnegative()),
+        utilisation: perResource(nullableNonNegative),
         /** The mean, over arriving instances, of the utilisation just before each was placed. */
-        arrival_utilisation: perResource(z.number().nonnegative()),
+        arrival_utilisation: perResource(nullableNonNegative),
       })
       .nullable()
       .optional(),
     active_utilisation: perResource(z.number().nonnegative().nullable()),
-    active_hosts: z.object({ mean: z.number().nonnegative(), max: count }),
+    /** `mean` is null for a replay of no row. */
+    active_hosts: z.object({ mean: nullableNonNegative, max: count }),
     balance_cv: perResource(z.number().nonnegative().nullable()),
-    fragmentation: perResource(share),
+    /** Null where nothing of the resource was free, or the trace has no shape. */
+    fragmentation: perResource(nullableShare),
     /** Distinct request shapes in the trace (the fragmentation's workload). */
     shapes: count,
     /**
@@ -163,13 +168,15 @@ export const reportSchema = z.object({
     gpu: z
       .object({
         capacity_gpus: z.number().nonnegative(),
-        utilisation: share,
-        peak_utilisation: share,
+        /** Null when the schedulable hosts have no GPU (utilisation also for a replay of no row). */
+        utilisation: nullableShare,
+        peak_utilisation: nullableShare,
         arrived_gpus: z.number().nonnegative(),
         allocated_gpus: z.number().nonnegative(),
         allocation_rate: nullableShare,
         unallocated_gpus: z.number().nonnegative(),
-        fragmentation_gpus: z.number().nonnegative(),
+        /** Null when the trace has no task to take the expectation over. */
+        fragmentation_gpus: nullableNonNegative,
         fragmentation_rate: nullableShare,
         /**
          * The FGD paper's plot: allocated GPU % against arrived GPU demand, one point per whole
@@ -192,15 +199,16 @@ export const reportSchema = z.object({
     /** The contract identities that do not hold (docs/metrics.md, "Contract"); empty when all do. */
     mismatches: z.array(z.string()),
   }),
+  /** Rates over a denominator of 0 (no driver time, no decision...) are null. */
   performance: z.object({
     decisions: z.int().nonnegative(),
     driver_calls: z.int().nonnegative(),
     driver_ms: z.number().nonnegative(),
-    decisions_per_s: z.number().nonnegative(),
-    ns_per_decision: z.number().nonnegative(),
+    decisions_per_s: nullableNonNegative,
+    ns_per_decision: nullableNonNegative,
     host_evaluations: z.int().nonnegative(),
-    host_evaluations_per_s: z.number().nonnegative(),
-    ns_per_host_evaluation: z.number().nonnegative(),
+    host_evaluations_per_s: nullableNonNegative,
+    ns_per_host_evaluation: nullableNonNegative,
     wall_ms: z.number().nonnegative(),
     /**
      * CPU time (user + system, ms) of the process during the replay: robust to other load on the
@@ -208,17 +216,20 @@ export const reportSchema = z.object({
      */
     cpu_ms: z.number().nonnegative().optional(),
     /** decisions / cpu_ms: a lower bound on the decision rate (the CPU time includes the whole replay). */
-    decisions_per_cpu_s: z.number().nonnegative().optional(),
-    rows_per_s: z.number().nonnegative(),
+    decisions_per_cpu_s: nullableNonNegative.optional(),
+    rows_per_s: nullableNonNegative,
     peak_rss_mb: z.number().nonnegative(),
-    /** One value per driver call, from an HDR histogram (3 significant digits), in microseconds. */
+    /**
+     * One value per driver call, from an HDR histogram (3 significant digits), in microseconds.
+     * Without a driver call the statistics are null and `percentiles` is empty.
+     */
     latency_us: z.object({
       count,
-      mean: z.number().nonnegative(),
-      p50: z.number().nonnegative(),
-      p90: z.number().nonnegative(),
-      p99: z.number().nonnegative(),
-      max: z.number().nonnegative(),
+      mean: nullableNonNegative,
+      p50: nullableNonNegative,
+      p90: nullableNonNegative,
+      p99: nullableNonNegative,
+      max: nullableNonNegative,
       percentiles: z.array(
         z.object({ percentile: z.number().min(0).max(100), us: z.number().nonnegative() }),
       ),

@@ -16,7 +16,8 @@ export interface ReportOutputs {
  * Write the set-level outputs of some reports into `dir`: `summary.md` (one row per strategy × config, mean ± CI over seeds; per seed on demand),
  * `timeseries.csv` (one row per report and window) and `report.html` (self-contained, with plots).
  * Everything is rendered first and then each file is written atomically (temp file + rename), so
- * an interrupted run leaves the previous files or the new ones, never half of one.
+ * an interrupted write leaves the previous files or the new ones, never half of one (`run` and
+ * `demo` remove the previous ones before their replays start: removeEarlierOutputs).
  */
 export async function writeReportOutputs(
   dir: string,

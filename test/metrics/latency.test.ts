@@ -16,10 +16,10 @@ describe('decision latency', () => {
       expect(got).toBeGreaterThanOrEqual(want);
       expect(got).toBeLessThanOrEqual(want * 1.001);
     };
-    near(s.p50, 50);
-    near(s.p90, 90);
-    near(s.p99, 99);
-    near(s.max, 100);
+    near(s.p50!, 50);
+    near(s.p90!, 90);
+    near(s.p99!, 99);
+    near(s.max!, 100);
     // mean of 1..100 = 50.5
     expect(s.mean).toBeCloseTo(50.5, 1);
     expect(s.percentiles.map((p) => p.percentile)).toEqual([0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100]);
@@ -38,6 +38,6 @@ describe('decision latency', () => {
     expect(r.manager.stats.decisions).toBe(4);
     // The histogram's values sum to the driver time the manager measured, within its resolution.
     const totalUs = r.manager.stats.driverMs * 1000;
-    expect(Math.abs(m.latency.mean * 3 - totalUs)).toBeLessThan(0.01 * totalUs + 1);
+    expect(Math.abs(m.latency.mean! * 3 - totalUs)).toBeLessThan(0.01 * totalUs + 1);
   });
 });

@@ -143,12 +143,12 @@ describe('checkReports', () => {
       ),
     );
     const worse = withChanges(base, (r) => {
-      r.quality.active_hosts.mean = base.quality.active_hosts.mean * 1.02;
+      r.quality.active_hosts.mean = base.quality.active_hosts.mean! * 1.02;
     });
     const [hosts, soft] = checkReports(t, loaded(timed(1, 1, 2e8), worse, worse), loaded(timed(1, 1, 4e8)));
     // Median of (m, 1.02m, 1.02m) is 1.02m > 1.01m: violated, whatever the calibration says.
     expect(hosts.holds).toBe(false);
-    expect(hosts.limit).toBeCloseTo(base.quality.active_hosts.mean * 1.01, 12);
+    expect(hosts.limit).toBeCloseTo(base.quality.active_hosts.mean! * 1.01, 12);
     // The scenario has no soft-affinity group.
     expect([soft.value, soft.holds]).toEqual([null, null]);
   });

@@ -33,7 +33,7 @@ describe('compare', () => {
     // B doubles the NoValidHost rate (0.1 -> 0.2) and has 25% more active hosts.
     const b = withChanges(base, (r) => {
       r.placement.no_valid_host_rate = 0.2;
-      r.quality.active_hosts.mean = base.quality.active_hosts.mean * 1.25;
+      r.quality.active_hosts.mean = base.quality.active_hosts.mean! * 1.25;
     });
     const md = compareMarkdown([
       { label: 'A', reports: [base] },

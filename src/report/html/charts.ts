@@ -115,15 +115,20 @@ function timeChart(
 /** Latency percentiles per group, each the mean over the group's seeds. */
 function latencyChart(reports: readonly Report[], groups: readonly SeedGroup[]): Chart {
   const values: Row[] = [];
+  // A report without a driver call has no distribution (no percentiles): it is left out.
+  const measured = (i: number) => reports[i].performance.latency_us.percentiles.length > 0;
   for (const g of groups) {
-    const ps = reports[g.members[0]].performance.latency_us.percentiles;
+    const members = g.members.filter(measured);
+    if (members.length === 0) continue;
+    const ps = reports[members[0]].performance.latency_us.percentiles;
     ps.forEach((p, k) => {
-      const us = g.members.map((i) => reports[i].performance.latency_us.percentiles[k]?.us ?? p.us);
+      const us = members.map((i) => reports[i].performance.latency_us.percentiles[k]?.us ?? p.us);
       const mean = us.reduce((a, b) => a + b, 0) / us.length;
       values.push({ label: g.label, percentile: `p${p.percentile}`, us: Math.max(mean, 0.001) });
     });
   }
-  const order = reports[0]?.performance.latency_us.percentiles.map((p) => `p${p.percentile}`) ?? [];
+  const first = reports.find((r) => r.performance.latency_us.percentiles.length > 0);
+  const order = first?.performance.latency_us.percentiles.map((p) => `p${p.percentile}`) ?? [];
   return {
     id: 'latency',
     title: 'Decision latency distribution',
