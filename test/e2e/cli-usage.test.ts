@@ -49,7 +49,9 @@ describe('schedbench help', () => {
     expect(command.stderr).toBe("schedbench: unknown command 'frobnicate'; see `schedbench --help`\n");
     const help = cli(['help', 'frobnicate']);
     expect(help.code).toBe(2);
-    expect(help.stderr).toMatch(/^schedbench: help: no command "frobnicate" \(commands: run, demo, .*metrics\)\n$/);
+    expect(help.stderr).toMatch(
+      /^schedbench: help: no command "frobnicate" \(commands: run, demo, .*metrics\)\n$/,
+    );
     expect(cli(['help', 'metrics']).code).toBe(0);
   });
 
