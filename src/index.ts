@@ -6,7 +6,7 @@ import { loadCluster } from './cluster/cluster-spec.ts';
 import { InputError } from './common/errors.ts';
 import { type BoundResult, checkReports, uncoveredReports } from './report/check.ts';
 import { compareMarkdown, DEFAULT_COMPARE_OPTIONS, type GroupBy, groupSides } from './report/compare.ts';
-import { type LoadedReport, readReports } from './report/read-report.ts';
+import { type LoadedReport, readReportSet, type UnfinishedCell } from './report/read-report.ts';
 import { type Report, reportSchema } from './report/schema.ts';
 import { loadThresholds } from './report/thresholds.ts';
 import { runReplayTask } from './run/replay-task.ts';
@@ -14,7 +14,7 @@ import { runReplayTask } from './run/replay-task.ts';
 export { ExitStatus, InputError, UsageError } from './common/errors.ts';
 export type { BoundResult } from './report/check.ts';
 export type { GroupBy } from './report/compare.ts';
-export { readReport } from './report/read-report.ts';
+export { readReport, type UnfinishedCell } from './report/read-report.ts';
 export type { Report } from './report/schema.ts';
 export { PluginError } from './scheduler/errors.ts';
 
@@ -62,9 +62,16 @@ export async function replay(options: ReplayOptions): Promise<Report> {
 }
 
 /** Reports given as objects (validated) or as report files and folders of reports (read). */
-function load(reports: readonly (Report | string)[]): (LoadedReport & { arg: string })[] {
+function load(
+  reports: readonly (Report | string)[],
+  unfinished: UnfinishedCell[] = [],
+): (LoadedReport & { arg: string })[] {
   return reports.flatMap((r, i) => {
-    if (typeof r === 'string') return readReports([r]).map((l) => ({ ...l, arg: r }));
+    if (typeof r === 'string') {
+      const set = readReportSet([r]);
+      unfinished.push(...set.unfinished);
+      return set.reports.map((l) => ({ ...l, arg: r }));
+    }
     const parsed = reportSchema.safeParse(r);
     if (!parsed.success)
       throw new InputError(
@@ -98,12 +105,17 @@ export function compare(reports: readonly (Report | string)[], options: CompareO
 
 /** What {@link check} found. */
 export interface CheckResult {
-  /** True when every bound that could be evaluated holds (at least one always is). */
+  /**
+   * True when every bound that could be evaluated holds (at least one always is) and no cell of a
+   * run folder given failed or was cancelled.
+   */
   readonly passed: boolean;
   /** Every bound with its value and limit; `holds` is null where the metric is n/a. */
   readonly results: readonly BoundResult[];
   /** Strategies whose reports no bound covers (a warning in the CLI). */
   readonly uncovered: readonly string[];
+  /** Cells that a folder's run.json says failed or were cancelled: no report of them was checked. */
+  readonly unfinished: readonly UnfinishedCell[];
 }
 
 /**
@@ -117,13 +129,15 @@ export function check(
   options: { readonly baseline?: readonly (Report | string)[] } = {},
 ): CheckResult {
   const t = loadThresholds(thresholds);
-  const loaded = load(reports);
+  const unfinished: UnfinishedCell[] = [];
+  const loaded = load(reports, unfinished);
   const results = checkReports(t, loaded, load(options.baseline ?? []));
   if (results.every((r) => r.holds === null))
     throw new InputError(t.path, undefined, undefined, 'no bound could be evaluated against these reports');
   return {
-    passed: results.every((r) => r.holds !== false),
+    passed: unfinished.length === 0 && results.every((r) => r.holds !== false),
     results,
     uncovered: uncoveredReports(loaded, results).map((u) => u.strategy),
+    unfinished,
   };
 }

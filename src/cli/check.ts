@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitStatus, InputError } from '../common/errors.ts';
 import { checkReports, formatResult, printable, uncoveredReports } from '../report/check.ts';
-import { readReports } from '../report/read-report.ts';
+import { readReportSet, readReports, type UnfinishedCell } from '../report/read-report.ts';
 import { loadThresholds } from '../report/thresholds.ts';
 import { examples } from './help.ts';
 
@@ -42,7 +42,7 @@ export function registerCheck(program: Command): void {
     )
     .action((args: string[], flags: CheckFlags) => {
       const thresholds = loadThresholds(flags.thresholds);
-      const reports = readReports(args);
+      const { reports, unfinished } = readReportSet(args);
       const baselines = readReports(flags.baseline);
       const results = checkReports(thresholds, reports, baselines);
       const notApplicable = results.filter((r) => r.holds === null).length;
@@ -68,6 +68,8 @@ export function registerCheck(program: Command): void {
           flags.verbose ? `${mark.padEnd(8)} ${formatResult(r)}\n` : `${formatResult(r)}\n`,
         );
       }
+      // A cell of the run that wrote no report is a violation: its bounds could not be checked.
+      for (const u of unfinished) process.stdout.write(`${unfinishedLine(u)}\n`);
       const checked = new Set(results.map((r) => r.strategy));
       const covered = reports.filter((l) => checked.has(l.report.inputs.strategy)).length;
       const summary = `${results.length - notApplicable} bound(s) over ${covered} report(s) of ${[...checked].map(printable).join(', ')}`;
@@ -78,10 +80,23 @@ export function registerCheck(program: Command): void {
           : '',
       ].filter(Boolean);
       const tail = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-      if (violated.length > 0)
-        throw new ExitStatus(1, `check: ${violated.length} of ${summary} violated${tail}`);
+      const bounds =
+        violated.length > 0 ? `${violated.length} of ${summary} violated` : `all ${summary} hold`;
+      if (unfinished.length > 0)
+        throw new ExitStatus(
+          1,
+          `check: ${unfinished.length} cell(s) of the run wrote no report; ${bounds}${tail}`,
+        );
+      if (violated.length > 0) throw new ExitStatus(1, `check: ${bounds}${tail}`);
       process.stdout.write(`check: all ${summary} hold${tail}\n`);
     });
+}
+
+function unfinishedLine(u: UnfinishedCell): string {
+  const what = u.status === 'cancelled' ? 'was cancelled' : 'failed';
+  const message = printable(u.error?.message.split('\n')[0] ?? '');
+  const why = u.error && u.error.kind !== 'cancelled' ? ` (${u.error.kind}: ${message})` : '';
+  return `cell ${printable(u.name)} ${what}${why}: ${printable(u.runJson)} lists no report of it, so none of its bounds was checked`;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -16,6 +16,20 @@ export interface LoadedReport {
   readonly report: Report;
 }
 
+/** A cell that a folder's run.json says failed or was cancelled: the run wrote no report for it. */
+export interface UnfinishedCell {
+  readonly runJson: string;
+  readonly name: string;
+  readonly status: 'failed' | 'cancelled';
+  readonly error: { readonly kind: string; readonly message: string } | null;
+}
+
+/** The reports the arguments name, and the cells their folders' run.json say wrote none. */
+export interface ReportSet {
+  readonly reports: LoadedReport[];
+  readonly unfinished: UnfinishedCell[];
+}
+
 /** Read one JSON report and validate it with the report schema; errors name file, line and field. */
 export function readReport(path: string): Report {
   return parseReport(readStructuredFile(path));
@@ -71,7 +85,7 @@ function isDirectory(arg: string): boolean {
  * report is an error: a gate over nothing must not pass; so is one whose run.json says another
  * set of reports than it holds (refuseReportsNotOfTheRun).
  */
-function readDirectory(dir: string): LoadedReport[] {
+function readDirectory(dir: string): ReportSet {
   const entries = readdirSync(dir, { withFileTypes: true });
   const names = entries
     .filter(
@@ -102,8 +116,14 @@ function readDirectory(dir: string): LoadedReport[] {
     const subdirs = entries.some((e) => e.isDirectory()) ? '; subfolders are not read, name them' : '';
     throw new InputError(dir, undefined, undefined, `no report in this directory (${what}${subdirs})`);
   }
-  if (run) refuseReportsNotOfTheRun(dir, run, out);
-  return out;
+  if (!run) return { reports: out, unfinished: [] };
+  refuseReportsNotOfTheRun(dir, run, out);
+  const unfinished = run.cells.flatMap((c) =>
+    c.status === 'ok'
+      ? []
+      : [{ runJson: join(dir, 'run.json'), name: c.name, status: c.status, error: c.error }],
+  );
+  return { reports: out, unfinished };
 }
 
 /**
@@ -153,18 +173,34 @@ function refuseReportsNotOfTheRun(dir: string, run: RunSummary, loaded: readonly
  * does not count twice in a median.
  */
 export function readReports(args: readonly string[]): LoadedReport[] {
+  return readReportSet(args).reports;
+}
+
+/**
+ * `readReports`, and the cells that the run.json of a directory named says failed or were
+ * cancelled (a gate over such a folder checks a run that did not finish).
+ */
+export function readReportSet(args: readonly string[]): ReportSet {
   const seen = new Set<string>();
+  const seenRuns = new Set<string>();
   const out: LoadedReport[] = [];
+  const unfinished: UnfinishedCell[] = [];
   for (const arg of args) {
-    const loaded = isDirectory(arg)
+    const set = isDirectory(arg)
       ? readDirectory(arg)
-      : [{ path: arg, report: parseReport(readStructuredFile(arg)) }];
-    for (const l of loaded) {
+      : { reports: [{ path: arg, report: parseReport(readStructuredFile(arg)) }], unfinished: [] };
+    for (const u of set.unfinished) {
+      const key = `${resolve(u.runJson)}\0${u.name}`;
+      if (seenRuns.has(key)) continue;
+      seenRuns.add(key);
+      unfinished.push(u);
+    }
+    for (const l of set.reports) {
       const key = resolve(l.path);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(l);
     }
   }
-  return out;
+  return { reports: out, unfinished };
 }

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, writeF
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { check as checkApi } from '../../src/index.ts';
 import { runSummarySchema } from '../../src/report/run-files.ts';
 import { BIN, cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/replay.ts';
@@ -95,9 +96,30 @@ describe('a rerun into the same --out: a cell that does not finish leaves no ear
     const cell = summaryOf(dir).cells.find((c) => c.name === PLUGIN)!;
     expect([cell.status, cell.report, cell.placements]).toEqual(['failed', null, null]);
 
+    // The gate reads this run's filter report only, and does not pass: a cell of the run failed.
     const check = await gate(['check', '--thresholds', 'ok.yaml', 'o'], dir);
-    expect([check.code, check.stderr]).toEqual([0, '']);
-    expect(check.stdout).toBe('check: all 1 bound(s) over 1 report(s) of filter hold\n');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(
+      new RegExp(
+        `^cell ${PLUGIN} failed \\(plugin: .*score exploded.*\\): o/run\\.json lists no report of it, so none of its bounds was checked\n$`,
+      ),
+    );
+    expect(check.stderr).toBe(
+      'schedbench: check: 1 cell(s) of the run wrote no report; all 1 bound(s) over 1 report(s) of filter hold\n',
+    );
+    // The API's check says the same.
+    const api = checkApi([join(dir, 'o')], join(dir, 'ok.yaml'));
+    expect([
+      api.passed,
+      api.results.map((r) => r.holds),
+      api.unfinished.map((u) => [u.name, u.status]),
+    ]).toEqual([false, [true], [[PLUGIN, 'failed']]]);
+    // Named on its own, the finished cell's report is checked as it is.
+    const alone = await gate(['check', '--thresholds', 'ok.yaml', 'o/filter.json'], dir);
+    expect([alone.code, alone.stdout]).toEqual([
+      0,
+      'check: all 1 bound(s) over 1 report(s) of filter hold\n',
+    ]);
     const report = await gate(['report', 'o', '--out', 'summary'], dir);
     expect([report.code, report.stderr]).toEqual([0, '']);
     expect(readFileSync(join(dir, 'summary/summary.md'), 'utf8')).not.toContain(PLUGIN);
@@ -151,7 +173,7 @@ describe('a rerun into the same --out: a cell that does not finish leaves no ear
     ]);
   }, 240_000);
 
-  it('a matrix cell cancelled by SIGINT: its earlier report goes, check reads the finished cell only', async () => {
+  it('a matrix cell cancelled by SIGINT: its earlier report goes, check reads the finished cell only and fails on the cancelled one', async () => {
     const dir = inputs();
     const first = cli(MATRIX, dir, GATE);
     expect([first.code, first.stderr]).toEqual([0, '']);
@@ -185,9 +207,10 @@ describe('a rerun into the same --out: a cell that does not finish leaves no ear
     expect([cell.status, cell.report]).toEqual(['cancelled', null]);
     expect(existsSync(join(out, `${PLUGIN}.json`))).toBe(false);
     const check = await gate(['check', '--thresholds', 'ok.yaml', 'o'], dir);
-    expect([check.code, check.stdout]).toEqual([
-      0,
-      'check: all 1 bound(s) over 1 report(s) of filter hold\n',
+    expect([check.code, check.stdout, check.stderr]).toEqual([
+      1,
+      `cell ${PLUGIN} was cancelled: o/run.json lists no report of it, so none of its bounds was checked\n`,
+      'schedbench: check: 1 cell(s) of the run wrote no report; all 1 bound(s) over 1 report(s) of filter hold\n',
     ]);
   }, 240_000);
 });
