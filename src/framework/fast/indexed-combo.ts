@@ -51,6 +51,15 @@ export function setupCombo(plan: ComboPlan, tree: HostIndex, multipliers: Float6
     const hi = Math.max(tree.nodes[f][1], floor);
     const lo = Math.max(tree.nodes[f + 1][1], floor);
     const range = Number.isFinite(hi - lo) && hi - lo > 0 ? hi - lo : 1;
+    // A weigher configured twice (weight_classes may repeat one) is one field of the key: ComboBound
+    // sums every term of a field into the key's one coefficient for it, so a field listed twice
+    // would count its terms twice (a bound below the weight when they pull the weight down).
+    const at = fields.indexOf(f);
+    if (at >= 0) {
+      if (floors[at] !== floor) return;
+      coeffs[at] += m / range;
+      continue;
+    }
     fields.push(f);
     coeffs.push(m / range);
     floors.push(floor);
