@@ -57,7 +57,9 @@ describe('the sampled funnel', () => {
     // A 3-instance request from decision 2 holds 3; one of 2..2 (a single instance) does not.
     expect(holdsSample(2, 3, 4)).toBe(false); // 2, 3, 4: the sample is 1, 5, 9
     expect(holdsSample(4, 2, 4)).toBe(true); // 4, 5
-    expect([64, 1000, 10_000].map(funnelSampleEvery)).toEqual([128, 256, 4096]);
+    expect([64, 128, 129, 1000, 1024, 10_000].map(funnelSampleEvery)).toEqual([
+      128, 128, 256, 1024, 1024, 16384,
+    ]);
   });
 
   it('every decision (N = 1): the funnel counted by hand, and the same placements', async () => {
