@@ -89,7 +89,7 @@ export function benchRequest(cluster: ClusterState, policy: GroupPolicy = 'anti-
   };
   const group = new GroupView(cluster.hosts.size);
   group.refresh(spec.group);
-  return { spec, index: 0, instanceId: 'bench', retryHosts: [0, 1, 2], group };
+  return { spec, index: 0, instanceId: 'bench', instanceHost: -1, retryHosts: [0, 1, 2], group };
 }
 
 /**

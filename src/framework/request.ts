@@ -7,6 +7,7 @@ export function reusableFilterRequest(hostCount: number): FilterRequest {
     spec: undefined as never,
     index: 0,
     instanceId: '',
+    instanceHost: -1,
     retryHosts: undefined,
     group: new GroupView(hostCount),
   };

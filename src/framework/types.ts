@@ -10,6 +10,12 @@ export interface FilterRequest {
   /** The instance's index in Nova's `_schedule` loop (0 for the first, and for every reschedule). */
   index: number;
   instanceId: string;
+  /**
+   * The host whose state already lists this instance (Nova's `spec_obj.instance_uuid in
+   * host_state.instances`), or -1: only the last host of a multi-create while its alternates are
+   * filtered again.
+   */
+  instanceHost: number;
   /** Hosts already tried for this instance (RetryFilter), if this is a reschedule. */
   retryHosts: readonly number[] | undefined;
   /** Live members of the request's server group, per host. */

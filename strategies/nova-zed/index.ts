@@ -91,6 +91,7 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
     let len = placement.candidates.length;
     list.set(placement.candidates);
     this.lastEmptiedBy = len === 0 ? PLACEMENT : undefined;
+    let lastClaimed = -1;
     for (let k = 0; k < n; k++) {
       len = this.filter(list, len, spec, k, ctx);
       if (len === 0) {
@@ -121,11 +122,16 @@ export class NovaZedScheduler implements SchedulerDriver, ExplainableDriver {
         return;
       }
       ctx.provision(k, claimed);
+      lastClaimed = claimed;
     }
     if (m === 0) return;
     if (n > 1) {
       // The selected hosts had resources consumed: filter and sort once more for the alternates.
+      // The spec still names the last instance, which _consume_selected_host listed on its host:
+      // ServerGroupAntiAffinityFilter passes that host, so it counts in the weighers' maxima.
+      req.instanceHost = lastClaimed;
       len = this.filter(list, len, spec, n - 1, ctx);
+      req.instanceHost = -1;
       if (len > 0) this.sorter.sortAll(list, len, req, ctx);
     }
     ctx.alternates(list, len);

@@ -1,7 +1,8 @@
 // ServerGroupAffinityFilter / ServerGroupAntiAffinityFilter (nova/scheduler/filters/affinity_filter.py):
 //   affinity: policy not 'affinity' -> pass; group.hosts (hosts of live members, plus the hosts
 //             chosen for earlier instances of this request) empty -> pass; else host in them.
-//   anti-affinity: policy not 'anti-affinity' -> pass; members on the host < max_server_per_host (1).
+//   anti-affinity: policy not 'anti-affinity' -> pass; the host already lists the instance -> pass;
+//                  members on the host < max_server_per_host (1).
 // Membership is the group's live instances: deletes and departures free the host.
 import { describe, expect, it } from 'vitest';
 import { cluster, simpleCluster } from '../helpers/cluster.ts';
@@ -24,6 +25,16 @@ describe('ServerGroupAntiAffinityFilter', () => {
     const aff = group(b, 'a', 'affinity');
     place(b, 'h3', 'a1', {}, aff);
     expect(passing(b, ANTI, request(b, { group: aff }))).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('passes the host already holding the instance, whatever the members on it', () => {
+    // Nova: `spec_obj.instance_uuid in host_state.instances` returns True before counting members.
+    const b = bench(simpleCluster([{}, {}, {}]));
+    const g = group(b, 'g', 'anti-affinity');
+    place(b, 'h1', 'm-0', {}, g);
+    place(b, 'h2', 'm-1', {}, g);
+    const req = request(b, { id: 'm-1', group: g, instanceHost: 'h2' });
+    expect(passing(b, ANTI, req)).toEqual(['h2', 'h3']);
   });
 
   it('end to end: one member per host; a delete frees its host', async () => {

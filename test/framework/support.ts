@@ -78,6 +78,8 @@ export interface RequestFields {
   imageProps?: string;
   /** Hosts already tried (RetryFilter), by name. */
   retryHosts?: string[];
+  /** The host already holding the instance (a multi-create's last host), by name. */
+  instanceHost?: string;
   index?: number;
 }
 
@@ -103,6 +105,7 @@ export function request(b: Bench, fields: RequestFields = {}): FilterRequest {
     spec,
     index: fields.index ?? 0,
     instanceId: id,
+    instanceHost: fields.instanceHost === undefined ? -1 : hostIndex(b, fields.instanceHost),
     retryHosts: fields.retryHosts?.map((n) => hostIndex(b, n)),
     group: view,
   };
