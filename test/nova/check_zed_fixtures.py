@@ -22,6 +22,8 @@ TRACE_HEAD = 'time,event,id,vcpus,memory_mb,disk_gb,extra_specs,image_props\n'
 
 # (name, cluster, trace, config or None, text the error line must hold)
 BAD_INPUTS = [
+    ('field count', {'hosts': [HOST]}, TRACE_HEAD + '0,create,x,1,512,0,,,extra\n',
+     None, 'trace.csv line 2: 9 fields, the header has 8'),
     ('image_props key', {'hosts': [HOST]}, TRACE_HEAD + '0,create,x,1,512,0,,os_distro=ubuntu\n',
      None, 'trace.csv line 2: image_props: "os_distro=ubuntu"'),
     ('image_props value', {'hosts': [HOST]}, TRACE_HEAD + '0,create,x,1,512,0,,hw_vm_mode=pvh\n',

@@ -84,14 +84,22 @@ def parse_ids(text):
     return [t.strip() for t in text.split(';') if t.strip()]
 
 
+class TraceError(ValueError):
+    """A trace row the harness cannot read as schedbench would (schedbench exits 2 on it)."""
+
+
 def read_trace(path):
-    """Rows as dicts, with the 1-based file line of each in '_line' (for error messages)."""
+    """Rows as dicts, with the 1-based file line of each in '_line' (for error messages). A row
+    with more or fewer fields than the header is a TraceError, as it is an error in schedbench."""
     with open(path, newline='', encoding='utf-8') as f:
         reader = csv.reader(f)
         header = [h.strip() for h in next(reader)]
         for rec in reader:
             if not rec or all(not c.strip() for c in rec):
                 continue
+            if len(rec) != len(header):
+                raise TraceError('%s line %d: %d fields, the header has %d' % (
+                    path, reader.line_num, len(rec), len(header)))
             row = {header[i]: rec[i] for i in range(min(len(header), len(rec)))}
             row['_line'] = reader.line_num
             yield row

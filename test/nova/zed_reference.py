@@ -45,7 +45,7 @@ from nova.scheduler.client import report as nova_report  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nova_replay import (  # noqa: E402
-    CreateRow, ReplayBase, load_config, load_structured, read_trace, write_rows)
+    CreateRow, ReplayBase, TraceError, load_config, load_structured, read_trace, write_rows)
 from placement_standin import PlacementStandIn, StandInUnsupported  # noqa: E402
 from zed_db import ZedDatabase, InputError  # noqa: E402
 
@@ -310,7 +310,7 @@ def main(argv=None):
         replay = ZedReplay(cluster, config, explain=args.explain, cluster_path=args.cluster,
                            trace_path=args.trace, config_path=args.config or 'config')
         replay.run(read_trace(args.trace))
-    except InputError as e:
+    except (InputError, TraceError) as e:
         print('zed_reference: %s' % e, file=sys.stderr)
         return 2
     except StandInUnsupported as e:
