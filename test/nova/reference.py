@@ -66,8 +66,8 @@ from nova.scheduler.weights import ram as w_ram  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nova_replay import (  # noqa: E402
-    CreateRow, ReplayBase, expand_hosts, js_string, load_config, load_structured, read_trace,
-    write_rows)
+    CreateRow, ReplayBase, TraceError, expand_hosts, js_string, load_config, load_structured,
+    read_trace, write_rows)
 
 CONF = nova.conf.CONF
 logging.disable(logging.CRITICAL)  # again: importing nova may have touched logging
@@ -527,9 +527,14 @@ def main(argv=None):
     cluster = load_structured(args.cluster)
     config = load_config(args.config, DEFAULT_CONFIG)
     replay = Replay(cluster, config)
-    replay.run(read_trace(args.trace))
+    try:
+        replay.run(read_trace(args.trace))
+    except TraceError as e:
+        print('reference: %s' % e, file=sys.stderr)
+        return 2
     write_rows(args.placements, ['seq', 'id', 'host', 'attempts'], replay.rows)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -46,8 +46,7 @@ def _run_child(case):
                 '--placements', case['placements']]
         if case.get('config'):
             argv += ['--config', case['config']]
-        reference.main(argv)
-        code = 0
+        code = reference.main(argv) or 0
     except SystemExit as e:  # argparse, load_config: as the interpreter reports them
         if e.code is None or isinstance(e.code, int):
             code = e.code or 0
