@@ -100,7 +100,7 @@ def read_trace(path):
             if len(rec) != len(header):
                 raise TraceError('%s line %d: %d fields, the header has %d' % (
                     path, reader.line_num, len(rec), len(header)))
-            row = {header[i]: rec[i] for i in range(min(len(header), len(rec)))}
+            row = dict(zip(header, rec))
             row['_line'] = reader.line_num
             yield row
 
