@@ -1,3 +1,4 @@
+import { build } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { LatencyRecorder } from '../../src/metrics/latency.ts';
 import { simpleCluster } from '../helpers/cluster.ts';
@@ -23,6 +24,40 @@ describe('decision latency', () => {
     // mean of 1..100 = 50.5
     expect(s.mean).toBeCloseTo(50.5, 1);
     expect(s.percentiles.map((p) => p.percentile)).toEqual([0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100]);
+  });
+
+  it('summarises exactly as an HDR histogram fed every value in order', () => {
+    // Short calls are counted apart and added when the summary is read, long ones (65.5 µs and up)
+    // go straight in: the figures must be the plain histogram's, whatever the mix and order.
+    const plain = build({
+      bitBucketSize: 32,
+      autoResize: true,
+      lowestDiscernibleValue: 1,
+      numberOfSignificantValueDigits: 3,
+      useWebAssembly: false,
+    });
+    const rec = new LatencyRecorder();
+    let x = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // Mostly 0.2-5 µs, some up to 2 ms, a few below 1 ns (recorded as 1 ns).
+      const ms = i % 97 === 0 ? (x % 2_000_000) / 1e6 : i % 89 === 0 ? 1e-7 : (200 + (x % 4800)) / 1e6;
+      rec.record(ms);
+      plain.recordValue(Math.max(1, Math.round(ms * 1e6)));
+    }
+    const s = rec.summary();
+    const us = (ns: number) => ns / 1000;
+    expect(s.count).toBe(20_000);
+    expect(s.mean).toBe(us(plain.mean));
+    expect(s.max).toBe(us(plain.maxValue));
+    expect(s.percentiles).toEqual(
+      [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map((p) => ({
+        percentile: p,
+        us: us(p === 100 ? plain.maxValue : plain.getValueAtPercentile(p)),
+      })),
+    );
+    // Read twice: nothing is added again.
+    expect(rec.summary()).toEqual(s);
   });
 
   it('records one value per driver call, timed around the driver only', async () => {
