@@ -139,6 +139,11 @@ export class FitMasks {
     return q;
   }
 
+  /** Whether tree q is the tree of mask `bits` and class `users` (treeFor's answer for them). */
+  is(q: number, bits: number, users: number): boolean {
+    return this.bits[q] === bits && this.classes[q] === users;
+  }
+
   private indexOf(bits: number, users: number): number {
     for (let q = 0; q < this.size; q++) if (this.bits[q] === bits && this.classes[q] === users) return q;
     return -1;
