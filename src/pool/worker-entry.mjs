@@ -23,3 +23,4 @@ if (existsSync(compiled)) {
 }
 
 export default worker.default;
+export const guessChunks = worker.guessChunks;
