@@ -15,10 +15,16 @@ export class NotShareableError extends Error {
   }
 }
 
-/** Size and line count of a trace file: the line count bounds its rows (a header, then rows). */
+/**
+ * Size and line count of a trace file: the line count bounds its rows (a header, then rows). A
+ * line ends at a LF or at a CR not followed by one, so a file with CR line ends (which the CSV
+ * parser reads as such) is counted as it parses.
+ */
 export async function scanTrace(path: string): Promise<{ bytes: number; lines: number }> {
   let bytes = 0;
   let lines = 0;
+  // The last read ended with a CR: a line end unless the next read starts with a LF.
+  let crLast = false;
   try {
     await refuseNonRegular(path);
     // One buffer, read into again and again: a stream's fresh 64 KiB chunk per read left the
@@ -32,8 +38,13 @@ export async function scanTrace(path: string): Promise<{ bytes: number; lines: n
         if (bytesRead === 0) break;
         bytes += bytesRead;
         const chunk = buffer.subarray(0, bytesRead);
-        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+        for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
+        if (crLast && chunk[0] !== LF) lines++;
+        for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1))
+          if (i + 1 < bytesRead && chunk[i + 1] !== LF) lines++;
+        crLast = chunk[bytesRead - 1] === CR;
       }
+      if (crLast) lines++;
     } finally {
       await file.close();
     }
@@ -46,6 +57,8 @@ export async function scanTrace(path: string): Promise<{ bytes: number; lines: n
 }
 
 const U32_MAX = 0xffff_ffff;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** Undocumented but in every Node release (as Buffer's latin1Slice). */
 interface Utf8Buffer {

@@ -120,6 +120,30 @@ describe('columnar trace: the same rows as streaming the CSV', () => {
     expect(await scanTrace(join(dir, 'b.csv'))).toEqual({ bytes: 5, lines: 3 });
   });
 
+  it('scanTrace counts a CR not followed by a LF as a line end, as the CSV parser reads one', async () => {
+    const dir = tempDir();
+    const count = async (text: string) => {
+      writeFileSync(join(dir, 'c.csv'), text);
+      return (await scanTrace(join(dir, 'c.csv'))).lines;
+    };
+    expect(await count('h\r1\r2\r')).toBe(4);
+    expect(await count('h\r\n1\r\n2\r\n')).toBe(4);
+    expect(await count('h\r\n1\n2\r3')).toBe(4);
+    // A CR ending the first 64 KiB read: a line end only if the next read does not start with a LF.
+    const edge = 'x'.repeat(65_535);
+    expect(await count(`${edge}\r\ny`)).toBe(2);
+    expect(await count(`${edge}\ry`)).toBe(2);
+    expect(await count(`${edge}\r`)).toBe(2);
+  });
+
+  it('shares a trace with CR line ends: the same rows as streaming it', async () => {
+    const path = join(tempDir(), 'cr.csv');
+    writeFileSync(path, 'time,event,id,vcpus,memory_mb\r0,create,a,1,512\r1,create,b,1,512\r2,delete,a,,\r');
+    const shared = await parseColumnar(path, 'stop');
+    expect(shared.rows).toBe(3);
+    expect(await events(new ColumnarTraceSource(shared))).toEqual(await events(new CsvTraceSource(path)));
+  });
+
   it('scanTrace counts across read buffers (64 KiB each), a newline on a buffer edge included', async () => {
     const dir = tempDir();
     // 100,000 lines of 'x\n': 200,000 bytes, a bit over three 65,536-byte reads; byte 65,535 (the
