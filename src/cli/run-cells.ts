@@ -74,7 +74,6 @@ export async function runCells(o: {
       mode: flags.shareTraces,
       onBadRow: flags.onBadRow,
       streamOnly: o.traceInput ? 'read through --trace-format or transforms' : undefined,
-      guessHelper: session.executor.guessHelper,
     });
     if (matrix) {
       for (const t of traces.values()) log(`trace ${t.path}: ${t.note}`);

@@ -4,7 +4,6 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { pluginLabel } from '../../strategies/plugin/label.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { ChunkPart, GuessChunksJob, GuessHelper } from '../metrics/shape-guess-chunks.ts';
 import { type CellResult, type CellTask, runCellTask } from './cell-task.ts';
 import type { WorkerData } from './worker.ts';
 
@@ -18,8 +17,6 @@ export interface CellExecutor {
   destroy(): Promise<void>;
   /** Release the threads once every task has finished. */
   close(): Promise<void>;
-  /** Reads the far chunks of a large trace's shape guess on a worker that has no cell yet. */
-  readonly guessHelper?: GuessHelper;
 }
 
 /**
@@ -101,13 +98,6 @@ export class PoolExecutor implements CellExecutor {
     });
     this.pool.on('error', (err: Error) => this.workerError(err));
   }
-
-  readonly guessHelper: GuessHelper = (job) => {
-    if (this.broken) return Promise.reject(new Error(this.broken));
-    // The same threads, another task function (worker.ts's `guessChunks`).
-    const pool = this.pool as unknown as Piscina<GuessChunksJob, readonly ChunkPart[]>;
-    return pool.run(job, { name: 'guessChunks' });
-  };
 
   async run(task: CellTask, signal?: AbortSignal): Promise<CellResult> {
     if (this.broken) return failed(this.broken);

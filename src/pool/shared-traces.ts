@@ -1,6 +1,5 @@
 import { totalmem } from 'node:os';
 import { scanTraceAndShapes } from '../metrics/shape-guess.ts';
-import type { GuessHelper } from '../metrics/shape-guess-chunks.ts';
 import type { ShapeDistribution } from '../metrics/shapes.ts';
 import type { ColumnarTraceData } from '../trace/columnar.ts';
 import { columnarBytes } from '../trace/columnar.ts';
@@ -50,8 +49,6 @@ export interface PrepareOptions {
   readonly budget?: number;
   /** Why no trace may be shared (a format adapter or transforms read it per task), or undefined. */
   readonly streamOnly?: string;
-  /** A worker that reads part of a large streamed trace's guess (CellExecutor.guessHelper). */
-  readonly guessHelper?: GuessHelper;
 }
 
 /**
@@ -73,7 +70,7 @@ export async function prepareTraces(
     const streamed = o.streamOnly === undefined && (o.mode === 'never' || (o.mode === 'auto' && tasks < 2));
     const guess = streamed && (uses.size === 1 || tasks > 1);
     const { lines, shapes } = guess
-      ? await scanTraceAndShapes(path, o.guessHelper)
+      ? await scanTraceAndShapes(path)
       : { ...(await scanTrace(path)), shapes: undefined };
     const estimate = lines * ESTIMATED_BYTES_PER_LINE;
     const stream = (note: string): PreparedTrace => ({

@@ -23,4 +23,3 @@ if (existsSync(compiled)) {
 }
 
 export default worker.default;
-export const guessChunks = worker.guessChunks;

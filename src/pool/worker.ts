@@ -1,7 +1,6 @@
 import { workerData } from 'piscina';
 import { workerCatalog } from '../catalog/bootstrap.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { type ChunkPart, type GuessChunksJob, guessFarChunks } from '../metrics/shape-guess-chunks.ts';
 import { type CellResult, type CellTask, cellError, runCellTask } from './cell-task.ts';
 
 /** What the pool hands every worker when it starts. */
@@ -15,11 +14,6 @@ export interface WorkerData {
 
 /** The built-in catalog plus the plugins (TypeScript too: worker-entry.mjs registered tsx), once per worker. */
 let catalog: Promise<Catalog> | undefined;
-
-/** The piscina task `guessChunks`: this thread's share of a large trace's shape guess. */
-export function guessChunks(job: GuessChunksJob): Promise<ChunkPart[]> {
-  return guessFarChunks(job);
-}
 
 /** The piscina task function: one cell, one replay. */
 export default async function runInWorker(task: CellTask): Promise<CellResult> {
