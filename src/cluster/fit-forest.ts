@@ -113,9 +113,11 @@ export class FitMasks {
 
   /**
    * The tree of the leaves of mask `bits` whose users are `users` (not 0): found, or added (a mixed
-   * one past MAX_CLASS_TREES); −1 when there are as many as kept.
+   * one past MAX_CLASS_TREES); −1 when there are as many as kept. `hint`: the tree the leaf is in
+   * (−1: none), tried first, since most updates leave a host's mask as it was.
    */
-  treeFor(bits: number, users: number): number {
+  treeFor(bits: number, users: number, hint = -1): number {
+    if (hint >= 0 && this.is(hint, bits, users)) return hint;
     let q = this.indexOf(bits, users);
     if (q >= 0) return q;
     let c = users;
@@ -139,13 +141,13 @@ export class FitMasks {
     return q;
   }
 
-  /** Whether tree q is the tree of mask `bits` and class `users` (treeFor's answer for them). */
-  is(q: number, bits: number, users: number): boolean {
+  /** Whether tree q is the tree of mask `bits` and class `users`. */
+  private is(q: number, bits: number, users: number): boolean {
     return this.bits[q] === bits && this.classes[q] === users;
   }
 
   private indexOf(bits: number, users: number): number {
-    for (let q = 0; q < this.size; q++) if (this.bits[q] === bits && this.classes[q] === users) return q;
+    for (let q = 0; q < this.size; q++) if (this.is(q, bits, users)) return q;
     return -1;
   }
 

@@ -336,11 +336,9 @@ export class FitTrees {
     const users = this.userBits[i];
     const was = masks.treeOfLeaf[i];
     let q = -1;
-    // Most updates leave a host's mask as it was: its tree is then the one it is in.
-    if (was >= 0 && masks.is(was, bits, users)) q = was;
-    else if (bits !== 0 && users !== 0) {
+    if (bits !== 0 && users !== 0) {
       const trees = masks.size;
-      q = masks.treeFor(bits, users);
+      q = masks.treeFor(bits, users, was);
       if (q < 0) {
         this.retire();
         return;
